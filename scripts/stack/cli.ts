@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { ConfigError } from '../../shared/src/config';
+import { clientEndpoints, loadStackConfig } from './config';
+import { down, status, up } from './lifecycle';
+import { say } from './run';
+
+// `npm run stack -- up|down|status|logs`: the real Kafka, schema registry and MongoDB-wire database
+// on 127.0.0.1, installed on first use into .cache/stack, data and logs under .stack/.
+
+const program = new Command('stack').description('local Kafka + schema registry + FerretDB, no Docker');
+
+program
+  .command('up')
+  .description('install what is missing, start what is not running, wait until all are ready')
+  .action(async () => {
+    const cfg = loadStackConfig();
+    const t0 = Date.now();
+    await up(cfg);
+    const ep = clientEndpoints(cfg);
+    say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    process.stdout.write(Object.entries(ep).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  });
+
+program
+  .command('down')
+  .description('stop exactly the processes `up` started')
+  .action(async () => {
+    const { stopped, leftRunning } = await down(loadStackConfig());
+    say(stopped.length ? `stopped ${stopped.join(', ')}` : 'nothing of ours was running');
+    if (leftRunning.length) {
+      say(`STILL RUNNING: ${leftRunning.join(', ')}`);
+      process.exitCode = 1;
+    }
+  });
+
+program
+  .command('status')
+  .description('what runs where')
+  .option('--json', 'machine-readable output')
+  .action(async (opts: { json?: boolean }) => {
+    const rows = await status(loadStackConfig());
+    if (opts.json) {
+      process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    } else {
+      for (const r of rows) {
+        const state = r.ready ? 'ready' : r.running ? 'running, not ready' : 'stopped';
+        process.stdout.write(
+          `${r.name.padEnd(16)} ${state.padEnd(20)} pid ${String(r.pid ?? '-').padEnd(8)} ${r.address}\n`,
+        );
+      }
+    }
+    if (rows.some((r) => r.running && !r.ready)) process.exitCode = 1;
+  });
+
+program
+  .command('logs')
+  .description('print (or follow) the logs of one or all stack processes')
+  .argument('[name]', 'kafka | schema-registry | ferretdb')
+  .option('-f, --follow', 'keep printing new lines')
+  .option('-n, --lines <n>', 'lines from the end', '50')
+  .action((name: string | undefined, opts: { follow?: boolean; lines: string }) => {
+    const cfg = loadStackConfig();
+    const names = name ? [name] : ['kafka', 'schema-registry', 'ferretdb'];
+    const files = names.map((n) => path.join(cfg.logDir, `${n}.log`)).filter((f) => fs.existsSync(f));
+    if (files.length === 0) {
+      say(`no logs yet in ${cfg.logDir}`);
+      process.exitCode = 1;
+      return;
+    }
+    spawn('tail', ['-n', opts.lines, ...(opts.follow ? ['-F'] : []), ...files], { stdio: 'inherit' });
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(78);
+  }
+  say(`failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

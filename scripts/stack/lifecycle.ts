@@ -1,0 +1,150 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { clientEndpoints, type StackConfig } from './config';
+import { installAll } from './install';
+import { say, waitFor } from './run';
+import { stackServices, type StackService } from './services';
+
+interface PidRecord {
+  pid: number;
+  marker: string;
+  startedAt: string;
+}
+
+const pidFile = (cfg: StackConfig, name: string) => path.join(cfg.pidDir, `${name}.pid.json`);
+
+function readPid(cfg: StackConfig, name: string): PidRecord | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(pidFile(cfg, name), 'utf8')) as PidRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Alive AND still the process we started (PIDs are reused; the marker is in its command line). */
+export function isOurs(rec: PidRecord | undefined): rec is PidRecord {
+  if (!rec) return false;
+  try {
+    const cmdline = fs.readFileSync(`/proc/${rec.pid}/cmdline`, 'utf8');
+    return cmdline.includes(rec.marker);
+  } catch {
+    return false;
+  }
+}
+
+async function startOne(cfg: StackConfig, svc: StackService): Promise<'started' | 'already running'> {
+  const existing = readPid(cfg, svc.name);
+  if (isOurs(existing)) {
+    await waitFor(svc.name, () => svc.ready(), cfg.STACK_READY_TIMEOUT_MS, () => isOurs(existing));
+    return 'already running';
+  }
+  svc.prepare();
+  const { bin, args, cwd } = svc.command();
+  const logFile = path.join(cfg.logDir, `${svc.name}.log`);
+  const out = fs.openSync(logFile, 'a');
+  // Detached, in its own process group, so it outlives `npm run stack -- up` and a Ctrl-C of it.
+  const child = spawn(bin, args, { cwd, detached: true, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  const spawnError = new Promise<never>((_, reject) =>
+    child.on('error', (e) => reject(new Error(`${svc.name}: cannot run ${bin}: ${e.message}`))),
+  );
+  child.unref();
+  if (child.pid === undefined) await spawnError;
+  const rec: PidRecord = { pid: child.pid!, marker: svc.marker, startedAt: new Date().toISOString() };
+  fs.writeFileSync(pidFile(cfg, svc.name), JSON.stringify(rec));
+  try {
+    await Promise.race([
+      spawnError,
+      waitFor(svc.name, () => svc.ready(), cfg.STACK_READY_TIMEOUT_MS, () => isOurs(rec)),
+    ]);
+  } catch (err) {
+    const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
+    throw new Error(`${(err as Error).message}; last lines of ${logFile}:\n${tail}`);
+  }
+  return 'started';
+}
+
+export async function up(cfg: StackConfig): Promise<void> {
+  for (const d of [cfg.dataDir, cfg.logDir, cfg.pidDir]) fs.mkdirSync(d, { recursive: true });
+  const installed = await installAll(cfg);
+  const services = stackServices(cfg, installed);
+  // Kafka first: it is the slowest to start and everything else is independent of it.
+  const results = await Promise.all(services.map(async (s) => [s, await startOne(cfg, s)] as const));
+  for (const [svc, result] of results) say(`${svc.name.padEnd(16)} ${result.padEnd(16)} ${svc.address}`);
+}
+
+export async function down(cfg: StackConfig): Promise<{ stopped: string[]; leftRunning: string[] }> {
+  const names = ['kafka', 'schema-registry', 'ferretdb'];
+  const stopped: string[] = [];
+  await Promise.all(
+    names.map(async (name) => {
+      const rec = readPid(cfg, name);
+      if (!isOurs(rec)) {
+        fs.rmSync(pidFile(cfg, name), { force: true });
+        return;
+      }
+      // The whole process group: the JVMs and FerretDB do not fork, but a wrapper might.
+      const signal = (sig: NodeJS.Signals) => {
+        try {
+          process.kill(-rec.pid, sig);
+        } catch {
+          try {
+            process.kill(rec.pid, sig);
+          } catch {
+            /* already gone */
+          }
+        }
+      };
+      signal('SIGTERM');
+      const deadline = Date.now() + 30_000;
+      while (isOurs(rec) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      if (isOurs(rec)) signal('SIGKILL');
+      while (isOurs(rec)) await new Promise((r) => setTimeout(r, 100));
+      fs.rmSync(pidFile(cfg, name), { force: true });
+      stopped.push(name);
+    }),
+  );
+  const leftRunning = names.filter((n) => isOurs(readPid(cfg, n)));
+  return { stopped, leftRunning };
+}
+
+export interface ServiceStatus {
+  name: string;
+  pid: number | null;
+  running: boolean;
+  ready: boolean;
+  address: string;
+  log: string;
+}
+
+export async function status(cfg: StackConfig): Promise<ServiceStatus[]> {
+  const ep = clientEndpoints(cfg);
+  const addresses: Record<string, string> = {
+    kafka: ep.KAFKA_BROKERS,
+    'schema-registry': ep.SCHEMA_REGISTRY_URL,
+    ferretdb: ep.MONGODB_URI,
+  };
+  const readiness = readinessChecks(cfg);
+  return Promise.all(
+    Object.keys(addresses).map(async (name) => {
+      const rec = readPid(cfg, name);
+      const running = isOurs(rec);
+      const ready = running ? await readiness[name]!().catch(() => false) : false;
+      return {
+        name,
+        pid: running ? rec.pid : null,
+        running,
+        ready,
+        address: addresses[name]!,
+        log: path.join(cfg.logDir, `${name}.log`),
+      };
+    }),
+  );
+}
+
+/** Readiness checks need no installed binaries; only the addresses. */
+function readinessChecks(cfg: StackConfig): Record<string, () => Promise<boolean>> {
+  const fake = { kafkaLibs: '', kafkaLog4j: '', apicurioDir: '', registryJava: '', ferretdb: '' };
+  return Object.fromEntries(stackServices(cfg, fake).map((s) => [s.name, () => s.ready()]));
+}

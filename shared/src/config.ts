@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/**
+ * Thrown when the environment does not validate. It lists EVERY bad variable at once, so an operator
+ * fixes the .env in one pass instead of one restart per mistake.
+ */
+export class ConfigError extends Error {
+  readonly issues: { variable: string; problem: string }[];
+  constructor(scope: string, issues: { variable: string; problem: string }[]) {
+    super(
+      `invalid ${scope} configuration:\n` +
+        issues.map((i) => `  - ${i.variable}: ${i.problem}`).join('\n') +
+        '\nSee .env.example for every variable, its default and its meaning.',
+    );
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+export function parseEnv<S extends z.ZodTypeAny>(
+  schema: S,
+  env: NodeJS.ProcessEnv,
+  scope: string,
+): z.infer<S> {
+  // Empty strings from `VAR=` lines in a .env mean "not set", so defaults apply.
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data as z.infer<S>;
+  const issues = result.error.issues.map((issue) => ({
+    variable: issue.path.join('.') || '(root)',
+    problem: issue.message,
+  }));
+  throw new ConfigError(scope, issues);
+}
+
+/**
+ * `z.coerce.boolean()` turns the string "false" into true; operators write "false", "0", "no".
+ */
+export const envBoolean = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+      errorMap: () => ({ message: 'expected true or false' }),
+    })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes' || v === 'on');
+
+export const envPort = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+export const envUrl = (fallback?: string) =>
+  fallback === undefined ? z.string().url() : z.string().url().default(fallback);
+
+/** Comma-separated host:port list, as Kafka clients expect. */
+export const envBrokers = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s) => s.split(',').map((b) => b.trim()))
+    .refine((list) => list.every((b) => /^[\w.-]+:\d+$/.test(b)), 'expected host:port[,host:port...]');
+
+/** Common infrastructure variables every Kafka-using service reads (each adds its own). */
+export const infraEnv = {
+  KAFKA_BROKERS: envBrokers('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().optional(),
+  SCHEMA_REGISTRY_URL: envUrl('http://127.0.0.1:8081/apis/ccompat/v7'),
+  TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dot, underscore or dash')
+    .default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+/** Prints the error and exits; for main.ts files only. */
+export function exitOnConfigError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  throw error;
+}
