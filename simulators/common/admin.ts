@@ -1,0 +1,79 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { faultConfigSchema, type FaultInjector } from './faults';
+import type { CallRecorder } from './recorder';
+import type { SimClock } from './clock';
+
+// The admin API lives under /_sim, a path neither real system has, so nothing in the pipeline can
+// reach it by accident. It is shared by both simulators; each adds its own record routes.
+
+export interface AdminDeps {
+  faults: FaultInjector;
+  recorder: CallRecorder;
+  clock: SimClock;
+  expireSessions(): number;
+  dump(): unknown;
+}
+
+/** Answers a zod failure as 400 with the issues, the way our own tools expect. */
+export function parseOr400<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, body: unknown, res: Response): T | undefined {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  res.status(400).json({ error: 'invalid request', issues: r.error.issues });
+  return undefined;
+}
+
+const clockSchema = z.object({ offsetMs: z.number().int() }).strict();
+
+export function commonAdminRouter(deps: AdminDeps): Router {
+  const r = express.Router();
+
+  r.get('/faults', (_req, res) => {
+    res.json(deps.faults.config);
+  });
+  r.put('/faults', (req, res) => {
+    const cfg = parseOr400(faultConfigSchema, req.body, res);
+    if (cfg) res.json(deps.faults.set(cfg));
+  });
+  r.patch('/faults', (req, res) => {
+    const cfg = parseOr400(faultConfigSchema.partial(), req.body, res);
+    if (cfg) res.json(deps.faults.patch(cfg));
+  });
+  r.delete('/faults', (_req, res) => {
+    res.json(deps.faults.set({}));
+  });
+
+  r.get('/calls', (req: Request, res: Response) => {
+    const q = req.query as Record<string, string | undefined>;
+    res.json(
+      deps.recorder.list({
+        ...(q.path !== undefined && { path: q.path }),
+        ...(q.method !== undefined && { method: q.method }),
+        ...(q.since !== undefined && { since: Number(q.since) }),
+      }),
+    );
+  });
+  r.delete('/calls', (_req, res) => {
+    deps.recorder.reset();
+    res.status(204).end();
+  });
+
+  r.post('/sessions/expire', (_req, res) => {
+    res.json({ expired: deps.expireSessions() });
+  });
+
+  r.get('/clock', (_req, res) => {
+    res.json({ offsetMs: deps.clock.offsetMs, now: deps.clock.now().toISOString() });
+  });
+  r.put('/clock', (req, res) => {
+    const body = parseOr400(clockSchema, req.body, res);
+    if (!body) return;
+    deps.clock.offsetMs = body.offsetMs;
+    res.json({ offsetMs: deps.clock.offsetMs, now: deps.clock.now().toISOString() });
+  });
+
+  r.get('/dump', (_req, res) => {
+    res.json(deps.dump());
+  });
+  return r;
+}

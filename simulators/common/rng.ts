@@ -1,0 +1,54 @@
+// A small seeded PRNG (mulberry32). Fault decisions and generated data must replay from a seed,
+// and Math.random cannot be seeded.
+
+export interface Rng {
+  /** Uniform float in [0, 1). */
+  next(): number;
+  /** Uniform integer in [min, max] (both inclusive). */
+  int(min: number, max: number): number;
+  chance(p: number): boolean;
+  pick<T>(items: readonly T[]): T;
+}
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Mixes several integers into one 32-bit seed, so per-record streams are independent of order. */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const p of parts) {
+    h = Math.imul(h ^ (p >>> 0), 0x01000193);
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+    h ^= h >>> 12;
+  }
+  return h >>> 0;
+}
+
+export function createRng(seed: number): Rng {
+  const next = mulberry32(seed);
+  return {
+    next,
+    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
+    chance: (p) => p > 0 && next() < p,
+    pick<T>(items: readonly T[]): T {
+      if (items.length === 0) throw new Error('pick from an empty list');
+      return items[Math.floor(next() * items.length)] as T;
+    },
+  };
+}
+
+/** A GUID drawn from the seeded stream (lower-case, like .NET's Guid.ToString()). */
+export function seededGuid(rng: Rng): string {
+  const hex = (n: number) =>
+    Array.from({ length: n }, () => Math.floor(rng.next() * 16).toString(16)).join('');
+  const variant = (8 + Math.floor(rng.next() * 4)).toString(16);
+  return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(12)}`;
+}

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import type { SimClock } from '../common/clock';
+import { formatIranLocal } from '../common/clock';
+import type { IdentityInput, ListInput } from './schemas';
+import type { ChangeNotice, CrmIdentity, CrmSubtypes, ExtendedProperty, IdentityType } from './types';
+import { QuoteStore } from './quoteStore';
+
+// In-memory CRM. Every mutation, whoever makes it (API client, simulated UI user), is announced
+// through onChange: the real CRM notifies its webhooks for its own API's writes too.
+
+export type Result<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const CUSTOMER_NO = /^100-(\d+)$/;
+
+export function mergeExtended(old: ExtendedProperty[], incoming: ExtendedProperty[] | undefined): ExtendedProperty[] {
+  if (!incoming) return old;
+  // Custom fields are upserted per key: a client sending one key must not wipe the others.
+  const out = old.map((p) => ({ ...p }));
+  for (const p of incoming) {
+    const i = out.findIndex((o) => o.userKey === p.userKey);
+    if (i >= 0) out[i] = { ...p };
+    else out.push({ ...p });
+  }
+  return out;
+}
+
+export class CrmStore {
+  readonly identities = new Map<string, CrmIdentity>();
+  private readonly byCustomerNo = new Map<string, string>();
+  private maxCustomerNo = 0;
+  readonly quotes: QuoteStore;
+  private listeners: Array<(n: ChangeNotice) => void> = [];
+
+  constructor(
+    readonly clock: SimClock,
+    readonly subtypes: CrmSubtypes,
+  ) {
+    this.quotes = new QuoteStore(this, (n) => this.emit(n));
+  }
+
+  onChange(fn: (n: ChangeNotice) => void): void {
+    this.listeners.push(fn);
+  }
+
+  emit(n: ChangeNotice): void {
+    for (const l of this.listeners) l(n);
+  }
+
+  now(): string {
+    return formatIranLocal(this.clock.now());
+  }
+
+  subtypeOf(i: CrmIdentity): string {
+    return i.identityType === 1 ? this.subtypes.person : this.subtypes.organization;
+  }
+
+  private notify(event: ChangeNotice['event'], i: CrmIdentity): void {
+    this.emit({ event, id: i.crmId, type: 'Identity', subtype: this.subtypeOf(i) });
+  }
+
+  private trackCustomerNo(no: string | null, id: string): void {
+    if (!no) return;
+    this.byCustomerNo.set(no, id);
+    const m = CUSTOMER_NO.exec(no);
+    if (m?.[1]) this.maxCustomerNo = Math.max(this.maxCustomerNo, Number(m[1]));
+  }
+
+  private duplicateCustomerNo(no: string | null | undefined, selfId?: string): boolean {
+    if (!no) return false;
+    const owner = this.byCustomerNo.get(no);
+    return owner !== undefined && owner !== selfId;
+  }
+
+  /** Seeding: stores records as they are, without webhooks (the CRM existed before we subscribed). */
+  load(identities: CrmIdentity[]): void {
+    for (const i of identities) {
+      this.identities.set(i.crmId, structuredClone(i));
+      this.trackCustomerNo(i.customerNumber, i.crmId);
+    }
+  }
+
+  create(type: IdentityType, input: IdentityInput, notify = true): Result<CrmIdentity> {
+    if (this.duplicateCustomerNo(input.customerNumber)) {
+      return { ok: false, message: `شماره مشتری ${input.customerNumber} تکراری است.` };
+    }
+    const nickName =
+      input.nickName?.trim() ||
+      (type === 1 ? [input.firstName, input.lastName].filter(Boolean).join(' ').trim() : '');
+    if (!nickName) return { ok: false, message: 'نام نمایشی (nickName) الزامی است.' };
+    const now = this.now();
+    const customerNumber = input.customerNumber || `100-${this.maxCustomerNo + 1}`;
+    const i: CrmIdentity = {
+      crmId: randomUUID(),
+      identityType: type,
+      crmObjectTypeCode: type === 1 ? 'Person' : 'Organization',
+      nickName,
+      firstName: type === 1 ? (input.firstName ?? null) : null,
+      lastName: type === 1 ? (input.lastName ?? null) : null,
+      email: input.email ?? null,
+      alternativeEmail: input.alternativeEmail ?? null,
+      website: input.website ?? null,
+      phoneContacts: input.phoneContacts ?? [],
+      addressContacts: input.addressContacts ?? [],
+      nationalCode: input.nationalCode ?? null,
+      economicCode: input.economicCode ?? null,
+      registerNumber: type === 2 ? (input.registerNumber ?? null) : null,
+      customerNumber,
+      customerDate: input.customerDate ?? now,
+      businessType: type === 2 ? (input.businessType ?? null) : null,
+      description: input.description ?? null,
+      refId: input.refId ?? null,
+      extendedProperties: mergeExtended([], input.extendedProperties),
+      tags: input.tags ?? [],
+      categories: input.categories ?? [],
+      birthDate: type === 1 ? (input.birthDate ?? null) : null,
+      gender: type === 1 ? (input.gender ?? null) : null,
+      organizations: type === 1 ? (input.organizations ?? []) : [],
+      registerDate: type === 2 ? (input.registerDate ?? null) : null,
+      employees: type === 2 ? (input.employees ?? []) : [],
+      managerId: type === 2 ? (input.managerId ?? null) : null,
+      creatDate: now,
+      modifyDate: now,
+    };
+    this.identities.set(i.crmId, i);
+    this.trackCustomerNo(customerNumber, i.crmId);
+    if (notify) this.notify('Insert', i);
+    return { ok: true, value: i };
+  }
+
+  /** Partial update: absent properties keep their value; arrays sent replace the stored ones. */
+  update(id: string, type: IdentityType | undefined, input: IdentityInput): Result<CrmIdentity> {
+    const old = this.identities.get(id);
+    if (!old || (type !== undefined && old.identityType !== type)) {
+      return { ok: false, message: 'رکورد مورد نظر یافت نشد.' };
+    }
+    if (this.duplicateCustomerNo(input.customerNumber, id)) {
+      return { ok: false, message: `شماره مشتری ${input.customerNumber} تکراری است.` };
+    }
+    const next: CrmIdentity = { ...old };
+    for (const [k, v] of Object.entries(input) as Array<[keyof IdentityInput, unknown]>) {
+      if (v === undefined || k === 'extendedProperties') continue;
+      (next as unknown as Record<string, unknown>)[k] = v;
+    }
+    next.extendedProperties = mergeExtended(old.extendedProperties, input.extendedProperties);
+    if (!next.nickName?.trim()) next.nickName = old.nickName;
+    next.modifyDate = this.now();
+    if (old.customerNumber !== next.customerNumber) {
+      if (old.customerNumber) this.byCustomerNo.delete(old.customerNumber);
+      this.trackCustomerNo(next.customerNumber, id);
+    }
+    this.identities.set(id, next);
+    this.notify('Update', next);
+    return { ok: true, value: next };
+  }
+
+  delete(id: string, type?: IdentityType): Result<CrmIdentity> {
+    const old = this.identities.get(id);
+    if (!old || (type !== undefined && old.identityType !== type)) {
+      return { ok: false, message: 'رکورد مورد نظر یافت نشد.' };
+    }
+    this.identities.delete(id);
+    if (old.customerNumber) this.byCustomerNo.delete(old.customerNumber);
+    this.notify('Delete', old);
+    return { ok: true, value: old };
+  }
+
+  get(id: string): CrmIdentity | undefined {
+    return this.identities.get(id);
+  }
+
+  /** Insertion order, filtered, then the 0-based page. No pageSize means everything. */
+  list(q: ListInput): CrmIdentity[] {
+    const term = q.searchTerm?.trim();
+    const all = [...this.identities.values()].filter(
+      (i) =>
+        (q.identityType == null || i.identityType === q.identityType) &&
+        (!term ||
+          [i.nickName, i.firstName, i.lastName, i.customerNumber, i.email, i.nationalCode, ...i.phoneContacts.map((p) => p.phoneNumber)].some(
+            (f) => f?.includes(term),
+          )),
+    );
+    if (q.pageSize === undefined) return all;
+    const start = (q.pageNumber ?? 0) * q.pageSize;
+    return all.slice(start, start + q.pageSize);
+  }
+
+  dump(): { identities: CrmIdentity[] } {
+    return { identities: [...this.identities.values()] };
+  }
+
+  clear(): void {
+    this.identities.clear();
+    this.byCustomerNo.clear();
+    this.maxCustomerNo = 0;
+    this.quotes.clear();
+  }
+}
