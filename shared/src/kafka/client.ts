@@ -1,0 +1,41 @@
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import type { Logger } from '../logger';
+
+// kafkajs stays behind this module (and its siblings) so it could be replaced without touching services.
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+export interface KafkaClientConfig {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+  /** kafkajs is chatty at info (every group join); we keep warn unless debugging. */
+  level?: logLevel;
+}
+
+export function createKafka(cfg: KafkaClientConfig): Kafka {
+  const kafkaLogger = cfg.logger.child({ component: 'kafkajs' });
+  const config: KafkaConfig = {
+    clientId: cfg.clientId,
+    brokers: cfg.brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+    logLevel: cfg.level ?? logLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        kafkaLogger[LEVELS[level] ?? 'info']({ namespace, ...extra }, message);
+      },
+  };
+  return new Kafka(config);
+}
+
+export { logLevel } from 'kafkajs';
+export type { Kafka, Producer, Consumer, Admin, EachBatchPayload, KafkaMessage, Transaction } from 'kafkajs';

@@ -1,0 +1,5 @@
+export * from './client';
+export * from './admin';
+export * from './producer';
+export * from './topics';
+export * from './transactional';

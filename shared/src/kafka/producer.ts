@@ -1,0 +1,50 @@
+import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
+import { transient } from '../errors';
+
+/**
+ * The idempotent producer (acks=all, broker-side dedup of retries). One in-flight request per
+ * connection: with more, kafkajs can reorder a retried batch behind a later one.
+ */
+export function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
+}
+
+/** A transactional producer for consume-transform-produce; the id must be stable per input partition set. */
+export function createTransactionalProducer(kafka: Kafka, transactionalId: string): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionalId,
+    transactionTimeout: 60_000,
+    allowAutoTopicCreation: false,
+  });
+}
+
+/**
+ * Sends with a deadline: a caller that must answer an HTTP request cannot wait for kafkajs's own
+ * retries to run out. Rejects with a transient error on timeout; the send may still complete later,
+ * which is fine for an at-least-once sender whose events carry deterministic ids.
+ */
+export async function sendWithin(
+  producer: Producer,
+  topic: string,
+  messages: Message[],
+  timeoutMs: number,
+): Promise<RecordMetadata[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(transient('KAFKA_PRODUCE_TIMEOUT', `Kafka did not acknowledge within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([producer.send({ topic, messages, acks: -1 }), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

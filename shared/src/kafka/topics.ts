@@ -1,0 +1,100 @@
+// The topic catalogue: every topic the pipeline uses, with its partitioning and retention and WHY.
+// Our code creates topics (auto-creation is off on the broker), so a typo cannot silently make one.
+
+export interface TopicSpec {
+  /** Logical name; the real name is `${prefix}siaghsync.${name}`. */
+  name: string;
+  partitions: number;
+  cleanup: 'compact' | 'delete';
+  retentionMs?: number;
+  reason: string;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Work and state MUST have the same partition count: state is restored per assigned work partition. */
+export const WORK_PARTITIONS = 6;
+
+export const TOPICS = {
+  changes: {
+    name: 'changes',
+    partitions: 6,
+    cleanup: 'delete',
+    retentionMs: 14 * DAY,
+    reason:
+      'Raw change events from ingest and poller, keyed by source id (crm:<guid>, siagh:<code>) so one record stays in order; kept 14 days for replay.',
+  },
+  work: {
+    name: 'work',
+    partitions: WORK_PARTITIONS,
+    cleanup: 'delete',
+    retentionMs: 14 * DAY,
+    reason:
+      'Events routed to their canonical key (repartition): every event of one customer, from either side, lands on one partition and is processed in order.',
+  },
+  entityState: {
+    name: 'entity-state',
+    partitions: WORK_PARTITIONS,
+    cleanup: 'compact',
+    reason:
+      'Changelog of per-entity sync state, keyed and partitioned like `work`; compacted so restore reads only the latest state per key.',
+  },
+  links: {
+    name: 'links',
+    partitions: 3,
+    cleanup: 'compact',
+    reason: 'Id index source id -> canonical key, read whole by every router; compacted, a tombstone unlinks.',
+  },
+  intents: {
+    name: 'intents',
+    partitions: 3,
+    cleanup: 'compact',
+    reason:
+      'Create intents committed before each external create, keyed by target side and natural key; the router reads them to end before deciding a new key.',
+  },
+  outcomes: {
+    name: 'outcomes',
+    partitions: 6,
+    cleanup: 'delete',
+    retentionMs: 90 * DAY,
+    reason: 'One outcome per processed event (the audit trail); the projector rebuilds its views from it.',
+  },
+  conflicts: {
+    name: 'conflicts',
+    partitions: 3,
+    cleanup: 'delete',
+    retentionMs: 365 * DAY,
+    reason: 'Every conflict detected and every settlement, in order per entity; kept a year for analysts.',
+  },
+  deadLetters: {
+    name: 'dead-letters',
+    partitions: 3,
+    cleanup: 'delete',
+    retentionMs: 365 * DAY,
+    reason: 'Events that failed permanently, with the reason and the original event for redrive.',
+  },
+  pollerState: {
+    name: 'poller-state',
+    partitions: 1,
+    cleanup: 'compact',
+    reason:
+      'Poller cursors and last-seen checksums per record; compacted so a restarted poller resumes from the latest value per key. One partition: one active poller reads it all.',
+  },
+} as const satisfies Record<string, TopicSpec>;
+
+export type TopicKey = keyof typeof TOPICS;
+
+export function topicName(key: TopicKey, prefix = ''): string {
+  return `${prefix}siaghsync.${TOPICS[key].name}`;
+}
+
+export function topicConfigEntries(spec: TopicSpec): { name: string; value: string }[] {
+  const entries = [{ name: 'cleanup.policy', value: spec.cleanup }];
+  if (spec.retentionMs !== undefined) entries.push({ name: 'retention.ms', value: String(spec.retentionMs) });
+  if (spec.cleanup === 'compact') {
+    // Compact soon enough that a restore does not read days of superseded state.
+    entries.push({ name: 'min.cleanable.dirty.ratio', value: '0.1' });
+    entries.push({ name: 'segment.ms', value: String(DAY / 4) });
+  }
+  return entries;
+}

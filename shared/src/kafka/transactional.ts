@@ -1,0 +1,52 @@
+import type { Producer, TopicMessages } from 'kafkajs';
+
+export interface ConsumedOffsets {
+  consumerGroupId: string;
+  /** The NEXT offset to read per partition (last processed + 1), as Kafka commits expect. */
+  topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
+}
+
+/**
+ * Consume-transform-produce: the outputs and the consumer offsets become visible together or not at
+ * all. A read_committed consumer never sees an aborted transaction's records, and the group's
+ * committed offsets only move on commit, so a crash re-runs exactly the uncommitted input.
+ *
+ * kafkajs has no KIP-447 (no group metadata in sendOffsets): a zombie that lost its partitions can
+ * still commit. Callers must fence state writes themselves (per-entity versions in the syncer).
+ */
+export async function commitTransaction(
+  producer: Producer,
+  outputs: TopicMessages[],
+  offsets: ConsumedOffsets | undefined,
+): Promise<void> {
+  const tx = await producer.transaction();
+  try {
+    if (outputs.length > 0) await tx.sendBatch({ topicMessages: outputs, acks: -1 });
+    if (offsets && offsets.topics.length > 0) await tx.sendOffsets(offsets);
+    await tx.commit();
+  } catch (err) {
+    await tx.abort().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Offsets to commit after processing `offset` on each partition. */
+export function nextOffsets(
+  consumerGroupId: string,
+  processed: { topic: string; partition: number; offset: string }[],
+): ConsumedOffsets {
+  const byTopic = new Map<string, Map<number, bigint>>();
+  for (const p of processed) {
+    const parts = byTopic.get(p.topic) ?? new Map<number, bigint>();
+    const next = BigInt(p.offset) + 1n;
+    if ((parts.get(p.partition) ?? -1n) < next) parts.set(p.partition, next);
+    byTopic.set(p.topic, parts);
+  }
+  return {
+    consumerGroupId,
+    topics: [...byTopic].map(([topic, parts]) => ({
+      topic,
+      partitions: [...parts].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
+    })),
+  };
+}
