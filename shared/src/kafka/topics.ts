@@ -89,7 +89,7 @@ export function topicName(key: TopicKey, prefix = ''): string {
 }
 
 export function topicConfigEntries(spec: TopicSpec): { name: string; value: string }[] {
-  const entries = [{ name: 'cleanup.policy', value: spec.cleanup }];
+  const entries: { name: string; value: string }[] = [{ name: 'cleanup.policy', value: spec.cleanup }];
   if (spec.retentionMs !== undefined) entries.push({ name: 'retention.ms', value: String(spec.retentionMs) });
   if (spec.cleanup === 'compact') {
     // Compact soon enough that a restore does not read days of superseded state.
