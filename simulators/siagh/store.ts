@@ -1,0 +1,201 @@
+import type { SimClock } from '../common/clock';
+import { formatJalali, jalaliOf } from '../common/clock';
+import type { PreInvoice, SiaghContact } from './types';
+
+// In-memory Siagh. No modification times anywhere: Siagh has none, which is why the poller diffs.
+
+type PhoneField = 'MobileNo' | 'TelNo';
+const PHONE_FIELDS: PhoneField[] = ['MobileNo', 'TelNo'];
+
+export type ContactFields = Partial<Omit<SiaghContact, 'RecordId' | 'Code'>>;
+
+export class SiaghStore {
+  readonly contacts = new Map<number, SiaghContact>();
+  readonly preInvoices = new Map<number, PreInvoice>();
+  /** Phone value -> codes holding it, per field (duplicate checks on 100k contacts). */
+  private readonly phones: Record<PhoneField, Map<string, Set<number>>> = { MobileNo: new Map(), TelNo: new Map() };
+  private readonly createdMs = new Map<number, number>();
+  private nextCode: number;
+  private nextRecordId = 1;
+  private nextDocNo: number;
+  private nextSanadId = 1;
+
+  constructor(
+    readonly clock: SimClock,
+    private readonly firstCode = 1001,
+    private readonly firstDocNo = 1,
+  ) {
+    this.nextCode = firstCode;
+    this.nextDocNo = firstDocNo;
+  }
+
+  fiscalYear(): number {
+    // The Jalali year starts at Nowruz, exactly when Siagh's fiscal year does.
+    return jalaliOf(this.clock.now()).jy;
+  }
+
+  systemDate(): string {
+    return formatJalali(this.clock.now());
+  }
+
+  private index(c: SiaghContact, add: boolean): void {
+    for (const f of PHONE_FIELDS) {
+      const v = c[f];
+      if (!v) continue;
+      let set = this.phones[f].get(v);
+      if (add) {
+        if (!set) this.phones[f].set(v, (set = new Set()));
+        set.add(c.Code);
+      } else {
+        set?.delete(c.Code);
+        if (set?.size === 0) this.phones[f].delete(v);
+      }
+    }
+  }
+
+  /** The first phone field of `c` already used by another contact (exact string comparison). */
+  duplicatePhone(c: Pick<SiaghContact, PhoneField>, selfCode?: number): PhoneField | undefined {
+    return PHONE_FIELDS.find((f) => {
+      const v = c[f];
+      if (!v) return false;
+      const owners = this.phones[f].get(v);
+      return owners !== undefined && [...owners].some((code) => code !== selfCode);
+    });
+  }
+
+  /** Seeding: as is, no validation (real data contains what it contains). */
+  load(contacts: SiaghContact[]): void {
+    for (const c of contacts) {
+      const copy = { ...c };
+      this.contacts.set(copy.Code, copy);
+      this.index(copy, true);
+      this.nextCode = Math.max(this.nextCode, copy.Code + 1);
+      this.nextRecordId = Math.max(this.nextRecordId, copy.RecordId + 1);
+    }
+  }
+
+  createContact(fields: ContactFields): SiaghContact {
+    const c: SiaghContact = {
+      RecordId: this.nextRecordId++,
+      Code: this.nextCode++,
+      tmpid: null,
+      Name: '',
+      NickName: null,
+      FirstName: null,
+      LastName: null,
+      NationalCode: null,
+      EconomicCode: null,
+      RegisterNo: null,
+      MobileNo: null,
+      TelNo: null,
+      Fax: null,
+      Email: null,
+      Address: null,
+      PostalCode: null,
+      CityCode: null,
+      CountryCode: 1,
+      Description: null,
+      IsActive: true,
+      IsAdminUser: false,
+      TowardType: false,
+      BranchCode: 1,
+      ...fields,
+    };
+    this.contacts.set(c.Code, c);
+    this.index(c, true);
+    return c;
+  }
+
+  updateContact(code: number, fields: ContactFields): SiaghContact | undefined {
+    const old = this.contacts.get(code);
+    if (!old) return undefined;
+    this.index(old, false);
+    const next = { ...old, ...fields };
+    this.contacts.set(code, next);
+    this.index(next, true);
+    return next;
+  }
+
+  deleteContact(code: number): SiaghContact | undefined {
+    const old = this.contacts.get(code);
+    if (!old) return undefined;
+    this.index(old, false);
+    this.contacts.delete(code);
+    return old;
+  }
+
+  createPreInvoice(doc: Omit<PreInvoice, 'SanadId' | 'ShomareSanad' | 'Tarikh' | 'Finalized'>): PreInvoice {
+    const p: PreInvoice = {
+      ...doc,
+      SanadId: this.nextSanadId++,
+      ShomareSanad: this.nextDocNo++,
+      Tarikh: this.systemDate(),
+      Finalized: false,
+    };
+    this.preInvoices.set(p.ShomareSanad, p);
+    this.createdMs.set(p.ShomareSanad, Date.now());
+    return p;
+  }
+
+  updatePreInvoice(no: number, patch: Partial<PreInvoice>): PreInvoice | undefined {
+    const old = this.preInvoices.get(no);
+    if (!old) return undefined;
+    const next = { ...old, ...patch, SanadId: old.SanadId, ShomareSanad: old.ShomareSanad };
+    this.preInvoices.set(no, next);
+    return next;
+  }
+
+  /** Age of a document in test-process time (auto-finalization). */
+  ageMs(no: number): number {
+    return Date.now() - (this.createdMs.get(no) ?? Date.now());
+  }
+
+  deletePreInvoice(no: number): boolean {
+    this.createdMs.delete(no);
+    return this.preInvoices.delete(no);
+  }
+
+  dump(): { contacts: SiaghContact[]; preInvoices: PreInvoice[] } {
+    return { contacts: [...this.contacts.values()], preInvoices: [...this.preInvoices.values()] };
+  }
+
+  clear(): void {
+    this.contacts.clear();
+    this.preInvoices.clear();
+    this.createdMs.clear();
+    this.phones.MobileNo.clear();
+    this.phones.TelNo.clear();
+    this.nextCode = this.firstCode;
+    this.nextRecordId = 1;
+    this.nextDocNo = this.firstDocNo;
+    this.nextSanadId = 1;
+  }
+}
+
+/**
+ * Exact-match filter as GetAll applies it: property names case-insensitive (ASP.NET binding),
+ * null/empty filter values ignored, unknown properties ignored.
+ */
+export function matchFilter<T extends object>(rows: T[], filter: Record<string, unknown>, contains: string[] = []): T[] {
+  const active = Object.entries(filter).filter(([, v]) => v !== null && v !== undefined && v !== '');
+  const out: T[] = [];
+  const sample = rows[0];
+  if (sample === undefined) return out;
+  if (active.length === 0) return rows;
+  const keys = new Map(Object.keys(sample).map((k) => [k.toLowerCase(), k]));
+  const conds = active.flatMap(([k, v]) => {
+    const real = keys.get(k.toLowerCase());
+    return real ? [{ real, want: String(v).toLowerCase(), contains: contains.includes(real) }] : [];
+  });
+  for (const r of rows) {
+    const rec = r as Record<string, unknown>;
+    const ok = conds.every(({ real, want, contains: like }) => {
+      const have = rec[real];
+      if (have === null || have === undefined) return false;
+      const s = String(have).toLowerCase();
+      return like ? s.includes(want) : s === want;
+    });
+    if (ok) out.push(r);
+  }
+  return out;
+}
