@@ -1,0 +1,32 @@
+// The CRM adapter's own environment variables (see .env.example). The password is only ever held
+// in this object and sent in the login body; it is never logged (the logger redacts `password` too).
+
+import { z } from 'zod';
+import { parseEnv } from '../config';
+
+export const crmEnvSchema = z.object({
+  CRM_BASE_URL: z.string().url(),
+  CRM_USERNAME: z.string().min(1),
+  CRM_PASSWORD: z.string().min(1),
+  CRM_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
+  CRM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+});
+
+export interface CrmConfig {
+  baseUrl: string;
+  username: string;
+  password: string;
+  rateLimitPerSecond: number;
+  timeoutMs: number;
+}
+
+export function loadCrmConfig(env: NodeJS.ProcessEnv = process.env): CrmConfig {
+  const e = parseEnv(crmEnvSchema, env, 'CRM adapter');
+  return {
+    baseUrl: e.CRM_BASE_URL,
+    username: e.CRM_USERNAME,
+    password: e.CRM_PASSWORD,
+    rateLimitPerSecond: e.CRM_RATE_LIMIT_PER_SECOND,
+    timeoutMs: e.CRM_TIMEOUT_MS,
+  };
+}
