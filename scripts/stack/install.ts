@@ -8,6 +8,8 @@ import { runLogged, say } from './run';
 // `.complete` marker is written last: an interrupted install is redone, a finished one never is.
 
 export interface Installed {
+  /** The docker compose v2 CLI plugin, used only to validate docker-compose.yml (no engine needed). */
+  composeCli: string;
   kafkaLibs: string;
   kafkaLog4j: string;
   apicurioDir: string;
@@ -128,18 +130,43 @@ async function installFerretdb(cfg: StackConfig, log: string): Promise<string> {
   return bin;
 }
 
+/** Same trick as FerretDB: compose's go.mod has exclude directives, which `go install` refuses. */
+async function installCompose(cfg: StackConfig, log: string): Promise<string> {
+  const dir = path.join(cfg.STACK_CACHE_DIR, `docker-compose-${VERSIONS.compose}`);
+  const bin = path.join(dir, 'cli-plugins', 'docker-compose');
+  if (done(dir)) return bin;
+  say(`building the docker compose ${VERSIONS.compose} CLI plugin with Go (to validate docker-compose.yml)...`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const mod = `github.com/docker/compose/v2@${VERSIONS.compose}`;
+  const goEnv = { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local' };
+  await runLogged('go', ['mod', 'download', mod], { logFile: log, env: goEnv });
+  const info = JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', mod], { encoding: 'utf8', env: goEnv }),
+  ) as { Dir: string };
+  const src = path.join(dir, 'src');
+  fs.cpSync(info.Dir, src, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', src]);
+  await runLogged('go', ['build', '-trimpath', '-o', bin, './cmd'], { logFile: log, cwd: src, env: goEnv });
+  fs.rmSync(src, { recursive: true, force: true });
+  markDone(dir);
+  return bin;
+}
+
 export async function installAll(cfg: StackConfig): Promise<Installed> {
   fs.mkdirSync(cfg.STACK_CACHE_DIR, { recursive: true });
   fs.mkdirSync(cfg.logDir, { recursive: true });
   const log = (name: string) => path.join(cfg.logDir, `install-${name}.log`);
   // Independent downloads and builds run side by side: the Go build dominates a cold start.
-  const [kafkaDir, apicurioDir, registryJava, ferretdb] = await Promise.all([
+  const [kafkaDir, apicurioDir, registryJava, ferretdb, composeCli] = await Promise.all([
     installKafka(cfg, log('kafka')),
     installApicurio(cfg, log('apicurio')),
     installRegistryJava(cfg, log('java')),
     installFerretdb(cfg, log('ferretdb')),
+    installCompose(cfg, log('compose')),
   ]);
   return {
+    composeCli,
     kafkaLibs: path.join(kafkaDir, 'libs'),
     kafkaLog4j: path.join(REPO_ROOT, 'scripts/stack/kafka/log4j2.properties'),
     apicurioDir,

@@ -145,6 +145,6 @@ export async function status(cfg: StackConfig): Promise<ServiceStatus[]> {
 
 /** Readiness checks need no installed binaries; only the addresses. */
 function readinessChecks(cfg: StackConfig): Record<string, () => Promise<boolean>> {
-  const fake = { kafkaLibs: '', kafkaLog4j: '', apicurioDir: '', registryJava: '', ferretdb: '' };
+  const fake = { composeCli: '', kafkaLibs: '', kafkaLog4j: '', apicurioDir: '', registryJava: '', ferretdb: '' };
   return Object.fromEntries(stackServices(cfg, fake).map((s) => [s.name, () => s.ready()]));
 }

@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { VERSIONS, REPO_ROOT, loadStackConfig } from '../../scripts/stack/config';
+
+// Docker's engine is not on these machines, but the compose CLI validates a file without one. The
+// stack installs the compose plugin (built with Go) alongside the other parts.
+
+function composeConfig(file: string): { status: number; stderr: string } {
+  const cfg = loadStackConfig();
+  const plugin = path.join(cfg.STACK_CACHE_DIR, `docker-compose-${VERSIONS.compose}`, 'cli-plugins', 'docker-compose');
+  if (!fs.existsSync(plugin)) throw new Error(`compose plugin missing at ${plugin}: run npm run stack -- up`);
+  const dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'dcfg-'));
+  fs.mkdirSync(path.join(dockerConfig, 'cli-plugins'));
+  fs.symlinkSync(plugin, path.join(dockerConfig, 'cli-plugins', 'docker-compose'));
+  try {
+    execFileSync('docker', ['compose', '-f', file, 'config', '-q'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DOCKER_CONFIG: dockerConfig },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return { status: 0, stderr: '' };
+  } catch (e) {
+    const err = e as { status?: number; stderr?: Buffer };
+    return { status: err.status ?? 1, stderr: err.stderr?.toString() ?? '' };
+  } finally {
+    fs.rmSync(dockerConfig, { recursive: true, force: true });
+  }
+}
+
+describe('docker-compose.yml', () => {
+  it('is valid for `docker compose config -q`', () => {
+    expect(composeConfig(path.join(REPO_ROOT, 'docker-compose.yml'))).toEqual({ status: 0, stderr: '' });
+  });
+
+  it('the check really fails on a broken file', () => {
+    const broken = path.join(os.tmpdir(), `broken-compose-${process.pid}.yml`);
+    fs.writeFileSync(broken, 'services:\n  a:\n    image: x\n    depends_on: [missing]\n');
+    const res = composeConfig(broken);
+    fs.rmSync(broken);
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(/missing/);
+  });
+
+  it('runs the official images named in the design', () => {
+    const text = fs.readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
+    expect(text).toMatch(/image: apache\/kafka:4\./);
+    expect(text).toMatch(/image: apicurio\/apicurio-registry:/);
+    expect(text).toMatch(/image: mongo:7/);
+  });
+});
