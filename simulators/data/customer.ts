@@ -1,8 +1,17 @@
 import { createRng, mixSeed, type Rng } from '../common/rng';
 import { makeLegalId, makeNationalCode } from './nationalCode';
 import {
-  BUSINESS_TYPES, CITIES, FIRST_NAMES_FEMALE, FIRST_NAMES_MALE, LAST_NAMES, ALLEYS, ORG_PREFIXES,
-  ORG_SUFFIXES, ORG_WORDS, STREETS, type City,
+  BUSINESS_TYPES,
+  CITIES,
+  FIRST_NAMES_FEMALE,
+  FIRST_NAMES_MALE,
+  LAST_NAMES,
+  ALLEYS,
+  ORG_PREFIXES,
+  ORG_SUFFIXES,
+  ORG_WORDS,
+  STREETS,
+  type City,
 } from './persian';
 
 // One logical customer, derived from (seed, n) alone: both sides of an overlapping pair are
@@ -51,21 +60,21 @@ export function customerOf(seed: number, n: number, organizationRate: number): C
   const address = `${city.name}، خیابان ${rng.pick(STREETS)}، ${rng.pick(ALLEYS)}، پلاک ${rng.int(1, 250)}`;
   const mobile = rng.pick(MOBILE_PREFIXES) + spread7(n, 1_234_567);
   const tel = city.areaCode + '2' + spread7(n, 7_654_321);
-  const base = {
-    n,
-    isOrg,
-    city,
-    address,
-    mobile,
-    tel,
-    postalCode: postalCode(rng),
-    description: rng.chance(0.2) ? 'مشتری عمده' : null,
-  };
+  const postal = postalCode(rng);
+  const description = rng.chance(0.2) ? 'مشتری عمده' : null;
+  // One literal with every field (no object spread): spreading made 100k customers ten times slower.
   if (isOrg) {
     const name = `${rng.pick(ORG_PREFIXES)} ${rng.pick(ORG_WORDS)} ${rng.pick(ORG_WORDS)}${rng.pick(ORG_SUFFIXES)}`;
     const legalId = makeLegalId(rng.int(0, 999_999_999));
     return {
-      ...base,
+      n,
+      isOrg,
+      city,
+      address,
+      mobile,
+      tel,
+      postalCode: postal,
+      description,
       firstName: null,
       lastName: null,
       gender: null,
@@ -81,7 +90,14 @@ export function customerOf(seed: number, n: number, organizationRate: number): C
   const firstName = rng.pick(male ? FIRST_NAMES_MALE : FIRST_NAMES_FEMALE);
   const lastName = rng.pick(LAST_NAMES);
   return {
-    ...base,
+    n,
+    isOrg,
+    city,
+    address,
+    mobile,
+    tel,
+    postalCode: postal,
+    description,
     firstName,
     lastName,
     gender: male ? 'Male' : 'Female',

@@ -67,7 +67,7 @@ export function toDigits(s: string, style: DigitStyle): string {
 
 /** Types the text with Arabic ي and ك, as a keyboard with an Arabic layout does. */
 export function toArabicForms(s: string): string {
-  return s.replace(/ی/g, 'ي').replace(/ک/g, 'ك');
+  return s.replace(/[یک]/g, (c) => (c === 'ی' ? 'ي' : 'ك'));
 }
 
 /** Undoes both variations (test helper and checker normalization). */

@@ -46,7 +46,7 @@ function answer(res: Response, store: SiaghStore, result: FormResult, created: b
 
 /** Drops properties sent as undefined so they do not overwrite stored values. */
 function defined(o: Record<string, unknown>): ContactFields {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as ContactFields;
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 export function siaghAdminRouter(store: SiaghStore): Router {

@@ -191,7 +191,7 @@ export function matchFilter<T extends object>(rows: T[], filter: Record<string, 
     const rec = r as Record<string, unknown>;
     const ok = conds.every(({ real, want, contains: like }) => {
       const have = rec[real];
-      if (have === null || have === undefined) return false;
+      if (typeof have !== 'string' && typeof have !== 'number' && typeof have !== 'boolean') return false;
       const s = String(have).toLowerCase();
       return like ? s.includes(want) : s === want;
     });

@@ -56,7 +56,7 @@ export function contactFieldsFrom(ctrlValues: string): { fields: ContactFields; 
       else errors.push(formError(name, ErrorCodes.invalidValue, `مقدار فیلد ${name} نامعتبر است.`));
     }
   }
-  return { fields: fields as ContactFields, errors };
+  return { fields: fields, errors };
 }
 
 /** Shared by the form and by admin "UI" edits: the same rules a user in Siagh's UI meets. */

@@ -23,7 +23,7 @@ function decimal(v: unknown): number | undefined {
 
 function cell(row: Record<string, unknown>, name: string): unknown {
   const c = row[name];
-  return c !== null && typeof c === 'object' && 'newValue' in c ? (c as { newValue: unknown }).newValue : undefined;
+  return c !== null && typeof c === 'object' && 'newValue' in c ? (c).newValue : undefined;
 }
 
 export function parseRows(dataRows: string): { rows?: PreInvoiceRow[]; errors: FormError[] } {
@@ -62,7 +62,7 @@ export function parseRows(dataRows: string): { rows?: PreInvoiceRow[]; errors: F
     const discount = MabTakhfif ?? 0;
     return {
       Radif,
-      CodeKala: String(CodeKala ?? ''),
+      CodeKala: typeof CodeKala === 'string' || typeof CodeKala === 'number' ? String(CodeKala) : '',
       NameUnit: typeof nameUnit === 'string' ? nameUnit : null,
       Qty: qty,
       Price: price,
