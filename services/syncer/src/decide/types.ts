@@ -1,0 +1,50 @@
+import type { CanonicalCustomer } from '@siaghsync/shared/mapping/canonical';
+import type { MappedField, Side, SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import type { Conflict, Direction, FieldChange, OutcomeStatus, WorkEvent } from '@siaghsync/shared/events';
+import type { EntityState } from './state';
+
+/** A record as fetched from one side, already mapped to the canonical shape. */
+export interface SideRecord {
+  id: string;
+  record: CanonicalCustomer;
+  /** Source modification time (epoch ms) when the system has one (the CRM does, Siagh does not). */
+  time: number | null;
+  raw: Record<string, unknown>;
+}
+
+export interface Fetched {
+  crm: SideRecord | null;
+  siagh: SideRecord | null;
+}
+
+export type Write =
+  | { side: Side; op: 'create'; record: CanonicalCustomer; checksum: string }
+  | { side: Side; op: 'update'; id: string; record: CanonicalCustomer; checksum: string; fields: MappedField[] }
+  | { side: Side; op: 'delete'; id: string }
+  | { side: 'siagh'; op: 'deactivate'; id: string; record: CanonicalCustomer; checksum: string };
+
+export interface OutcomeDraft {
+  status: OutcomeStatus;
+  direction: Direction;
+  fieldDiff: FieldChange[];
+  note: string | null;
+}
+
+export interface DecideInput {
+  state: EntityState;
+  event: WorkEvent;
+  fetched: Fetched;
+  config: SyncConfig;
+  now: number;
+}
+
+export interface Decision {
+  writes: Write[];
+  /** The state after the writes succeed (ids of created records are filled in by applyCreated). */
+  newState: EntityState;
+  outcome: OutcomeDraft;
+  conflicts: Omit<Conflict, 'correlationId' | 'entityType'>[];
+}
+
+export const other = (side: Side): Side => (side === 'crm' ? 'siagh' : 'crm');
+export const directionTo = (target: Side): Direction => (target === 'siagh' ? 'crm-to-siagh' : 'siagh-to-crm');
