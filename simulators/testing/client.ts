@@ -21,7 +21,8 @@ export async function call<T = unknown>(
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   const text = await res.body.text();
-  return { status: res.statusCode, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  const json = String(res.headers['content-type'] ?? '').includes('json');
+  return { status: res.statusCode, headers: res.headers, body: (json && text ? JSON.parse(text) : text || undefined) as T };
 }
 
 export const post = <T = unknown>(url: string, body?: unknown, headers?: Record<string, string>) =>
