@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { envPort, infraEnv, parseEnv } from '@siaghsync/shared/config';
+
+// The projector's own variables only (STYLE 7); parsed once in main.ts.
+const schema = z.object({
+  ...infraEnv,
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// URI').default('mongodb://127.0.0.1:27017/siaghsync'),
+  PROJECTOR_PORT: envPort(7204),
+  PROJECTOR_HOST: z.string().default('127.0.0.1'),
+  /** Without it operator routes answer 503: a read-only deployment is a valid choice, not an error. */
+  OPERATOR_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  PROJECTOR_GROUP_ID: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]+$/)
+    .default('siaghsync-projector'),
+  /** Database name when MONGODB_URI names none. */
+  PROJECTOR_DB: z.string().regex(/^[a-zA-Z0-9_-]+$/).optional(),
+});
+
+export type ProjectorConfig = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
+  return parseEnv(schema, env, 'projector');
+}

@@ -1,0 +1,44 @@
+import type { KafkaMessage } from '@siaghsync/shared/kafka/index';
+import type { EventCodec } from '@siaghsync/shared/registry';
+import type { ConflictResolution, Conflict, DeadLetter, EntityStateRecord, SyncOutcome, WorkEvent } from '@siaghsync/shared/events';
+import type { ProjectorEvent, Stream } from '../events';
+
+/**
+ * One record of a stream to the event the views fold, or null for records the views ignore
+ * (work changes, a resolution whose JSON is unreadable). Throws only on undecodable bytes.
+ */
+export async function decodeRecord(codec: EventCodec, stream: Stream, message: KafkaMessage): Promise<ProjectorEvent | null> {
+  const key = message.key?.toString() ?? '';
+  if (message.value === null) {
+    // Only the compacted state topic carries tombstones: the entity's state was removed.
+    return stream === 'entity-state' ? { type: 'entity-state', key, data: null } : null;
+  }
+  switch (stream) {
+    case 'outcomes':
+      return { type: 'outcome', data: await codec.decode<SyncOutcome>(message.value) };
+    case 'conflicts':
+      return { type: 'conflict', data: await codec.decode<Conflict>(message.value) };
+    case 'dead-letters':
+      return { type: 'dead-letter', data: await codec.decode<DeadLetter>(message.value) };
+    case 'entity-state':
+      return { type: 'entity-state', key, data: await codec.decode<EntityStateRecord>(message.value) };
+    case 'work':
+      return workEvent(await codec.decode<WorkEvent>(message.value));
+  }
+}
+
+function workEvent(w: WorkEvent): ProjectorEvent | null {
+  if (w.kind === 'redrive' && w.redriveOf) {
+    return { type: 'redrive-requested', deadLetterId: w.redriveOf, canonicalKey: w.canonicalKey, routedAt: w.routedAt, correlationId: w.correlationId };
+  }
+  if (w.kind === 'resolution' && w.resolution) {
+    try {
+      const data = JSON.parse(w.resolution) as ConflictResolution;
+      if (typeof data.conflictId !== 'string' || typeof data.resolutionId !== 'string') return null;
+      return { type: 'resolution-requested', data, routedAt: w.routedAt, correlationId: w.correlationId };
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,204 @@
+import type { Db } from 'mongodb';
+import type { Kafka } from '@siaghsync/shared/kafka/index';
+import type { EventCodec } from '@siaghsync/shared/registry';
+import type { Logger } from '@siaghsync/shared/logger';
+import { posKey, type Stream } from '../events';
+import {
+  buildId,
+  dropVersion,
+  ensureIndexes,
+  metaCollection,
+  readAlias,
+  readBuilds,
+  switchAlias,
+  type BuildDoc,
+} from '../store/collections';
+import type { Positions } from '../views/types';
+import { ProjectionRunner, streamTopics } from './runner';
+
+export interface ProjectorDeps {
+  kafka: Kafka;
+  codec: EventCodec;
+  db: Db;
+  logger: Logger;
+  topicPrefix: string;
+  groupId: string;
+  onBatch?: (version: number, stats: { events: number; written: number; ms: number }) => void;
+  onDecodeError?: (stream: Stream, err: unknown) => void;
+  /** Test hook: aborting it makes the building runner fail mid-batch, like a kill -9. */
+  buildSignal?: AbortSignal;
+}
+
+export interface BuildProgress {
+  version: number;
+  startedAt: number;
+  done: number;
+  total: number;
+  ratio: number;
+}
+
+/**
+ * Blue/green views. The live version serves reads through the alias; a rebuild folds the log from
+ * offset 0 into version n+1 beside it, and when it has reached the end offsets seen at its start, the
+ * alias moves in one document write. The previous version is kept (a rollback) and older ones dropped.
+ */
+export class Projector {
+  private live: ProjectionRunner | null = null;
+  private building: { runner: ProjectionRunner; build: BuildDoc } | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private finishing = false;
+  private lastProgressWrite = 0;
+
+  constructor(private readonly deps: ProjectorDeps) {}
+
+  get liveVersion(): number | null {
+    return this.live?.version ?? null;
+  }
+
+  runners(): ProjectionRunner[] {
+    return [this.live, this.building?.runner].filter((r): r is ProjectionRunner => r !== null && r !== undefined);
+  }
+
+  async start(): Promise<void> {
+    const alias = await readAlias(this.deps.db);
+    if (alias) this.live = await this.startRunner(alias.version, false);
+    const pending = (await readBuilds(this.deps.db)).find((b) => b.status === 'building');
+    if (pending && pending.version === alias?.version) {
+      await metaCollection(this.deps.db).updateOne({ _id: pending._id as never }, { $set: { status: 'live', finishedAt: Date.now() } });
+    } else if (pending) await this.resume(pending);
+    else if (!alias) await this.rebuild();
+    this.timer = setInterval(() => void this.checkCaughtUp(), 500);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const runners = this.runners();
+    this.live = null;
+    this.building = null;
+    await Promise.all(runners.map((r) => r.stop()));
+  }
+
+  /** Starts a rebuild into the next version; returns the running one if a rebuild is under way. */
+  async rebuild(): Promise<BuildProgress> {
+    if (this.building) return this.progress()!;
+    const builds = await readBuilds(this.deps.db);
+    const alias = await readAlias(this.deps.db);
+    const version = Math.max(0, alias?.version ?? 0, ...builds.map((b) => b.version)) + 1;
+    const build: BuildDoc = {
+      _id: buildId(version),
+      version,
+      status: 'building',
+      startedAt: Date.now(),
+      finishedAt: null,
+      targets: await this.endOffsets(),
+      progress: {},
+    };
+    // Leftovers of a version number reused after a crash before its build document was written.
+    await dropVersion(this.deps.db, version);
+    await metaCollection(this.deps.db).insertOne(build as never);
+    await this.resume(build);
+    return this.progress()!;
+  }
+
+  progress(): BuildProgress | null {
+    if (!this.building) return null;
+    const { build, runner } = this.building;
+    let done = 0;
+    let total = 0;
+    for (const [pk, target] of Object.entries(build.targets)) {
+      total += target;
+      done += Math.min(runner.positions[pk] ?? 0, target);
+    }
+    return { version: build.version, startedAt: build.startedAt, done, total, ratio: total === 0 ? 1 : done / total };
+  }
+
+  private async resume(build: BuildDoc): Promise<void> {
+    await ensureIndexes(this.deps.db, build.version);
+    const runner = await this.startRunner(build.version, true);
+    this.building = { runner, build };
+    this.deps.logger.info({ version: build.version, targets: build.targets }, 'rebuild running');
+    await this.checkCaughtUp();
+  }
+
+  private async startRunner(version: number, isBuild: boolean): Promise<ProjectionRunner> {
+    const runner = new ProjectionRunner({
+      kafka: this.deps.kafka,
+      codec: this.deps.codec,
+      db: this.deps.db,
+      logger: this.deps.logger,
+      topicPrefix: this.deps.topicPrefix,
+      groupId: this.deps.groupId,
+      version,
+      onBatch: (r, stats) => {
+        this.deps.onBatch?.(r.version, stats);
+        if (isBuild) void this.checkCaughtUp();
+      },
+      ...(this.deps.onDecodeError ? { onDecodeError: this.deps.onDecodeError } : {}),
+      ...(isBuild && this.deps.buildSignal ? { signal: this.deps.buildSignal } : {}),
+    });
+    await runner.start();
+    return runner;
+  }
+
+  private async endOffsets(): Promise<Positions> {
+    const admin = this.deps.kafka.admin();
+    await admin.connect();
+    try {
+      const targets: Positions = {};
+      for (const [topic, stream] of streamTopics(this.deps.topicPrefix)) {
+        for (const p of await admin.fetchTopicOffsets(topic)) targets[posKey({ stream, partition: p.partition })] = Number(p.high);
+      }
+      return targets;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async checkCaughtUp(): Promise<void> {
+    const b = this.building;
+    if (!b || this.finishing) return;
+    const p = this.progress();
+    if (!p) return;
+    const now = Date.now();
+    if (p.ratio < 1) {
+      if (now - this.lastProgressWrite > 1000) {
+        this.lastProgressWrite = now;
+        await metaCollection(this.deps.db).updateOne({ _id: b.build._id as never }, { $set: { progress: { ...b.runner.positions } } });
+      }
+      return;
+    }
+    this.finishing = true;
+    try {
+      await this.finish(b.runner, b.build);
+    } finally {
+      this.finishing = false;
+    }
+  }
+
+  private async finish(runner: ProjectionRunner, build: BuildDoc): Promise<void> {
+    const db = this.deps.db;
+    const meta = metaCollection(db);
+    const previous = this.live;
+    // Alias first: a crash before the status update is repaired by start() (build version == alias).
+    await switchAlias(db, build.version, Date.now());
+    await meta.updateOne(
+      { _id: build._id as never },
+      { $set: { status: 'live', finishedAt: Date.now(), progress: { ...runner.positions } } },
+    );
+    this.live = runner;
+    this.building = null;
+    this.deps.logger.info({ version: build.version, previous: previous?.version ?? null }, 'views switched to the rebuilt version');
+    if (previous) {
+      await previous.stop();
+      await meta.updateOne({ _id: buildId(previous.version) as never }, { $set: { status: 'retired' } });
+    }
+    // Keep the previous version for a rollback; drop anything older.
+    for (const old of await readBuilds(db)) {
+      if (old.version < (previous?.version ?? build.version) && old.status !== 'dropped' && old.version !== build.version) {
+        await dropVersion(db, old.version);
+        await meta.updateOne({ _id: old._id as never }, { $set: { status: 'dropped' } });
+      }
+    }
+  }
+}

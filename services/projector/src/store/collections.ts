@@ -1,0 +1,66 @@
+import type { Collection, Db, Document } from 'mongodb';
+import type { Positions, ViewDoc, ViewName } from '../views/types';
+import { VIEWS } from '../views';
+
+/** Documents as stored: the view's fields plus the per-partition guard. */
+export type Stored<D extends ViewDoc> = D & { _pos?: Positions };
+
+export const META = 'projector_meta';
+export const collectionName = (view: ViewName, version: number): string => `${view}__v${version}`;
+
+export interface AliasDoc {
+  _id: 'alias';
+  version: number;
+  switchedAt: number;
+}
+
+export type BuildStatus = 'building' | 'live' | 'retired' | 'dropped';
+
+export interface BuildDoc {
+  _id: string;
+  version: number;
+  status: BuildStatus;
+  startedAt: number;
+  finishedAt: number | null;
+  /** End offsets per `stream:partition` when the build started: caught up = every one reached. */
+  targets: Positions;
+  /** Next offset to read per `stream:partition`, saved as the build goes (progress display). */
+  progress: Positions;
+}
+
+export const buildId = (version: number): string => `build:${version}`;
+
+export function metaCollection(db: Db): Collection<Document> {
+  return db.collection(META);
+}
+
+export async function readAlias(db: Db): Promise<AliasDoc | null> {
+  return (await metaCollection(db).findOne({ _id: 'alias' as never })) as AliasDoc | null;
+}
+
+export async function readBuilds(db: Db): Promise<BuildDoc[]> {
+  const docs = await metaCollection(db)
+    .find({ _id: { $regex: '^build:' } as never })
+    .toArray();
+  return (docs as unknown as BuildDoc[]).sort((a, b) => a.version - b.version);
+}
+
+/** The atomic switch: one single-document write the API reads on every request. */
+export async function switchAlias(db: Db, version: number, at: number): Promise<void> {
+  await metaCollection(db).replaceOne({ _id: 'alias' as never }, { version, switchedAt: at }, { upsert: true });
+}
+
+export async function ensureIndexes(db: Db, version: number): Promise<void> {
+  for (const view of VIEWS) {
+    const col = db.collection(collectionName(view.name, version));
+    if (view.indexes.length > 0) await col.createIndexes(view.indexes);
+  }
+}
+
+export async function dropVersion(db: Db, version: number): Promise<void> {
+  const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  for (const view of VIEWS) {
+    const name = collectionName(view.name, version);
+    if (existing.has(name)) await db.dropCollection(name);
+  }
+}

@@ -1,0 +1,16 @@
+import type { AnyView } from './types';
+import { syncAuditView } from './sync_audit/evolve';
+import { entityMappingsView } from './entity_mappings/evolve';
+import { conflictsView } from './conflicts/evolve';
+import { deadLettersView } from './dead_letters/evolve';
+import { countersView } from './counters/evolve';
+import { lineageView } from './lineage/evolve';
+
+export const VIEWS: readonly AnyView[] = [
+  syncAuditView,
+  entityMappingsView,
+  conflictsView,
+  deadLettersView,
+  countersView,
+  lineageView,
+] as unknown as readonly AnyView[];

@@ -1,0 +1,92 @@
+import type { Direction, FieldChange, SourceSystem, SyncOutcome, Trigger } from '@siaghsync/shared/events';
+import type { ProjectorEvent } from '../../events';
+import type { View } from '../types';
+
+/** Why a value is on one side: written by the syncer (sync-write) or edited there by a person (source-edit). */
+export interface Provenance {
+  value: string | null;
+  previous: string | null;
+  origin: 'sync-write' | 'source-edit';
+  reason: string;
+  outcomeId: string;
+  sourceEventId: string;
+  correlationId: string;
+  direction: Direction;
+  trigger: Trigger;
+  at: number;
+  sourceTime: number | null;
+}
+
+export interface FieldLineage {
+  field: string;
+  crm: Provenance | null;
+  siagh: Provenance | null;
+  /** Older provenances, newest first, capped: enough to answer "and before that?". */
+  history: (Provenance & { side: SourceSystem })[];
+}
+
+export interface LineageDoc {
+  _id: string;
+  canonicalKey: string;
+  updatedAt: number;
+  /** An array, not an object keyed by field: field names may contain dots. */
+  fields: FieldLineage[];
+}
+
+export const HISTORY_CAP = 20;
+const other = (s: SourceSystem): SourceSystem => (s === 'crm' ? 'siagh' : 'crm');
+
+function provenance(o: SyncOutcome, c: FieldChange, origin: Provenance['origin']): Provenance {
+  return {
+    value: c.after,
+    previous: c.before,
+    origin,
+    reason: c.reason,
+    outcomeId: o.outcomeId,
+    sourceEventId: o.sourceEventId,
+    correlationId: o.correlationId,
+    direction: o.direction,
+    trigger: o.trigger,
+    at: origin === 'sync-write' ? o.occurredAt : (o.sourceTime ?? o.occurredAt),
+    sourceTime: o.sourceTime,
+  };
+}
+
+function setSide(f: FieldLineage, side: SourceSystem, p: Provenance): FieldLineage {
+  const prev = f[side];
+  const history = prev ? [{ ...prev, side }, ...f.history].slice(0, HISTORY_CAP) : f.history;
+  return { ...f, [side]: p, history };
+}
+
+/**
+ * Each field change the syncer wrote sets the written side (sync-write). When the change flowed from
+ * the other side (changed-on-*, create), that side holds the same value because someone edited it
+ * there: recorded as source-edit, observed by the outcome's source event.
+ */
+export function applyOutcome(doc: LineageDoc | null, o: SyncOutcome): LineageDoc {
+  const fields = new Map((doc?.fields ?? []).map((f) => [f.field, f]));
+  for (const c of o.fieldDiff) {
+    let f = fields.get(c.field) ?? { field: c.field, crm: null, siagh: null, history: [] };
+    f = setSide(f, c.side, provenance(o, c, 'sync-write'));
+    const from = other(c.side);
+    const flowed = c.reason === 'create' || c.reason === `changed-on-${from}` || c.reason.startsWith('conflict-');
+    const cur = f[from];
+    if (flowed && (cur === null || cur.value !== c.after)) {
+      f = setSide(f, from, { ...provenance(o, c, 'source-edit'), previous: cur?.value ?? null });
+    }
+    fields.set(c.field, f);
+  }
+  return {
+    _id: o.canonicalKey,
+    canonicalKey: o.canonicalKey,
+    updatedAt: Math.max(doc?.updatedAt ?? 0, o.occurredAt),
+    fields: [...fields.values()].sort((a, b) => a.field.localeCompare(b.field)),
+  };
+}
+
+export const lineageView: View<LineageDoc> = {
+  name: 'lineage',
+  keys: (e: ProjectorEvent) => (e.type === 'outcome' && e.data.fieldDiff.length > 0 ? [e.data.canonicalKey] : []),
+  evolve: (doc, e) => (e.type === 'outcome' ? applyOutcome(doc, e.data) : doc),
+  indexes: [{ key: { updatedAt: -1 } }],
+};

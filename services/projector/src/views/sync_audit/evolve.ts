@@ -1,0 +1,75 @@
+import type { Direction, FieldChange, OutcomeError, OutcomeStatus, SyncOutcome, Trigger } from '@siaghsync/shared/events';
+import type { ProjectorEvent } from '../../events';
+import type { View } from '../types';
+
+/** One document per outcome. Snapshots stay JSON strings: their keys may contain dots. */
+export interface AuditDoc {
+  _id: string;
+  outcomeId: string;
+  correlationId: string;
+  canonicalKey: string;
+  entityType: string;
+  sourceEventId: string;
+  direction: Direction;
+  status: OutcomeStatus;
+  trigger: Trigger;
+  crmId: string | null;
+  siaghId: string | null;
+  naturalKey: string | null;
+  sourceSnapshot: string | null;
+  targetBefore: string | null;
+  targetAfter: string | null;
+  fieldDiff: FieldChange[];
+  changedFields: string[];
+  attempts: number;
+  durationMs: number;
+  error: OutcomeError | null;
+  occurredAt: number;
+  sourceTime: number | null;
+}
+
+export function auditDoc(o: SyncOutcome): AuditDoc {
+  return {
+    _id: o.outcomeId,
+    outcomeId: o.outcomeId,
+    correlationId: o.correlationId,
+    canonicalKey: o.canonicalKey,
+    entityType: o.entityType,
+    sourceEventId: o.sourceEventId,
+    direction: o.direction,
+    status: o.status,
+    trigger: o.trigger,
+    crmId: o.crmId,
+    siaghId: o.siaghId,
+    naturalKey: o.naturalKey,
+    sourceSnapshot: o.sourceSnapshot,
+    targetBefore: o.targetBefore,
+    targetAfter: o.targetAfter,
+    fieldDiff: o.fieldDiff,
+    changedFields: [...new Set(o.fieldDiff.map((f) => f.field))].sort(),
+    attempts: o.attempts,
+    durationMs: o.durationMs,
+    error: o.error,
+    occurredAt: o.occurredAt,
+    sourceTime: o.sourceTime,
+  };
+}
+
+export const syncAuditView: View<AuditDoc> = {
+  name: 'sync_audit',
+  stateless: true,
+  keys: (e: ProjectorEvent) => (e.type === 'outcome' ? [e.data.outcomeId] : []),
+  // The outcome id is deterministic, so a re-delivered outcome rewrites the same document.
+  evolve: (doc, e) => (e.type === 'outcome' ? auditDoc(e.data) : doc),
+  // Every filter of the audit search sorts by time, newest first, with _id as the tie-break of the cursor.
+  indexes: [
+    { key: { occurredAt: -1, _id: -1 } },
+    { key: { canonicalKey: 1, occurredAt: -1, _id: -1 } },
+    { key: { naturalKey: 1, occurredAt: -1, _id: -1 } },
+    { key: { crmId: 1, occurredAt: -1, _id: -1 } },
+    { key: { siaghId: 1, occurredAt: -1, _id: -1 } },
+    { key: { status: 1, occurredAt: -1, _id: -1 } },
+    { key: { direction: 1, occurredAt: -1, _id: -1 } },
+    { key: { correlationId: 1 } },
+  ],
+};
