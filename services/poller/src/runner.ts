@@ -1,0 +1,133 @@
+// The per-source loop of the active poller: restore state, initialise the transactional producer (which
+// fences any predecessor), then sweep on an interval with jitter, backing off exponentially on errors.
+// Stopping (leadership lost, SIGTERM) lets the sweep in flight finish its commit first.
+
+import { randomUUID } from 'node:crypto';
+import type { Kafka, Producer } from 'kafkajs';
+import type { Logger } from '@siaghsync/shared/logger';
+import type { EventCodec } from '@siaghsync/shared/registry';
+import type { SourceSystem } from '@siaghsync/shared/events';
+import { createTransactionalProducer } from '@siaghsync/shared/kafka/producer';
+import { classify } from '@siaghsync/shared/errors';
+import { restoreState } from './stateStore';
+import { SourceTracker, type SweepOutcome } from './tracker';
+import type { PollerMetrics } from './metrics';
+
+export interface Timing {
+  intervalMs: number;
+  /** 0..1: each wait is intervalMs × (1 ± jitter), so instances and sources do not poll in lockstep. */
+  jitter: number;
+  backoffMaxMs: number;
+}
+
+export interface RunnerOptions {
+  source: SourceSystem;
+  kafka: Kafka;
+  codec: EventCodec;
+  changesTopic: string;
+  stateTopic: string;
+  transactionalId: string;
+  chunkSize: number;
+  minRatio: number;
+  timing: Timing;
+  logger: Logger;
+  metrics: PollerMetrics;
+  sweep: (tracker: SourceTracker, correlationId: string) => Promise<SweepOutcome & { seen: number }>;
+}
+
+export function nextDelay(t: Timing, failures: number, random = Math.random()): number {
+  const base = failures === 0 ? t.intervalMs : Math.min(t.backoffMaxMs, t.intervalMs * 2 ** Math.min(failures, 20));
+  return Math.max(0, Math.round(base * (1 + t.jitter * (random * 2 - 1))));
+}
+
+export class SourceRunner {
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private producer: Producer | undefined;
+  tracker: SourceTracker | undefined;
+  /** Sweeps completed since start; tests and /ready read it. */
+  sweeps = 0;
+
+  constructor(private readonly o: RunnerOptions) {}
+
+  get active(): boolean {
+    return this.running !== undefined;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.loop()
+      .catch((err: unknown) => this.o.logger.error({ err, source: this.o.source }, 'poller loop ended with an error'))
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  /** Runs a sweep now instead of waiting for the interval (tests, operators). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  private async loop(): Promise<void> {
+    const { source, logger, metrics } = this.o;
+    const producer = createTransactionalProducer(this.o.kafka, this.o.transactionalId);
+    this.producer = producer;
+    try {
+      await producer.connect(); // initialises the transactional id: a previous active poller is fenced here
+      const restored = await restoreState(this.o.kafka, this.o.stateTopic, source, logger);
+      const target = { producer, codec: this.o.codec, changesTopic: this.o.changesTopic, stateTopic: this.o.stateTopic, chunkSize: this.o.chunkSize };
+      const tracker = new SourceTracker(source, restored.state, restored.meta, target, this.o.minRatio, logger, metrics);
+      this.tracker = tracker;
+      metrics.recordsTracked.set({ source }, restored.state.hashes.size);
+      let failures = 0;
+      while (!this.stopping) {
+        const correlationId = randomUUID();
+        const end = metrics.sweepDuration.startTimer({ source });
+        try {
+          const out = await this.o.sweep(tracker, correlationId);
+          const result = out.result.trusted ? 'complete' : out.result.suppressedReason === 'suspicious-size' ? 'suspicious' : 'incomplete';
+          metrics.sweeps.inc({ source, result });
+          metrics.recordsSeen.set({ source }, out.seen);
+          logger.info({ source, correlationId, result, seen: out.seen, upserts: out.result.upserts.length, deletes: out.result.deletes.length, suppressed: out.result.suppressed }, 'sweep committed');
+          failures = 0;
+        } catch (err) {
+          metrics.sweeps.inc({ source, result: 'failed' });
+          const kind = classify(err).kind;
+          // A fenced producer means another instance took over: this loop must end, not retry.
+          if ((err as { type?: string; name?: string }).type === 'INVALID_PRODUCER_EPOCH' || (err as { name?: string }).name === 'KafkaJSProducerFenced' || String(err).includes('fenced')) {
+            logger.warn({ source, err }, 'producer fenced by a newer active poller: stopping');
+            return;
+          }
+          failures++;
+          logger.warn({ source, correlationId, err, kind, failures }, 'sweep failed: nothing committed, backing off');
+        } finally {
+          end();
+          this.sweeps++;
+        }
+        if (!this.stopping) await this.sleep(nextDelay(this.o.timing, failures));
+      }
+    } finally {
+      this.tracker = undefined;
+      this.producer = undefined;
+      await producer.disconnect().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+// One source's tracked state and the step that turns an observed snapshot into committed events:
+// diff (pure) -> events + state updates -> one transaction per chunk -> swap the in-memory state.
+// The in-memory state only moves after the commit, so a failed commit leaves it as Kafka has it.
+
+import type { Logger } from '@siaghsync/shared/logger';
+import { deterministicEventId, newChangeEvent, type ChangeEvent, type SourceSystem, type Trigger } from '@siaghsync/shared/events';
+import { diffSnapshot, type DiffResult, type Hash52, type TrackedState } from './diff';
+import { emitAll, type EmitTarget, type Emission } from './emitter';
+import { hashHex, metaMessage, stateMessage, type SourceMeta } from './stateCodec';
+import type { PollerMetrics } from './metrics';
+
+/** What a sweep observed of one record that changed: enough to build its event. */
+export interface Observed {
+  checksum: string;
+  naturalKey: string | null;
+  sourceTime: number | null;
+  snapshot: string;
+  attributes?: Record<string, string>;
+}
+
+export interface SweepInput {
+  /** Every record seen (for the CRM, unfetched ids carry their previous hash). */
+  hashes: ReadonlyMap<string, Hash52>;
+  /** Details of records that were fetched this sweep (only those can be upserted). */
+  details: (id: string) => Observed | undefined;
+  complete: boolean;
+  correlationId: string;
+  /** Extra meta to commit with the sweep (the CRM reconcile cursor). */
+  meta?: Partial<SourceMeta>;
+}
+
+export interface SweepOutcome {
+  result: DiffResult;
+  emitted: number;
+}
+
+export class SourceTracker {
+  constructor(
+    readonly source: SourceSystem,
+    public state: TrackedState,
+    public meta: SourceMeta,
+    private readonly target: EmitTarget,
+    private readonly minRatio: number,
+    private readonly logger: Logger,
+    private readonly metrics: PollerMetrics | undefined,
+  ) {}
+
+  async commitSweep(input: SweepInput, now = Date.now()): Promise<SweepOutcome> {
+    const result = diffSnapshot(this.state, input.hashes, { complete: input.complete, minRatio: this.minRatio });
+    const sweep = this.meta.sweeps + 1;
+    const updates = new Map(result.updates.map((u) => [u.id, u]));
+    const emissions: Emission[] = [];
+    const base = { source: this.source, entityType: 'customer' as const, observedTime: now, trigger: 'poll' as Trigger, correlationId: input.correlationId };
+
+    for (const id of result.upserts) {
+      const d = input.details(id);
+      const prev = this.state.hashes.get(id);
+      const u = updates.get(id);
+      if (!d) continue; // cannot happen for a hash that changed; guarded so a bug never emits a thin upsert
+      const event: ChangeEvent = newChangeEvent({
+        ...base,
+        eventId: deterministicEventId('poll', this.source, id, prev === undefined ? '' : hashHex(prev), d.checksum, sweep),
+        sourceId: id,
+        operation: 'upsert',
+        sourceTime: d.sourceTime,
+        naturalKey: d.naturalKey,
+        checksum: d.checksum,
+        snapshot: d.snapshot,
+        attributes: d.attributes ?? {},
+      });
+      emissions.push({ event, state: u ? stateMessage(this.source, u) : null });
+      updates.delete(id);
+    }
+    for (const id of result.deletes) {
+      const prev = this.state.hashes.get(id);
+      const event = newChangeEvent({
+        ...base,
+        eventId: deterministicEventId('poll', this.source, id, 'delete', prev === undefined ? '' : hashHex(prev), sweep),
+        sourceId: id,
+        operation: 'delete',
+      });
+      emissions.push({ event, state: stateMessage(this.source, { id, hash: null }) });
+      updates.delete(id);
+    }
+    // Missing marks set or cleared: state only.
+    for (const u of updates.values()) emissions.push({ event: null, state: stateMessage(this.source, u) });
+
+    const meta: SourceMeta = {
+      ...this.meta,
+      ...input.meta,
+      sweeps: sweep,
+      lastCompleteCount: result.newState.lastCompleteCount,
+      lastCompleteAt: result.trusted ? now : this.meta.lastCompleteAt,
+    };
+    const emitted = await emitAll(this.target, emissions, [metaMessage(this.source, meta)]);
+    this.state = result.newState;
+    this.meta = meta;
+
+    if (result.suppressed > 0 && result.suppressedReason) {
+      // Alert level: an operator should know that deletes are being held back (and why).
+      this.logger.error(
+        { source: this.source, suppressed: result.suppressed, reason: result.suppressedReason, seen: input.hashes.size, lastCompleteCount: this.state.lastCompleteCount, correlationId: input.correlationId },
+        'deletes suppressed: snapshot incomplete or suspiciously small',
+      );
+      this.metrics?.deletesSuppressed.inc({ source: this.source, reason: result.suppressedReason }, result.suppressed);
+    }
+    this.metrics?.recordsTracked.set({ source: this.source }, this.state.hashes.size);
+    this.metrics?.changesEmitted.inc({ source: this.source, operation: 'upsert', trigger: 'poll' }, result.upserts.length);
+    this.metrics?.changesEmitted.inc({ source: this.source, operation: 'delete', trigger: 'poll' }, result.deletes.length);
+    if (result.trusted) this.metrics?.lastCompleteSweep.set({ source: this.source }, now / 1000);
+    return { result, emitted };
+  }
+}
