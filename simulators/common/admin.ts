@@ -16,7 +16,11 @@ export interface AdminDeps {
 }
 
 /** Answers a zod failure as 400 with the issues, the way our own tools expect. */
-export function parseOr400<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, body: unknown, res: Response): T | undefined {
+export function parseOr400<T>(
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  body: unknown,
+  res: Response,
+): T | undefined {
   const r = schema.safeParse(body);
   if (r.success) return r.data;
   res.status(400).json({ error: 'invalid request', issues: r.error.issues });

@@ -12,7 +12,10 @@ export const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
 
-export function parseEnv<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<T>> {
+export function parseEnv<T extends z.ZodRawShape>(
+  shape: T,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<T>> {
   // Empty strings count as unset, like most dotenv tooling.
   const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const r = z.object(shape).safeParse(clean);

@@ -57,11 +57,21 @@ describe('fault injection and call recording (admin API)', () => {
 
   it('records method, path, body and status of every call; reset empties it; dump returns all records', async () => {
     await call('DELETE', `${sim.url}/_sim/calls`);
-    await post(`${sim.url}/BpmsApi/SaveFormData`, { formId: '2BFDA', ctrlValues: 'gn_web_users.fullname=ثبت شده', parameters: 'CodeMain=' }, auth);
+    await post(
+      `${sim.url}/BpmsApi/SaveFormData`,
+      { formId: '2BFDA', ctrlValues: 'gn_web_users.fullname=ثبت شده', parameters: 'CodeMain=' },
+      auth,
+    );
     const calls = (await call<RecordedCall[]>('GET', `${sim.url}/_sim/calls`)).body;
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ method: 'POST', path: '/BpmsApi/SaveFormData', status: 200, body: { formId: '2BFDA' } });
-    const dump = (await call<{ contacts: unknown[]; preInvoices: unknown[] }>('GET', `${sim.url}/_sim/dump`)).body;
+    expect(calls[0]).toMatchObject({
+      method: 'POST',
+      path: '/BpmsApi/SaveFormData',
+      status: 200,
+      body: { formId: '2BFDA' },
+    });
+    const dump = (await call<{ contacts: unknown[]; preInvoices: unknown[] }>('GET', `${sim.url}/_sim/dump`))
+      .body;
     expect(dump.contacts).toHaveLength(4);
     expect(dump.preInvoices).toEqual([]);
     await call('DELETE', `${sim.url}/_sim/calls`);

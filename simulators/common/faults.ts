@@ -10,9 +10,13 @@ import type { SimClock } from './clock';
 export const latencySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }).strict(),
   z.object({ kind: z.literal('fixed'), ms: z.number().nonnegative() }).strict(),
-  z.object({ kind: z.literal('uniform'), minMs: z.number().nonnegative(), maxMs: z.number().nonnegative() }).strict(),
+  z
+    .object({ kind: z.literal('uniform'), minMs: z.number().nonnegative(), maxMs: z.number().nonnegative() })
+    .strict(),
   // Log-normal: most calls near the median, a few far out (p99), like a loaded server.
-  z.object({ kind: z.literal('longTail'), medianMs: z.number().positive(), p99Ms: z.number().positive() }).strict(),
+  z
+    .object({ kind: z.literal('longTail'), medianMs: z.number().positive(), p99Ms: z.number().positive() })
+    .strict(),
 ]);
 
 const retryAfterSchema = z.enum(['seconds', 'http-date']);
@@ -141,10 +145,14 @@ export class FaultInjector {
       return;
     }
     if (scripted?.kind === 'rateLimit' || (!scripted && limited)) {
-      const seconds = scripted?.kind === 'rateLimit' ? scripted.retryAfterSeconds : this.cfg.retryAfterSeconds;
+      const seconds =
+        scripted?.kind === 'rateLimit' ? scripted.retryAfterSeconds : this.cfg.retryAfterSeconds;
       const format = scripted?.kind === 'rateLimit' ? scripted.retryAfterFormat : this.cfg.retryAfterFormat;
       res.locals.fault = 'rateLimit';
-      res.status(429).set('Retry-After', retryAfterValue(seconds, format, this.clock)).json({ Message: 'Too Many Requests' });
+      res
+        .status(429)
+        .set('Retry-After', retryAfterValue(seconds, format, this.clock))
+        .json({ Message: 'Too Many Requests' });
       return;
     }
     if (scripted?.kind === 'status' || (!scripted && failed)) {

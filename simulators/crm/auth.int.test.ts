@@ -44,7 +44,9 @@ describe('CRM simulator: login, tokens, expiry', () => {
     const expired = await get(auth);
     expect(expired.status).toBe(401);
     expect(expired.headers['www-authenticate']).toContain('invalid_token');
-    const refreshed = await post<{ accessToken: string }>(`${sim.url}/api/v2/auth/refresh`, { refreshToken: login.body.refreshToken });
+    const refreshed = await post<{ accessToken: string }>(`${sim.url}/api/v2/auth/refresh`, {
+      refreshToken: login.body.refreshToken,
+    });
     expect(refreshed.status).toBe(200);
     expect((await get({ authorization: `Bearer ${refreshed.body.accessToken}` })).status).toBe(200);
     const again = await post(`${sim.url}/api/v2/auth/refresh`, { refreshToken: login.body.refreshToken });

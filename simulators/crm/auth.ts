@@ -39,7 +39,11 @@ export class CrmTokens {
     };
     this.byAccess.set(s.accessToken, s);
     this.byRefresh.set(s.refreshToken, s);
-    return { expiresAt: new Date(s.accessExpiresMs).toISOString(), accessToken: s.accessToken, refreshToken: s.refreshToken };
+    return {
+      expiresAt: new Date(s.accessExpiresMs).toISOString(),
+      accessToken: s.accessToken,
+      refreshToken: s.refreshToken,
+    };
   }
 
   login(username: string): TokenPair {
@@ -79,7 +83,10 @@ export class CrmTokens {
       const m = /^Bearer (.+)$/.exec(h);
       if (m?.[1] && this.valid(m[1])) return next();
       const error = m ? 'error="invalid_token", error_description="The token is expired or invalid"' : '';
-      res.status(401).set('WWW-Authenticate', `Bearer${error ? ' ' + error : ''}`).end();
+      res
+        .status(401)
+        .set('WWW-Authenticate', `Bearer${error ? ' ' + error : ''}`)
+        .end();
     };
   }
 }

@@ -24,15 +24,27 @@ describe('CRM simulator: identities and lists', () => {
     });
     expect(c.body).toMatchObject({ success: true, message: null });
     const got = await api<Record<string, unknown>>('crmobject/person/get', { id: c.body.crmId });
-    expect(got.body).toMatchObject({ crmId: c.body.crmId, nickName: 'علی کریمی', customerNumber: '100-9001', identityType: 1 });
+    expect(got.body).toMatchObject({
+      crmId: c.body.crmId,
+      nickName: 'علی کریمی',
+      customerNumber: '100-9001',
+      identityType: 1,
+    });
     expect(got.body.creatDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/);
     expect(got.body).not.toHaveProperty('registerNumber');
 
-    const u = await api<Created>('crmobject/person/update', { id: c.body.crmId, email: 'a@b.ir', extendedProperties: [{ userKey: 'b', value: '2' }] });
+    const u = await api<Created>('crmobject/person/update', {
+      id: c.body.crmId,
+      email: 'a@b.ir',
+      extendedProperties: [{ userKey: 'b', value: '2' }],
+    });
     expect(u.body.success).toBe(true);
     const after = await api<Record<string, unknown>>('crmobject/person/get', { id: c.body.crmId });
     expect(after.body).toMatchObject({ email: 'a@b.ir', lastName: 'کریمی' });
-    expect(after.body.extendedProperties).toEqual([{ userKey: 'a', value: '1' }, { userKey: 'b', value: '2' }]);
+    expect(after.body.extendedProperties).toEqual([
+      { userKey: 'a', value: '1' },
+      { userKey: 'b', value: '2' },
+    ]);
 
     // A person is not an organization.
     expect((await api('crmobject/organization/get', { id: c.body.crmId })).status).toBe(404);
@@ -41,9 +53,15 @@ describe('CRM simulator: identities and lists', () => {
   });
 
   it('refuses a duplicate customer number with success:false', async () => {
-    const first = await api<Created>('crmobject/organization/create', { nickName: 'شرکت یکتا', customerNumber: '100-9100' });
+    const first = await api<Created>('crmobject/organization/create', {
+      nickName: 'شرکت یکتا',
+      customerNumber: '100-9100',
+    });
     expect(first.body.success).toBe(true);
-    const dup = await api<Created>('crmobject/person/create', { nickName: 'کسی', customerNumber: '100-9100' });
+    const dup = await api<Created>('crmobject/person/create', {
+      nickName: 'کسی',
+      customerNumber: '100-9100',
+    });
     expect(dup.status).toBe(200);
     expect(dup.body.success).toBe(false);
     expect(dup.body.message).toContain('100-9100');
@@ -53,19 +71,27 @@ describe('CRM simulator: identities and lists', () => {
   });
 
   it('pages 0-based; a short page is the last; an empty body returns everything', async () => {
-    const all = await api<Array<{ identityId: string; customerNo: string }>>('crmobject/identity/getIdentitiesSimple', {});
+    const all = await api<Array<{ identityId: string; customerNo: string }>>(
+      'crmobject/identity/getIdentitiesSimple',
+      {},
+    );
     const total = sim.store.identities.size;
     expect(all.body).toHaveLength(total);
     const seen: string[] = [];
     for (let page = 0; ; page++) {
-      const r = await api<Array<{ identityId: string }>>('crmobject/identity/search', { pageNumber: page, pageSize: 10 });
+      const r = await api<Array<{ identityId: string }>>('crmobject/identity/search', {
+        pageNumber: page,
+        pageSize: 10,
+      });
       seen.push(...r.body.map((x) => x.identityId));
       if (r.body.length < 10) break;
     }
     expect(seen).toEqual(all.body.map((x) => x.identityId));
     const orgs = await api<unknown[]>('crmobject/identity/getIdentities', { identityType: 2 });
     expect(orgs.body.every((o) => (o as { identityType: number }).identityType === 2)).toBe(true);
-    const found = await api<Array<{ customerNo: string }>>('crmobject/identity/getCustomers', { searchTerm: '100-9100' });
+    const found = await api<Array<{ customerNo: string }>>('crmobject/identity/getCustomers', {
+      searchTerm: '100-9100',
+    });
     expect(found.body.map((f) => f.customerNo)).toEqual(['100-9100']);
   });
 
@@ -74,10 +100,21 @@ describe('CRM simulator: identities and lists', () => {
     const q = await api<Created>('crmobject/quote/sales/create', {
       identityId: who?.crmId,
       subject: 'پیش فاکتور',
-      details: [{ productCode: '1001', productName: 'کاغذ', productUnitTypeName: 'بسته', count: 2, baseUnitPrice: 100_000 }],
+      details: [
+        {
+          productCode: '1001',
+          productName: 'کاغذ',
+          productUnitTypeName: 'بسته',
+          count: 2,
+          baseUnitPrice: 100_000,
+        },
+      ],
     });
     expect(q.body.success).toBe(true);
-    await api('crmobject/quote/sales/update', { id: q.body.crmId, extendedProperties: [{ userKey: 'SiaghDocNo', value: '17' }] });
+    await api('crmobject/quote/sales/update', {
+      id: q.body.crmId,
+      extendedProperties: [{ userKey: 'SiaghDocNo', value: '17' }],
+    });
     const got = await api<Record<string, unknown>>('crmobject/quote/sales/get', { id: q.body.crmId });
     expect(got.body).toMatchObject({
       crmObjectTypeCode: 'PI_5',
@@ -87,8 +124,13 @@ describe('CRM simulator: identities and lists', () => {
       finalValue: 220_000,
       extendedProperties: [{ userKey: 'SiaghDocNo', value: '17' }],
     });
-    expect(got.body.details).toEqual([expect.objectContaining({ productCode: '1001', count: 2, finalUnitPrice: 100_000, totalVat: 20_000 })]);
-    const orphan = await api<Created>('crmobject/quote/sales/create', { identityId: 'no-such-id', details: [] });
+    expect(got.body.details).toEqual([
+      expect.objectContaining({ productCode: '1001', count: 2, finalUnitPrice: 100_000, totalVat: 20_000 }),
+    ]);
+    const orphan = await api<Created>('crmobject/quote/sales/create', {
+      identityId: 'no-such-id',
+      details: [],
+    });
     expect(orphan.body.success).toBe(false);
   });
 

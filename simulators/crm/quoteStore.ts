@@ -108,7 +108,8 @@ export class QuoteStore {
     const vatPercent = input.vatPercent ?? old.vatPercent;
     const tollPercent = input.tollPercent ?? old.tollPercent;
     const details = input.details ? toDetails(input.details, vatPercent) : old.details;
-    const headerDiscount = input.discount ?? old.discount - old.details.reduce((s, d) => s + d.totalDiscount, 0);
+    const headerDiscount =
+      input.discount ?? old.discount - old.details.reduce((s, d) => s + d.totalDiscount, 0);
     const q: CrmQuote = {
       ...old,
       crmObjectTypeCode: input.crmObjectTypeCode ?? old.crmObjectTypeCode,

@@ -58,7 +58,10 @@ export const listSchema = z.object({
   pageNumber: z.number().int().nonnegative().optional(),
   pageSize: z.number().int().positive().optional(),
   searchTerm: z.string().nullable().optional(),
-  identityType: z.union([z.literal(1), z.literal(2)]).nullable().optional(),
+  identityType: z
+    .union([z.literal(1), z.literal(2)])
+    .nullable()
+    .optional(),
 });
 export type ListInput = z.infer<typeof listSchema>;
 
@@ -74,7 +77,10 @@ export const quoteDetailSchema = z.object({
 });
 
 export const quoteInputSchema = z.object({
-  crmObjectTypeCode: z.string().regex(/^(PI|INV)_\d+$/).optional(),
+  crmObjectTypeCode: z
+    .string()
+    .regex(/^(PI|INV)_\d+$/)
+    .optional(),
   identityId: z.string().optional(),
   subject: str,
   description: str,

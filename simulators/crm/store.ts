@@ -12,7 +12,10 @@ export type Result<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const CUSTOMER_NO = /^100-(\d+)$/;
 
-export function mergeExtended(old: ExtendedProperty[], incoming: ExtendedProperty[] | undefined): ExtendedProperty[] {
+export function mergeExtended(
+  old: ExtendedProperty[],
+  incoming: ExtendedProperty[] | undefined,
+): ExtendedProperty[] {
   if (!incoming) return old;
   // Custom fields are upserted per key: a client sending one key must not wipe the others.
   const out = old.map((p) => ({ ...p }));
@@ -175,9 +178,15 @@ export class CrmStore {
       (i) =>
         (q.identityType == null || i.identityType === q.identityType) &&
         (!term ||
-          [i.nickName, i.firstName, i.lastName, i.customerNumber, i.email, i.nationalCode, ...i.phoneContacts.map((p) => p.phoneNumber)].some(
-            (f) => f?.includes(term),
-          )),
+          [
+            i.nickName,
+            i.firstName,
+            i.lastName,
+            i.customerNumber,
+            i.email,
+            i.nationalCode,
+            ...i.phoneContacts.map((p) => p.phoneNumber),
+          ].some((f) => f?.includes(term))),
     );
     if (q.pageSize === undefined) return all;
     const start = (q.pageNumber ?? 0) * q.pageSize;

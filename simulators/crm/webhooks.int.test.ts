@@ -12,7 +12,9 @@ describe('CRM simulator: webhooks', () => {
 
   beforeEach(async () => {
     rx = await startReceiver();
-    sim = await startCrmSimulator({ webhooks: { url: rx.url, retry: { baseDelayMs: 10, maxDelayMs: 50, maxAttempts: 4 } } });
+    sim = await startCrmSimulator({
+      webhooks: { url: rx.url, retry: { baseDelayMs: 10, maxDelayMs: 50, maxAttempts: 4 } },
+    });
     auth = await crmLogin(sim.url);
   });
   afterEach(async () => {
@@ -30,17 +32,22 @@ describe('CRM simulator: webhooks', () => {
     expect(rx.received.every((r) => r.method === 'GET')).toBe(true);
     // At least once, no order promised: compare as a set.
     expect(rx.received).toHaveLength(5);
-    expect(rx.received.map((r) => r.query)).toEqual(expect.arrayContaining([
-      { event: 'Insert', id: p.body.crmId, type: 'Identity', subtype: 'مخاطب حقیقی siagh' },
-      { event: 'Insert', id: o.body.crmId, type: 'Identity', subtype: 'مخاطب حقوقی siagh' },
-      { event: 'Update', id: p.body.crmId, type: 'Identity', subtype: 'مخاطب حقیقی siagh' },
-      { event: 'Insert', id: q.body.crmId, type: 'Quote', subtype: 'پیش فاکتور رسمی' },
-      { event: 'Delete', id: p.body.crmId, type: 'Identity', subtype: 'مخاطب حقیقی siagh' },
-    ]));
+    expect(rx.received.map((r) => r.query)).toEqual(
+      expect.arrayContaining([
+        { event: 'Insert', id: p.body.crmId, type: 'Identity', subtype: 'مخاطب حقیقی siagh' },
+        { event: 'Insert', id: o.body.crmId, type: 'Identity', subtype: 'مخاطب حقوقی siagh' },
+        { event: 'Update', id: p.body.crmId, type: 'Identity', subtype: 'مخاطب حقیقی siagh' },
+        { event: 'Insert', id: q.body.crmId, type: 'Quote', subtype: 'پیش فاکتور رسمی' },
+        { event: 'Delete', id: p.body.crmId, type: 'Identity', subtype: 'مخاطب حقیقی siagh' },
+      ]),
+    );
   });
 
   it('fires for edits made "in the UI" through the admin API, and not for seeding', async () => {
-    const ui = await post<{ crmId: string }>(`${sim.url}/_sim/identities`, { identityType: 1, nickName: 'کاربر' });
+    const ui = await post<{ crmId: string }>(`${sim.url}/_sim/identities`, {
+      identityType: 1,
+      nickName: 'کاربر',
+    });
     expect(ui.status).toBe(201);
     await call('PATCH', `${sim.url}/_sim/identities/${ui.body.crmId}`, { email: 'u@x.ir' });
     await post(`${sim.url}/_sim/seed`, { seed: 1, customers: 5 });
@@ -49,10 +56,15 @@ describe('CRM simulator: webhooks', () => {
   });
 
   it('duplicates and reorders when configured at run time', async () => {
-    const cfg = await call('PATCH', `${sim.url}/_sim/webhooks`, { duplicateRate: 1, reorderWindowMs: 200, seed: 3 });
+    const cfg = await call('PATCH', `${sim.url}/_sim/webhooks`, {
+      duplicateRate: 1,
+      reorderWindowMs: 200,
+      seed: 3,
+    });
     expect(cfg.status).toBe(200);
     const ids: string[] = [];
-    for (let i = 0; i < 15; i++) ids.push((await api<Created>('crmobject/person/create', { nickName: `p${i}` })).body.crmId);
+    for (let i = 0; i < 15; i++)
+      ids.push((await api<Created>('crmobject/person/create', { nickName: `p${i}` })).body.crmId);
     await sim.webhooks.drain();
     const got = rx.received.map((r) => r.query.id ?? '');
     expect(got).toHaveLength(30);
@@ -75,10 +87,9 @@ describe('CRM simulator: webhooks', () => {
     await rx.close();
     await api('crmobject/person/create', { nickName: 'nobody home' });
     await sim.webhooks.drain();
-    const deliveries = await call<Array<{ state: string; attempts: Array<{ status: number; error?: string }> }>>(
-      'GET',
-      `${sim.url}/_sim/webhooks/deliveries`,
-    );
+    const deliveries = await call<
+      Array<{ state: string; attempts: Array<{ status: number; error?: string }> }>
+    >('GET', `${sim.url}/_sim/webhooks/deliveries`);
     expect(deliveries.body).toHaveLength(1);
     expect(deliveries.body[0]?.state).toBe('failed');
     expect(deliveries.body[0]?.attempts).toHaveLength(4);

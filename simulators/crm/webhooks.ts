@@ -13,7 +13,10 @@ export const webhookConfigSchema = z
     /** One URL for every object type... */
     url: z.string().url().optional(),
     /** ...or one per object type, as registered in the CRM settings (wins over `url`). */
-    urls: z.object({ Identity: z.string().url(), Quote: z.string().url(), Invoice: z.string().url() }).partial().default({}),
+    urls: z
+      .object({ Identity: z.string().url(), Quote: z.string().url(), Invoice: z.string().url() })
+      .partial()
+      .default({}),
     method: z.enum(['GET', 'POST']).default('GET'),
     delayMs: z.number().nonnegative().default(0),
     /** Each notice is held back by a random extra 0..reorderWindowMs, so close notices can swap. */

@@ -144,7 +144,13 @@ export function generateDataset(input: DatasetOptionsInput = {}): Dataset {
     const crm = crmIdentityOf(o.seed, c, o.cosmeticVariation);
     identities.push(crm);
     if (k < shared) {
-      const s = siaghContactOf(o.seed, c, o.firstSiaghCode + contacts.length, contacts.length + 1, o.cosmeticVariation);
+      const s = siaghContactOf(
+        o.seed,
+        c,
+        o.firstSiaghCode + contacts.length,
+        contacts.length + 1,
+        o.cosmeticVariation,
+      );
       overlapping.push(n);
       if (pickDivergent.chance(o.divergentRate)) divergences.push(diverge(o.seed, c, s, crm));
       contacts.push(s);
@@ -153,9 +159,13 @@ export function generateDataset(input: DatasetOptionsInput = {}): Dataset {
   for (let k = shared; k < o.customers; k++) {
     const n = o.firstCustomerNo + o.customers + (k - shared);
     const c = customerOf(o.seed, n, o.organizationRate);
-    contacts.push(siaghContactOf(o.seed, c, o.firstSiaghCode + contacts.length, contacts.length + 1, o.cosmeticVariation));
+    contacts.push(
+      siaghContactOf(o.seed, c, o.firstSiaghCode + contacts.length, contacts.length + 1, o.cosmeticVariation),
+    );
   }
   const quotes =
-    identities.length === 0 ? [] : Array.from({ length: o.quotes }, (_, i) => quoteOf(o.seed, i, identities, o.invoiceRate));
+    identities.length === 0
+      ? []
+      : Array.from({ length: o.quotes }, (_, i) => quoteOf(o.seed, i, identities, o.invoiceRate));
   return { options: o, crm: { identities, quotes }, siagh: { contacts }, overlapping, divergences };
 }

@@ -35,7 +35,9 @@ describe('generateDataset', () => {
       const crm = ds.crm.identities.find((i) => i.customerNumber === `100-${s.tmpid}`);
       expect(crm).toBeDefined();
       expect(normalizePersian(s.Name)).toBe(normalizePersian(crm?.nickName ?? ''));
-      expect(normalizePersian(s.MobileNo ?? '')).toBe(normalizePersian(crm?.phoneContacts[0]?.phoneNumber ?? ''));
+      expect(normalizePersian(s.MobileNo ?? '')).toBe(
+        normalizePersian(crm?.phoneContacts[0]?.phoneNumber ?? ''),
+      );
       expect(s.TowardType).toBe(crm?.identityType === 2);
     }
   });

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { isValidLegalId, isValidNationalCode, makeLegalId, makeNationalCode, nationalCodeCheckDigit } from './nationalCode';
+import {
+  isValidLegalId,
+  isValidNationalCode,
+  makeLegalId,
+  makeNationalCode,
+  nationalCodeCheckDigit,
+} from './nationalCode';
 
 describe('Iranian national codes', () => {
   it('computes the check digit of known codes', () => {

@@ -44,7 +44,14 @@ export function crmIdentityOf(seed: number, c: Customer, vary: boolean): CrmIden
       { default: false, phoneType: 'Work', phoneNumber: cos.digits(c.tel) },
     ],
     addressContacts: [
-      { default: true, country: 'ایران', state: t(c.city.state), city: t(c.city.name), address: t(cos.digits(c.address)), zipCode: c.postalCode },
+      {
+        default: true,
+        country: 'ایران',
+        state: t(c.city.state),
+        city: t(c.city.name),
+        address: t(cos.digits(c.address)),
+        zipCode: c.postalCode,
+      },
     ],
     nationalCode: cos.digits(c.nationalCode),
     economicCode: c.economicCode,
@@ -68,7 +75,13 @@ export function crmIdentityOf(seed: number, c: Customer, vary: boolean): CrmIden
   };
 }
 
-export function siaghContactOf(seed: number, c: Customer, code: number, recordId: number, vary: boolean): SiaghContact {
+export function siaghContactOf(
+  seed: number,
+  c: Customer,
+  code: number,
+  recordId: number,
+  vary: boolean,
+): SiaghContact {
   const rng = createRng(mixSeed(seed, c.n, 0x51));
   const cos = cosmetics(rng, vary);
   const t = cos.text;

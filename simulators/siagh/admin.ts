@@ -34,7 +34,9 @@ const contactSchema = z
   })
   .strict();
 
-const preInvoicePatchSchema = z.object({ Finalized: z.boolean().optional(), Tozihat: z.string().nullable().optional() }).strict();
+const preInvoicePatchSchema = z
+  .object({ Finalized: z.boolean().optional(), Tozihat: z.string().nullable().optional() })
+  .strict();
 
 function answer(res: Response, store: SiaghStore, result: FormResult, created: boolean): void {
   if (!result.ReturnValue) {

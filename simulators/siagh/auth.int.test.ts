@@ -9,10 +9,15 @@ describe('Siagh simulator: login and sessions', () => {
   });
   afterAll(() => sim.close());
   const getAll = (authorization?: string) =>
-    post(`${sim.url}/api/Sgh/GEN/Gn_Web_Users/GetAll`, {}, authorization === undefined ? {} : { authorization });
+    post(
+      `${sim.url}/api/Sgh/GEN/Gn_Web_Users/GetAll`,
+      {},
+      authorization === undefined ? {} : { authorization },
+    );
 
   it('accepts only the upper-case hex MD5 of the password', async () => {
-    const login = (Password: string) => post<Record<string, unknown>>(`${sim.url}/GeneralApi/LoginUser`, { UserName: 'admin', Password });
+    const login = (Password: string) =>
+      post<Record<string, unknown>>(`${sim.url}/GeneralApi/LoginUser`, { UserName: 'admin', Password });
     expect((await login('admin')).status).toBe(401);
     expect((await login(md5Upper('admin').toLowerCase())).status).toBe(401);
     const ok = await login(md5Upper('admin'));
@@ -42,9 +47,14 @@ describe('Siagh simulator: login and sessions', () => {
   });
 
   it('skews its own clock through the admin API (SystemDate follows)', async () => {
-    const r = await call<{ offsetMs: number }>('PUT', `${sim.url}/_sim/clock`, { offsetMs: 400 * 86_400_000 });
+    const r = await call<{ offsetMs: number }>('PUT', `${sim.url}/_sim/clock`, {
+      offsetMs: 400 * 86_400_000,
+    });
     expect(r.body.offsetMs).toBe(400 * 86_400_000);
-    const login = await post<{ FiscalYear: number }>(`${sim.url}/GeneralApi/LoginUser`, { UserName: 'admin', Password: md5Upper('admin') });
+    const login = await post<{ FiscalYear: number }>(`${sim.url}/GeneralApi/LoginUser`, {
+      UserName: 'admin',
+      Password: md5Upper('admin'),
+    });
     expect(login.body.FiscalYear).toBe(jalaliOf(new Date(Date.now() + 400 * 86_400_000)).jy);
     await call('PUT', `${sim.url}/_sim/clock`, { offsetMs: 0 });
   });

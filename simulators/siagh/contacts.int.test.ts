@@ -7,8 +7,13 @@ describe('Siagh simulator: contacts (GetAll, form 2BFDA)', () => {
   let sim: SiaghSimulator;
   let auth: Record<string, string>;
   const save = (ctrlValues: string, parameters = 'CodeMain=') =>
-    post<FormResult>(`${sim.url}/BpmsApi/SaveFormData`, { formId: '2BFDA', ctrlValues, parameters, dataRows: '', attachments: null, postCode: '', flowId: '' }, auth);
-  const getAll = (body?: unknown) => post<SiaghContact[]>(`${sim.url}/api/Sgh/GEN/Gn_Web_Users/GetAll`, body, auth);
+    post<FormResult>(
+      `${sim.url}/BpmsApi/SaveFormData`,
+      { formId: '2BFDA', ctrlValues, parameters, dataRows: '', attachments: null, postCode: '', flowId: '' },
+      auth,
+    );
+  const getAll = (body?: unknown) =>
+    post<SiaghContact[]>(`${sim.url}/api/Sgh/GEN/Gn_Web_Users/GetAll`, body, auth);
 
   beforeAll(async () => {
     sim = await startSiaghSimulator({ dataset: { seed: 2, customers: 40, overlap: 1 } });
@@ -18,9 +23,16 @@ describe('Siagh simulator: contacts (GetAll, form 2BFDA)', () => {
 
   it('returns every contact for an empty body, by GET or POST, with no paging', async () => {
     expect((await getAll()).body).toHaveLength(40);
-    const viaGet = await call<SiaghContact[]>('GET', `${sim.url}/api/Sgh/GEN/Gn_Web_Users/GetAll`, undefined, auth);
+    const viaGet = await call<SiaghContact[]>(
+      'GET',
+      `${sim.url}/api/Sgh/GEN/Gn_Web_Users/GetAll`,
+      undefined,
+      auth,
+    );
     expect(viaGet.body).toHaveLength(40);
-    expect(Object.keys(viaGet.body[0] ?? {})).toEqual(expect.arrayContaining(['RecordId', 'tmpid', 'Code', 'Name', 'TowardType', 'IsActive']));
+    expect(Object.keys(viaGet.body[0] ?? {})).toEqual(
+      expect.arrayContaining(['RecordId', 'tmpid', 'Code', 'Name', 'TowardType', 'IsActive']),
+    );
   });
 
   it('filters by exact match on the given fields', async () => {
@@ -46,7 +58,9 @@ describe('Siagh simulator: contacts (GetAll, form 2BFDA)', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       ReturnValue: false,
-      Errors: [{ ColName: 'mobileno', ErrorType: 'ErrError', Description: 'شماره تلفن نمی تواند تکراری باشد.' }],
+      Errors: [
+        { ColName: 'mobileno', ErrorType: 'ErrError', Description: 'شماره تلفن نمی تواند تکراری باشد.' },
+      ],
     });
   });
 
@@ -61,7 +75,9 @@ describe('Siagh simulator: contacts (GetAll, form 2BFDA)', () => {
   });
 
   it('corrupts a value containing | exactly like the real parser', async () => {
-    const r = await save('gn_web_users.fullname=شرکت الف | ب|gn_web_users.description=x=y|gn_web_users.address=خیابان 1|gn_web_users.email=hijack@x.ir');
+    const r = await save(
+      'gn_web_users.fullname=شرکت الف | ب|gn_web_users.description=x=y|gn_web_users.address=خیابان 1|gn_web_users.email=hijack@x.ir',
+    );
     const [c] = (await getAll({ Code: r.body.ReturnCode })).body;
     expect(c?.Name).toBe('شرکت الف ');
     expect(c?.Description).toBe('x=y');

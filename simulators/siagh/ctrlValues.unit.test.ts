@@ -21,7 +21,10 @@ describe('ctrlValues parser (as the real Siagh parses)', () => {
   });
 
   it('lets a value containing | inject another field (faithful corruption)', () => {
-    const ctrl = joinCtrlValues('gn_web_users', { fullname: 'X|gn_web_users.email=evil@x.ir', email: 'good@x.ir' });
+    const ctrl = joinCtrlValues('gn_web_users', {
+      fullname: 'X|gn_web_users.email=evil@x.ir',
+      email: 'good@x.ir',
+    });
     // The injected email comes first, the real one later wins; a later injection wins instead:
     const injectedLast = 'gn_web_users.email=good@x.ir|gn_web_users.fullname=X|gn_web_users.email=evil@x.ir';
     expect(tableFields(ctrl, 'gn_web_users').get('fullname')).toBe('X');
@@ -36,7 +39,9 @@ describe('ctrlValues parser (as the real Siagh parses)', () => {
   });
 
   it('maps form fields to contact properties and refuses a bad boolean', () => {
-    const ok = contactFieldsFrom('gn_web_users.towardtype=1|gn_web_users.citycode=3|gn_web_users.tmpid=12|gn_web_users.email=');
+    const ok = contactFieldsFrom(
+      'gn_web_users.towardtype=1|gn_web_users.citycode=3|gn_web_users.tmpid=12|gn_web_users.email=',
+    );
     expect(ok).toEqual({ fields: { TowardType: true, CityCode: 3, tmpid: '12', Email: null }, errors: [] });
     expect(contactFieldsFrom('gn_web_users.isactive=yes').errors[0]?.ColName).toBe('isactive');
   });

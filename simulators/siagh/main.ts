@@ -9,7 +9,11 @@ const env = parseEnv({
   SIAGH_SIM_PORT: port(7102),
   SIAGH_SIM_USERNAME: z.string().default('admin'),
   SIAGH_SIM_PASSWORD: z.string().default('admin'),
-  SIAGH_SIM_SESSION_TTL_MS: z.coerce.number().int().positive().default(20 * 60_000),
+  SIAGH_SIM_SESSION_TTL_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 60_000),
   SIM_SEED: optionalNonNegInt,
   SIM_CUSTOMERS: z.coerce.number().int().nonnegative().default(0),
   SIM_OVERLAP: z.coerce.number().min(0).max(1).default(0.5),

@@ -12,8 +12,14 @@ const rows = (...prices: unknown[]) =>
       entity: 'sl_rizsanad',
       keyField: 'coderiz',
       data: prices.map((price, i) => ({
-        codekala: cell('1001'), nameunit: cell('عدد'), qty: cell(2), price: cell(price),
-        mabtakhfif: cell(0), radif: cell(i + 1), vazn: cell(0), hajm: cell(0),
+        codekala: cell('1001'),
+        nameunit: cell('عدد'),
+        qty: cell(2),
+        price: cell(price),
+        mabtakhfif: cell(0),
+        radif: cell(i + 1),
+        vazn: cell(0),
+        hajm: cell(0),
       })),
     },
   ]);
@@ -25,7 +31,11 @@ describe('Siagh simulator: pre-invoices (form 43D81)', () => {
   const header = (customer: number, notes: string) =>
     `sl_sanad.codenoeesanad=2|sl_sanad.codesalemodel=5|sl_sanad.salmali=${year}|sl_sanad.codenoeepardakht=1|sl_sanad.codemoshtari=${customer}|sl_sanad.tozihat=${notes}|sl_sanad.namenoesanad=پیش فاکتور فروش`;
   const save = (ctrlValues: string, dataRows: string, parameters = `_In_Suid=${randomUUID()}`) =>
-    post<FormResult>(`${sim.url}/BpmsApi/SaveFormData`, { formId: '43D81', ctrlValues, parameters, dataRows, attachments: null, postCode: '', flowId: '' }, auth);
+    post<FormResult>(
+      `${sim.url}/BpmsApi/SaveFormData`,
+      { formId: '43D81', ctrlValues, parameters, dataRows, attachments: null, postCode: '', flowId: '' },
+      auth,
+    );
 
   beforeAll(async () => {
     sim = await startSiaghSimulator({ dataset: { seed: 4, customers: 5 } });
@@ -43,9 +53,19 @@ describe('Siagh simulator: pre-invoices (form 43D81)', () => {
     expect(r.body.ReturnValue).toBe(true);
     const no = r.body.ReturnCode;
     expect(r.body.FinalMessages.join(' ')).toContain(no);
-    const found = await post<PreInvoice[]>(`${sim.url}/api/Sgh/SL/Sl_Sanad/GetAll`, { Tozihat: 'abc-123' }, auth);
+    const found = await post<PreInvoice[]>(
+      `${sim.url}/api/Sgh/SL/Sl_Sanad/GetAll`,
+      { Tozihat: 'abc-123' },
+      auth,
+    );
     expect(found.body).toHaveLength(1);
-    expect(found.body[0]).toMatchObject({ ShomareSanad: Number(no), CodeMoshtari: 1001, SalMali: year, MablaghKol: 340000, Finalized: false });
+    expect(found.body[0]).toMatchObject({
+      ShomareSanad: Number(no),
+      CodeMoshtari: 1001,
+      SalMali: year,
+      MablaghKol: 340000,
+      Finalized: false,
+    });
     expect(found.body[0]?.Rows).toHaveLength(2);
   });
 
@@ -58,7 +78,10 @@ describe('Siagh simulator: pre-invoices (form 43D81)', () => {
 
   it('refuses an unknown customer code', async () => {
     const r = await save(header(424242, 'x'), rows(1000));
-    expect(r.body).toMatchObject({ ReturnValue: false, Errors: [{ ColName: 'codemoshtari', ErrorType: 'ErrError' }] });
+    expect(r.body).toMatchObject({
+      ReturnValue: false,
+      Errors: [{ ColName: 'codemoshtari', ErrorType: 'ErrError' }],
+    });
   });
 
   it('is not idempotent and edits with CodeMain until the document is finalized', async () => {
@@ -68,10 +91,19 @@ describe('Siagh simulator: pre-invoices (form 43D81)', () => {
     expect(b.body.ReturnCode).not.toBe(a.body.ReturnCode);
     const edit = await save('sl_sanad.tozihat=edited', rows(7000, 8000), `CodeMain=${a.body.ReturnCode}`);
     expect(edit.body).toMatchObject({ ReturnValue: true, ReturnCode: a.body.ReturnCode });
-    const [doc] = (await post<PreInvoice[]>(`${sim.url}/api/Sgh/SL/Sl_Sanad/GetAll`, { ShomareSanad: a.body.ReturnCode }, auth)).body;
+    const [doc] = (
+      await post<PreInvoice[]>(
+        `${sim.url}/api/Sgh/SL/Sl_Sanad/GetAll`,
+        { ShomareSanad: a.body.ReturnCode },
+        auth,
+      )
+    ).body;
     expect(doc).toMatchObject({ Tozihat: 'edited', MablaghKol: 30000, CodeMoshtari: 1002 });
     await call('PATCH', `${sim.url}/_sim/preinvoices/${a.body.ReturnCode}`, { Finalized: true });
     const refused = await save('sl_sanad.tozihat=again', '', `CodeMain=${a.body.ReturnCode}`);
-    expect(refused.body).toMatchObject({ ReturnValue: false, Errors: [{ ErrorType: 'ErrError', ErrorCode: 1010 }] });
+    expect(refused.body).toMatchObject({
+      ReturnValue: false,
+      Errors: [{ ErrorType: 'ErrError', ErrorCode: 1010 }],
+    });
   });
 });

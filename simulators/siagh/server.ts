@@ -82,7 +82,11 @@ export async function startSiaghSimulator(opts: SiaghSimOptions = {}): Promise<S
     if (p.startsWith('/api/') || p.startsWith('/bpmsapi/')) gate(req, res, next);
     else next();
   });
-  app.use(contactRoutes(store), preInvoiceRoutes(store), saveFormDataRoutes(store, { autoFinalizeMs: opts.autoFinalizeMs }));
+  app.use(
+    contactRoutes(store),
+    preInvoiceRoutes(store),
+    saveFormDataRoutes(store, { autoFinalizeMs: opts.autoFinalizeMs }),
+  );
   app.use((_req, res) => {
     res.status(404).json({ Message: 'No HTTP resource was found that matches the request URI.' });
   });

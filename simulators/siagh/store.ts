@@ -13,7 +13,10 @@ export class SiaghStore {
   readonly contacts = new Map<number, SiaghContact>();
   readonly preInvoices = new Map<number, PreInvoice>();
   /** Phone value -> codes holding it, per field (duplicate checks on 100k contacts). */
-  private readonly phones: Record<PhoneField, Map<string, Set<number>>> = { MobileNo: new Map(), TelNo: new Map() };
+  private readonly phones: Record<PhoneField, Map<string, Set<number>>> = {
+    MobileNo: new Map(),
+    TelNo: new Map(),
+  };
   private readonly createdMs = new Map<number, number>();
   private nextCode: number;
   private nextRecordId = 1;
@@ -176,7 +179,11 @@ export class SiaghStore {
  * Exact-match filter as GetAll applies it: property names case-insensitive (ASP.NET binding),
  * null/empty filter values ignored, unknown properties ignored.
  */
-export function matchFilter<T extends object>(rows: T[], filter: Record<string, unknown>, contains: string[] = []): T[] {
+export function matchFilter<T extends object>(
+  rows: T[],
+  filter: Record<string, unknown>,
+  contains: string[] = [],
+): T[] {
   const active = Object.entries(filter).filter(([, v]) => v !== null && v !== undefined && v !== '');
   const out: T[] = [];
   const sample = rows[0];

@@ -22,7 +22,11 @@ export async function call<T = unknown>(
   });
   const text = await res.body.text();
   const json = String(res.headers['content-type'] ?? '').includes('json');
-  return { status: res.statusCode, headers: res.headers, body: (json && text ? JSON.parse(text) : text || undefined) as T };
+  return {
+    status: res.statusCode,
+    headers: res.headers,
+    body: (json && text ? JSON.parse(text) : text || undefined) as T,
+  };
 }
 
 export const post = <T = unknown>(url: string, body?: unknown, headers?: Record<string, string>) =>
@@ -30,7 +34,11 @@ export const post = <T = unknown>(url: string, body?: unknown, headers?: Record<
 
 export const md5Upper = (s: string) => createHash('md5').update(s).digest('hex').toUpperCase();
 
-export async function crmLogin(url: string, username = 'admin', password = 'admin'): Promise<Record<string, string>> {
+export async function crmLogin(
+  url: string,
+  username = 'admin',
+  password = 'admin',
+): Promise<Record<string, string>> {
   const r = await post<{ accessToken: string }>(`${url}/api/v2/auth/login`, {
     username,
     password,
@@ -44,8 +52,15 @@ export async function crmLogin(url: string, username = 'admin', password = 'admi
   return { authorization: `Bearer ${r.body.accessToken}` };
 }
 
-export async function siaghLogin(url: string, username = 'admin', password = 'admin'): Promise<Record<string, string>> {
-  const r = await post<{ SessionId: string }>(`${url}/GeneralApi/LoginUser`, { UserName: username, Password: md5Upper(password) });
+export async function siaghLogin(
+  url: string,
+  username = 'admin',
+  password = 'admin',
+): Promise<Record<string, string>> {
+  const r = await post<{ SessionId: string }>(`${url}/GeneralApi/LoginUser`, {
+    UserName: username,
+    Password: md5Upper(password),
+  });
   if (r.status !== 200) throw new Error(`Siagh login failed: ${r.status}`);
   return { authorization: r.body.SessionId };
 }

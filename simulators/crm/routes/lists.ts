@@ -8,7 +8,11 @@ import { presentIdentity } from './identities';
 // Four list endpoints, one paging contract (0-based pageNumber, a short page is the last).
 // None of them can filter by modification time: that is why the poller exists.
 
-const simple = (i: CrmIdentity) => ({ identityId: i.crmId, nickName: i.nickName, customerNo: i.customerNumber });
+const simple = (i: CrmIdentity) => ({
+  identityId: i.crmId,
+  nickName: i.nickName,
+  customerNo: i.customerNumber,
+});
 
 export function listRoutes(store: CrmStore): Router {
   const r = express.Router();

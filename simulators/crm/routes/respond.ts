@@ -4,7 +4,11 @@ import type { z } from 'zod';
 // CRM error answers (see ASSUMPTIONS.md): malformed body 400, unknown id 404, business refusal
 // (duplicate customer number, missing name) HTTP 200 with success:false.
 
-export function parseBody<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, body: unknown, res: Response): T | undefined {
+export function parseBody<T>(
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  body: unknown,
+  res: Response,
+): T | undefined {
   const r = schema.safeParse(body ?? {});
   if (r.success) return r.data;
   res.status(400).json({

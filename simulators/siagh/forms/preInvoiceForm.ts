@@ -23,7 +23,7 @@ function decimal(v: unknown): number | undefined {
 
 function cell(row: Record<string, unknown>, name: string): unknown {
   const c = row[name];
-  return c !== null && typeof c === 'object' && 'newValue' in c ? (c).newValue : undefined;
+  return c !== null && typeof c === 'object' && 'newValue' in c ? c.newValue : undefined;
 }
 
 export function parseRows(dataRows: string): { rows?: PreInvoiceRow[]; errors: FormError[] } {
@@ -34,7 +34,9 @@ export function parseRows(dataRows: string): { rows?: PreInvoiceRow[]; errors: F
     return { errors: [formError('dataRows', ErrorCodes.invalidRows, 'اطلاعات ردیف های سند نامعتبر است.')] };
   }
   const grid = Array.isArray(grids)
-    ? (grids as Array<Record<string, unknown>>).find((g) => g?.name === 'dbgrid1' || g?.entity === 'sl_rizsanad')
+    ? (grids as Array<Record<string, unknown>>).find(
+        (g) => g?.name === 'dbgrid1' || g?.entity === 'sl_rizsanad',
+      )
     : undefined;
   if (!grid || !Array.isArray(grid.data)) {
     return { errors: [formError('dataRows', ErrorCodes.invalidRows, 'اطلاعات ردیف های سند نامعتبر است.')] };
@@ -49,7 +51,8 @@ export function parseRows(dataRows: string): { rows?: PreInvoiceRow[]; errors: F
     if (typeof CodeKala !== 'string' && typeof CodeKala !== 'number') {
       errors.push(formError('codekala', ErrorCodes.required, `کد کالا در ردیف ${Radif} وارد نشده است.`));
     }
-    if (Qty === undefined || Qty <= 0) errors.push(formError('qty', ErrorCodes.invalidQty, `مقدار ردیف ${Radif} نامعتبر است.`));
+    if (Qty === undefined || Qty <= 0)
+      errors.push(formError('qty', ErrorCodes.invalidQty, `مقدار ردیف ${Radif} نامعتبر است.`));
     if (Price === undefined || Price <= 0) {
       errors.push(formError('price', ErrorCodes.invalidPrice, `مبلغ ردیف ${Radif} نامعتبر است.`));
     }
@@ -72,13 +75,29 @@ export function parseRows(dataRows: string): { rows?: PreInvoiceRow[]; errors: F
       Mablagh: qty * price - discount,
     };
   });
-  if (rows.length === 0) errors.push(formError('dataRows', ErrorCodes.invalidRows, 'سند بدون ردیف قابل ثبت نیست.'));
+  if (rows.length === 0)
+    errors.push(formError('dataRows', ErrorCodes.invalidRows, 'سند بدون ردیف قابل ثبت نیست.'));
   return errors.length > 0 ? { errors } : { rows, errors };
 }
 
-type Header = Partial<Pick<PreInvoice, 'CodeNoeSanad' | 'NameNoeSanad' | 'CodeSaleModel' | 'SalMali' | 'CodeNoePardakht' | 'CodeMoshtari' | 'Tozihat'>>;
+type Header = Partial<
+  Pick<
+    PreInvoice,
+    | 'CodeNoeSanad'
+    | 'NameNoeSanad'
+    | 'CodeSaleModel'
+    | 'SalMali'
+    | 'CodeNoePardakht'
+    | 'CodeMoshtari'
+    | 'Tozihat'
+  >
+>;
 
-function parseHeader(store: SiaghStore, ctrlValues: string, creating: boolean): { header: Header; errors: FormError[] } {
+function parseHeader(
+  store: SiaghStore,
+  ctrlValues: string,
+  creating: boolean,
+): { header: Header; errors: FormError[] } {
   const f = tableFields(ctrlValues, 'sl_sanad');
   const errors: FormError[] = [];
   const header: Header = {};
@@ -103,8 +122,14 @@ function parseHeader(store: SiaghStore, ctrlValues: string, creating: boolean): 
   const customer = int('codemoshtari');
   if (creating || customer !== undefined) {
     const c = customer == null ? undefined : store.contacts.get(customer);
-    if (!c) errors.push(formError('codemoshtari', ErrorCodes.unknownCustomer, `مشتری با کد ${customer ?? ''} یافت نشد.`));
-    else if (!c.IsActive) errors.push(formError('codemoshtari', ErrorCodes.unknownCustomer, `مشتری با کد ${c.Code} غیرفعال است.`));
+    if (!c)
+      errors.push(
+        formError('codemoshtari', ErrorCodes.unknownCustomer, `مشتری با کد ${customer ?? ''} یافت نشد.`),
+      );
+    else if (!c.IsActive)
+      errors.push(
+        formError('codemoshtari', ErrorCodes.unknownCustomer, `مشتری با کد ${c.Code} غیرفعال است.`),
+      );
     else header.CodeMoshtari = c.Code;
   }
   const saleModel = int('codesalemodel');
@@ -129,8 +154,13 @@ export function preInvoiceForm(
   const codeMain = params.get('codemain') ?? '';
   const creating = codeMain === '';
   const existing = creating ? undefined : store.preInvoices.get(Number(codeMain));
-  if (!creating && !existing) return failed([formError('CodeMain', ErrorCodes.notFound, 'سند مورد نظر یافت نشد.')]);
-  if (existing && (existing.Finalized || (opts.autoFinalizeMs !== undefined && store.ageMs(existing.ShomareSanad) >= opts.autoFinalizeMs))) {
+  if (!creating && !existing)
+    return failed([formError('CodeMain', ErrorCodes.notFound, 'سند مورد نظر یافت نشد.')]);
+  if (
+    existing &&
+    (existing.Finalized ||
+      (opts.autoFinalizeMs !== undefined && store.ageMs(existing.ShomareSanad) >= opts.autoFinalizeMs))
+  ) {
     return failed([formError('CodeMain', ErrorCodes.finalized, 'سند قطعی شده و قابل ویرایش نیست.')]);
   }
   const { header, errors } = parseHeader(store, body.ctrlValues, creating);
@@ -140,8 +170,15 @@ export function preInvoiceForm(
 
   if (existing) {
     const rows = parsed.rows ?? existing.Rows;
-    const doc = store.updatePreInvoice(existing.ShomareSanad, { ...header, Rows: rows, MablaghKol: total(rows) });
-    return succeeded(existing.ShomareSanad, `پیش فاکتور شماره ${doc?.ShomareSanad ?? ''} با موفقیت ویرایش شد.`);
+    const doc = store.updatePreInvoice(existing.ShomareSanad, {
+      ...header,
+      Rows: rows,
+      MablaghKol: total(rows),
+    });
+    return succeeded(
+      existing.ShomareSanad,
+      `پیش فاکتور شماره ${doc?.ShomareSanad ?? ''} با موفقیت ویرایش شد.`,
+    );
   }
   const rows = parsed.rows ?? [];
   const doc = store.createPreInvoice({

@@ -1,7 +1,8 @@
 import { parseRows } from './preInvoiceForm';
 
 const cell = (v: unknown) => ({ oldValue: null, newValue: v });
-const grid = (data: unknown[]) => JSON.stringify([{ name: 'dbgrid1', entity: 'sl_rizsanad', keyField: 'coderiz', data }]);
+const grid = (data: unknown[]) =>
+  JSON.stringify([{ name: 'dbgrid1', entity: 'sl_rizsanad', keyField: 'coderiz', data }]);
 const row = (price: unknown, qty: unknown = 2) => ({
   codekala: cell('1001'),
   nameunit: cell('عدد'),

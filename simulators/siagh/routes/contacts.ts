@@ -6,7 +6,10 @@ import { matchFilter, type SiaghStore } from '../store';
 export function contactRoutes(store: SiaghStore): Router {
   const r = express.Router();
   const handler = (req: Request, res: Response) => {
-    const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
+    const body =
+      req.body && typeof req.body === 'object' && !Array.isArray(req.body)
+        ? (req.body as Record<string, unknown>)
+        : {};
     const filter = { ...(req.query as Record<string, unknown>), ...body };
     res.json(matchFilter([...store.contacts.values()], filter));
   };

@@ -17,7 +17,11 @@ export function loginRoutes(
   r.post('/GeneralApi/LoginUser', (req, res) => {
     const body = loginSchema.safeParse(req.body ?? {});
     // The stored hash is compared as a string: a plain or lower-case-hex password is just wrong.
-    if (!body.success || body.data.UserName !== creds.username || body.data.Password !== md5Upper(creds.password)) {
+    if (
+      !body.success ||
+      body.data.UserName !== creds.username ||
+      body.data.Password !== md5Upper(creds.password)
+    ) {
       res.status(401).json(LOGIN_FAILED);
       return;
     }
