@@ -1,0 +1,122 @@
+import type { Kafka, Producer } from '@siaghsync/shared/kafka/index';
+import { createIdempotentProducer, ensureTopics, topicName } from '@siaghsync/shared/kafka/index';
+import { sourceKey, type ChangeEvent } from '@siaghsync/shared/events';
+import type { EventCodec } from '@siaghsync/shared/registry';
+import { classify, transient } from '@siaghsync/shared/errors';
+import type { Logger } from '@siaghsync/shared/logger';
+
+// The only way an event leaves ingest: encoded with the registry, produced with the idempotent
+// producer (acks=all), resolved only when the broker acknowledged. Everything else is an error the
+// route turns into 503.
+
+export interface Publisher {
+  readonly ready: boolean;
+  publish(event: ChangeEvent): Promise<void>;
+}
+
+export interface KafkaPublisherOptions {
+  kafka: Kafka;
+  codec: EventCodec;
+  topicPrefix: string;
+  timeoutMs: number;
+  maxInFlight: number;
+  logger: Logger;
+  /** Tests and the benchmark pass a producer they made; otherwise the idempotent one from shared. */
+  producer?: Producer;
+}
+
+export class KafkaPublisher implements Publisher {
+  readonly topic: string;
+  private readonly producer: Producer;
+  private connected = false;
+  private stopped = false;
+  /** Sends not yet settled by kafkajs, including those a request already gave up on (timeout). */
+  private pending = 0;
+  private startLoop: Promise<void> | undefined;
+
+  constructor(private readonly opts: KafkaPublisherOptions) {
+    this.topic = topicName('changes', opts.topicPrefix);
+    this.producer = opts.producer ?? createIdempotentProducer(opts.kafka);
+  }
+
+  get ready(): boolean {
+    return this.connected && !this.stopped;
+  }
+
+  get inFlight(): number {
+    return this.pending;
+  }
+
+  /**
+   * Topics, schemas and the producer connection, retried with backoff until they work: a service
+   * started before Kafka or the registry answers 503 meanwhile and becomes ready by itself.
+   */
+  start(): Promise<void> {
+    this.startLoop ??= (async () => {
+      let delay = 250;
+      while (!this.stopped) {
+        try {
+          await ensureTopics(this.opts.kafka, this.opts.topicPrefix, ['changes']);
+          await this.opts.codec.registerAll(['ChangeEvent']);
+          await this.producer.connect();
+          this.connected = true;
+          this.opts.logger.info({ topic: this.topic }, 'producer connected, schemas registered');
+          return;
+        } catch (err) {
+          const e = classify(err);
+          this.opts.logger.warn({ code: e.code, err: e.message, retryInMs: delay }, 'ingest not ready yet');
+          await new Promise((r) => setTimeout(r, delay).unref());
+          delay = Math.min(delay * 2, 10_000);
+        }
+      }
+    })();
+    return this.startLoop;
+  }
+
+  async publish(event: ChangeEvent): Promise<void> {
+    if (!this.ready) throw transient('INGEST_NOT_READY', 'the producer is not connected yet');
+    if (this.pending >= this.opts.maxInFlight) {
+      throw transient('INGEST_OVERLOADED', `${this.pending} produces already waiting for Kafka`);
+    }
+    const value = await this.opts.codec.encode('ChangeEvent', event);
+    const send = this.producer.send({
+      topic: this.topic,
+      acks: -1,
+      messages: [
+        {
+          key: sourceKey(event.source, event.sourceId),
+          value,
+          headers: { eventId: event.eventId, correlationId: event.correlationId },
+        },
+      ],
+    });
+    // Same deadline as shared's sendWithin, but the pending count follows the real send, so an outage
+    // cannot pile up unbounded background sends behind requests that already got their 503.
+    this.pending++;
+    send.then(
+      () => this.pending--,
+      () => this.pending--,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(transient('KAFKA_PRODUCE_TIMEOUT', `Kafka did not acknowledge within ${this.opts.timeoutMs} ms`)),
+        this.opts.timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([send, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Waits (bounded) for sends still running, then disconnects: called after the HTTP server drained. */
+  async stop(timeoutMs = 5000): Promise<void> {
+    this.stopped = true;
+    const until = Date.now() + timeoutMs;
+    while (this.pending > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await this.producer.disconnect();
+    this.connected = false;
+  }
+}
