@@ -37,7 +37,7 @@ describe('Siagh poller (real broker, registry, simulator)', () => {
     for (const e of evs) {
       expect(e).toMatchObject({ source: 'siagh', entityType: 'customer', operation: 'upsert', trigger: 'poll', sourceTime: null });
       expect(e.checksum).toMatch(/^[0-9a-f]{64}$/);
-      expect(JSON.parse(e.snapshot ?? '{}').Code).toBe(Number(e.sourceId));
+      expect((JSON.parse(e.snapshot ?? '{}') as { Code: number }).Code).toBe(Number(e.sourceId));
     }
     expect(new Set(evs.map((e) => e.eventId)).size).toBe(evs.length);
   });
@@ -52,7 +52,7 @@ describe('Siagh poller (real broker, registry, simulator)', () => {
     await settle(env);
     const evs = since(n);
     expect(evs).toHaveLength(1);
-    expect(JSON.parse(evs[0]?.snapshot ?? '{}').Description).toBe('second edit');
+    expect((JSON.parse(evs[0]?.snapshot ?? '{}') as { Description: string }).Description).toBe('second edit');
   });
 
   it('ي→ی and Arabic→Persian digits alone emit nothing', async () => {
