@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ZodError, type ZodTypeAny } from 'zod';
+import type { Metrics } from '../metrics';
+import { ViewsNotReady } from '../store/reader';
+import { operatorAuth } from './auth';
+import { openApiDocument } from './openapi';
+import { HttpError, type ApiContext, type RouteDef } from './route';
+import { ROUTES } from './routes';
+
+const DASHBOARD_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dashboard');
+
+export interface AppOptions {
+  ctx: ApiContext;
+  metrics: Metrics;
+  ready: () => boolean;
+}
+
+function parse(schema: ZodTypeAny | undefined, input: unknown): unknown {
+  return schema ? (schema.parse(input ?? {}) as unknown) : {};
+}
+
+function mount(app: express.Express, r: RouteDef, ctx: ApiContext, metrics: Metrics): void {
+  const handlers: express.RequestHandler[] = [];
+  if (r.operator) handlers.push(operatorAuth(ctx.operatorToken));
+  handlers.push(async (req: Request, res: Response) => {
+    const query = parse(r.query, req.query);
+    const body = parse(r.body, req.body);
+    const out = await r.handle(ctx, { query, body, params: req.params as Record<string, string> }, res);
+    if (out !== undefined) res.json(out);
+    if (r.operator && res.statusCode < 300) metrics.operatorActions.inc({ action: r.path });
+  });
+  app[r.method](r.path, ...handlers);
+}
+
+export function createApp({ ctx, metrics, ready }: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: '64kb', strict: true }));
+  app.use((req, res, next) => {
+    res.on('finish', () => metrics.httpRequests.inc({ route: (req.route as { path?: string } | undefined)?.path ?? 'unmatched', status: res.statusCode }));
+    next();
+  });
+
+  app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/ready', (_req, res) => void res.status(ready() ? 200 : 503).json({ ready: ready(), liveVersion: ctx.projector.liveVersion, rebuild: ctx.projector.progress() }));
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+  const doc = openApiDocument(ROUTES);
+  app.get('/openapi.json', (_req, res) => void res.json(doc));
+  for (const r of ROUTES) mount(app, r, ctx, metrics);
+  app.use(express.static(DASHBOARD_DIR, { index: 'index.html', maxAge: 0 }));
+
+  app.use((_req, res) => void res.status(404).json({ error: 'not-found' }));
+  // Express 5 forwards rejected promises here; nothing from the request is echoed back.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof ZodError) {
+      res.status(400).json({ error: 'invalid-request', issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    } else if (err instanceof HttpError) {
+      res.status(err.status).json({ error: err.code, message: err.message });
+    } else if (err instanceof ViewsNotReady) {
+      res.status(503).setHeader('Retry-After', '5').json({ error: 'views-building', message: err.message });
+    } else if ((err as { type?: string }).type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'invalid-json' });
+    } else if ((err as { type?: string }).type === 'entity.too.large') {
+      res.status(413).json({ error: 'body-too-large' });
+    } else {
+      ctx.logger.error({ err }, 'request failed');
+      res.status(500).json({ error: 'internal' });
+    }
+  });
+  return app;
+}

@@ -1,0 +1,53 @@
+import type { Response } from 'express';
+import type { Db } from 'mongodb';
+import type { ZodTypeAny, z } from 'zod';
+import type { Logger } from '@siaghsync/shared/logger';
+import type { WorkEvent } from '@siaghsync/shared/events';
+import type { BuildProgress } from '../runner/projector';
+
+export interface LagEntry {
+  group: string;
+  topic: string;
+  partition: number;
+  committed: number;
+  end: number;
+  lag: number;
+}
+
+export interface ApiContext {
+  db: Db;
+  logger: Logger;
+  operatorToken: string | undefined;
+  /** Produces to `work` with the idempotent producer, keyed by canonical key; resolves once acknowledged. */
+  sendWork(event: WorkEvent): Promise<void>;
+  projector: { rebuild(): Promise<BuildProgress>; progress(): BuildProgress | null; liveVersion: number | null };
+  lag(): Promise<LagEntry[]>;
+}
+
+/** Thrown by handlers to answer with a status; anything else is a 500 without details. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RouteDef<Q extends ZodTypeAny = ZodTypeAny, B extends ZodTypeAny = ZodTypeAny> {
+  method: 'get' | 'post';
+  /** Express syntax (`/api/conflicts/:conflictId`); the OpenAPI document converts it. */
+  path: string;
+  summary: string;
+  tag: string;
+  query?: Q;
+  body?: B;
+  operator?: boolean;
+  /** Media types other than JSON this route can answer with. */
+  produces?: string[];
+  /** Returns the JSON body, or undefined when it wrote the response itself. */
+  handle(ctx: ApiContext, input: { query: z.infer<Q>; body: z.infer<B>; params: Record<string, string> }, res: Response): Promise<unknown>;
+}
+
+export const defineRoute = <Q extends ZodTypeAny, B extends ZodTypeAny>(r: RouteDef<Q, B>): RouteDef => r as unknown as RouteDef;

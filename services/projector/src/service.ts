@@ -1,0 +1,92 @@
+import type { Server } from 'node:http';
+import { MongoClient } from 'mongodb';
+import { createIdempotentProducer, createKafka, ensureTopics, sendWithin, topicName } from '@siaghsync/shared/kafka/index';
+import { EventCodec } from '@siaghsync/shared/registry';
+import type { Logger } from '@siaghsync/shared/logger';
+import type { WorkEvent } from '@siaghsync/shared/events';
+import type { ProjectorConfig } from './config';
+import { createApp } from './api/app';
+import { lagReporter } from './lag';
+import { createMetrics } from './metrics';
+import { Projector } from './runner/projector';
+
+export interface RunningService {
+  url: string;
+  projector: Projector;
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Test hook passed to the projector (abort a rebuild mid-batch). */
+  buildSignal?: AbortSignal;
+  /** Consumer groups whose lag the dashboard shows; default: every group of the pipeline. */
+  lagGroupPrefix?: string;
+}
+
+/** Wires the projector: Mongo, Kafka, registry, runners and the HTTP server. main.ts only adds signals. */
+export async function startService(cfg: ProjectorConfig, logger: Logger, opts: ServiceOptions = {}): Promise<RunningService> {
+  const mongo = await MongoClient.connect(cfg.MONGODB_URI, { serverSelectionTimeoutMS: 10_000 });
+  const db = cfg.PROJECTOR_DB ? mongo.db(cfg.PROJECTOR_DB) : mongo.db();
+  const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID ?? 'siaghsync-projector', logger });
+  await ensureTopics(kafka, cfg.TOPIC_PREFIX, ['outcomes', 'conflicts', 'deadLetters', 'entityState', 'work']);
+  const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL);
+  await codec.registerAll();
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  const metrics = createMetrics();
+
+  const projector = new Projector({
+    kafka,
+    codec,
+    db,
+    logger,
+    topicPrefix: cfg.TOPIC_PREFIX,
+    groupId: cfg.PROJECTOR_GROUP_ID,
+    onBatch: (version, s) => {
+      metrics.eventsApplied.inc({ version: String(version) }, s.events);
+      metrics.docsWritten.inc({ version: String(version) }, s.written);
+      metrics.batchSeconds.observe(s.ms / 1000);
+      metrics.rebuildProgress.set(projector.progress()?.ratio ?? 1);
+      metrics.liveVersion.set(projector.liveVersion ?? 0);
+    },
+    onDecodeError: (stream) => metrics.decodeErrors.inc({ stream }),
+    ...(opts.buildSignal ? { buildSignal: opts.buildSignal } : {}),
+  });
+  await projector.start();
+
+  const workTopic = topicName('work', cfg.TOPIC_PREFIX);
+  const app = createApp({
+    metrics,
+    ready: () => projector.liveVersion !== null,
+    ctx: {
+      db,
+      logger,
+      operatorToken: cfg.OPERATOR_TOKEN,
+      projector,
+      lag: lagReporter(kafka, opts.lagGroupPrefix ?? ''),
+      async sendWork(event: WorkEvent) {
+        // Answer only after Kafka acknowledged (acks=all): a 202 means the syncer will see it.
+        await sendWithin(producer, workTopic, [{ key: event.canonicalKey, value: await codec.encode('WorkEvent', event) }], 10_000);
+      },
+    },
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(cfg.PROJECTOR_PORT, cfg.PROJECTOR_HOST, () => resolve(s));
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : cfg.PROJECTOR_PORT;
+  logger.info({ port, host: cfg.PROJECTOR_HOST }, 'projector listening');
+
+  return {
+    url: `http://${cfg.PROJECTOR_HOST}:${port}`,
+    projector,
+    async stop() {
+      // In-flight requests finish; runners commit what they wrote; then disconnect.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await projector.stop();
+      await producer.disconnect();
+      await mongo.close();
+    },
+  };
+}
