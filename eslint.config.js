@@ -13,6 +13,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
+      // kafkajs hands callbacks (heartbeat, resolveOffset) as closures in payload objects.
+      '@typescript-eslint/unbound-method': 'off',
     },
   },
   { files: ['services/**/*.ts', 'shared/**/*.ts'], rules: { 'no-console': 'error' } },

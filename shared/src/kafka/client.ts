@@ -38,4 +38,14 @@ export function createKafka(cfg: KafkaClientConfig): Kafka {
 }
 
 export { logLevel } from 'kafkajs';
-export type { Kafka, Producer, Consumer, Admin, EachBatchPayload, KafkaMessage, Transaction } from 'kafkajs';
+export type {
+  Kafka,
+  Producer,
+  Consumer,
+  Admin,
+  EachBatchPayload,
+  KafkaMessage,
+  Transaction,
+  TopicMessages,
+  Message,
+} from 'kafkajs';

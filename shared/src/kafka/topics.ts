@@ -73,6 +73,14 @@ export const TOPICS = {
     retentionMs: 365 * DAY,
     reason: 'Events that failed permanently, with the reason and the original event for redrive.',
   },
+  syncerEpochs: {
+    name: 'syncer-epochs',
+    partitions: 1,
+    cleanup: 'delete',
+    retentionMs: 7 * DAY,
+    reason:
+      'One record per syncer group join; its offset is the join epoch that fences state written by a zombie (kafkajs exposes no group generation). One partition: offsets are totally ordered.',
+  },
   pollerState: {
     name: 'poller-state',
     partitions: 1,

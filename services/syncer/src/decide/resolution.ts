@@ -1,4 +1,3 @@
-import type { CanonicalCustomer } from '@siaghsync/shared/mapping/canonical';
 import { sideChecksum } from '@siaghsync/shared/mapping/sides';
 import type { MappedField } from '@siaghsync/shared/mapping/syncConfig';
 import type { ConflictResolution, FieldChange } from '@siaghsync/shared/events';
@@ -24,7 +23,7 @@ export function decideResolution(input: DecideInput): Decision {
   newState.openConflicts = state.openConflicts.filter((c) => c.conflictId !== res.conflictId);
   const writes: Write[] = [];
   const fieldDiff: FieldChange[] = [];
-  let resolved: unknown = null;
+  let resolved: unknown;
   if (open.field !== 'record') {
     const field: MappedField = open.field;
     resolved =
@@ -34,7 +33,7 @@ export function decideResolution(input: DecideInput): Decision {
     for (const side of ['crm', 'siagh'] as const) {
       const rec = fetched[side];
       if (!rec || config.fields[field][side] === null || rec.record[field] === resolved) continue;
-      const desired = { ...rec.record, [field]: resolved } as CanonicalCustomer;
+      const desired = { ...rec.record, [field]: resolved };
       const checksum = sideChecksum(desired, config, side);
       writes.push({ side, op: 'update', id: rec.id, record: desired, checksum, fields: [field] });
       newState[side] = { ...newState[side], written: checksum };
@@ -46,7 +45,7 @@ export function decideResolution(input: DecideInput): Decision {
         reason: 'conflict-manual-resolved',
       });
     }
-    if (newState.base) newState.base = { ...newState.base, [field]: resolved } as CanonicalCustomer;
+    if (newState.base) newState.base = { ...newState.base, [field]: resolved };
   } else {
     // delete-vs-edit: "crm"/"siagh" keeps that side's state of the record; the link stays as it is.
     resolved = res.choice;

@@ -1,0 +1,37 @@
+/** One at a time: kafkajs allows a single open transaction per producer. */
+export class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn, fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/**
+ * Runs `fn` over items with at most `limit` keys in flight; items sharing a key run one after another
+ * in their original order. Results come back in input order.
+ */
+export async function runKeyed<T, R>(
+  items: T[],
+  keyOf: (item: T) => string,
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const k = keyOf(item);
+    const g = groups.get(k) ?? [];
+    g.push(i);
+    groups.set(k, g);
+  });
+  const results = new Array<R>(items.length);
+  const queue = [...groups.values()];
+  const worker = async () => {
+    for (let g = queue.shift(); g; g = queue.shift()) {
+      for (const i of g) results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
+  return results;
+}

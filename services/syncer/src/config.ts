@@ -1,0 +1,34 @@
+import os from 'node:os';
+import { z } from 'zod';
+import { envPort, infraEnv, parseEnv } from '@siaghsync/shared/config';
+
+const schema = z.object({
+  ...infraEnv,
+  SYNCER_PORT: envPort(7203),
+  SYNCER_GROUP_ID: z.string().min(1).default('siaghsync-syncer'),
+  SYNCER_ROUTER_GROUP_ID: z.string().min(1).default('siaghsync-router'),
+  /**
+   * Stable per instance (a restarted instance fences its previous incarnation's open transactions);
+   * two instances must differ. Default: host name.
+   */
+  SYNCER_INSTANCE_ID: z
+    .string()
+    .regex(/^[\w.-]+$/, 'letters, digits, dot, underscore or dash')
+    .default(os.hostname()),
+  /** Entities processed at once per partition batch (events of one entity are always sequential). */
+  SYNCER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(256).default(16),
+  SYNCER_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
+  /** Attempts of one event on transient errors before it is parked on its entity for a later retry. */
+  SYNCER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  SYNCER_RETRY_BASE_MS: z.coerce.number().int().min(10).default(500),
+  SYNCER_RETRY_MAX_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Parked entities are retried after this delay. */
+  SYNCER_PARK_RETRY_MS: z.coerce.number().int().min(100).default(60_000),
+  SYNC_CONFIG_PATH: z.string().optional(),
+});
+
+export type SyncerConfig = z.infer<typeof schema>;
+
+export function loadSyncerConfig(env: NodeJS.ProcessEnv = process.env): SyncerConfig {
+  return parseEnv(schema, env, 'syncer');
+}

@@ -1,0 +1,91 @@
+import type { CrmClient } from '@siaghsync/shared/crm/client';
+import { parseCrmLocalTime } from '@siaghsync/shared/crm/time';
+import { crmToCanonical } from '@siaghsync/shared/mapping/crm';
+import { formatCustomerNumber } from '@siaghsync/shared/mapping/canonical';
+import { siaghToCanonical } from '@siaghsync/shared/mapping/siagh';
+import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import type { SiaghClient } from '@siaghsync/shared/siagh/client';
+import type { WorkEvent } from '@siaghsync/shared/events';
+import type { EntityState } from './decide/state';
+import type { Fetched, SideRecord } from './decide/types';
+
+export interface Systems {
+  crm: CrmClient;
+  siagh: SiaghClient;
+}
+
+// Step 1 of the path: the CURRENT record of both sides. Events are hints (thin, stale, duplicated,
+// out of order); deciding on what the systems hold now is what makes every re-run converge.
+
+export async function fetchRecords(
+  systems: Systems,
+  config: SyncConfig,
+  state: EntityState,
+  event: WorkEvent,
+): Promise<Fetched> {
+  const change = event.change;
+  const crmId = state.crm.id ?? (change?.source === 'crm' ? change.sourceId : null);
+  const siaghId = state.siagh.id ?? (change?.source === 'siagh' ? change.sourceId : null);
+  let [crm, siagh] = await Promise.all([
+    crmId ? fetchCrm(systems, config, crmId, state) : Promise.resolve(null),
+    siaghId ? fetchSiaghByCode(systems, config, siaghId) : Promise.resolve(null),
+  ]);
+  // The counterpart is found by the natural key (customer number) when no link names it yet.
+  const n = state.naturalKey ?? crm?.record.customerNumber ?? siagh?.record.customerNumber ?? naturalKeyOf(event);
+  if (n !== null) {
+    if (crm === null && state.crm.id === null) crm = await findCrmByCustomerNumber(systems, config, n, state);
+    if (siagh === null && state.siagh.id === null) siagh = await findSiaghByCustomerNumber(systems, config, n);
+  }
+  return { crm, siagh };
+}
+
+function naturalKeyOf(event: WorkEvent): number | null {
+  const k = event.change?.naturalKey;
+  return k && /^\d+$/.test(k) ? Number(k) : null;
+}
+
+async function fetchCrm(systems: Systems, config: SyncConfig, id: string, state: EntityState): Promise<SideRecord | null> {
+  const found = await systems.crm.getIdentity(id, state.kind ?? undefined);
+  if (!found) return null;
+  const raw = found.record as Record<string, unknown>;
+  return {
+    id,
+    record: crmToCanonical(raw, found.kind, config),
+    time: parseCrmLocalTime(raw.modifyDate),
+    raw,
+  };
+}
+
+export async function findCrmByCustomerNumber(
+  systems: Systems,
+  config: SyncConfig,
+  n: number,
+  state: EntityState,
+): Promise<SideRecord | null> {
+  const number = formatCustomerNumber(n);
+  const hits = await systems.crm.listIdentities({ searchTerm: number, pageSize: 50 });
+  const exact = hits.filter((h) => String(h.customerNo ?? '').trim() === number);
+  for (const hit of exact) {
+    const rec = await fetchCrm(systems, config, String(hit.identityId), state);
+    if (rec && rec.record.customerNumber === n) return rec;
+  }
+  return null;
+}
+
+async function fetchSiaghByCode(systems: Systems, config: SyncConfig, code: string): Promise<SideRecord | null> {
+  const rows = await systems.siagh.findContacts({ Code: Number(code) });
+  const row = rows[0];
+  return row ? siaghRecord(row, config) : null;
+}
+
+export async function findSiaghByCustomerNumber(systems: Systems, config: SyncConfig, n: number): Promise<SideRecord | null> {
+  const rows = await systems.siagh.findContactsByCustomerNumber(n);
+  // Two contacts with one customer number is a data problem in Siagh; the oldest (lowest Code) is the
+  // one finance documents most likely reference.
+  const row = [...rows].sort((a, b) => Number(a.Code) - Number(b.Code))[0];
+  return row ? siaghRecord(row, config) : null;
+}
+
+function siaghRecord(raw: Record<string, unknown>, config: SyncConfig): SideRecord {
+  return { id: String(raw.Code), record: siaghToCanonical(raw, config), time: null, raw };
+}

@@ -1,0 +1,152 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { classify, type SyncError } from '@siaghsync/shared/errors';
+import { deterministicEventId, type SyncOutcome, type WorkEvent } from '@siaghsync/shared/events';
+import type { Logger } from '@siaghsync/shared/logger';
+import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import { decide } from './decide/decide';
+import { initialState, type EntityState } from './decide/state';
+import type { Decision, Fetched } from './decide/types';
+import { fetchRecords, type Systems } from './fetch';
+import type { StateTable } from './kafka/tables';
+import { deadLetterOutputs, intentsFor, outcomeOf, parkedOutputs, type EventMeta } from './records';
+import { emptyOutputs, linksFor, type Outputs } from './outputs';
+import { applyWriteResults, performWrite, type WriteResult } from './write';
+
+export interface HandlerDeps {
+  systems: Systems;
+  config: SyncConfig;
+  /** Makes a create intent durable BEFORE the external create (idempotent producer, acks=all). */
+  announce: (intents: Outputs['intents']) => Promise<void>;
+  logger: Logger;
+  now: () => number;
+  retry: { maxAttempts: number; baseMs: number; maxMs: number };
+  onOutcome?: (outcome: SyncOutcome, attempts: number) => void;
+}
+
+/**
+ * One work event, read straight through: load state, fetch both records, decide, announce creates,
+ * write, and return what to commit (state, links, intents, outcome, conflicts) with the offset.
+ * Transient failures are retried here (other entities keep flowing meanwhile); after the last attempt
+ * the event is parked on its entity, and later events of that entity queue behind it.
+ */
+export async function handleEvent(
+  deps: HandlerDeps,
+  states: StateTable,
+  event: WorkEvent,
+  meta: EventMeta,
+): Promise<Outputs[]> {
+  const entityType = event.change?.entityType ?? 'customer';
+  let state = states.get(event.canonicalKey) ?? initialState(event.canonicalKey, entityType);
+  const isRetry = event.kind === 'redrive' && event.redriveOf === 'retry';
+
+  if (!isRetry && state.pending.length > 0) {
+    state = { ...state, pending: [...state.pending, event], version: state.version + 1, generation: meta.generation };
+    states.offer(state);
+    return [{ ...emptyOutputs(), state, outcome: outcomeOf(deps, event, meta, 0, state, { status: 'waiting', note: 'queued behind an earlier event of this entity that is being retried' }) }];
+  }
+
+  const queue = isRetry ? state.pending : [event];
+  if (isRetry) state = { ...state, pending: [] };
+  const all: Outputs[] = [];
+  for (let i = 0; i < queue.length; i++) {
+    const current = queue[i]!;
+    const result = await runWithRetries(deps, state, current, { ...meta, index: i });
+    state = result.state;
+    if (result.parked) {
+      // This event and everything after it wait for the next retry, in order.
+      state = { ...state, pending: queue.slice(i) };
+      result.outputs.state = state;
+    }
+    states.offer(state);
+    all.push(result.outputs);
+    if (result.parked) break;
+  }
+  return all;
+}
+
+async function runWithRetries(
+  deps: HandlerDeps,
+  state: EntityState,
+  event: WorkEvent,
+  meta: EventMeta,
+): Promise<{ state: EntityState; outputs: Outputs; parked: boolean }> {
+  const started = deps.now();
+  let lastError: SyncError | undefined;
+  for (let attempt = 1; attempt <= deps.retry.maxAttempts; attempt++) {
+    try {
+      const outputs = await attemptOnce(deps, state, event, meta, attempt, started);
+      return { state: outputs.state ?? state, outputs, parked: false };
+    } catch (err) {
+      lastError = classify(err);
+      deps.logger.warn(
+        { err: lastError.toJSON(), attempt, canonicalKey: event.canonicalKey, correlationId: event.correlationId, partition: meta.partition, offset: meta.offset },
+        'sync attempt failed',
+      );
+      if (lastError.kind === 'permanent') {
+        const outputs = deadLetterOutputs(deps, state, event, meta, lastError, attempt, started);
+        return { state: outputs.state ?? state, outputs, parked: false };
+      }
+      if (attempt < deps.retry.maxAttempts) {
+        const backoff = Math.min(deps.retry.maxMs, deps.retry.baseMs * 2 ** (attempt - 1));
+        const jittered = backoff / 2 + Math.random() * (backoff / 2);
+        await sleep(Math.max(jittered, lastError.retryAfterMs ?? 0));
+      }
+    }
+  }
+  const outputs = parkedOutputs(deps, state, event, meta, lastError!, deps.retry.maxAttempts, started);
+  return { state: outputs.state ?? state, outputs, parked: true };
+}
+
+async function attemptOnce(
+  deps: HandlerDeps,
+  state: EntityState,
+  event: WorkEvent,
+  meta: EventMeta,
+  attempt: number,
+  started: number,
+): Promise<Outputs> {
+  if (state.entityType === 'preinvoice') {
+    const waiting = { ...state, pending: [], version: state.version + 1, generation: meta.generation };
+    return {
+      ...emptyOutputs(),
+      state: waiting,
+      outcome: outcomeOf(deps, event, meta, attempt, waiting, {
+        status: 'waiting',
+        note: 'pre-invoice sync is not enabled in this version; the event is kept in the log for replay',
+      }),
+    };
+  }
+  const fetched: Fetched = await fetchRecords(deps.systems, deps.config, state, event);
+  const decision: Decision = decide({ state, event, fetched, config: deps.config, now: deps.now() });
+  const intents = intentsFor(decision, event, deps.now());
+  if (intents.length > 0) await deps.announce(intents);
+  const results: WriteResult[] = [];
+  for (const write of decision.writes) results.push(await performWrite(deps.systems, deps.config, write, fetched, state));
+  const newState: EntityState = { ...applyWriteResults(decision.newState, results), generation: meta.generation };
+  const now = deps.now();
+  const outcome = outcomeOf(deps, event, meta, attempt, newState, {
+    status: decision.outcome.status,
+    direction: decision.outcome.direction,
+    fieldDiff: decision.outcome.fieldDiff,
+    note: decision.outcome.note,
+    fetched,
+    durationMs: now - started,
+  });
+  const newLinks = linksFor(newState, event.correlationId, now).filter(
+    (l) => (l.side === 'crm' ? state.crm.id : state.siagh.id) !== l.sourceId,
+  );
+  return {
+    state: newState,
+    links: newLinks,
+    intents: intents.map((i) => ({
+      ...i,
+      status: 'done' as const,
+      createdId: results.find((r) => r.write.side === i.targetSide)?.id ?? null,
+    })),
+    outcome,
+    conflicts: decision.conflicts.map((c) => ({ ...c, entityType: newState.entityType, correlationId: event.correlationId })),
+  };
+}
+
+export const outcomeIdFor = (event: WorkEvent, meta: EventMeta): string =>
+  deterministicEventId(event.canonicalKey, meta.topic, meta.partition, meta.offset, meta.index ?? 0);

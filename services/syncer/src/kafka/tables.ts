@@ -1,0 +1,90 @@
+import type { CreateIntent, EntityStateRecord, Link, SourceSystem } from '@siaghsync/shared/events';
+import type { KafkaMessage } from '@siaghsync/shared/kafka/client';
+import type { EventCodec } from '@siaghsync/shared/registry';
+import { fromRecord, supersedes, type EntityState } from '../decide/state';
+import type { RouteLookups } from '../route/route';
+
+/** The id index and open create intents, folded from the compacted `links` and `intents` topics. */
+export class RouteTables implements RouteLookups {
+  private readonly links = new Map<string, string>();
+  private readonly intents = new Map<string, CreateIntent>();
+
+  constructor(private readonly codec: EventCodec) {}
+
+  async applyLink(message: KafkaMessage): Promise<void> {
+    const key = message.key?.toString();
+    if (!key) return;
+    if (message.value === null || message.value.length === 0) {
+      this.links.delete(key);
+      return;
+    }
+    const link = await this.codec.decode<Link>(message.value);
+    this.links.set(link.sourceKey, link.canonicalKey);
+  }
+
+  async applyIntent(message: KafkaMessage): Promise<void> {
+    const key = message.key?.toString();
+    if (!key || message.value === null || message.value.length === 0) return;
+    const intent = await this.codec.decode<CreateIntent>(message.value);
+    if (intent.status === 'open') this.intents.set(key, intent);
+    else this.intents.delete(key);
+  }
+
+  /** Links the syncer itself just committed, so its own router does not wait for the round trip. */
+  rememberLink(link: Link): void {
+    this.links.set(link.sourceKey, link.canonicalKey);
+  }
+
+  linkOf(sourceKey: string): string | undefined {
+    return this.links.get(sourceKey);
+  }
+
+  openIntentFor(side: SourceSystem, naturalKey: string | null, checksum: string | null): CreateIntent | undefined {
+    for (const intent of this.intents.values()) {
+      if (intent.targetSide !== side) continue;
+      if (naturalKey !== null && intent.naturalKey === naturalKey) return intent;
+      if (checksum !== null && intent.checksum === checksum) return intent;
+    }
+    return undefined;
+  }
+
+  get size(): { links: number; intents: number } {
+    return { links: this.links.size, intents: this.intents.size };
+  }
+}
+
+/**
+ * Entity state folded from the `entity-state` changelog. Records that do not supersede what we hold
+ * (a zombie's write with an older generation, or a replay of an older version) are ignored.
+ */
+export class StateTable {
+  private readonly states = new Map<string, EntityState>();
+
+  constructor(private readonly codec: EventCodec) {}
+
+  async apply(message: KafkaMessage): Promise<void> {
+    const key = message.key?.toString();
+    if (!key || message.value === null || message.value.length === 0) return;
+    const record = fromRecord(await this.codec.decode<EntityStateRecord>(message.value));
+    this.offer(record);
+  }
+
+  /** Takes `state` unless what we hold is newer. Returns whether it was taken. */
+  offer(state: EntityState): boolean {
+    if (!supersedes(state, this.states.get(state.canonicalKey))) return false;
+    this.states.set(state.canonicalKey, state);
+    return true;
+  }
+
+  get(key: string): EntityState | undefined {
+    return this.states.get(key);
+  }
+
+  entries(): IterableIterator<[string, EntityState]> {
+    return this.states.entries();
+  }
+
+  get size(): number {
+    return this.states.size;
+  }
+}

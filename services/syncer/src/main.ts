@@ -1,0 +1,37 @@
+import express from 'express';
+import { exitOnConfigError } from '@siaghsync/shared/config';
+import { createLogger } from '@siaghsync/shared/logger';
+import { loadSyncerConfig, type SyncerConfig } from './config';
+import { startSyncer } from './service';
+
+let cfg: SyncerConfig;
+try {
+  cfg = loadSyncerConfig();
+} catch (e) {
+  exitOnConfigError(e);
+}
+const logger = createLogger({ service: 'syncer', level: cfg.LOG_LEVEL });
+
+const syncer = await startSyncer(cfg, logger);
+const app = express();
+app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
+app.get('/ready', async (_req, res) => {
+  const ok = await syncer.ready();
+  res.status(ok ? 200 : 503).json({ ready: ok, entities: syncer.states.size, links: syncer.tables.size.links });
+});
+app.get('/metrics', async (_req, res) => {
+  res.type(syncer.metrics.registry.contentType).send(await syncer.metrics.registry.metrics());
+});
+const server = app.listen(cfg.SYNCER_PORT, '127.0.0.1', () => logger.info({ port: cfg.SYNCER_PORT }, 'syncer http listening'));
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: finishing in-flight events, committing, leaving the group');
+  server.close();
+  await syncer.stop();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

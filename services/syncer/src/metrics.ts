@@ -1,0 +1,66 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SyncOutcome } from '@siaghsync/shared/events';
+
+export interface SyncerMetrics {
+  registry: Registry;
+  inFlight: Gauge;
+  undecodable: Counter;
+  restoreSeconds: Gauge;
+  routed: Counter<'reason'>;
+  observe(outcome: SyncOutcome): void;
+}
+
+export function createMetrics(withDefaults = true): SyncerMetrics {
+  const registry = new Registry();
+  if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'siaghsync_syncer_' });
+  const events = new Counter({
+    name: 'siaghsync_syncer_events_total',
+    help: 'Events processed, by outcome status and direction',
+    labelNames: ['status', 'direction'] as const,
+    registers: [registry],
+  });
+  const deadLetters = new Counter({
+    name: 'siaghsync_syncer_dead_letters_total',
+    help: 'Events dead-lettered, by reason code',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const retrying = new Counter({
+    name: 'siaghsync_syncer_parked_total',
+    help: 'Events parked on their entity for a later retry',
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'siaghsync_syncer_event_duration_seconds',
+    help: 'Fetch + decide + write time of one event',
+    labelNames: ['status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  return {
+    registry,
+    inFlight: new Gauge({ name: 'siaghsync_syncer_in_flight', help: 'Events being processed', registers: [registry] }),
+    undecodable: new Counter({
+      name: 'siaghsync_syncer_undecodable_total',
+      help: 'Work records that could not be decoded',
+      registers: [registry],
+    }),
+    restoreSeconds: new Gauge({
+      name: 'siaghsync_syncer_restore_seconds',
+      help: 'Time to read the state changelog on the last assignment',
+      registers: [registry],
+    }),
+    routed: new Counter({
+      name: 'siaghsync_syncer_routed_total',
+      help: 'Raw changes routed to a canonical key, by how the key was found',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    observe(o) {
+      events.inc({ status: o.status, direction: o.direction });
+      duration.observe({ status: o.status }, o.durationMs / 1000);
+      if (o.status === 'dead-lettered') deadLetters.inc({ reason: o.error?.code ?? 'unknown' });
+      if (o.status === 'retrying') retrying.inc();
+    },
+  };
+}

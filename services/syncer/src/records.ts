@@ -1,0 +1,157 @@
+import type { SyncError } from '@siaghsync/shared/errors';
+import {
+  deterministicEventId,
+  type CreateIntent,
+  type Direction,
+  type FieldChange,
+  type OutcomeStatus,
+  type SyncOutcome,
+  type WorkEvent,
+} from '@siaghsync/shared/events';
+import type { EntityState } from './decide/state';
+import type { Decision, Fetched } from './decide/types';
+import { emptyOutputs, type Outputs } from './outputs';
+
+// Builders of the records the syncer commits: outcomes for the audit, intents, dead letters.
+
+export interface EventMeta {
+  topic: string;
+  partition: number;
+  offset: string;
+  generation: number;
+  /** Position within a batch of parked events re-run together (keeps outcome ids distinct). */
+  index?: number;
+}
+
+interface OutcomeParts {
+  status: OutcomeStatus;
+  direction?: Direction;
+  fieldDiff?: FieldChange[];
+  note?: string | null;
+  fetched?: Fetched;
+  durationMs?: number;
+  error?: SyncError;
+}
+
+const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+
+export function outcomeOf(
+  deps: { now: () => number; onOutcome?: (o: SyncOutcome, attempts: number) => void },
+  event: WorkEvent,
+  meta: EventMeta,
+  attempts: number,
+  state: EntityState,
+  parts: OutcomeParts,
+): SyncOutcome {
+  const source = event.change?.source;
+  const fetched = parts.fetched;
+  const sourceRec = source ? fetched?.[source] : undefined;
+  const target = source === 'crm' ? 'siagh' : 'crm';
+  const outcome: SyncOutcome = {
+    outcomeId: deterministicEventId('outcome', event.canonicalKey, meta.topic, meta.partition, meta.offset, meta.index ?? 0),
+    correlationId: event.correlationId,
+    canonicalKey: event.canonicalKey,
+    entityType: state.entityType,
+    sourceEventId: event.change?.eventId ?? event.redriveOf ?? `${event.kind}:${meta.offset}`,
+    direction: parts.direction ?? 'none',
+    status: parts.status,
+    trigger: event.kind === 'redrive' ? 'redrive' : event.kind === 'resolution' ? 'manual' : (event.change?.trigger ?? 'manual'),
+    crmId: state.crm.id,
+    siaghId: state.siagh.id,
+    naturalKey: state.naturalKey === null ? null : String(state.naturalKey),
+    sourceSnapshot: json(sourceRec?.record ?? (event.change?.snapshot ? JSON.parse(event.change.snapshot) : null)),
+    targetBefore: json(source ? fetched?.[target]?.record : undefined),
+    targetAfter: json(state.base),
+    fieldDiff: parts.fieldDiff ?? [],
+    attempts,
+    durationMs: Math.max(0, Math.round(parts.durationMs ?? 0)),
+    error: parts.error
+      ? {
+          kind: parts.error.kind,
+          code: parts.error.code,
+          message: parts.error.message,
+          sourceMessage: parts.error.sourceMessage ?? null,
+        }
+      : null,
+    occurredAt: deps.now(),
+    sourceTime: event.change?.sourceTime ?? null,
+  };
+  if (parts.note) outcome.fieldDiff = [...outcome.fieldDiff];
+  deps.onOutcome?.(outcome, attempts);
+  return outcome;
+}
+
+/** Intents for each create the decision makes, keyed so the router can match the create's echo. */
+export function intentsFor(decision: Decision, event: WorkEvent, now: number): CreateIntent[] {
+  return decision.writes
+    .filter((w) => w.op === 'create')
+    .map((w) => ({
+      intentId: deterministicEventId('intent', event.canonicalKey, w.side, event.correlationId),
+      canonicalKey: event.canonicalKey,
+      entityType: decision.newState.entityType,
+      targetSide: w.side,
+      naturalKey: w.op === 'create' && w.record.customerNumber !== null ? String(w.record.customerNumber) : null,
+      checksum: w.op === 'create' ? w.checksum : '',
+      status: 'open' as const,
+      createdId: null,
+      createdAt: now,
+      correlationId: event.correlationId,
+    }));
+}
+
+export function deadLetterOutputs(
+  deps: { now: () => number },
+  state: EntityState,
+  event: WorkEvent,
+  meta: EventMeta,
+  error: SyncError,
+  attempts: number,
+  started: number,
+): Outputs {
+  const now = deps.now();
+  const next = { ...state, version: state.version + 1, generation: meta.generation, updatedAt: now };
+  return {
+    ...emptyOutputs(),
+    state: next,
+    outcome: outcomeOf(deps, event, meta, attempts, next, {
+      status: 'dead-lettered',
+      error,
+      durationMs: now - started,
+    }),
+    deadLetter: {
+      deadLetterId: deterministicEventId('dead', event.canonicalKey, meta.topic, meta.partition, meta.offset, meta.index ?? 0),
+      canonicalKey: event.canonicalKey,
+      entityType: state.entityType,
+      correlationId: event.correlationId,
+      reasonCode: error.code,
+      errorKind: error.kind,
+      message: error.message,
+      sourceMessage: error.sourceMessage ?? null,
+      attempts,
+      firstFailedAt: started,
+      lastFailedAt: now,
+      originalTopic: meta.topic,
+      originalPartition: meta.partition,
+      originalOffset: meta.offset,
+      event,
+    },
+  };
+}
+
+export function parkedOutputs(
+  deps: { now: () => number },
+  state: EntityState,
+  event: WorkEvent,
+  meta: EventMeta,
+  error: SyncError,
+  attempts: number,
+  started: number,
+): Outputs {
+  const now = deps.now();
+  const next = { ...state, version: state.version + 1, generation: meta.generation, updatedAt: now };
+  return {
+    ...emptyOutputs(),
+    state: next,
+    outcome: outcomeOf(deps, event, meta, attempts, next, { status: 'retrying', error, durationMs: now - started }),
+  };
+}

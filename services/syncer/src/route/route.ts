@@ -1,0 +1,32 @@
+import type { ChangeEvent, CreateIntent, RouteReason, SourceSystem } from '@siaghsync/shared/events';
+import { sourceKey } from '@siaghsync/shared/events';
+
+export interface RouteLookups {
+  /** The id index: canonical key of a source id already linked. */
+  linkOf(sourceKey: string): string | undefined;
+  /** An open create intent whose target is `side` and whose record matches by natural key or checksum. */
+  openIntentFor(side: SourceSystem, naturalKey: string | null, checksum: string | null): CreateIntent | undefined;
+}
+
+/**
+ * Which canonical key an event belongs to, in the order that never splits one real customer in two:
+ * the id index, then an open create intent (the echo of our own create can arrive before its link is
+ * recorded), then the natural key (customer number n → customer:n), and only then a new key.
+ */
+export function routeChange(change: ChangeEvent, lookups: RouteLookups): { canonicalKey: string; reason: RouteReason } {
+  if (change.entityType === 'preinvoice') {
+    return { canonicalKey: `preinvoice:${change.source}:${change.sourceId}`, reason: 'direct' };
+  }
+  const linked = lookups.linkOf(sourceKey(change.source, change.sourceId));
+  if (linked) return { canonicalKey: linked, reason: 'id-index' };
+  const intent = lookups.openIntentFor(change.source, change.naturalKey, change.checksum);
+  if (intent) return { canonicalKey: intent.canonicalKey, reason: 'open-intent' };
+  if (change.naturalKey !== null && /^\d+$/.test(change.naturalKey)) {
+    return { canonicalKey: `customer:${Number(change.naturalKey)}`, reason: 'natural-key' };
+  }
+  return { canonicalKey: `customer:${change.source}:${change.sourceId}`, reason: 'new-key' };
+}
+
+/** The intents topic key: one open intent per target side and entity. */
+export const intentKey = (intent: Pick<CreateIntent, 'targetSide' | 'canonicalKey'>): string =>
+  `${intent.targetSide}:${intent.canonicalKey}`;

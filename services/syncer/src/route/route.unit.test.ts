@@ -1,0 +1,52 @@
+import type { CreateIntent } from '@siaghsync/shared/events';
+import { sampleChange } from '../../../../test/fixtures/events';
+import { routeChange, type RouteLookups } from './route';
+
+const none: RouteLookups = { linkOf: () => undefined, openIntentFor: () => undefined };
+const intent = (over: Partial<CreateIntent> = {}): CreateIntent => ({
+  intentId: 'i1',
+  canonicalKey: 'customer:crm:guid-1',
+  entityType: 'customer',
+  targetSide: 'siagh',
+  naturalKey: null,
+  checksum: 'abc',
+  status: 'open',
+  createdId: null,
+  createdAt: 1,
+  correlationId: 'c',
+  ...over,
+});
+
+describe('routing to a canonical key', () => {
+  it('the id index comes first, even against a natural key', () => {
+    const r = routeChange(sampleChange({ naturalKey: '77' }), { ...none, linkOf: () => 'customer:1231' });
+    expect(r).toEqual({ canonicalKey: 'customer:1231', reason: 'id-index' });
+  });
+
+  it('the echo of our own create, before its link is recorded, joins the entity of the open intent', () => {
+    const lookups: RouteLookups = {
+      linkOf: () => undefined,
+      openIntentFor: (side, _n, checksum) => (side === 'siagh' && checksum === 'abc' ? intent() : undefined),
+    };
+    const r = routeChange(sampleChange({ source: 'siagh', sourceId: '1002', naturalKey: null, checksum: 'abc' }), lookups);
+    expect(r).toEqual({ canonicalKey: 'customer:crm:guid-1', reason: 'open-intent' });
+  });
+
+  it('the natural key maps 100-<n> / tmpid n to customer:n from either side', () => {
+    expect(routeChange(sampleChange({ source: 'crm', naturalKey: '1231' }), none).canonicalKey).toBe('customer:1231');
+    expect(routeChange(sampleChange({ source: 'siagh', sourceId: '9', naturalKey: '1231' }), none).canonicalKey).toBe(
+      'customer:1231',
+    );
+  });
+
+  it('only a record with nothing to go by gets a new key', () => {
+    const r = routeChange(sampleChange({ naturalKey: null, sourceId: 'g-9' }), none);
+    expect(r).toEqual({ canonicalKey: 'customer:crm:g-9', reason: 'new-key' });
+  });
+
+  it('pre-invoices are keyed by their quote', () => {
+    expect(routeChange(sampleChange({ entityType: 'preinvoice', sourceId: 'q1' }), none).canonicalKey).toBe(
+      'preinvoice:crm:q1',
+    );
+  });
+});

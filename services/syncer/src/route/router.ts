@@ -1,0 +1,119 @@
+import type { Consumer, Kafka, Producer } from '@siaghsync/shared/kafka/client';
+import { commitTransaction, nextOffsets } from '@siaghsync/shared/kafka/transactional';
+import { createTransactionalProducer } from '@siaghsync/shared/kafka/producer';
+import { topicName } from '@siaghsync/shared/kafka/topics';
+import type { Logger } from '@siaghsync/shared/logger';
+import { crmToCanonical } from '@siaghsync/shared/mapping/crm';
+import { sideChecksum } from '@siaghsync/shared/mapping/sides';
+import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import type { EventCodec } from '@siaghsync/shared/registry';
+import { sourceKey, type ChangeEvent, type WorkEvent } from '@siaghsync/shared/events';
+import type { Systems } from '../fetch';
+import type { TableReader } from '../kafka/tableReader';
+import type { RouteTables } from '../kafka/tables';
+import type { SyncerMetrics } from '../metrics';
+import { routeChange } from './route';
+
+export interface RouterDeps {
+  kafka: Kafka;
+  codec: EventCodec;
+  prefix: string;
+  groupId: string;
+  instanceId: string;
+  tables: RouteTables;
+  tableReader: TableReader;
+  systems: Systems;
+  config: SyncConfig;
+  logger: Logger;
+  metrics: SyncerMetrics;
+  now: () => number;
+}
+
+/**
+ * Repartitions raw changes (keyed by source id) onto `work` (keyed by canonical key), in one
+ * transaction with the consumed offsets, so a change is routed exactly once.
+ */
+export class Router {
+  private consumer: Consumer | undefined;
+  private tx: Producer | undefined;
+
+  constructor(private readonly d: RouterDeps) {}
+
+  async start(): Promise<void> {
+    const d = this.d;
+    this.tx = createTransactionalProducer(d.kafka, `${d.prefix}router-${d.instanceId}`);
+    await this.tx.connect();
+    this.consumer = d.kafka.consumer({ groupId: d.groupId, sessionTimeout: 30_000, maxWaitTimeInMs: 100 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: topicName('changes', d.prefix), fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch, heartbeat }) => {
+        if (batch.messages.length === 0) return;
+        const out: { key: string; value: Buffer }[] = [];
+        let caughtUp = false;
+        for (const m of batch.messages) {
+          if (!m.value) continue;
+          let change: ChangeEvent;
+          try {
+            change = await d.codec.decode<ChangeEvent>(m.value);
+          } catch (err) {
+            d.logger.error({ err, partition: batch.partition, offset: m.offset }, 'undecodable change skipped');
+            d.metrics.undecodable.inc();
+            continue;
+          }
+          change = await this.enrich(change);
+          let route = routeChange(change, d.tables);
+          if (route.reason === 'new-key' && !caughtUp) {
+            // Before minting a key, make sure no link or intent committed meanwhile is still unread.
+            await d.tableReader.caughtUp();
+            caughtUp = true;
+            route = routeChange(change, d.tables);
+          }
+          d.metrics.routed.inc({ reason: route.reason });
+          const work: WorkEvent = {
+            canonicalKey: route.canonicalKey,
+            kind: 'change',
+            routeReason: route.reason,
+            routedAt: d.now(),
+            correlationId: change.correlationId,
+            change,
+            resolution: null,
+            redriveOf: null,
+          };
+          out.push({ key: route.canonicalKey, value: await d.codec.encode('WorkEvent', work) });
+          await heartbeat();
+        }
+        const last = batch.messages[batch.messages.length - 1]!;
+        await commitTransaction(
+          this.tx!,
+          out.length ? [{ topic: topicName('work', d.prefix), messages: out }] : [],
+          nextOffsets(d.groupId, [{ topic: batch.topic, partition: batch.partition, offset: last.offset }]),
+        );
+      },
+    });
+  }
+
+  /**
+   * A CRM webhook is thin: no customer number, no content. For an id the index does not know yet we
+   * read the record, so the natural key and the checksum (for matching an open intent) are known.
+   */
+  private async enrich(change: ChangeEvent): Promise<ChangeEvent> {
+    const d = this.d;
+    if (change.entityType !== 'customer' || change.source !== 'crm') return change;
+    if (change.naturalKey !== null || d.tables.linkOf(sourceKey('crm', change.sourceId))) return change;
+    const found = await d.systems.crm.getIdentity(change.sourceId);
+    if (!found) return change;
+    const record = crmToCanonical(found.record, found.kind, d.config);
+    return {
+      ...change,
+      naturalKey: record.customerNumber === null ? null : String(record.customerNumber),
+      checksum: change.checksum ?? sideChecksum(record, d.config, 'crm'),
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.tx?.disconnect();
+  }
+}

@@ -1,0 +1,128 @@
+import { CrmClient } from '@siaghsync/shared/crm/client';
+import { loadCrmConfig } from '@siaghsync/shared/crm/config';
+import { createKafka, ensureTopics, createIdempotentProducer, topicName, type Producer } from '@siaghsync/shared/kafka/index';
+import type { Logger } from '@siaghsync/shared/logger';
+import { loadSyncConfig, type SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import { EventCodec } from '@siaghsync/shared/registry';
+import { SiaghClient } from '@siaghsync/shared/siagh/client';
+import { loadSiaghConfig } from '@siaghsync/shared/siagh/config';
+import type { SyncerConfig } from './config';
+import type { Systems } from './fetch';
+import { TableReader } from './kafka/tableReader';
+import { RouteTables, StateTable } from './kafka/tables';
+import { createMetrics, type SyncerMetrics } from './metrics';
+import { encodeOutputs } from './outputs';
+import { Processor } from './processor';
+import { Router } from './route/router';
+
+export interface Syncer {
+  metrics: SyncerMetrics;
+  states: StateTable;
+  tables: RouteTables;
+  ready(): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+/** Builds and starts the router and the processor; `main.ts` only adds config, HTTP and signals. */
+export async function startSyncer(
+  cfg: SyncerConfig,
+  logger: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { systems?: Systems; syncConfig?: SyncConfig; metrics?: SyncerMetrics } = {},
+): Promise<Syncer> {
+  const prefix = cfg.TOPIC_PREFIX;
+  const syncConfig = opts.syncConfig ?? loadSyncConfig(cfg.SYNC_CONFIG_PATH, env);
+  const systems: Systems = opts.systems ?? {
+    crm: new CrmClient(loadCrmConfig(env), { logger }),
+    siagh: new SiaghClient(loadSiaghConfig(env), { logger }),
+  };
+  const metrics = opts.metrics ?? createMetrics();
+  const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID ?? `syncer-${cfg.SYNCER_INSTANCE_ID}`, logger });
+  await ensureTopics(kafka, prefix);
+  const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL);
+  await codec.registerAll();
+
+  const producer: Producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  const states = new StateTable(codec);
+  const tables = new RouteTables(codec);
+  const stateReader = new TableReader(kafka, producer, [topicName('entityState', prefix)], (_t, m) => states.apply(m), logger, `${prefix}syncer-${cfg.SYNCER_INSTANCE_ID}`);
+  const linksTopic = topicName('links', prefix);
+  const routeReader = new TableReader(
+    kafka,
+    producer,
+    [linksTopic, topicName('intents', prefix)],
+    (t, m) => (t === linksTopic ? tables.applyLink(m) : tables.applyIntent(m)),
+    logger,
+    `${prefix}router-${cfg.SYNCER_INSTANCE_ID}`,
+  );
+  await Promise.all([stateReader.start(), routeReader.start()]);
+
+  const processor = new Processor({
+    kafka,
+    codec,
+    prefix,
+    groupId: `${prefix}${cfg.SYNCER_GROUP_ID}`,
+    instanceId: cfg.SYNCER_INSTANCE_ID,
+    states,
+    stateReader,
+    producer,
+    logger,
+    metrics,
+    maxInFlight: cfg.SYNCER_MAX_IN_FLIGHT,
+    partitionsConcurrency: cfg.SYNCER_PARTITIONS_CONCURRENCY,
+    parkRetryMs: cfg.SYNCER_PARK_RETRY_MS,
+    handler: {
+      systems,
+      config: syncConfig,
+      logger,
+      now: () => Date.now(),
+      retry: { maxAttempts: cfg.SYNCER_MAX_ATTEMPTS, baseMs: cfg.SYNCER_RETRY_BASE_MS, maxMs: cfg.SYNCER_RETRY_MAX_MS },
+      // The intent is durable (acks=all) before the external create it announces.
+      announce: async (intents) => {
+        const messages = await encodeOutputs(codec, prefix, [{ links: [], intents, conflicts: [] }]);
+        for (const m of messages) await producer.send({ ...m, acks: -1 });
+      },
+    },
+  });
+  const router = new Router({
+    kafka,
+    codec,
+    prefix,
+    groupId: `${prefix}${cfg.SYNCER_ROUTER_GROUP_ID}`,
+    instanceId: cfg.SYNCER_INSTANCE_ID,
+    tables,
+    tableReader: routeReader,
+    systems,
+    config: syncConfig,
+    logger,
+    metrics,
+    now: () => Date.now(),
+  });
+  await Promise.all([processor.start(), router.start()]);
+  logger.info({ prefix, instance: cfg.SYNCER_INSTANCE_ID }, 'syncer started');
+
+  return {
+    metrics,
+    states,
+    tables,
+    async ready() {
+      const admin = kafka.admin();
+      try {
+        await admin.connect();
+        await admin.describeCluster();
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    },
+    async stop() {
+      await Promise.all([processor.stop(), router.stop()]);
+      await Promise.all([stateReader.stop(), routeReader.stop()]);
+      await producer.disconnect();
+      if (!opts.systems) await Promise.all([systems.crm.close(), systems.siagh.close()]);
+    },
+  };
+}

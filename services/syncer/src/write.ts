@@ -1,0 +1,90 @@
+import { canonicalToCrm } from '@siaghsync/shared/mapping/crm';
+import type { CanonicalCustomer } from '@siaghsync/shared/mapping/canonical';
+import { SIAGH_CONTACT_TABLE, SIAGH_FALSE } from '@siaghsync/shared/mapping/siagh';
+import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import { findCrmByCustomerNumber, findSiaghByCustomerNumber, type Systems } from './fetch';
+import { initialState, type EntityState } from './decide/state';
+import type { Fetched, Write } from './decide/types';
+
+export interface WriteResult {
+  write: Write;
+  /** The id the target holds the record under (new for a create, or found by the lookup). */
+  id: string;
+  /** A create that found the record already there (our own earlier create, before a crash). */
+  foundExisting: boolean;
+}
+
+// Step 5: the target calls. Creates are idempotent by a lookup of the natural key first (neither
+// system has an idempotency key; Siagh's form makes a second contact if the same create is sent twice).
+
+export async function performWrite(
+  systems: Systems,
+  config: SyncConfig,
+  write: Write,
+  fetched: Fetched,
+  state: EntityState,
+): Promise<WriteResult> {
+  switch (write.op) {
+    case 'create':
+      return write.side === 'siagh'
+        ? createInSiagh(systems, config, write, write.record)
+        : createInCrm(systems, config, write, write.record, state);
+    case 'update':
+      if (write.side === 'siagh') {
+        await systems.siagh.saveContact(write.record, config, Number(write.id));
+      } else {
+        // The CRM's update replaces the record: send the whole current body with our fields set.
+        const raw = fetched.crm?.raw ?? {};
+        await systems.crm.update(write.record.kind, write.id, canonicalToCrm(write.record, config, raw));
+      }
+      return { write, id: write.id, foundExisting: false };
+    case 'deactivate':
+      await systems.siagh.saveContactFields([[`${SIAGH_CONTACT_TABLE}.isactive`, SIAGH_FALSE]], Number(write.id));
+      return { write, id: write.id, foundExisting: false };
+    case 'delete':
+      await systems.crm.delete(state.kind ?? 'person', write.id);
+      return { write, id: write.id, foundExisting: false };
+  }
+}
+
+async function createInSiagh(
+  systems: Systems,
+  config: SyncConfig,
+  write: Write,
+  record: CanonicalCustomer,
+): Promise<WriteResult> {
+  if (record.customerNumber !== null) {
+    const existing = await findSiaghByCustomerNumber(systems, config, record.customerNumber);
+    if (existing) {
+      await systems.siagh.saveContact(record, config, Number(existing.id));
+      return { write, id: existing.id, foundExisting: true };
+    }
+  }
+  const code = await systems.siagh.saveContact(record, config);
+  return { write, id: String(code), foundExisting: false };
+}
+
+async function createInCrm(
+  systems: Systems,
+  config: SyncConfig,
+  write: Write,
+  record: CanonicalCustomer,
+  state: EntityState,
+): Promise<WriteResult> {
+  if (record.customerNumber !== null) {
+    const existing = await findCrmByCustomerNumber(systems, config, record.customerNumber, state ?? initialState(''));
+    if (existing) {
+      await systems.crm.update(record.kind, existing.id, canonicalToCrm(record, config, existing.raw));
+      return { write, id: existing.id, foundExisting: true };
+    }
+  }
+  const id = await systems.crm.create(record.kind, canonicalToCrm(record, config));
+  return { write, id, foundExisting: false };
+}
+
+/** The state once the writes are done: ids of created records become the entity's links. */
+export function applyWriteResults(state: EntityState, results: WriteResult[]): EntityState {
+  const next = { ...state, crm: { ...state.crm }, siagh: { ...state.siagh } };
+  for (const r of results) next[r.write.side].id = r.id;
+  return next;
+}

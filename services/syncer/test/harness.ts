@@ -1,0 +1,131 @@
+import { CrmClient } from '@siaghsync/shared/crm/client';
+import { SiaghClient } from '@siaghsync/shared/siagh/client';
+import { createKafka, createIdempotentProducer, ensureTopics, topicName, type Consumer, type Producer } from '@siaghsync/shared/kafka/index';
+import { createLogger } from '@siaghsync/shared/logger';
+import { EventCodec } from '@siaghsync/shared/registry';
+import { deterministicEventId, newChangeEvent, sourceKey, type ChangeEvent, type DeadLetter, type SyncOutcome } from '@siaghsync/shared/events';
+import { startCrmSimulator, type CrmSimulator } from '../../../simulators/crm/server';
+import { startSiaghSimulator, type SiaghSimulator } from '../../../simulators/siagh/server';
+import { requireEnv, uniqueName } from '../../../test/harness/names';
+import { loadSyncerConfig } from '../src/config';
+import { startSyncer, type Syncer } from '../src/service';
+
+// A syncer on the real broker and registry, talking to both simulators over HTTP. Changes are
+// produced straight to the `changes` topic (what ingest and the poller would do).
+
+export interface World {
+  crmSim: CrmSimulator;
+  siaghSim: SiaghSimulator;
+  crm: CrmClient;
+  siagh: SiaghClient;
+  syncer: Syncer;
+  prefix: string;
+  emit(source: 'crm' | 'siagh', id: string, extra?: Partial<ChangeEvent>): Promise<void>;
+  outcomes: SyncOutcome[];
+  deadLetters: DeadLetter[];
+  waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs?: number): Promise<T>;
+  startSyncer(instance?: string): Promise<Syncer>;
+  close(): Promise<void>;
+}
+
+export async function createWorld(label: string): Promise<World> {
+  const logger = createLogger({ service: `test-${label}`, level: 'warn' });
+  const crmSim = await startCrmSimulator({ webhooks: { enabled: false } });
+  const siaghSim = await startSiaghSimulator({});
+  const prefix = `${uniqueName(label)}.`;
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
+    SCHEMA_REGISTRY_URL: requireEnv('SCHEMA_REGISTRY_URL'),
+    TOPIC_PREFIX: prefix,
+    CRM_BASE_URL: crmSim.url,
+    CRM_USERNAME: 'admin',
+    CRM_PASSWORD: 'admin',
+    SIAGH_BASE_URL: siaghSim.url,
+    SIAGH_USERNAME: 'admin',
+    SIAGH_PASSWORD: 'admin',
+    SYNCER_RETRY_BASE_MS: '50',
+    SYNCER_PARK_RETRY_MS: '1000',
+    LOG_LEVEL: 'warn',
+  };
+  const crm = new CrmClient({ baseUrl: crmSim.url, username: 'admin', password: 'admin', rateLimitPerSecond: 1000, timeoutMs: 10_000 });
+  const siagh = new SiaghClient({ baseUrl: siaghSim.url, username: 'admin', password: 'admin', rateLimitPerSecond: 1000, timeoutMs: 10_000 });
+
+  const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'syncer-test', logger });
+  await ensureTopics(kafka, prefix);
+  const codec = new EventCodec(env.SCHEMA_REGISTRY_URL);
+  await codec.registerAll();
+  const producer: Producer = createIdempotentProducer(kafka);
+  await producer.connect();
+
+  const outcomes: SyncOutcome[] = [];
+  const deadLetters: DeadLetter[] = [];
+  const reader: Consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
+  await reader.connect();
+  await reader.subscribe({ topics: [topicName('outcomes', prefix), topicName('deadLetters', prefix)], fromBeginning: true });
+  await reader.run({
+    eachMessage: async ({ topic, message }) => {
+      if (!message.value) return;
+      if (topic.endsWith('dead-letters')) deadLetters.push(await codec.decode<DeadLetter>(message.value));
+      else outcomes.push(await codec.decode<SyncOutcome>(message.value));
+    },
+  });
+
+  const syncers: Syncer[] = [];
+  const start = async (instance = 'a') => {
+    const cfg = loadSyncerConfig({ ...env, SYNCER_INSTANCE_ID: instance });
+    const s = await startSyncer(cfg, logger, env);
+    syncers.push(s);
+    return s;
+  };
+  const syncer = await start();
+  let seq = 0;
+  return {
+    crmSim,
+    siaghSim,
+    crm,
+    siagh,
+    syncer,
+    prefix,
+    outcomes,
+    deadLetters,
+    startSyncer: start,
+    async emit(source, id, extra = {}) {
+      seq++;
+      const change = newChangeEvent({
+        eventId: deterministicEventId(source, id, seq),
+        source,
+        entityType: 'customer',
+        sourceId: id,
+        operation: 'upsert',
+        observedTime: Date.now(),
+        trigger: source === 'crm' ? 'webhook' : 'poll',
+        correlationId: `corr-${label}-${seq}`,
+        ...extra,
+      });
+      await producer.send({
+        topic: topicName('changes', prefix),
+        messages: [{ key: sourceKey(source, id), value: await codec.encode('ChangeEvent', change) }],
+        acks: -1,
+      });
+    },
+    async waitFor(what, check, timeoutMs = 45_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const v = check();
+        if (v !== undefined && v !== false) return v;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; outcomes: ${JSON.stringify(outcomes.map((o) => [o.canonicalKey, o.status, o.error?.code]))}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async close() {
+      await Promise.all(syncers.map((s) => s.stop().catch(() => undefined)));
+      await reader.disconnect();
+      await producer.disconnect();
+      await crm.close();
+      await siagh.close();
+      await crmSim.close();
+      await siaghSim.close();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { World } from './harness';
+import { createWorld } from './harness';
+
+jest.setTimeout(120_000);
+
+describe('syncer on the real broker with both simulators', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await createWorld('sync');
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  const status = (key: string) => w.outcomes.filter((o) => o.canonicalKey === key).map((o) => o.status);
+
+  it('creates a CRM customer in Siagh once, syncs an edit made right after, and skips the echoes', async () => {
+    const crmId = await w.crm.create('person', {
+      firstName: 'علی',
+      lastName: 'كريمي',
+      nickName: 'علی كريمي',
+      customerNumber: '100-5001',
+      email: 'ali@example.com',
+      phoneContacts: [{ default: true, phoneType: 'Mobile', phoneNumber: '09121110001' }],
+    });
+    await w.emit('crm', crmId);
+    await w.waitFor('created', () => status('customer:5001').includes('created'));
+    const created = await w.siagh.findContactsByCustomerNumber(5001);
+    expect(created).toHaveLength(1);
+    expect(created[0]!.MobileNo).toBe('09121110001');
+
+    // The Siagh poller sees our own write: an echo, nothing written.
+    const saves = () => w.siaghSim.recorder.list().filter((c) => c.path.includes('SaveFormData')).length;
+    const savesBefore = saves();
+    await w.emit('siagh', String(created[0]!.Code), { naturalKey: '5001' });
+    await w.waitFor('echo', () => status('customer:5001').includes('skipped-echo'));
+    expect(saves()).toBe(savesBefore);
+
+    // A real edit one second after the sync is synced, with exactly one target write.
+    await w.crm.update('person', crmId, {
+      ...((await w.crm.getIdentity(crmId))!.record as Record<string, unknown>),
+      email: 'ali.new@example.com',
+    });
+    await w.emit('crm', crmId);
+    await w.waitFor('synced', () => status('customer:5001').includes('synced'));
+    expect(saves()).toBe(savesBefore + 1);
+    expect((await w.siagh.findContactsByCustomerNumber(5001))[0]!.Email).toBe('ali.new@example.com');
+
+    // Duplicated and stale deliveries of the same notification change nothing.
+    await w.emit('crm', crmId);
+    await w.emit('crm', crmId);
+    await w.waitFor('duplicates handled', () => status('customer:5001').length >= 5);
+    expect(saves()).toBe(savesBefore + 1);
+    expect(await w.siagh.findContactsByCustomerNumber(5001)).toHaveLength(1);
+  });
+
+  it('a Siagh contact with no CRM counterpart is created in the CRM with its customer number', async () => {
+    const code = await w.siagh.saveContactFields([
+      ['gn_web_users.fullname', 'شركت نمونه'],
+      ['gn_web_users.tmpid', '5002'],
+      ['gn_web_users.towardtype', '1'],
+      ['gn_web_users.mobileno', '09121110002'],
+    ]);
+    await w.emit('siagh', String(code), { naturalKey: '5002' });
+    await w.waitFor('created in crm', () => status('customer:5002').includes('created'));
+    const hits = (await w.crm.listAllIdentities({ searchTerm: '100-5002' })).filter((h) => h.customerNo === '100-5002');
+    expect(hits).toHaveLength(1);
+  });
+
+  it('a poison record is dead-lettered with the Persian message while others keep flowing', async () => {
+    // Siagh already has this mobile on another contact: the create is refused as a duplicate phone.
+    await w.siagh.saveContactFields([
+      ['gn_web_users.fullname', 'دارنده شماره'],
+      ['gn_web_users.tmpid', '5099'],
+      ['gn_web_users.mobileno', '09121119999'],
+    ]);
+    const poison = await w.crm.create('person', {
+      firstName: 'رضا',
+      lastName: 'موسوی',
+      nickName: 'رضا موسوی',
+      customerNumber: '100-5003',
+      phoneContacts: [{ default: true, phoneType: 'Mobile', phoneNumber: '09121119999' }],
+    });
+    const healthy = await w.crm.create('person', {
+      firstName: 'سارا',
+      lastName: 'احمدی',
+      nickName: 'سارا احمدی',
+      customerNumber: '100-5004',
+      phoneContacts: [{ default: true, phoneType: 'Mobile', phoneNumber: '09121110004' }],
+    });
+    await w.emit('crm', poison);
+    await w.emit('crm', healthy);
+    await w.waitFor('healthy created', () => status('customer:5004').includes('created'));
+    const dead = await w.waitFor('dead letter', () => w.deadLetters.find((d) => d.canonicalKey === 'customer:5003'));
+    expect(dead.reasonCode).toBe('SIAGH_DUPLICATE_PHONE');
+    expect(dead.sourceMessage).toContain('تکراری');
+    expect(w.deadLetters.filter((d) => d.canonicalKey === 'customer:5003')).toHaveLength(1);
+    expect(await w.siagh.findContactsByCustomerNumber(5003)).toHaveLength(0);
+  });
+});
