@@ -8,6 +8,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@siaghsync/shared/logger';
 import type { SourceSystem } from '@siaghsync/shared/events';
+import { stickyLeaderAssigner } from './stickyAssigner';
 
 export interface LeaderOptions {
   kafka: Kafka;
@@ -45,6 +46,7 @@ export class LeaderElection {
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 6)),
       maxWaitTimeInMs: Math.min(1000, Math.floor(sessionTimeoutMs / 4)),
       allowAutoTopicCreation: false,
+      partitionAssigners: [stickyLeaderAssigner(() => this.leading)],
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (e) => {

@@ -1,0 +1,122 @@
+// The initial import: every record of a source as an upsert with trigger=backfill, so the syncer LINKS
+// existing pairs by customer number instead of creating duplicates. It does not touch the poller's state
+// (the active poller stays its only writer) and uses an idempotent, not a transactional, producer (it must
+// not fence the running poller). Event ids are deterministic per run id, so a re-run with the same id is
+// recognizable downstream, while a new run is a deliberate new import.
+
+import type { Message, Producer } from 'kafkajs';
+import type { EventCodec } from '@siaghsync/shared/registry';
+import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import type { CrmClient } from '@siaghsync/shared/crm/client';
+import type { SiaghClient } from '@siaghsync/shared/siagh/client';
+import type { Logger } from '@siaghsync/shared/logger';
+import { deterministicEventId, newChangeEvent, sourceKey, type SourceSystem } from '@siaghsync/shared/events';
+import { fetchCrmDetail, listCrmIds, observeCrmIdentity } from './crmPoller';
+import { observeSiaghContact } from './siaghPoller';
+import { mapPool } from './crmPlan';
+import type { Observed } from './tracker';
+
+export interface BackfillCounts {
+  source: SourceSystem;
+  total: number;
+  read: number;
+  emitted: number;
+  skipped: number;
+  errors: number;
+  /** False when the list itself could not be read completely. */
+  complete: boolean;
+}
+
+export interface BackfillDeps {
+  producer: Producer;
+  codec: EventCodec;
+  changesTopic: string;
+  syncConfig: SyncConfig;
+  runId: string;
+  correlationId: string;
+  concurrency: number;
+  logger: Logger;
+  onProgress?: (c: BackfillCounts) => void;
+}
+
+class Batcher {
+  private pending: Message[] = [];
+  constructor(
+    private readonly d: BackfillDeps,
+    private readonly counts: BackfillCounts,
+  ) {}
+
+  async add(source: SourceSystem, id: string, o: Observed): Promise<void> {
+    const event = newChangeEvent({
+      eventId: deterministicEventId('backfill', source, id, o.checksum, this.d.runId),
+      source,
+      entityType: 'customer',
+      sourceId: id,
+      operation: 'upsert',
+      sourceTime: o.sourceTime,
+      observedTime: Date.now(),
+      trigger: 'backfill',
+      correlationId: this.d.correlationId,
+      naturalKey: o.naturalKey,
+      checksum: o.checksum,
+      snapshot: o.snapshot,
+      attributes: o.attributes ?? {},
+    });
+    this.pending.push({
+      key: sourceKey(source, id),
+      value: await this.d.codec.encode('ChangeEvent', event),
+      headers: { eventId: event.eventId, correlationId: event.correlationId },
+    });
+    if (this.pending.length >= 200) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    await this.d.producer.send({ topic: this.d.changesTopic, messages: batch, acks: -1 });
+    this.counts.emitted += batch.length;
+    this.d.onProgress?.(this.counts);
+  }
+}
+
+export async function backfillSiagh(client: SiaghClient, d: BackfillDeps): Promise<BackfillCounts> {
+  const counts: BackfillCounts = { source: 'siagh', total: 0, read: 0, emitted: 0, skipped: 0, errors: 0, complete: true };
+  const contacts = await client.getAllContacts();
+  counts.total = contacts.length;
+  const out = new Batcher(d, counts);
+  for (const c of contacts) {
+    counts.read++;
+    try {
+      await out.add('siagh', String(c.Code), observeSiaghContact(c, d.syncConfig));
+    } catch (err) {
+      counts.errors++;
+      d.logger.warn({ err, code: c.Code }, 'backfill: contact skipped');
+    }
+  }
+  await out.flush();
+  return counts;
+}
+
+export async function backfillCrm(client: CrmClient, d: BackfillDeps): Promise<BackfillCounts> {
+  const counts: BackfillCounts = { source: 'crm', total: 0, read: 0, emitted: 0, skipped: 0, errors: 0, complete: true };
+  const listing = await listCrmIds(client, 100, d.logger);
+  counts.complete = listing.complete;
+  counts.total = listing.ids.size;
+  d.onProgress?.(counts);
+  const out = new Batcher(d, counts);
+  await mapPool([...listing.ids], d.concurrency, async ([id, kind]) => {
+    try {
+      const r = await fetchCrmDetail(client, id, kind);
+      counts.read++;
+      if (r === 'gone') counts.skipped++; // deleted since it was listed
+      else await out.add('crm', id, observeCrmIdentity(r, kind, d.syncConfig));
+    } catch (err) {
+      counts.errors++;
+      d.logger.warn({ err, id }, 'backfill: identity failed');
+    }
+    d.onProgress?.(counts);
+  });
+  await out.flush();
+  return counts;
+}
