@@ -25,9 +25,17 @@ export interface KafkaPublisherOptions {
   producer?: Producer;
 }
 
+/** Timeouts in a row, with no success for this many produce timeouts, before the producer is replaced. */
+const RECYCLE_AFTER_TIMEOUTS = 5;
+const RECYCLE_SILENCE_FACTOR = 3;
+
 export class KafkaPublisher implements Publisher {
   readonly topic: string;
-  private readonly producer: Producer;
+  private producer: Producer;
+  private generation = 0;
+  private consecutiveTimeouts = 0;
+  private lastSuccessAt = Date.now();
+  private recycling = false;
   private connected = false;
   private stopped = false;
   /** Sends not yet settled by kafkajs, including those a request already gave up on (timeout). */
@@ -93,9 +101,10 @@ export class KafkaPublisher implements Publisher {
     // Same deadline as shared's sendWithin, but the pending count follows the real send, so an outage
     // cannot pile up unbounded background sends behind requests that already got their 503.
     this.pending++;
+    const generation = this.generation;
     send.then(
-      () => this.pending--,
-      () => this.pending--,
+      () => generation === this.generation && this.pending--,
+      () => generation === this.generation && this.pending--,
     );
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -106,9 +115,65 @@ export class KafkaPublisher implements Publisher {
     });
     try {
       await Promise.race([send, deadline]);
+      this.consecutiveTimeouts = 0;
+      this.lastSuccessAt = Date.now();
+    } catch (err) {
+      if ((err as { code?: string }).code === 'KAFKA_PRODUCE_TIMEOUT') {
+        this.onTimeout();
+        throw err;
+      }
+      // Whatever kafkajs says (even "non-retriable" after its retries ran out), for the sender it means
+      // "not stored, try again": a 503, never a 500 that a sender might not retry.
+      throw transient('KAFKA_UNAVAILABLE', classify(err).message, { cause: err });
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * kafkajs recovers by itself when the broker closes or resets its connections, but not from a
+   * connection that went silent (a partition, a frozen broker): its in-flight request then never
+   * settles and every later send queues behind it. After repeated timeouts with no success for a
+   * while, the producer is replaced by a fresh one (new connections); the stuck sends of the old
+   * one no longer count against the in-flight bound.
+   */
+  private onTimeout(): void {
+    this.consecutiveTimeouts++;
+    const silentFor = Date.now() - this.lastSuccessAt;
+    if (
+      this.recycling ||
+      this.stopped ||
+      this.opts.producer !== undefined ||
+      this.consecutiveTimeouts < RECYCLE_AFTER_TIMEOUTS ||
+      silentFor < RECYCLE_SILENCE_FACTOR * this.opts.timeoutMs
+    ) {
+      return;
+    }
+    this.recycling = true;
+    this.connected = false;
+    const old = this.producer;
+    this.generation++;
+    this.pending = 0;
+    this.producer = createIdempotentProducer(this.opts.kafka);
+    this.opts.logger.warn({ silentForMs: silentFor, timeouts: this.consecutiveTimeouts }, 'replacing the Kafka producer');
+    void old.disconnect().catch(() => undefined);
+    void (async () => {
+      let delay = 250;
+      while (!this.stopped) {
+        try {
+          await this.producer.connect();
+          this.connected = true;
+          this.consecutiveTimeouts = 0;
+          this.lastSuccessAt = Date.now();
+          break;
+        } catch (err) {
+          this.opts.logger.warn({ err: classify(err).message, retryInMs: delay }, 'producer reconnect failed');
+          await new Promise((r) => setTimeout(r, delay).unref());
+          delay = Math.min(delay * 2, 10_000);
+        }
+      }
+      this.recycling = false;
+    })();
   }
 
   /** Waits (bounded) for sends still running, then disconnects: called after the HTTP server drained. */

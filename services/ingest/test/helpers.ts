@@ -36,27 +36,43 @@ export function httpConfig(over: Partial<IngestHttpConfig> = {}): IngestHttpConf
 }
 
 /** A socket factory whose connections can be cut (a broker outage as this client sees it) and restored. */
-export function cuttableSockets(): { factory: NonNullable<KafkaConfig['socketFactory']>; cut(): void; restore(): void } {
+export function cuttableSockets(): {
+  factory: NonNullable<KafkaConfig['socketFactory']>;
+  cut(): void;
+  silence(): void;
+  restore(): void;
+} {
   const live = new Set<net.Socket>();
-  let down = false;
+  let mode: 'up' | 'refused' | 'silent' = 'up';
   return {
     factory: ({ host, port, onConnect }) => {
-      if (down) {
+      if (mode === 'refused') {
         const s = new net.Socket();
         setImmediate(() => s.destroy(Object.assign(new Error('connect ECONNREFUSED (test outage)'), { code: 'ECONNREFUSED' })));
         return s;
       }
+      if (mode === 'silent') return new net.Socket(); // never connects: the client's connect timeout decides
       const s = net.connect({ host, port }, onConnect);
       live.add(s);
       s.on('close', () => live.delete(s));
       return s;
     },
     cut() {
-      down = true;
-      for (const s of live) s.destroy();
+      mode = 'refused';
+      // As a stopped broker looks from here: the peer resets the connection.
+      for (const s of live) s.destroy(Object.assign(new Error('read ECONNRESET (test outage)'), { code: 'ECONNRESET' }));
+    },
+    /** A partition: open connections stop delivering anything, without being closed (they stay dead). */
+    silence() {
+      mode = 'silent';
+      for (const s of live) {
+        s.pause();
+        s.removeAllListeners('data');
+        live.delete(s);
+      }
     },
     restore() {
-      down = false;
+      mode = 'up';
     },
   };
 }
