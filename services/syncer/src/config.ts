@@ -1,10 +1,11 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { envPort, infraEnv, parseEnv } from '@siaghsync/shared/config';
+import { infraEnv, parseEnv } from '@siaghsync/shared/config';
 
 const schema = z.object({
   ...infraEnv,
-  SYNCER_PORT: envPort(7203),
+  // 0 = any free port (tests run several instances side by side).
+  SYNCER_PORT: z.coerce.number().int().min(0).max(65535).default(7202),
   SYNCER_GROUP_ID: z.string().min(1).default('siaghsync-syncer'),
   SYNCER_ROUTER_GROUP_ID: z.string().min(1).default('siaghsync-router'),
   /**

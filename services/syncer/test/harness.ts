@@ -28,10 +28,16 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function createWorld(label: string): Promise<World> {
+export interface WorldOptions {
+  crm?: Parameters<typeof startCrmSimulator>[0];
+  siagh?: Parameters<typeof startSiaghSimulator>[0];
+  env?: Record<string, string>;
+}
+
+export async function createWorld(label: string, opts: WorldOptions = {}): Promise<World> {
   const logger = createLogger({ service: `test-${label}`, level: 'warn' });
-  const crmSim = await startCrmSimulator({ webhooks: { enabled: false } });
-  const siaghSim = await startSiaghSimulator({});
+  const crmSim = await startCrmSimulator({ webhooks: { enabled: false }, ...opts.crm });
+  const siaghSim = await startSiaghSimulator({ ...opts.siagh });
   const prefix = `${uniqueName(label)}.`;
   const env = {
     ...process.env,
@@ -47,6 +53,9 @@ export async function createWorld(label: string): Promise<World> {
     SYNCER_RETRY_BASE_MS: '50',
     SYNCER_PARK_RETRY_MS: '1000',
     LOG_LEVEL: 'warn',
+    CRM_RATE_LIMIT_PER_SECOND: '2000',
+    SIAGH_RATE_LIMIT_PER_SECOND: '2000',
+    ...opts.env,
   };
   const crm = new CrmClient({ baseUrl: crmSim.url, username: 'admin', password: 'admin', rateLimitPerSecond: 1000, timeoutMs: 10_000 });
   const siagh = new SiaghClient({ baseUrl: siaghSim.url, username: 'admin', password: 'admin', rateLimitPerSecond: 1000, timeoutMs: 10_000 });

@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Kafka } from '@siaghsync/shared/kafka/client';
+import { topicName } from '@siaghsync/shared/kafka/topics';
+
+const REPO = path.resolve(__dirname, '../../..');
+
+/** The syncer as a real process (so kill -9 is a real crash), logging to the test's stderr on error. */
+export function spawnSyncer(env: Record<string, string>): ChildProcess & { logs: string[] } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/syncer/src/main.ts'], {
+    cwd: REPO,
+    env: { ...process.env, ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }) as ChildProcess & { logs: string[] };
+  child.logs = [];
+  const keep = (b: Buffer) => {
+    child.logs.push(b.toString());
+    if (child.logs.length > 200) child.logs.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return child;
+}
+
+export function kill9(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+/** Lag of a consumer group on a topic: records not yet committed (0 = caught up). */
+export async function groupLag(kafka: Kafka, groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [ends, committed] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    let lag = 0;
+    for (const p of ends) {
+      const c = committed[0]?.partitions.find((x) => x.partition === p.partition)?.offset ?? '-1';
+      const done = Number(c) < 0 ? Number(p.low) : Number(c);
+      // Transaction markers occupy offsets after the last record: a gap of a marker or two is idle.
+      lag += Math.max(0, Number(p.high) - done);
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Waits until both the router and the processor have committed everything (within `slack` markers). */
+export async function waitIdle(kafka: Kafka, prefix: string, timeoutMs: number, slack = 2): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let stableSince = 0;
+  for (;;) {
+    const router = await groupLag(kafka, `${prefix}siaghsync-router`, topicName('changes', prefix));
+    const work = await groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('work', prefix));
+    const partitions = 6;
+    if (router <= slack * partitions && work <= slack * partitions) {
+      if (stableSince === 0) stableSince = Date.now();
+      if (Date.now() - stableSince > 3000) return;
+    } else stableSince = 0;
+    if (Date.now() > deadline) throw new Error(`not idle after ${timeoutMs} ms: router lag ${router}, work lag ${work}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
