@@ -1,9 +1,10 @@
 import { CrmClient } from '@siaghsync/shared/crm/client';
 import { SiaghClient } from '@siaghsync/shared/siagh/client';
-import { createKafka, createIdempotentProducer, ensureTopics, topicName, type Consumer, type Producer } from '@siaghsync/shared/kafka/index';
+import { createKafka, createIdempotentProducer, ensureTopics, topicName, type Consumer, type Producer, type TopicKey } from '@siaghsync/shared/kafka/index';
+import type { SchemaName } from '@siaghsync/schemas';
 import { createLogger } from '@siaghsync/shared/logger';
 import { EventCodec } from '@siaghsync/shared/registry';
-import { deterministicEventId, newChangeEvent, sourceKey, type ChangeEvent, type DeadLetter, type SyncOutcome } from '@siaghsync/shared/events';
+import { deterministicEventId, newChangeEvent, sourceKey, type ChangeEvent, type Conflict, type DeadLetter, type SyncOutcome } from '@siaghsync/shared/events';
 import { startCrmSimulator, type CrmSimulator } from '../../../simulators/crm/server';
 import { startSiaghSimulator, type SiaghSimulator } from '../../../simulators/siagh/server';
 import { requireEnv, uniqueName } from '../../../test/harness/names';
@@ -21,6 +22,9 @@ export interface World {
   syncer: Syncer;
   prefix: string;
   emit(source: 'crm' | 'siagh', id: string, extra?: Partial<ChangeEvent>): Promise<void>;
+  /** Produces a record straight to one of the pipeline's topics (what another service would do). */
+  produce(topic: TopicKey, key: string, schema: SchemaName, value: unknown): Promise<void>;
+  conflicts: Conflict[];
   outcomes: SyncOutcome[];
   deadLetters: DeadLetter[];
   waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs?: number): Promise<T>;
@@ -69,13 +73,18 @@ export async function createWorld(label: string, opts: WorldOptions = {}): Promi
 
   const outcomes: SyncOutcome[] = [];
   const deadLetters: DeadLetter[] = [];
+  const conflicts: Conflict[] = [];
   const reader: Consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
   await reader.connect();
-  await reader.subscribe({ topics: [topicName('outcomes', prefix), topicName('deadLetters', prefix)], fromBeginning: true });
+  await reader.subscribe({
+    topics: [topicName('outcomes', prefix), topicName('deadLetters', prefix), topicName('conflicts', prefix)],
+    fromBeginning: true,
+  });
   await reader.run({
     eachMessage: async ({ topic, message }) => {
       if (!message.value) return;
       if (topic.endsWith('dead-letters')) deadLetters.push(await codec.decode<DeadLetter>(message.value));
+      else if (topic.endsWith('conflicts')) conflicts.push(await codec.decode<Conflict>(message.value));
       else outcomes.push(await codec.decode<SyncOutcome>(message.value));
     },
   });
@@ -98,7 +107,11 @@ export async function createWorld(label: string, opts: WorldOptions = {}): Promi
     prefix,
     outcomes,
     deadLetters,
+    conflicts,
     startSyncer: start,
+    async produce(topic, key, schema, value) {
+      await producer.send({ topic: topicName(topic, prefix), messages: [{ key, value: await codec.encode(schema, value) }], acks: -1 });
+    },
     async emit(source, id, extra = {}) {
       seq++;
       const change = newChangeEvent({
