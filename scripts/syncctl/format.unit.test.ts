@@ -1,0 +1,82 @@
+import { asciiDigits, parseEntityRef, parseTime, table, truncate } from './format';
+import { partitionLag } from './lag';
+import { classify, CliError, EXIT, isUnreachable } from './errors';
+import { statusExitCode, type StatusReport } from './status';
+import { resolutionBody } from './conflicts';
+import { mapBackfillExit, parseSummary } from './backfill';
+import { assertInactive } from './replay';
+
+describe('syncctl formatting and argument parsing', () => {
+  it('reads times as ISO with zone, epoch ms or a duration ago', () => {
+    const now = Date.parse('2025-03-01T12:00:00Z');
+    expect(parseTime('2025-03-01T10:00:00Z', now)).toBe(Date.parse('2025-03-01T10:00:00Z'));
+    expect(parseTime('2025-03-01T10:00:00+03:30', now)).toBe(Date.parse('2025-03-01T06:30:00Z'));
+    expect(parseTime('2025-03-01', now)).toBe(Date.parse('2025-03-01T00:00:00Z'));
+    expect(parseTime('1740830400000', now)).toBe(1740830400000);
+    expect(parseTime('15m', now)).toBe(now - 15 * 60_000);
+    expect(parseTime('2h ago', now)).toBe(now - 7_200_000);
+    expect(parseTime('1d', now)).toBe(now - 86_400_000);
+    for (const bad of ['yesterday', '2025-03-01T10:00:00', '10', '-5m', '']) expect(() => parseTime(bad, now)).toThrow(/ISO 8601/);
+  });
+
+  it('tells customer numbers (any digits), canonical keys and other ids apart', () => {
+    expect(parseEntityRef('100-۱۲۳')).toEqual({ kind: 'customerNumber', n: '123' });
+    expect(parseEntityRef(' customer:42 ')).toEqual({ kind: 'canonical', key: 'customer:42' });
+    expect(parseEntityRef('5001')).toEqual({ kind: 'any', q: '5001' });
+    expect(parseEntityRef('3f2c-guid')).toEqual({ kind: 'any', q: '3f2c-guid' });
+    expect(() => parseEntityRef('  ')).toThrow(/customer number/);
+    expect(asciiDigits('٤٥۶')).toBe('456');
+  });
+
+  it('prints aligned tables with numbers on the right and - for missing', () => {
+    expect(table(['name', 'lag'], [['syncer', 5], ['router', 120], ['x', null]])).toBe(
+      ['name    lag', '------  ---', 'syncer    5', 'router  120', 'x         -'].join('\n'),
+    );
+    expect(truncate('abcdef', 4)).toBe('abc…');
+    expect(truncate(null, 4)).toBe('-');
+  });
+
+  it('computes lag from committed and end offsets (no commit = everything since the low mark)', () => {
+    expect(partitionLag('7', '10')).toEqual({ committed: 7, lag: 3 });
+    expect(partitionLag('-1', '10', '4')).toEqual({ committed: null, lag: 6 });
+    expect(partitionLag('12', '10')).toEqual({ committed: 12, lag: 0 });
+  });
+
+  it('maps status to exit codes: unreachable 3, not ready 1, else 0', () => {
+    const base: StatusReport = { services: [{ name: 'a', url: 'u', health: 'up', ready: true, detail: null }], kafka: { reachable: true, groups: [] }, counts: null };
+    expect(statusExitCode(base)).toBe(0);
+    expect(statusExitCode({ ...base, services: [{ ...base.services[0]!, ready: false }] })).toBe(1);
+    expect(statusExitCode({ ...base, services: [{ ...base.services[0]!, health: 'down', ready: null }] })).toBe(3);
+    expect(statusExitCode({ ...base, kafka: { reachable: false, groups: [] } })).toBe(3);
+  });
+
+  it('classifies errors: CliError keeps its code, config 78, connection refused 3, the rest 1', () => {
+    expect(classify(new CliError(EXIT.usage, 'x')).exitCode).toBe(2);
+    expect(classify(Object.assign(new Error('bad env'), { name: 'ConfigError' })).exitCode).toBe(78);
+    expect(classify(new Error('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) })).exitCode).toBe(3);
+    expect(isUnreachable(new Error('boom'))).toBe(false);
+    expect(classify(new Error('boom'))).toEqual({ exitCode: 1, message: 'boom' });
+  });
+
+  it('checks conflict choice and value together', () => {
+    expect(resolutionBody({ choice: 'crm', by: 'maryam' })).toEqual({ choice: 'crm', resolvedBy: 'maryam' });
+    expect(resolutionBody({ choice: 'value', value: 'x' })).toEqual({ choice: 'value', value: 'x' });
+    expect(() => resolutionBody({ choice: 'value' })).toThrow(/needs --value/);
+    expect(() => resolutionBody({ choice: 'siagh', value: 'x' })).toThrow(/only goes with/);
+  });
+
+  it('maps the poller backfill exit codes and reads its summary', () => {
+    expect([0, 1, 2, 78, null].map(mapBackfillExit)).toEqual([0, 1, 1, 78, 1]);
+    const text = 'backfill r1\nsource  read      emitted   skipped   errors    list\ncrm     10        9         1         0         complete\nsiagh   5         5         0         2         INCOMPLETE\n';
+    expect(parseSummary(text)).toEqual([
+      { source: 'crm', read: 10, emitted: 9, skipped: 1, errors: 0, complete: true },
+      { source: 'siagh', read: 5, emitted: 5, skipped: 0, errors: 2, complete: false },
+    ]);
+  });
+
+  it('refuses to move the offsets of an active group, with what to do', () => {
+    expect(() => assertInactive('g', 'Empty', 0)).not.toThrow();
+    expect(() => assertInactive('g', 'Dead', 0)).not.toThrow();
+    expect(() => assertInactive('g', 'Stable', 2)).toThrow(/g is active \(state Stable, 2 members\)/);
+  });
+});

@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander';
+import { createCtx, type Ctx } from './context';
+import { EXIT, type ExitCode } from './errors';
+import { registerBackfill } from './backfill';
+import { registerConflicts } from './conflicts';
+import { registerDlq } from './dlq';
+import { registerEntity } from './entity';
+import { registerRebuild } from './rebuild';
+import { registerReplay } from './replay';
+import { registerStatus } from './status';
+
+export type Run = (fn: (ctx: Ctx) => Promise<ExitCode>) => Promise<void>;
+
+/**
+ * Builds the CLI. Every action goes through `run`, which owns the context (config, Kafka admin),
+ * turns any error into its message and exit code, and always closes connections. Built by a function
+ * (not at import) so tests can parse arguments without running anything.
+ */
+export function buildProgram(onExit: (code: number) => void = (c) => (process.exitCode = c)): Command {
+  const program = new Command('syncctl')
+    .description('Operate SiaghSync: status, backfill, rebuild, dead letters, conflicts, entities, replay')
+    .option('--json', 'print one JSON document on stdout (progress and notes are left out)')
+    .showHelpAfterError('(syncctl --help lists the commands)')
+    .exitOverride();
+  const run: Run = async (fn) => {
+    const ctx = createCtx(Boolean(program.opts<{ json?: boolean }>().json));
+    let code: number;
+    try {
+      code = await fn(ctx);
+    } catch (err) {
+      code = ctx.out.error(err);
+    } finally {
+      await ctx.close();
+    }
+    onExit(code);
+  };
+  registerStatus(program, run);
+  registerBackfill(program, run);
+  registerRebuild(program, run);
+  registerDlq(program, run);
+  registerConflicts(program, run);
+  registerEntity(program, run);
+  registerReplay(program, run);
+  for (const c of program.commands) c.exitOverride().showHelpAfterError();
+  return program;
+}
+
+/** Commander's own errors (unknown option, missing argument) are usage errors: exit 2; --help is 0. */
+export function commanderExitCode(err: unknown): number {
+  if (!(err instanceof CommanderError)) throw err;
+  return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+}

@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { serviceAddresses } from './config';
+import type { Ctx } from './context';
+import { classify, EXIT, type ExitCode } from './errors';
+import { table } from './format';
+import { requestJson } from './http';
+import { groupLags, type GroupLag } from './lag';
+
+export interface ServiceStatus {
+  name: string;
+  url: string;
+  health: 'up' | 'down';
+  ready: boolean | null;
+  detail: unknown;
+}
+
+export interface StatusReport {
+  services: ServiceStatus[];
+  kafka: { reachable: boolean; error?: string; groups: GroupLag[] };
+  counts: unknown;
+}
+
+/** 3 when a service or Kafka does not answer, 1 when something answers but is not ready, else 0. */
+export function statusExitCode(r: StatusReport): ExitCode {
+  if (!r.kafka.reachable || r.services.some((s) => s.health === 'down')) return EXIT.unreachable;
+  if (r.services.some((s) => s.ready === false)) return EXIT.failed;
+  return EXIT.ok;
+}
+
+async function probe(ctx: Ctx, name: string, url: string): Promise<ServiceStatus> {
+  const timeoutMs = ctx.cfg().SYNCCTL_TIMEOUT_MS;
+  try {
+    await requestJson(name, `${url}/health`, { timeoutMs });
+    const ready = await requestJson(name, `${url}/ready`, { timeoutMs });
+    return { name, url, health: 'up', ready: ready.status === 200, detail: ready.body };
+  } catch (err) {
+    return { name, url, health: 'down', ready: null, detail: classify(err).message };
+  }
+}
+
+export function formatStatus(r: StatusReport, verbose: boolean): string {
+  const lines = ['Services', table(['service', 'address', 'health', 'ready'], r.services.map((s) => [s.name, s.url, s.health, s.ready === null ? '-' : s.ready ? 'yes' : 'NO']))];
+  lines.push('', 'Consumer lag');
+  if (!r.kafka.reachable) lines.push(`  Kafka unreachable: ${r.kafka.error ?? ''}`);
+  else if (r.kafka.groups.length === 0) lines.push('  no consumer groups yet');
+  else {
+    lines.push(table(['group', 'state', 'members', 'lag'], r.kafka.groups.map((g) => [g.group, g.state, g.members, g.lag])));
+    const parts = r.kafka.groups.flatMap((g) => g.partitions).filter((p) => verbose || p.lag > 0);
+    if (parts.length > 0) {
+      lines.push('', verbose ? 'Per partition' : 'Partitions with lag');
+      lines.push(table(['group', 'topic', 'partition', 'committed', 'end', 'lag'], parts.map((p) => [p.group, p.topic, p.partition, p.committed, p.end, p.lag])));
+    }
+  }
+  const c = r.counts as { outcomes?: { total?: number }; conflicts?: Record<string, number>; deadLetters?: Record<string, number>; entities?: Record<string, number> } | null;
+  lines.push('', 'Counts (projector views)');
+  if (!c) lines.push('  projector unavailable');
+  else {
+    lines.push(
+      table(
+        ['outcomes', 'linked entities', 'entities', 'open conflicts', 'dead letters pending'],
+        [[c.outcomes?.total ?? null, c.entities?.linked ?? null, c.entities?.total ?? null, c.conflicts?.open ?? null, c.deadLetters?.pending ?? null]],
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+export function registerStatus(program: Command, run: (fn: (ctx: Ctx) => Promise<ExitCode>) => Promise<void>): void {
+  program
+    .command('status')
+    .description('health and readiness of every service, consumer lag per group and partition, view counts')
+    .option('-v, --verbose', 'list every partition, not only those with lag')
+    .action((opts: { verbose?: boolean }) =>
+      run(async (ctx) => {
+        const cfg = ctx.cfg();
+        const services = await Promise.all(serviceAddresses(cfg).map((s) => probe(ctx, s.name, s.url)));
+        const kafka: StatusReport['kafka'] = { reachable: true, groups: [] };
+        try {
+          kafka.groups = await groupLags(await ctx.admin(), cfg.SYNCCTL_GROUP_PREFIX);
+        } catch (err) {
+          Object.assign(kafka, { reachable: false, error: classify(err).message });
+        }
+        const projector = services.find((s) => s.name === 'projector');
+        let counts: unknown = null;
+        if (projector?.health === 'up') {
+          const r = await requestJson('projector', `${projector.url}/api/summary`, { timeoutMs: cfg.SYNCCTL_TIMEOUT_MS }).catch(() => null);
+          if (r?.status === 200) counts = r.body;
+        }
+        const report: StatusReport = { services, kafka, counts };
+        ctx.out.result(report, () => formatStatus(report, Boolean(opts.verbose)));
+        return statusExitCode(report);
+      }),
+    );
+}
