@@ -1,137 +1,220 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { clientEndpoints, loadStackConfig, REPO_ROOT } from './stack/config';
 import { down, status, up } from './stack/lifecycle';
-import { say } from './stack/run';
 
 // `npm start`: the whole pipeline on this machine. Starts the local stack (unless KAFKA_BROKERS etc.
-// point elsewhere), the simulators with demo data (unless CRM_BASE_URL and SIAGH_BASE_URL name real
-// systems), and every service; prints where everything is; Ctrl-C stops exactly what it started.
+// point elsewhere), the simulators with seeded demo data (unless CRM_BASE_URL and SIAGH_BASE_URL name
+// real systems), every service, the initial import once they are ready, and a gentle load generator;
+// prints where everything is. Each part logs to .stack/logs/<name>.log so this terminal stays readable.
+// Ctrl-C stops exactly what it started (a stack that was already running is left running).
 
 interface Part {
   name: string;
   entry: string;
   env: Record<string, string>;
+  /** Port whose /ready must answer 200 before the pipeline counts as up. */
+  readyPort?: string;
 }
 
-const realSystems = Boolean(process.env.CRM_BASE_URL && process.env.SIAGH_BASE_URL);
-const externalInfra = Boolean(process.env.KAFKA_BROKERS && process.env.SCHEMA_REGISTRY_URL && process.env.MONGODB_URI);
+const env = process.env;
+const realSystems = Boolean(env.CRM_BASE_URL && env.SIAGH_BASE_URL);
+const externalInfra = Boolean(env.KAFKA_BROKERS && env.SCHEMA_REGISTRY_URL && env.MONGODB_URI);
+const say = (message: string): void => void process.stderr.write(`[start] ${message}\n`);
+/** Replaced by main() once there is something to stop. */
+let stopAll = (exitCode: number): Promise<void> => Promise.resolve(process.exit(exitCode));
+
+const ports = {
+  crm: env.CRM_SIM_PORT ?? '7101',
+  siagh: env.SIAGH_SIM_PORT ?? '7102',
+  ingest: env.INGEST_PORT ?? '7201',
+  syncer: env.SYNCER_PORT ?? '7202',
+  poller: env.POLLER_PORT ?? '7203',
+  projector: env.PROJECTOR_PORT ?? '7204',
+};
+
+/** True when something already listens there (a second npm start, a service run by hand). */
+function portBusy(port: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port: Number(port) });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function waitReady(name: string, port: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (code ${child.exitCode}) before it was ready; see its log`);
+    const ok = await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${name} not ready on port ${port} after ${timeoutMs / 1000} s; see its log`);
+}
 
 async function main(): Promise<void> {
-  const children: { name: string; child: ChildProcess }[] = [];
   const cfg = loadStackConfig();
+  const logDir = cfg.logDir;
+  fs.mkdirSync(logDir, { recursive: true });
+  const demo = !realSystems;
+  const busy = [];
+  for (const [name, port] of Object.entries(ports)) {
+    if ((demo || !['crm', 'siagh'].includes(name)) && (await portBusy(port))) busy.push(`${port} (${name})`);
+  }
+  if (busy.length > 0) {
+    say(`ports already in use: ${busy.join(', ')}. Is another \`npm start\` running? Stop it, or set the *_PORT variables (.env.example).`);
+    process.exit(1);
+  }
+
   let startedStack = false;
   let endpoints: Record<string, string>;
   if (externalInfra) {
-    endpoints = {
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
-      SCHEMA_REGISTRY_URL: process.env.SCHEMA_REGISTRY_URL!,
-      MONGODB_URI: process.env.MONGODB_URI!,
-    };
+    endpoints = { KAFKA_BROKERS: env.KAFKA_BROKERS!, SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL!, MONGODB_URI: env.MONGODB_URI! };
   } else {
+    // `up` is idempotent: a stack already running (e.g. the developers' shared one) is reused, never stopped.
     startedStack = !(await status(cfg)).some((s) => s.running);
+    say(startedStack ? 'starting the local stack (Kafka, schema registry, FerretDB)...' : 'reusing the local stack that is already running');
     await up(cfg);
     endpoints = clientEndpoints(cfg);
   }
 
-  const crmPort = process.env.CRM_SIM_PORT ?? '7101';
-  const siaghPort = process.env.SIAGH_SIM_PORT ?? '7102';
-  const ingestPort = process.env.INGEST_PORT ?? '7201';
-  const projectorPort = process.env.PROJECTOR_PORT ?? '7204';
-  const webhookSecret = process.env.CRM_WEBHOOK_SECRET ?? 'demo-crm-webhook-secret';
+  const operatorToken = env.OPERATOR_TOKEN ?? randomBytes(24).toString('base64url');
+  const webhookSecret = env.CRM_WEBHOOK_SECRET ?? randomBytes(18).toString('base64url');
+  const seed = env.SIM_SEED ?? '1404';
+  const customers = env.SIM_CUSTOMERS ?? '3000';
   const systems = realSystems
     ? {}
     : {
-        CRM_BASE_URL: `http://127.0.0.1:${crmPort}`,
+        CRM_BASE_URL: `http://127.0.0.1:${ports.crm}`,
         CRM_USERNAME: 'admin',
         CRM_PASSWORD: 'admin',
-        SIAGH_BASE_URL: `http://127.0.0.1:${siaghPort}`,
+        SIAGH_BASE_URL: `http://127.0.0.1:${ports.siagh}`,
         SIAGH_USERNAME: 'admin',
         SIAGH_PASSWORD: 'admin',
       };
-  const common = { ...endpoints, ...systems, CRM_WEBHOOK_SECRET: webhookSecret };
+  const common = {
+    ...endpoints,
+    ...systems,
+    CRM_WEBHOOK_SECRET: webhookSecret,
+    OPERATOR_TOKEN: operatorToken,
+    INGEST_PORT: ports.ingest,
+    SYNCER_PORT: ports.syncer,
+    POLLER_PORT: ports.poller,
+    PROJECTOR_PORT: ports.projector,
+  };
 
   const parts: Part[] = [];
-  if (!realSystems) {
+  if (demo) {
+    // Both simulators generate their side of the same dataset: same seed, customers and overlap.
+    const dataset = { SIM_SEED: seed, SIM_CUSTOMERS: customers, SIM_OVERLAP: env.SIM_OVERLAP ?? '0.6', SIM_LOG_LEVEL: env.SIM_LOG_LEVEL ?? 'warn' };
     parts.push(
       {
         name: 'crm-sim',
         entry: 'simulators/crm/main.ts',
-        env: {
-          CRM_SIM_PORT: crmPort,
-          SIM_SEED: process.env.SIM_SEED ?? '1404',
-          SIM_CUSTOMERS: process.env.SIM_CUSTOMERS ?? '2000',
-          CRM_SIM_WEBHOOK_URL: `http://127.0.0.1:${ingestPort}/webhooks/crm/${webhookSecret}`,
-        },
+        env: { ...dataset, CRM_SIM_PORT: ports.crm, SIM_QUOTES: env.SIM_QUOTES ?? '300', CRM_SIM_WEBHOOK_URL: `http://127.0.0.1:${ports.ingest}/webhooks/crm/${webhookSecret}` },
       },
-      {
-        name: 'siagh-sim',
-        entry: 'simulators/siagh/main.ts',
-        env: {
-          SIAGH_SIM_PORT: siaghPort,
-          SIM_SEED: process.env.SIM_SEED ?? '1404',
-          SIM_CUSTOMERS: process.env.SIM_CUSTOMERS ?? '2000',
-        },
-      },
+      { name: 'siagh-sim', entry: 'simulators/siagh/main.ts', env: { ...dataset, SIAGH_SIM_PORT: ports.siagh } },
     );
   }
-  for (const svc of ['ingest', 'poller', 'syncer', 'projector']) {
-    parts.push({ name: svc, entry: `services/${svc}/src/main.ts`, env: {} });
+  for (const svc of ['ingest', 'poller', 'syncer', 'projector'] as const) {
+    parts.push({ name: svc, entry: `services/${svc}/src/main.ts`, env: {}, readyPort: ports[svc] });
   }
+
+  const children: { name: string; child: ChildProcess }[] = [];
+  let stopping = false;
+  const spawnPart = (part: Part, args: string[] = []): ChildProcess => {
+    const log = fs.openSync(path.join(logDir, `${part.name}.log`), 'a');
+    const child = spawn(process.execPath, ['--import', 'tsx', part.entry, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...env, ...common, ...part.env },
+      stdio: ['ignore', log, log],
+    });
+    fs.closeSync(log);
+    children.push({ name: part.name, child });
+    return child;
+  };
+
+  stopAll = async (exitCode: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping...');
+    // Newest first: the load generator and backfill, then services, then the simulators.
+    for (const { name, child } of [...children].reverse()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', () => (clearTimeout(force), resolve()));
+        child.kill('SIGTERM');
+      });
+      say(`  ${name} stopped`);
+    }
+    if (startedStack) {
+      const r = await down(cfg);
+      say(`  stack stopped (${r.stopped.join(', ') || 'nothing'})`);
+    }
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
 
   for (const part of parts) {
     if (!fs.existsSync(path.join(REPO_ROOT, part.entry))) {
       say(`${part.name}: not built yet (${part.entry} missing), skipped`);
       continue;
     }
-    const child = spawn(process.execPath, ['--import', 'tsx', part.entry], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...common, ...part.env },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const child = spawnPart(part);
     child.on('exit', (code, signal) => {
-      if (!stopping) say(`${part.name} exited (${signal ?? code}); stopping everything`), void stopAll(1);
+      if (stopping) return;
+      say(`${part.name} exited (${signal ?? code}); see .stack/logs/${part.name}.log. Stopping everything.`);
+      void stopAll(1);
     });
-    children.push({ name: part.name, child });
+    say(`${part.name.padEnd(10)} started (pid ${child.pid}), log .stack/logs/${part.name}.log`);
+  }
+  for (const part of parts.filter((p) => p.readyPort)) {
+    const c = children.find((x) => x.name === part.name);
+    if (!c) continue;
+    await waitReady(part.name, part.readyPort!, c.child, 180_000);
+    say(`${part.name.padEnd(10)} ready on http://127.0.0.1:${part.readyPort}`);
   }
 
-  let stopping = false;
-  const stopAll = async (exitCode: number): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    say('stopping...');
-    await Promise.all(
-      children.map(
-        ({ child }) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-          }),
-      ),
-    );
-    if (startedStack) await down(cfg);
-    process.exit(exitCode);
-  };
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
-
+  say('');
   say('SiaghSync is running:');
   for (const [k, v] of Object.entries(endpoints)) say(`  ${k.padEnd(20)} ${v}`);
-  if (!realSystems) {
-    say(`  CRM simulator        http://127.0.0.1:${crmPort}  (admin/admin)`);
-    say(`  Siagh simulator      http://127.0.0.1:${siaghPort}  (admin/admin)`);
+  if (demo) {
+    say(`  CRM simulator        http://127.0.0.1:${ports.crm}  (admin/admin; ${customers} customers, seed ${seed})`);
+    say(`  Siagh simulator      http://127.0.0.1:${ports.siagh}  (admin/admin)`);
   }
-  say(`  ingest               http://127.0.0.1:${ingestPort}`);
-  say(`  dashboard            http://127.0.0.1:${projectorPort}/`);
+  say(`  ingest               http://127.0.0.1:${ports.ingest}`);
+  say(`  metrics              :${ports.ingest} :${ports.syncer} :${ports.poller} :${ports.projector} /metrics`);
+  say(`  dashboard            http://127.0.0.1:${ports.projector}/`);
+  say(`  OPERATOR_TOKEN       ${operatorToken}${env.OPERATOR_TOKEN ? ' (from the environment)' : ' (generated; export it for npx syncctl)'}`);
+  say(`  logs                 ${path.relative(REPO_ROOT, logDir)}/<part>.log`);
   say('Ctrl-C stops everything this command started.');
+
+  // The initial import: once, after every service is ready, so the syncer links existing pairs.
+  const backfillByDefault = demo ? '1' : '0';
+  if ((env.START_BACKFILL ?? backfillByDefault) === '1' && !stopping) {
+    say('initial import (backfill of both systems) running...');
+    const bf = spawnPart({ name: 'backfill', entry: 'services/poller/src/backfill-cli.ts', env: { LOG_LEVEL: 'warn' } }, ['--source', 'both']);
+    const code = await new Promise<number | null>((resolve) => bf.once('exit', (c) => resolve(c)));
+    if (!stopping) say(code === 0 ? 'initial import done (summary in .stack/logs/backfill.log)' : `initial import ended with exit ${code}; see .stack/logs/backfill.log`);
+  }
+  if (demo && (env.START_LOAD ?? '1') === '1' && !stopping) {
+    const load = spawnPart({ name: 'load', entry: 'scripts/load/main.ts', env: { CRM_SIM_URL: `http://127.0.0.1:${ports.crm}`, SIAGH_SIM_URL: `http://127.0.0.1:${ports.siagh}` } });
+    load.on('exit', (code) => {
+      if (!stopping) say(`load generator exited (${code}); the pipeline keeps running. See .stack/logs/load.log`);
+    });
+    say(`load generator running (${env.LOAD_RATE ?? 3} edits/s, some on both sides); log .stack/logs/load.log`);
+  }
   // Keeps running even when every part is a detached stack process.
   setInterval(() => undefined, 60_000);
 }
 
 main().catch((err: unknown) => {
   say(`failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+  void stopAll(1);
 });
