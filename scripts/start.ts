@@ -142,15 +142,22 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('stopping...');
-    // Newest first: the load generator and backfill, then services, then the simulators.
-    for (const { name, child } of [...children].reverse()) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.once('exit', () => (clearTimeout(force), resolve()));
-        child.kill('SIGTERM');
-      });
-      say(`  ${name} stopped`);
+    // In stages, each in parallel: the load generator and backfill, then the services (they finish
+    // in-flight work and commit), then the simulators the services were still talking to.
+    const stages = [['load', 'backfill'], ['ingest', 'poller', 'syncer', 'projector'], ['crm-sim', 'siagh-sim']];
+    for (const stage of stages) {
+      await Promise.all(
+        children
+          .filter(({ name, child }) => stage.includes(name) && child.exitCode === null && child.signalCode === null)
+          .map(
+            ({ name, child }) =>
+              new Promise<void>((resolve) => {
+                const force = setTimeout(() => (say(`  ${name} did not stop in 15 s: killed`), child.kill('SIGKILL')), 15_000);
+                child.once('exit', () => (clearTimeout(force), say(`  ${name} stopped`), resolve()));
+                child.kill('SIGTERM');
+              }),
+          ),
+      );
     }
     if (startedStack) {
       const r = await down(cfg);
