@@ -11,6 +11,8 @@ import type { StateTable } from './kafka/tables';
 import { deadLetterOutputs, intentsFor, outcomeOf, parkedOutputs, type EventMeta } from './records';
 import { emptyOutputs, linksFor, type Outputs } from './outputs';
 import { applyWriteResults, performWrite, type WriteResult } from './write';
+import { attemptPreInvoice } from './preinvoice/handle';
+import type { CustomerLookups } from './preinvoice/fetch';
 
 export interface HandlerDeps {
   systems: Systems;
@@ -21,6 +23,8 @@ export interface HandlerDeps {
   now: () => number;
   retry: { maxAttempts: number; baseMs: number; maxMs: number };
   onOutcome?: (outcome: SyncOutcome, attempts: number) => void;
+  /** The id index and customer states, for a pre-invoice's customer link. */
+  customers?: CustomerLookups;
 }
 
 /**
@@ -75,7 +79,8 @@ async function runWithRetries(
   for (let attempt = 1; attempt <= deps.retry.maxAttempts; attempt++) {
     try {
       const outputs = await attemptOnce(deps, state, event, meta, attempt, started);
-      return { state: outputs.state ?? state, outputs, parked: false };
+      // A pre-invoice waiting for its customer's link parks like a retry, woken by the link (preinvoice/wake.ts).
+      return { state: outputs.state ?? state, outputs, parked: outputs.outcome?.status === 'waiting' };
     } catch (err) {
       lastError = classify(err);
       deps.logger.warn(
@@ -105,17 +110,7 @@ async function attemptOnce(
   attempt: number,
   started: number,
 ): Promise<Outputs> {
-  if (state.entityType === 'preinvoice') {
-    const waiting = { ...state, pending: [], version: state.version + 1, generation: meta.generation };
-    return {
-      ...emptyOutputs(),
-      state: waiting,
-      outcome: outcomeOf(deps, event, meta, attempt, waiting, {
-        status: 'waiting',
-        note: 'pre-invoice sync is not enabled in this version; the event is kept in the log for replay',
-      }),
-    };
-  }
+  if (state.entityType === 'preinvoice') return attemptPreInvoice(deps, state, event, meta, attempt, started);
   const fetched: Fetched = await fetchRecords(deps.systems, deps.config, state, event);
   const decision: Decision = decide({ state, event, fetched, config: deps.config, now: deps.now() });
   const intents = intentsFor(decision, event, deps.now());

@@ -14,6 +14,7 @@ import { createMetrics, type SyncerMetrics } from './metrics';
 import { encodeOutputs } from './outputs';
 import { Processor } from './processor';
 import { Router } from './route/router';
+import { PreInvoiceWaker, retryMarker } from './preinvoice/wake';
 
 export interface Syncer {
   metrics: SyncerMetrics;
@@ -46,6 +47,17 @@ export async function startSyncer(
   await producer.connect();
   const states = new StateTable(codec);
   const tables = new RouteTables(codec);
+  const customers = { linkOf: (k: string) => tables.linkOf(k), stateOf: (k: string) => states.get(k) };
+  // Quotes waiting for their customer's link are woken when the link is committed (preinvoice/wake.ts).
+  const waker = new PreInvoiceWaker({
+    ...customers,
+    wake: (canonicalKey, correlationId) =>
+      void codec
+        .encode('WorkEvent', retryMarker(canonicalKey, correlationId, Date.now()))
+        .then((value) => producer.send({ topic: topicName('work', prefix), messages: [{ key: canonicalKey, value }], acks: -1 }))
+        .catch((err: unknown) => logger.error({ err, canonicalKey }, 'could not wake a waiting pre-invoice')),
+  });
+  states.onCommitted = (s) => waker.observe(s);
   const stateReader = new TableReader(kafka, producer, [topicName('entityState', prefix)], (_t, m) => states.apply(m), logger, `${prefix}syncer-${cfg.SYNCER_INSTANCE_ID}`);
   const linksTopic = topicName('links', prefix);
   const routeReader = new TableReader(
@@ -77,6 +89,7 @@ export async function startSyncer(
       config: syncConfig,
       logger,
       now: () => Date.now(),
+      customers,
       retry: { maxAttempts: cfg.SYNCER_MAX_ATTEMPTS, baseMs: cfg.SYNCER_RETRY_BASE_MS, maxMs: cfg.SYNCER_RETRY_MAX_MS },
       // The intent is durable (acks=all) before the external create it announces.
       announce: async (intents) => {

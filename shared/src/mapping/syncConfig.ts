@@ -81,6 +81,9 @@ const preInvoiceSchema = z
     products: z.record(z.string().min(1), z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a Siagh codekala')),
     unmappedProduct: oneOf(['reject', 'passthrough']),
     documentNumberField: crmPathSchema,
+    // A quote edited after its pre-invoice was sent: `update` edits the Siagh document (a finalized one
+    // refuses, and the edit becomes an open conflict); `conflict` never edits, every such edit is a conflict.
+    editAfterSend: oneOf(['update', 'conflict']).default('update'),
   })
   .strict();
 

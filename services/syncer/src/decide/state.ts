@@ -1,6 +1,7 @@
 import type { CanonicalCustomer, CustomerKind } from '@siaghsync/shared/mapping/canonical';
 import type { MappedField, Side } from '@siaghsync/shared/mapping/syncConfig';
 import type { EntityStateRecord, EntityType, WorkEvent } from '@siaghsync/shared/events';
+import type { PreInvoiceExtra } from '../preinvoice/state';
 
 // The syncer's per-entity state: what it needs to merge, recognise its own echoes and stay idempotent.
 // It is folded from the entity-state changelog; the Avro record keeps nested parts as JSON strings so
@@ -43,6 +44,8 @@ export interface EntityState {
   /** Events parked behind a failing one: processed in order once it succeeds (per-entity ordering). */
   pending: WorkEvent[];
   updatedAt: number;
+  /** Pre-invoice entities only (null for customers); see preinvoice/state.ts. */
+  preInvoice: PreInvoiceExtra | null;
 }
 
 const emptySide = (): SideState => ({ id: null, written: null, seen: null, deleted: false });
@@ -63,6 +66,7 @@ export function initialState(canonicalKey: string, entityType: EntityType = 'cus
     openConflicts: [],
     pending: [],
     updatedAt: 0,
+    preInvoice: null,
   };
 }
 
@@ -72,10 +76,12 @@ interface Extra {
   kind: CustomerKind | null;
   crmSeen: string | null;
   siaghSeen: string | null;
+  preInvoice?: PreInvoiceExtra;
 }
 
 export function toRecord(s: EntityState): EntityStateRecord {
   const extra: Extra = { kind: s.kind, crmSeen: s.crm.seen, siaghSeen: s.siagh.seen };
+  if (s.preInvoice) extra.preInvoice = s.preInvoice;
   const written: Record<string, string> = {};
   if (s.crm.written) written.crm = s.crm.written;
   if (s.siagh.written) written.siagh = s.siagh.written;
@@ -123,6 +129,7 @@ export function fromRecord(r: EntityStateRecord): EntityState {
     openConflicts: parse<OpenConflict[]>(r.openConflicts, []),
     pending: parse<WorkEvent[]>(r.pending, []),
     updatedAt: r.updatedAt,
+    preInvoice: extra.preInvoice ?? null,
   };
 }
 

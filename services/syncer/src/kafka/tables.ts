@@ -59,6 +59,8 @@ export class RouteTables implements RouteLookups {
  */
 export class StateTable {
   private readonly states = new Map<string, EntityState>();
+  /** Called with every COMMITTED state read from the changelog (not with local, uncommitted offers). */
+  onCommitted: ((state: EntityState) => void) | undefined;
 
   constructor(private readonly codec: EventCodec) {}
 
@@ -66,7 +68,9 @@ export class StateTable {
     const key = message.key?.toString();
     if (!key || message.value === null || message.value.length === 0) return;
     const record = fromRecord(await this.codec.decode<EntityStateRecord>(message.value));
-    this.offer(record);
+    const taken = this.offer(record);
+    // Told even when not taken: our own commit read back does not supersede the local copy it came from.
+    if (taken || this.states.get(key)?.version === record.version) this.onCommitted?.(record);
   }
 
   /** Takes `state` unless what we hold is newer. Returns whether it was taken. */
