@@ -48,8 +48,12 @@ function portBusy(port: string): Promise<boolean> {
 async function waitReady(name: string, port: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    if (child.exitCode !== null) throw new Error(`${name} exited (code ${child.exitCode}) before it was ready; see its log`);
-    const ok = await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited (code ${child.exitCode}) before it was ready; see its log`);
+    const ok = await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -66,18 +70,28 @@ async function main(): Promise<void> {
     if ((demo || !['crm', 'siagh'].includes(name)) && (await portBusy(port))) busy.push(`${port} (${name})`);
   }
   if (busy.length > 0) {
-    say(`ports already in use: ${busy.join(', ')}. Is another \`npm start\` running? Stop it, or set the *_PORT variables (.env.example).`);
+    say(
+      `ports already in use: ${busy.join(', ')}. Is another \`npm start\` running? Stop it, or set the *_PORT variables (.env.example).`,
+    );
     process.exit(1);
   }
 
   let startedStack = false;
   let endpoints: Record<string, string>;
   if (externalInfra) {
-    endpoints = { KAFKA_BROKERS: env.KAFKA_BROKERS!, SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL!, MONGODB_URI: env.MONGODB_URI! };
+    endpoints = {
+      KAFKA_BROKERS: env.KAFKA_BROKERS!,
+      SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL!,
+      MONGODB_URI: env.MONGODB_URI!,
+    };
   } else {
     // `up` is idempotent: a stack already running (e.g. the developers' shared one) is reused, never stopped.
     startedStack = !(await status(cfg)).some((s) => s.running);
-    say(startedStack ? 'starting the local stack (Kafka, schema registry, FerretDB)...' : 'reusing the local stack that is already running');
+    say(
+      startedStack
+        ? 'starting the local stack (Kafka, schema registry, FerretDB)...'
+        : 'reusing the local stack that is already running',
+    );
     await up(cfg);
     endpoints = clientEndpoints(cfg);
   }
@@ -110,14 +124,28 @@ async function main(): Promise<void> {
   const parts: Part[] = [];
   if (demo) {
     // Both simulators generate their side of the same dataset: same seed, customers and overlap.
-    const dataset = { SIM_SEED: seed, SIM_CUSTOMERS: customers, SIM_OVERLAP: env.SIM_OVERLAP ?? '0.6', SIM_LOG_LEVEL: env.SIM_LOG_LEVEL ?? 'warn' };
+    const dataset = {
+      SIM_SEED: seed,
+      SIM_CUSTOMERS: customers,
+      SIM_OVERLAP: env.SIM_OVERLAP ?? '0.6',
+      SIM_LOG_LEVEL: env.SIM_LOG_LEVEL ?? 'warn',
+    };
     parts.push(
       {
         name: 'crm-sim',
         entry: 'simulators/crm/main.ts',
-        env: { ...dataset, CRM_SIM_PORT: ports.crm, SIM_QUOTES: env.SIM_QUOTES ?? '300', CRM_SIM_WEBHOOK_URL: `http://127.0.0.1:${ports.ingest}/webhooks/crm/${webhookSecret}` },
+        env: {
+          ...dataset,
+          CRM_SIM_PORT: ports.crm,
+          SIM_QUOTES: env.SIM_QUOTES ?? '300',
+          CRM_SIM_WEBHOOK_URL: `http://127.0.0.1:${ports.ingest}/webhooks/crm/${webhookSecret}`,
+        },
       },
-      { name: 'siagh-sim', entry: 'simulators/siagh/main.ts', env: { ...dataset, SIAGH_SIM_PORT: ports.siagh } },
+      {
+        name: 'siagh-sim',
+        entry: 'simulators/siagh/main.ts',
+        env: { ...dataset, SIAGH_SIM_PORT: ports.siagh },
+      },
     );
   }
   for (const svc of ['ingest', 'poller', 'syncer', 'projector'] as const) {
@@ -144,15 +172,24 @@ async function main(): Promise<void> {
     say('stopping...');
     // In stages, each in parallel: the load generator and backfill, then the services (they finish
     // in-flight work and commit), then the simulators the services were still talking to.
-    const stages = [['load', 'backfill'], ['ingest', 'poller', 'syncer', 'projector'], ['crm-sim', 'siagh-sim']];
+    const stages = [
+      ['load', 'backfill'],
+      ['ingest', 'poller', 'syncer', 'projector'],
+      ['crm-sim', 'siagh-sim'],
+    ];
     for (const stage of stages) {
       await Promise.all(
         children
-          .filter(({ name, child }) => stage.includes(name) && child.exitCode === null && child.signalCode === null)
+          .filter(
+            ({ name, child }) => stage.includes(name) && child.exitCode === null && child.signalCode === null,
+          )
           .map(
             ({ name, child }) =>
               new Promise<void>((resolve) => {
-                const force = setTimeout(() => (say(`  ${name} did not stop in 15 s: killed`), child.kill('SIGKILL')), 15_000);
+                const force = setTimeout(
+                  () => (say(`  ${name} did not stop in 15 s: killed`), child.kill('SIGKILL')),
+                  15_000,
+                );
                 child.once('exit', () => (clearTimeout(force), say(`  ${name} stopped`), resolve()));
                 child.kill('SIGTERM');
               }),
@@ -192,13 +229,19 @@ async function main(): Promise<void> {
   say('SiaghSync is running:');
   for (const [k, v] of Object.entries(endpoints)) say(`  ${k.padEnd(20)} ${v}`);
   if (demo) {
-    say(`  CRM simulator        http://127.0.0.1:${ports.crm}  (admin/admin; ${customers} customers, seed ${seed})`);
+    say(
+      `  CRM simulator        http://127.0.0.1:${ports.crm}  (admin/admin; ${customers} customers, seed ${seed})`,
+    );
     say(`  Siagh simulator      http://127.0.0.1:${ports.siagh}  (admin/admin)`);
   }
   say(`  ingest               http://127.0.0.1:${ports.ingest}`);
-  say(`  metrics              :${ports.ingest} :${ports.syncer} :${ports.poller} :${ports.projector} /metrics`);
+  say(
+    `  metrics              :${ports.ingest} :${ports.syncer} :${ports.poller} :${ports.projector} /metrics`,
+  );
   say(`  dashboard            http://127.0.0.1:${ports.projector}/`);
-  say(`  OPERATOR_TOKEN       ${operatorToken}${env.OPERATOR_TOKEN ? ' (from the environment)' : ' (generated; export it for npx syncctl)'}`);
+  say(
+    `  OPERATOR_TOKEN       ${operatorToken}${env.OPERATOR_TOKEN ? ' (from the environment)' : ' (generated; export it for npx syncctl)'}`,
+  );
   say(`  logs                 ${path.relative(REPO_ROOT, logDir)}/<part>.log`);
   say('Ctrl-C stops everything this command started.');
 
@@ -206,16 +249,31 @@ async function main(): Promise<void> {
   const backfillByDefault = demo ? '1' : '0';
   if ((env.START_BACKFILL ?? backfillByDefault) === '1' && !stopping) {
     say('initial import (backfill of both systems) running...');
-    const bf = spawnPart({ name: 'backfill', entry: 'services/poller/src/backfill-cli.ts', env: { LOG_LEVEL: 'warn' } }, ['--source', 'both']);
+    const bf = spawnPart(
+      { name: 'backfill', entry: 'services/poller/src/backfill-cli.ts', env: { LOG_LEVEL: 'warn' } },
+      ['--source', 'both'],
+    );
     const code = await new Promise<number | null>((resolve) => bf.once('exit', (c) => resolve(c)));
-    if (!stopping) say(code === 0 ? 'initial import done (summary in .stack/logs/backfill.log)' : `initial import ended with exit ${code}; see .stack/logs/backfill.log`);
+    if (!stopping)
+      say(
+        code === 0
+          ? 'initial import done (summary in .stack/logs/backfill.log)'
+          : `initial import ended with exit ${code}; see .stack/logs/backfill.log`,
+      );
   }
   if (demo && (env.START_LOAD ?? '1') === '1' && !stopping) {
-    const load = spawnPart({ name: 'load', entry: 'scripts/load/main.ts', env: { CRM_SIM_URL: `http://127.0.0.1:${ports.crm}`, SIAGH_SIM_URL: `http://127.0.0.1:${ports.siagh}` } });
-    load.on('exit', (code) => {
-      if (!stopping) say(`load generator exited (${code}); the pipeline keeps running. See .stack/logs/load.log`);
+    const load = spawnPart({
+      name: 'load',
+      entry: 'scripts/load/main.ts',
+      env: { CRM_SIM_URL: `http://127.0.0.1:${ports.crm}`, SIAGH_SIM_URL: `http://127.0.0.1:${ports.siagh}` },
     });
-    say(`load generator running (${env.LOAD_RATE ?? 3} edits/s, some on both sides); log .stack/logs/load.log`);
+    load.on('exit', (code) => {
+      if (!stopping)
+        say(`load generator exited (${code}); the pipeline keeps running. See .stack/logs/load.log`);
+    });
+    say(
+      `load generator running (${env.LOAD_RATE ?? 3} edits/s, some on both sides); log .stack/logs/load.log`,
+    );
   }
   // Keeps running even when every part is a detached stack process.
   setInterval(() => undefined, 60_000);

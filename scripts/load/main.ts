@@ -8,32 +8,57 @@ import { nextOp, poolsFrom, rng, type Edit, type Pools } from './plan';
 
 const env = z
   .object({
-    CRM_SIM_URL: z.string().url().default(`http://127.0.0.1:${process.env.CRM_SIM_PORT ?? 7101}`),
-    SIAGH_SIM_URL: z.string().url().default(`http://127.0.0.1:${process.env.SIAGH_SIM_PORT ?? 7102}`),
+    CRM_SIM_URL: z
+      .string()
+      .url()
+      .default(`http://127.0.0.1:${process.env.CRM_SIM_PORT ?? 7101}`),
+    SIAGH_SIM_URL: z
+      .string()
+      .url()
+      .default(`http://127.0.0.1:${process.env.SIAGH_SIM_PORT ?? 7102}`),
     LOAD_RATE: z.coerce.number().positive().max(1000).default(3),
     LOAD_BOTH_RATE: z.coerce.number().min(0).max(1).default(0.1),
-    LOAD_SEED: z.coerce.number().int().nonnegative().default(Date.now() % 1_000_000),
+    LOAD_SEED: z.coerce
+      .number()
+      .int()
+      .nonnegative()
+      .default(Date.now() % 1_000_000),
     LOAD_REPORT_MS: z.coerce.number().int().positive().default(10_000),
   })
   .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
 if (!env.success) {
-  process.stderr.write(`load: invalid environment:\n${env.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}\n`);
+  process.stderr.write(
+    `load: invalid environment:\n${env.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}\n`,
+  );
   process.exit(78);
 }
 const cfg = env.data;
 
 async function call(method: string, url: string, body?: unknown): Promise<Response> {
-  return fetch(url, { method, headers: body ? { 'content-type': 'application/json' } : {}, ...(body ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(10_000) });
+  return fetch(url, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    ...(body ? { body: JSON.stringify(body) } : {}),
+    signal: AbortSignal.timeout(10_000),
+  });
 }
 
 async function loadPools(): Promise<Pools> {
-  const [crm, siagh] = await Promise.all([call('GET', `${cfg.CRM_SIM_URL}/_sim/dump`), call('GET', `${cfg.SIAGH_SIM_URL}/_sim/dump`)]);
+  const [crm, siagh] = await Promise.all([
+    call('GET', `${cfg.CRM_SIM_URL}/_sim/dump`),
+    call('GET', `${cfg.SIAGH_SIM_URL}/_sim/dump`),
+  ]);
   if (!crm.ok || !siagh.ok) throw new Error(`dump failed: CRM ${crm.status}, Siagh ${siagh.status}`);
-  return poolsFrom((await crm.json()) as Parameters<typeof poolsFrom>[0], (await siagh.json()) as Parameters<typeof poolsFrom>[1]);
+  return poolsFrom(
+    (await crm.json()) as Parameters<typeof poolsFrom>[0],
+    (await siagh.json()) as Parameters<typeof poolsFrom>[1],
+  );
 }
 
 function apply(e: Edit): Promise<Response> {
-  return e.side === 'crm' ? call('PATCH', `${cfg.CRM_SIM_URL}/_sim/identities/${e.id}`, e.patch) : call('PATCH', `${cfg.SIAGH_SIM_URL}/_sim/contacts/${e.code}`, e.patch);
+  return e.side === 'crm'
+    ? call('PATCH', `${cfg.CRM_SIM_URL}/_sim/identities/${e.id}`, e.patch)
+    : call('PATCH', `${cfg.SIAGH_SIM_URL}/_sim/contacts/${e.code}`, e.patch);
 }
 
 const counts = { crm: 0, siagh: 0, both: 0, refused: 0, failed: 0 };
@@ -44,7 +69,9 @@ process.on('SIGTERM', () => (stopping = true));
 async function main(): Promise<void> {
   const r = rng(cfg.LOAD_SEED);
   let pools = await loadPools();
-  process.stdout.write(`load: seed ${cfg.LOAD_SEED}, ${cfg.LOAD_RATE} edits/s, ${cfg.LOAD_BOTH_RATE * 100}% on both sides; ${pools.crm.length} CRM, ${pools.siagh.length} Siagh, ${pools.pairs.length} pairs\n`);
+  process.stdout.write(
+    `load: seed ${cfg.LOAD_SEED}, ${cfg.LOAD_RATE} edits/s, ${cfg.LOAD_BOTH_RATE * 100}% on both sides; ${pools.crm.length} CRM, ${pools.siagh.length} Siagh, ${pools.pairs.length} pairs\n`,
+  );
   let lastReport = Date.now();
   let lastRefresh = Date.now();
   const gapMs = 1000 / cfg.LOAD_RATE;

@@ -35,7 +35,10 @@ export interface Op {
 }
 
 const pick = <T>(r: Rng, xs: readonly T[]): T | undefined => xs[Math.floor(r() * xs.length)];
-const word = (r: Rng): string => Math.floor(r() * 36 ** 5).toString(36).padStart(5, '0');
+const word = (r: Rng): string =>
+  Math.floor(r() * 36 ** 5)
+    .toString(36)
+    .padStart(5, '0');
 const email = (r: Rng): string => `user.${word(r)}@example.ir`;
 
 /** One user action: an edit on one side, or (bothRate of the time) the same record edited on both sides. */
@@ -47,13 +50,22 @@ export function nextOp(r: Rng, pools: Pools, bothRate: number): Op | null {
     const field = r() < 0.8 ? (['email', 'Email'] as const) : (['description', 'Description'] as const);
     const crmValue = field[0] === 'email' ? email(r) : `یادداشت CRM ${word(r)}`;
     const siaghValue = field[0] === 'email' ? email(r) : `یادداشت سیاق ${word(r)}`;
-    return { kind: 'both', edits: [{ side: 'crm', id: crmId, patch: { [field[0]]: crmValue } }, { side: 'siagh', code, patch: { [field[1]]: siaghValue } }] };
+    return {
+      kind: 'both',
+      edits: [
+        { side: 'crm', id: crmId, patch: { [field[0]]: crmValue } },
+        { side: 'siagh', code, patch: { [field[1]]: siaghValue } },
+      ],
+    };
   }
   if (r() < 0.5 && pools.crm.length > 0) {
     return { kind: 'crm', edits: [{ side: 'crm', id: pick(r, pools.crm)!, patch: { email: email(r) } }] };
   }
   if (pools.siagh.length > 0) {
-    const patch = r() < 0.5 ? { Email: email(r) } : { Address: `تهران، خیابان ${word(r)}، پلاک ${1 + Math.floor(r() * 200)}` };
+    const patch =
+      r() < 0.5
+        ? { Email: email(r) }
+        : { Address: `تهران، خیابان ${word(r)}، پلاک ${1 + Math.floor(r() * 200)}` };
     return { kind: 'siagh', edits: [{ side: 'siagh', code: pick(r, pools.siagh)!, patch }] };
   }
   return null;

@@ -2,8 +2,20 @@ import { nextOp, poolsFrom, rng } from './plan';
 
 describe('load generator plan', () => {
   const pools = poolsFrom(
-    { identities: [{ crmId: 'a', customerNumber: '100-1' }, { crmId: 'b', customerNumber: '100-2' }, { crmId: 'c', customerNumber: null }] },
-    { contacts: [{ Code: 1, tmpid: null, IsAdminUser: true }, { Code: 10, tmpid: '1' }, { Code: 11, tmpid: '99' }] },
+    {
+      identities: [
+        { crmId: 'a', customerNumber: '100-1' },
+        { crmId: 'b', customerNumber: '100-2' },
+        { crmId: 'c', customerNumber: null },
+      ],
+    },
+    {
+      contacts: [
+        { Code: 1, tmpid: null, IsAdminUser: true },
+        { Code: 10, tmpid: '1' },
+        { Code: 11, tmpid: '99' },
+      ],
+    },
   );
 
   it('pairs records by customer number and leaves the admin user alone', () => {

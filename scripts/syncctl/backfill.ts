@@ -19,8 +19,12 @@ export function mapBackfillExit(code: number | null): ExitCode {
 export function registerBackfill(program: Command, run: Run): void {
   program
     .command('backfill')
-    .description('initial import: every record of the CRM and/or Siagh as a change event; the syncer links pairs by customer number')
-    .addOption(new Option('--source <source>', 'which system').choices(['crm', 'siagh', 'both']).default('both'))
+    .description(
+      'initial import: every record of the CRM and/or Siagh as a change event; the syncer links pairs by customer number',
+    )
+    .addOption(
+      new Option('--source <source>', 'which system').choices(['crm', 'siagh', 'both']).default('both'),
+    )
     .option('--run-id <id>', 'makes event ids deterministic for this run')
     .option('--concurrency <n>', 'parallel CRM detail calls')
     .action((o: { source: string; runId?: string; concurrency?: string }) =>
@@ -29,22 +33,38 @@ export function registerBackfill(program: Command, run: Run): void {
         if (o.runId) args.push('--run-id', o.runId);
         if (o.concurrency) args.push('--concurrency', o.concurrency);
         // With --json the backfill's table (stdout) is captured and returned; progress stays on stderr.
-        const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', ctx.out.json ? 'pipe' : 'inherit', 'inherit'] });
+        const child = spawn(process.execPath, args, {
+          cwd: ROOT,
+          stdio: ['ignore', ctx.out.json ? 'pipe' : 'inherit', 'inherit'],
+        });
         let text = '';
         child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
         const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
         const exit = mapBackfillExit(code);
-        if (ctx.out.json) ctx.out.result({ source: o.source, exitCode: exit, backfillExitCode: code, summary: parseSummary(text) }, () => text);
+        if (ctx.out.json)
+          ctx.out.result(
+            { source: o.source, exitCode: exit, backfillExitCode: code, summary: parseSummary(text) },
+            () => text,
+          );
         return exit;
       }),
     );
 }
 
 /** Reads the backfill's summary table back into rows (its stdout format: a header then one line per source). */
-export function parseSummary(text: string): { source: string; read: number; emitted: number; skipped: number; errors: number; complete: boolean }[] {
+export function parseSummary(
+  text: string,
+): { source: string; read: number; emitted: number; skipped: number; errors: number; complete: boolean }[] {
   return text
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
     .filter((c) => c.length === 6 && /^(crm|siagh)$/.test(c[0]!))
-    .map((c) => ({ source: c[0]!, read: Number(c[1]), emitted: Number(c[2]), skipped: Number(c[3]), errors: Number(c[4]), complete: c[5] === 'complete' }));
+    .map((c) => ({
+      source: c[0]!,
+      read: Number(c[1]),
+      emitted: Number(c[2]),
+      skipped: Number(c[3]),
+      errors: Number(c[4]),
+      complete: c[5] === 'complete',
+    }));
 }

@@ -13,7 +13,10 @@ const schema = z.object({
   /** Overrides SYNCCTL_HOST + PROJECTOR_PORT, e.g. a projector behind a proxy. */
   PROJECTOR_URL: z.string().url().optional(),
   OPERATOR_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
-  SYNCER_GROUP_ID: z.string().regex(/^[a-zA-Z0-9._-]+$/).default('siaghsync-syncer'),
+  SYNCER_GROUP_ID: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]+$/)
+    .default('siaghsync-syncer'),
   /** Consumer groups whose lag `status` shows: those whose id starts with this. */
   SYNCCTL_GROUP_PREFIX: z.string().default('siaghsync'),
   SYNCCTL_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
@@ -40,4 +43,5 @@ export function serviceAddresses(cfg: CtlConfig): ServiceAddress[] {
   ];
 }
 
-export const projectorUrl = (cfg: CtlConfig): string => (cfg.PROJECTOR_URL ?? `http://${cfg.SYNCCTL_HOST}:${cfg.PROJECTOR_PORT}`).replace(/\/$/, '');
+export const projectorUrl = (cfg: CtlConfig): string =>
+  (cfg.PROJECTOR_URL ?? `http://${cfg.SYNCCTL_HOST}:${cfg.PROJECTOR_PORT}`).replace(/\/$/, '');

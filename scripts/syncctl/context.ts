@@ -23,14 +23,21 @@ export function createCtx(json: boolean, env: NodeJS.ProcessEnv = process.env): 
       if (admin) return admin;
       const c = ctx.cfg();
       // kafkajs logs through pino; a CLI keeps it quiet (on stderr) unless SYNCCTL_LOG_LEVEL asks for more.
-      const logger = createLogger({ service: 'syncctl', level: env.SYNCCTL_LOG_LEVEL ?? 'silent' }, process.stderr);
+      const logger = createLogger(
+        { service: 'syncctl', level: env.SYNCCTL_LOG_LEVEL ?? 'silent' },
+        process.stderr,
+      );
       const a = createKafka({ brokers: c.KAFKA_BROKERS, clientId: 'siaghsync-syncctl', logger }).admin();
       try {
         await withTimeout(a.connect(), c.SYNCCTL_TIMEOUT_MS * 2, 'connect');
       } catch (err) {
         await a.disconnect().catch(() => undefined);
         if (isUnreachable(err) || (err as Error).name === 'TimeoutError') {
-          throw new CliError(EXIT.unreachable, `Kafka is not reachable at ${c.KAFKA_BROKERS.join(',')}`, 'start the stack (npm run stack -- up) or set KAFKA_BROKERS');
+          throw new CliError(
+            EXIT.unreachable,
+            `Kafka is not reachable at ${c.KAFKA_BROKERS.join(',')}`,
+            'start the stack (npm run stack -- up) or set KAFKA_BROKERS',
+          );
         }
         throw err;
       }
@@ -48,7 +55,10 @@ export function createCtx(json: boolean, env: NodeJS.ProcessEnv = process.env): 
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { name: 'TimeoutError' })), ms);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { name: 'TimeoutError' })),
+      ms,
+    );
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
@@ -56,6 +66,11 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
 /** The operator token or a config error saying where it comes from. */
 export function operatorToken(ctx: Ctx): string {
   const t = ctx.cfg().OPERATOR_TOKEN;
-  if (!t) throw new CliError(EXIT.config, 'OPERATOR_TOKEN is not set: operator actions need the token the projector was started with', '`npm start` prints it; export OPERATOR_TOKEN=<token>');
+  if (!t)
+    throw new CliError(
+      EXIT.config,
+      'OPERATOR_TOKEN is not set: operator actions need the token the projector was started with',
+      '`npm start` prints it; export OPERATOR_TOKEN=<token>',
+    );
   return t;
 }

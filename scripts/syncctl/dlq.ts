@@ -24,25 +24,53 @@ export function formatDeadLetters(items: DeadLetterItem[], more: boolean): strin
   if (items.length === 0) return 'no dead letters';
   const t = table(
     ['id', 'entity', 'state', 'last failed', 'reason', 'message'],
-    items.map((d) => [d._id, d.canonicalKey, d.redriveState, formatTime(d.lastFailedAt), d.error?.code ?? '-', truncate(d.error?.sourceMessage ?? d.error?.message, 60)]),
+    items.map((d) => [
+      d._id,
+      d.canonicalKey,
+      d.redriveState,
+      formatTime(d.lastFailedAt),
+      d.error?.code ?? '-',
+      truncate(d.error?.sourceMessage ?? d.error?.message, 60),
+    ]),
   );
   return more ? `${t}\n(more: raise --limit)` : t;
 }
 
-async function list(ctx: Ctx, state: string | undefined, limit: number): Promise<{ items: DeadLetterItem[]; more: boolean }> {
-  return readPages<DeadLetterItem>(ctx, '/api/dead-letters', { redriveState: state }, limit, 'list dead letters');
+async function list(
+  ctx: Ctx,
+  state: string | undefined,
+  limit: number,
+): Promise<{ items: DeadLetterItem[]; more: boolean }> {
+  return readPages<DeadLetterItem>(
+    ctx,
+    '/api/dead-letters',
+    { redriveState: state },
+    limit,
+    'list dead letters',
+  );
 }
 
 async function redrive(ctx: Ctx, ids: string[]): Promise<RedriveResult[]> {
   const token = operatorToken(ctx);
   const url = `${projectorUrl(ctx.cfg())}/api/dead-letters/redrive`;
-  const bar = ctx.out.json || ids.length < 2 ? null : new SingleBar({ format: 'redrive [{bar}] {value}/{total}', stream: process.stderr }, Presets.shades_classic);
+  const bar =
+    ctx.out.json || ids.length < 2
+      ? null
+      : new SingleBar(
+          { format: 'redrive [{bar}] {value}/{total}', stream: process.stderr },
+          Presets.shades_classic,
+        );
   bar?.start(ids.length, 0);
   const results: RedriveResult[] = [];
   try {
     // The projector takes at most 500 ids a request and answers each one separately.
     for (let i = 0; i < ids.length; i += 500) {
-      const r = await requestJson<{ results: RedriveResult[] }>('projector', url, { method: 'POST', token, body: { ids: ids.slice(i, i + 500) }, timeoutMs: 60_000 });
+      const r = await requestJson<{ results: RedriveResult[] }>('projector', url, {
+        method: 'POST',
+        token,
+        body: { ids: ids.slice(i, i + 500) },
+        timeoutMs: 60_000,
+      });
       results.push(...expectOk('projector', 'redrive dead letters', r).results);
       bar?.update(results.length);
     }
@@ -57,7 +85,11 @@ export function registerDlq(program: Command, run: Run): void {
   dlq
     .command('list')
     .description('list dead letters with their reason, newest first')
-    .addOption(new Option('--state <state>', 'redrive state').choices(['pending', 'redriven', 'all']).default('pending'))
+    .addOption(
+      new Option('--state <state>', 'redrive state')
+        .choices(['pending', 'redriven', 'all'])
+        .default('pending'),
+    )
     .option('--limit <n>', 'at most this many', parsePositive, 50)
     .action((o: { state: string; limit: number }) =>
       run(async (ctx) => {
@@ -73,8 +105,10 @@ export function registerDlq(program: Command, run: Run): void {
     .option('--all', 'every pending dead letter')
     .action((ids: string[], o: { all?: boolean }) =>
       run(async (ctx) => {
-        if (o.all && ids.length > 0) throw new CliError(EXIT.usage, 'give dead letter ids or --all, not both');
-        if (!o.all && ids.length === 0) throw new CliError(EXIT.usage, 'which dead letters? give their ids or --all');
+        if (o.all && ids.length > 0)
+          throw new CliError(EXIT.usage, 'give dead letter ids or --all, not both');
+        if (!o.all && ids.length === 0)
+          throw new CliError(EXIT.usage, 'which dead letters? give their ids or --all');
         const targets = o.all ? (await list(ctx, 'pending', 100_000)).items.map((d) => d._id) : ids;
         if (targets.length === 0) {
           ctx.out.result({ results: [], accepted: 0, refused: 0 }, () => 'no pending dead letters');
@@ -85,7 +119,14 @@ export function registerDlq(program: Command, run: Run): void {
         const summary = { results, accepted, refused: results.length - accepted };
         ctx.out.result(summary, () =>
           [
-            table(['dead letter', 'result', 'correlation id'], results.map((r) => [r.deadLetterId, r.accepted ? 'redriven' : `refused: ${r.reason ?? '?'}`, r.correlationId ?? '-'])),
+            table(
+              ['dead letter', 'result', 'correlation id'],
+              results.map((r) => [
+                r.deadLetterId,
+                r.accepted ? 'redriven' : `refused: ${r.reason ?? '?'}`,
+                r.correlationId ?? '-',
+              ]),
+            ),
             `${accepted} redriven, ${summary.refused} refused`,
           ].join('\n'),
         );
@@ -97,6 +138,7 @@ export function registerDlq(program: Command, run: Run): void {
 export function parsePositive(v: string): number {
   const n = Number(v);
   // commander turns InvalidArgumentError into a usage error (exit 2) naming the option.
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`expected a positive integer, got "${v}"`);
   return n;
 }

@@ -22,7 +22,15 @@ interface Mapping {
 interface Detail {
   mapping: Mapping;
   records: { crm: { record: unknown } | null; siagh: { record: unknown } | null };
-  history: { occurredAt: number; status: string; direction: string; trigger: string; changedFields: string[]; correlationId: string; error?: { code?: string } | null }[];
+  history: {
+    occurredAt: number;
+    status: string;
+    direction: string;
+    trigger: string;
+    changedFields: string[];
+    correlationId: string;
+    error?: { code?: string } | null;
+  }[];
 }
 
 /** The simulators' defaults when the adapters' variables are unset, as everywhere else in the project. */
@@ -40,10 +48,27 @@ async function resolveKey(ctx: Ctx, raw: string): Promise<string> {
   const ref = parseEntityRef(raw);
   if (ref.kind === 'canonical') return ref.key;
   const q = ref.kind === 'customerNumber' ? `100-${ref.n}` : ref.q;
-  const r = expectOk('projector', 'search entities', await requestJson<{ items: Mapping[] }>('projector', `${projectorUrl(ctx.cfg())}/api/entities?q=${encodeURIComponent(q)}`));
+  const r = expectOk(
+    'projector',
+    'search entities',
+    await requestJson<{ items: Mapping[] }>(
+      'projector',
+      `${projectorUrl(ctx.cfg())}/api/entities?q=${encodeURIComponent(q)}`,
+    ),
+  );
   const keys = [...new Set(r.items.map((m) => m.canonicalKey))];
-  if (keys.length === 0) throw new CliError(EXIT.failed, `no entity matches "${raw}" in the projector's views`, 'try a customer number (100-123), customer:<n>, a CRM id or a Siagh code');
-  if (keys.length > 1) throw new CliError(EXIT.failed, `"${raw}" matches several entities: ${keys.join(', ')}`, 'pass one canonical key');
+  if (keys.length === 0)
+    throw new CliError(
+      EXIT.failed,
+      `no entity matches "${raw}" in the projector's views`,
+      'try a customer number (100-123), customer:<n>, a CRM id or a Siagh code',
+    );
+  if (keys.length > 1)
+    throw new CliError(
+      EXIT.failed,
+      `"${raw}" matches several entities: ${keys.join(', ')}`,
+      'pass one canonical key',
+    );
   return keys[0]!;
 }
 
@@ -57,7 +82,10 @@ async function liveRecords(m: Mapping): Promise<{ crm: unknown; siagh: unknown }
     jobs.push(
       crm
         .getIdentity(m.crmId)
-        .then((r) => void (out.crm = r ?? { missing: true }), (e: Error) => void (out.crm = { error: e.message }))
+        .then(
+          (r) => void (out.crm = r ?? { missing: true }),
+          (e: Error) => void (out.crm = { error: e.message }),
+        )
         .finally(() => crm.close()),
     );
   }
@@ -66,7 +94,10 @@ async function liveRecords(m: Mapping): Promise<{ crm: unknown; siagh: unknown }
     jobs.push(
       siagh
         .findContacts({ Code: Number(m.siaghId) })
-        .then((r) => void (out.siagh = r[0] ?? { missing: true }), (e: Error) => void (out.siagh = { error: e.message }))
+        .then(
+          (r) => void (out.siagh = r[0] ?? { missing: true }),
+          (e: Error) => void (out.siagh = { error: e.message }),
+        )
         .finally(() => siagh.close()),
     );
   }
@@ -79,19 +110,32 @@ export function formatEntity(d: Detail, live: { crm: unknown; siagh: unknown } |
   const lines = [
     `${m.canonicalKey}  (${m.status})  customer number ${m.customerNumber ?? '-'}  CRM ${m.crmId ?? '-'}  Siagh ${m.siaghId ?? '-'}  last sync ${formatTime(m.lastSyncAt)}`,
     '',
-    "Syncer state (entity-state, as projected)",
+    'Syncer state (entity-state, as projected)',
     JSON.stringify(m.state, null, 2),
     '',
     'Last synced records',
     `  CRM:   ${JSON.stringify(d.records.crm?.record ?? null)}`,
     `  Siagh: ${JSON.stringify(d.records.siagh?.record ?? null)}`,
   ];
-  if (live) lines.push('', 'Live records (adapters)', `  CRM:   ${JSON.stringify(live.crm)}`, `  Siagh: ${JSON.stringify(live.siagh)}`);
+  if (live)
+    lines.push(
+      '',
+      'Live records (adapters)',
+      `  CRM:   ${JSON.stringify(live.crm)}`,
+      `  Siagh: ${JSON.stringify(live.siagh)}`,
+    );
   lines.push('', `History (${d.history.length}, newest first)`);
   lines.push(
     table(
       ['time', 'status', 'direction', 'trigger', 'fields', 'correlation id'],
-      d.history.map((h) => [formatTime(h.occurredAt), h.error?.code ? `${h.status} (${h.error.code})` : h.status, h.direction, h.trigger, truncate(h.changedFields.join(' '), 30), h.correlationId]),
+      d.history.map((h) => [
+        formatTime(h.occurredAt),
+        h.error?.code ? `${h.status} (${h.error.code})` : h.status,
+        h.direction,
+        h.trigger,
+        truncate(h.changedFields.join(' '), 30),
+        h.correlationId,
+      ]),
     ),
   );
   return lines.join('\n');
@@ -107,7 +151,10 @@ export function registerEntity(program: Command, run: Run): void {
     .action((raw: string, o: { live: boolean }) =>
       run(async (ctx) => {
         const key = await resolveKey(ctx, raw);
-        const r = await requestJson<Detail>('projector', `${projectorUrl(ctx.cfg())}/api/entities/${encodeURIComponent(key)}`);
+        const r = await requestJson<Detail>(
+          'projector',
+          `${projectorUrl(ctx.cfg())}/api/entities/${encodeURIComponent(key)}`,
+        );
         if (r.status === 404) throw new CliError(EXIT.failed, `no entity ${key} in the projector's views`);
         const d = expectOk('projector', 'read the entity', r);
         const live = o.live ? await liveRecords(d.mapping) : null;

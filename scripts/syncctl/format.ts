@@ -4,7 +4,9 @@
 export function table(headers: string[], rows: (string | number | null | undefined)[][]): string {
   const cells = rows.map((r) => headers.map((_, i) => cellText(r[i])));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] == null));
+  const numeric = headers.map(
+    (_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] == null),
+  );
   const line = (r: string[]) =>
     r
       .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
@@ -13,7 +15,8 @@ export function table(headers: string[], rows: (string | number | null | undefin
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
-const cellText = (v: string | number | null | undefined): string => (v === null || v === undefined ? '-' : String(v));
+const cellText = (v: string | number | null | undefined): string =>
+  v === null || v === undefined ? '-' : String(v);
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -29,10 +32,13 @@ export function parseTime(input: string, now = Date.now()): number {
   // A bare date or date-time without a zone would silently mean local time; only accept explicit forms.
   const t = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/.test(s) ? Date.parse(s) : NaN;
   if (Number.isFinite(t)) return t;
-  throw new Error(`cannot read "${input}" as a time: use ISO 8601 with a zone (2025-01-31T10:00:00Z), epoch milliseconds, or a duration ago (15m, 2h, 1d)`);
+  throw new Error(
+    `cannot read "${input}" as a time: use ISO 8601 with a zone (2025-01-31T10:00:00Z), epoch milliseconds, or a duration ago (15m, 2h, 1d)`,
+  );
 }
 
-export type EntityRef = { kind: 'canonical'; key: string } | { kind: 'customerNumber'; n: string } | { kind: 'any'; q: string };
+export type EntityRef =
+  { kind: 'canonical'; key: string } | { kind: 'customerNumber'; n: string } | { kind: 'any'; q: string };
 
 const PERSIAN = '۰۱۲۳۴۵۶۷۸۹';
 const ARABIC = '٠١٢٣٤٥٦٧٨٩';
@@ -42,7 +48,10 @@ export const asciiDigits = (s: string): string =>
 /** `customer:12`, `100-12` (a customer number, any digits) or anything else (CRM id, Siagh code). */
 export function parseEntityRef(raw: string): EntityRef {
   const s = asciiDigits(raw.trim());
-  if (!s) throw new Error('an entity reference is required: a customer number (100-123), a canonical key (customer:123), a CRM id or a Siagh code');
+  if (!s)
+    throw new Error(
+      'an entity reference is required: a customer number (100-123), a canonical key (customer:123), a CRM id or a Siagh code',
+    );
   if (/^[a-z-]+:.+/.test(s)) return { kind: 'canonical', key: s };
   const cn = /^100-(\d+)$/.exec(s);
   if (cn) return { kind: 'customerNumber', n: cn[1]! };

@@ -16,7 +16,8 @@ describe('syncctl formatting and argument parsing', () => {
     expect(parseTime('15m', now)).toBe(now - 15 * 60_000);
     expect(parseTime('2h ago', now)).toBe(now - 7_200_000);
     expect(parseTime('1d', now)).toBe(now - 86_400_000);
-    for (const bad of ['yesterday', '2025-03-01T10:00:00', '10', '-5m', '']) expect(() => parseTime(bad, now)).toThrow(/ISO 8601/);
+    for (const bad of ['yesterday', '2025-03-01T10:00:00', '10', '-5m', ''])
+      expect(() => parseTime(bad, now)).toThrow(/ISO 8601/);
   });
 
   it('tells customer numbers (any digits), canonical keys and other ids apart', () => {
@@ -29,9 +30,16 @@ describe('syncctl formatting and argument parsing', () => {
   });
 
   it('prints aligned tables with numbers on the right and - for missing', () => {
-    expect(table(['name', 'lag'], [['syncer', 5], ['router', 120], ['x', null]])).toBe(
-      ['name    lag', '------  ---', 'syncer    5', 'router  120', 'x         -'].join('\n'),
-    );
+    expect(
+      table(
+        ['name', 'lag'],
+        [
+          ['syncer', 5],
+          ['router', 120],
+          ['x', null],
+        ],
+      ),
+    ).toBe(['name    lag', '------  ---', 'syncer    5', 'router  120', 'x         -'].join('\n'));
     expect(truncate('abcdef', 4)).toBe('abc…');
     expect(truncate(null, 4)).toBe('-');
   });
@@ -43,17 +51,26 @@ describe('syncctl formatting and argument parsing', () => {
   });
 
   it('maps status to exit codes: unreachable 3, not ready 1, else 0', () => {
-    const base: StatusReport = { services: [{ name: 'a', url: 'u', health: 'up', ready: true, detail: null }], kafka: { reachable: true, groups: [] }, counts: null };
+    const base: StatusReport = {
+      services: [{ name: 'a', url: 'u', health: 'up', ready: true, detail: null }],
+      kafka: { reachable: true, groups: [] },
+      counts: null,
+    };
     expect(statusExitCode(base)).toBe(0);
     expect(statusExitCode({ ...base, services: [{ ...base.services[0]!, ready: false }] })).toBe(1);
-    expect(statusExitCode({ ...base, services: [{ ...base.services[0]!, health: 'down', ready: null }] })).toBe(3);
+    expect(
+      statusExitCode({ ...base, services: [{ ...base.services[0]!, health: 'down', ready: null }] }),
+    ).toBe(3);
     expect(statusExitCode({ ...base, kafka: { reachable: false, groups: [] } })).toBe(3);
   });
 
   it('classifies errors: CliError keeps its code, config 78, connection refused 3, the rest 1', () => {
     expect(classify(new CliError(EXIT.usage, 'x')).exitCode).toBe(2);
     expect(classify(Object.assign(new Error('bad env'), { name: 'ConfigError' })).exitCode).toBe(78);
-    expect(classify(new Error('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) })).exitCode).toBe(3);
+    expect(
+      classify(new Error('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }))
+        .exitCode,
+    ).toBe(3);
     expect(isUnreachable(new Error('boom'))).toBe(false);
     expect(classify(new Error('boom'))).toEqual({ exitCode: 1, message: 'boom' });
   });
@@ -67,7 +84,8 @@ describe('syncctl formatting and argument parsing', () => {
 
   it('maps the poller backfill exit codes and reads its summary', () => {
     expect([0, 1, 2, 78, null].map(mapBackfillExit)).toEqual([0, 1, 1, 78, 1]);
-    const text = 'backfill r1\nsource  read      emitted   skipped   errors    list\ncrm     10        9         1         0         complete\nsiagh   5         5         0         2         INCOMPLETE\n';
+    const text =
+      'backfill r1\nsource  read      emitted   skipped   errors    list\ncrm     10        9         1         0         complete\nsiagh   5         5         0         2         INCOMPLETE\n';
     expect(parseSummary(text)).toEqual([
       { source: 'crm', read: 10, emitted: 9, skipped: 1, errors: 0, complete: true },
       { source: 'siagh', read: 5, emitted: 5, skipped: 0, errors: 2, complete: false },

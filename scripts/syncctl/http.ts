@@ -24,7 +24,11 @@ export async function requestJson<T = unknown>(
     });
   } catch (err) {
     if (isUnreachable(err)) {
-      throw new CliError(EXIT.unreachable, `${service} is not reachable at ${new URL(url).origin}`, `is it running? (npm start, or check ${service}'s port variable)`);
+      throw new CliError(
+        EXIT.unreachable,
+        `${service} is not reachable at ${new URL(url).origin}`,
+        `is it running? (npm start, or check ${service}'s port variable)`,
+      );
     }
     throw err;
   }
@@ -41,12 +45,24 @@ export async function requestJson<T = unknown>(
 /** Throws a CliError explaining a non-2xx answer of the projector (token, views building, not found...). */
 export function expectOk<T>(service: string, what: string, r: JsonResponse<T>): T {
   if (r.status >= 200 && r.status < 300) return r.body;
-  const b = (r.body ?? {}) as { error?: string; message?: string; issues?: { path: string; message: string }[] };
+  const b = (r.body ?? {}) as {
+    error?: string;
+    message?: string;
+    issues?: { path: string; message: string }[];
+  };
   const detail = b.message ?? b.error ?? `HTTP ${r.status}`;
-  if (r.status === 401) throw new CliError(EXIT.failed, `${service} refused the operator token (${what})`, 'set OPERATOR_TOKEN to the token the projector was started with');
+  if (r.status === 401)
+    throw new CliError(
+      EXIT.failed,
+      `${service} refused the operator token (${what})`,
+      'set OPERATOR_TOKEN to the token the projector was started with',
+    );
   if (r.status === 503) throw new CliError(EXIT.failed, `${service} cannot ${what} now: ${detail}`);
   if (r.status === 400 && b.issues) {
-    throw new CliError(EXIT.usage, `${service} rejected the request (${what}): ${b.issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`);
+    throw new CliError(
+      EXIT.usage,
+      `${service} rejected the request (${what}): ${b.issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`,
+    );
   }
   throw new CliError(EXIT.failed, `${what} failed: ${detail} (HTTP ${r.status})`);
 }

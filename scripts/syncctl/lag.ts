@@ -19,7 +19,11 @@ export interface GroupLag {
 }
 
 /** Lag of one partition: end offset minus committed; with no commit, everything from the start is lag. */
-export function partitionLag(committed: string | number, end: string | number, low: string | number = 0): { committed: number | null; lag: number } {
+export function partitionLag(
+  committed: string | number,
+  end: string | number,
+  low: string | number = 0,
+): { committed: number | null; lag: number } {
   const c = Number(committed);
   const e = Number(end);
   if (c < 0) return { committed: null, lag: Math.max(0, e - Number(low)) };
@@ -44,16 +48,30 @@ export async function groupLags(admin: Admin, prefix: string): Promise<GroupLag[
     for (const t of committed) {
       let e = ends.get(t.topic);
       if (!e) {
-        e = new Map((await admin.fetchTopicOffsets(t.topic)).map((o) => [o.partition, { high: o.high, low: o.low }]));
+        e = new Map(
+          (await admin.fetchTopicOffsets(t.topic)).map((o) => [o.partition, { high: o.high, low: o.low }]),
+        );
         ends.set(t.topic, e);
       }
       for (const p of t.partitions) {
         const end = e.get(p.partition) ?? { high: '0', low: '0' };
-        partitions.push({ group: groupId, topic: t.topic, partition: p.partition, ...partitionLag(p.offset, end.high, end.low), end: Number(end.high) });
+        partitions.push({
+          group: groupId,
+          topic: t.topic,
+          partition: p.partition,
+          ...partitionLag(p.offset, end.high, end.low),
+          end: Number(end.high),
+        });
       }
     }
     partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
-    out.push({ group: groupId, state: d?.state ?? 'Unknown', members: d?.members.length ?? 0, lag: partitions.reduce((s, p) => s + p.lag, 0), partitions });
+    out.push({
+      group: groupId,
+      state: d?.state ?? 'Unknown',
+      members: d?.members.length ?? 0,
+      lag: partitions.reduce((s, p) => s + p.lag, 0),
+      partitions,
+    });
   }
   return out;
 }

@@ -7,3 +7,5 @@ try {
 } catch (err) {
   process.exitCode = commanderExitCode(err);
 }
+// kafkajs may keep reconnect timers alive after a failed connect; the answer is already printed.
+process.exit(process.exitCode ?? 0);

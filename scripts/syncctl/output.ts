@@ -17,9 +17,16 @@ export class Output {
   /** Reports an error (JSON on stdout with --json) and returns its exit code. */
   error(err: unknown): ExitCode {
     const c = classify(err);
-    if (this.json) process.stdout.write(`${JSON.stringify({ error: c.message, exitCode: c.exitCode, ...(c.hint ? { hint: c.hint } : {}) })}\n`);
+    if (this.json)
+      process.stdout.write(
+        `${JSON.stringify({ error: c.message, exitCode: c.exitCode, ...(c.hint ? { hint: c.hint } : {}) })}\n`,
+      );
     else process.stderr.write(`syncctl: ${c.message}\n${c.hint ? `  hint: ${c.hint}\n` : ''}`);
-    if (c.exitCode === EXIT.failed && !(err as { name?: string })?.name?.startsWith('Cli') && process.env.SYNCCTL_DEBUG) {
+    if (
+      c.exitCode === EXIT.failed &&
+      !(err as { name?: string })?.name?.startsWith('Cli') &&
+      process.env.SYNCCTL_DEBUG
+    ) {
       process.stderr.write(`${(err as Error).stack ?? ''}\n`);
     }
     return c.exitCode;

@@ -5,8 +5,10 @@ import { buildProgram, commanderExitCode } from './program';
 async function usage(argv: string[]): Promise<number> {
   const program = buildProgram(() => undefined);
   program.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-  for (const c of program.commands) c.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-  for (const c of program.commands.flatMap((c) => c.commands)) c.configureOutput({ writeErr: () => undefined, writeOut: () => undefined }).exitOverride();
+  for (const c of program.commands)
+    c.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  for (const c of program.commands.flatMap((c) => c.commands))
+    c.configureOutput({ writeErr: () => undefined, writeOut: () => undefined }).exitOverride();
   try {
     await program.parseAsync(['node', 'syncctl', ...argv]);
     return -1;
@@ -18,7 +20,9 @@ async function usage(argv: string[]): Promise<number> {
 describe('syncctl argument parsing', () => {
   it('lists every command of the brief', () => {
     const names = buildProgram(() => undefined).commands.map((c) => c.name());
-    expect(names).toEqual(expect.arrayContaining(['status', 'backfill', 'rebuild', 'dlq', 'conflicts', 'entity', 'replay']));
+    expect(names).toEqual(
+      expect.arrayContaining(['status', 'backfill', 'rebuild', 'dlq', 'conflicts', 'entity', 'replay']),
+    );
   });
 
   it('answers usage errors with exit 2 and --help with 0', async () => {

@@ -10,7 +10,8 @@ import { createMetrics as syncerMetrics } from '../../services/syncer/src/metric
 // The alert rules must name metrics the services really export (after prometheus.yml's renaming), so
 // a renamed metric fails this test instead of silently disabling an alert.
 
-const DIR = path.join(__dirname);
+// Lives beside the ops CLI because tsconfig.json does not include ops/ (type-checked lint needs it).
+const DIR = path.join(__dirname, '..', '..', 'ops', 'prometheus');
 interface Relabel {
   source_labels?: string[];
   regex?: string;
@@ -19,10 +20,23 @@ interface Relabel {
 }
 interface PromConfig {
   rule_files: string[];
-  scrape_configs: { job_name: string; static_configs: { targets: string[]; labels?: Record<string, string> }[]; metric_relabel_configs?: Relabel[] }[];
+  scrape_configs: {
+    job_name: string;
+    static_configs: { targets: string[]; labels?: Record<string, string> }[];
+    metric_relabel_configs?: Relabel[];
+  }[];
 }
 interface Rules {
-  groups: { name: string; rules: { alert: string; expr: string; for?: string; labels: Record<string, string>; annotations: Record<string, string> }[] }[];
+  groups: {
+    name: string;
+    rules: {
+      alert: string;
+      expr: string;
+      for?: string;
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+    }[];
+  }[];
 }
 
 const prom = parse(fs.readFileSync(path.join(DIR, 'prometheus.yml'), 'utf8')) as PromConfig;
@@ -54,7 +68,9 @@ function relabel(name: string, configs: Relabel[]): string {
 function metricsIn(expr: string): string[] {
   const noStrings = expr.replace(/"[^"]*"/g, '""');
   const tokens = noStrings.match(/[a-zA-Z_:][a-zA-Z0-9_:]*(?=\s*[{[)]|\s*(?:>|<|==|\s+and|\s*$))/g) ?? [];
-  return [...new Set(tokens.filter((t) => t.startsWith('siaghsync_') || t.startsWith('kafka_') || t === 'up'))];
+  return [
+    ...new Set(tokens.filter((t) => t.startsWith('siaghsync_') || t.startsWith('kafka_') || t === 'up')),
+  ];
 }
 
 describe('Prometheus configuration and alert rules', () => {
@@ -72,32 +88,56 @@ describe('Prometheus configuration and alert rules', () => {
 
   it('scrapes every service on its default port and loads the rules file it is mounted with', () => {
     const job = prom.scrape_configs.find((j) => j.job_name === 'siaghsync')!;
-    const targets = Object.fromEntries(job.static_configs.map((s) => [s.labels?.service, s.targets[0]]));
-    expect(targets).toEqual({ ingest: 'ingest:7201', syncer: 'syncer:7202', poller: 'poller:7203', projector: 'projector:7204' });
+    const targets = Object.fromEntries(
+      job.static_configs.map((s): [string, string | undefined] => [s.labels?.service ?? '', s.targets[0]]),
+    );
+    expect(targets).toEqual({
+      ingest: 'ingest:7201',
+      syncer: 'syncer:7202',
+      poller: 'poller:7203',
+      projector: 'projector:7204',
+    });
     expect(prom.rule_files).toEqual(['/etc/prometheus/alerts.yml']);
   });
 
   it('gives every metric one siaghsync_<service>_ prefix after relabelling', () => {
-    const custom = [...exported].filter((n) => !/^(siaghsync_)?(process|nodejs)_|^siaghsync_(syncer|projector)_(process|nodejs)_/.test(n));
+    const custom = [...exported].filter(
+      (n) => !/^(siaghsync_)?(process|nodejs)_|^siaghsync_(syncer|projector)_(process|nodejs)_/.test(n),
+    );
     for (const n of custom) expect(n).toMatch(/^siaghsync_(ingest|syncer|poller|projector)_/);
   });
 
   it('has the alerts the runbook names: dead letters, lag, error rate, poller sweeps', () => {
     const alerts = rules.groups.flatMap((g) => g.rules.map((r) => r.alert));
-    expect(alerts).toEqual(expect.arrayContaining(['SiaghSyncDeadLettersGrowing', 'SiaghSyncConsumerLagHigh', 'SiaghSyncErrorRateHigh', 'SiaghSyncPollerSweepsFailing']));
+    expect(alerts).toEqual(
+      expect.arrayContaining([
+        'SiaghSyncDeadLettersGrowing',
+        'SiaghSyncConsumerLagHigh',
+        'SiaghSyncErrorRateHigh',
+        'SiaghSyncPollerSweepsFailing',
+      ]),
+    );
   });
 
   it('names only metrics that exist, and every rule has a severity and a summary', () => {
     for (const r of rules.groups.flatMap((g) => g.rules)) {
       const used = metricsIn(r.expr);
       expect({ alert: r.alert, used: used.length > 0 }).toEqual({ alert: r.alert, used: true });
-      for (const m of used) expect({ alert: r.alert, metric: m, known: exported.has(m) || EXPORTER.has(m) }).toEqual({ alert: r.alert, metric: m, known: true });
+      for (const m of used)
+        expect({ alert: r.alert, metric: m, known: exported.has(m) || EXPORTER.has(m) }).toEqual({
+          alert: r.alert,
+          metric: m,
+          known: true,
+        });
       expect(['warning', 'critical']).toContain(r.labels.severity);
       expect(r.annotations.summary).toBeTruthy();
     }
   });
 
   it('the metric extraction sees through labels, ranges and strings', () => {
-    expect(metricsIn('sum(rate(siaghsync_syncer_events_total{status=~"a|b"}[10m])) / up == 0')).toEqual(['siaghsync_syncer_events_total', 'up']);
+    expect(metricsIn('sum(rate(siaghsync_syncer_events_total{status=~"a|b"}[10m])) / up == 0')).toEqual([
+      'siaghsync_syncer_events_total',
+      'up',
+    ]);
   });
 });

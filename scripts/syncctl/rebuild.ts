@@ -22,32 +22,68 @@ interface ViewsStatus {
 export function registerRebuild(program: Command, run: Run): void {
   program
     .command('rebuild')
-    .description('rebuild every projector view from offset 0; readers switch when it has caught up (needs OPERATOR_TOKEN)')
+    .description(
+      'rebuild every projector view from offset 0; readers switch when it has caught up (needs OPERATOR_TOKEN)',
+    )
     .option('--no-wait', 'return once the rebuild has started')
-    .option('--timeout <seconds>', 'give up waiting after this long (the rebuild carries on)', parsePositive, 3600)
+    .option(
+      '--timeout <seconds>',
+      'give up waiting after this long (the rebuild carries on)',
+      parsePositive,
+      3600,
+    )
     .action((o: { wait: boolean; timeout: number }) =>
       run(async (ctx) => {
         const base = projectorUrl(ctx.cfg());
         const started = Date.now();
-        const r = await requestJson<{ rebuild: Progress }>('projector', `${base}/api/views/rebuild`, { method: 'POST', token: operatorToken(ctx), timeoutMs: 30_000 });
+        const r = await requestJson<{ rebuild: Progress }>('projector', `${base}/api/views/rebuild`, {
+          method: 'POST',
+          token: operatorToken(ctx),
+          timeoutMs: 30_000,
+        });
         const { rebuild } = expectOk('projector', 'start a rebuild', r);
         if (!o.wait) {
-          ctx.out.result({ started: rebuild }, () => `rebuild of version ${rebuild.version} started (${rebuild.total} events to fold)`);
+          ctx.out.result(
+            { started: rebuild },
+            () => `rebuild of version ${rebuild.version} started (${rebuild.total} events to fold)`,
+          );
           return EXIT.ok;
         }
-        const bar = ctx.out.json ? null : new SingleBar({ format: `rebuild v${rebuild.version} [{bar}] {percentage}% {value}/{total} events`, stream: process.stderr }, Presets.shades_classic);
+        const bar = ctx.out.json
+          ? null
+          : new SingleBar(
+              {
+                format: `rebuild v${rebuild.version} [{bar}] {percentage}% {value}/{total} events`,
+                stream: process.stderr,
+              },
+              Presets.shades_classic,
+            );
         bar?.start(Math.max(rebuild.total, 1), rebuild.done);
         let status: ViewsStatus;
         try {
           for (;;) {
-            status = expectOk('projector', 'read view status', await requestJson<ViewsStatus>('projector', `${base}/api/views`));
+            status = expectOk(
+              'projector',
+              'read view status',
+              await requestJson<ViewsStatus>('projector', `${base}/api/views`),
+            );
             if (status.rebuild) {
               bar?.setTotal(Math.max(status.rebuild.total, 1));
               bar?.update(status.rebuild.done);
             }
             if (!status.rebuild && (status.live ?? 0) >= rebuild.version) break;
-            if (!status.rebuild && (status.live ?? 0) < rebuild.version) throw new CliError(EXIT.failed, `the rebuild of version ${rebuild.version} stopped before switching over (live is ${status.live ?? 'none'})`, "see the projector's log (.stack/logs/projector.log under npm start)");
-            if (Date.now() - started > o.timeout * 1000) throw new CliError(EXIT.failed, `still rebuilding after ${o.timeout} s; it carries on in the projector`, 'syncctl status / GET /api/views shows its progress');
+            if (!status.rebuild && (status.live ?? 0) < rebuild.version)
+              throw new CliError(
+                EXIT.failed,
+                `the rebuild of version ${rebuild.version} stopped before switching over (live is ${status.live ?? 'none'})`,
+                "see the projector's log (.stack/logs/projector.log under npm start)",
+              );
+            if (Date.now() - started > o.timeout * 1000)
+              throw new CliError(
+                EXIT.failed,
+                `still rebuilding after ${o.timeout} s; it carries on in the projector`,
+                'syncctl status / GET /api/views shows its progress',
+              );
             await new Promise((res) => setTimeout(res, 500));
           }
           bar?.update(bar.getTotal());
@@ -55,7 +91,11 @@ export function registerRebuild(program: Command, run: Run): void {
           bar?.stop();
         }
         const seconds = (Date.now() - started) / 1000;
-        ctx.out.result({ version: rebuild.version, live: status.live, events: rebuild.total, seconds }, () => `views rebuilt: version ${rebuild.version} is live (${rebuild.total} events in ${seconds.toFixed(1)} s)`);
+        ctx.out.result(
+          { version: rebuild.version, live: status.live, events: rebuild.total, seconds },
+          () =>
+            `views rebuilt: version ${rebuild.version} is live (${rebuild.total} events in ${seconds.toFixed(1)} s)`,
+        );
         return EXIT.ok;
       }),
     );

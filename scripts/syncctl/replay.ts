@@ -23,13 +23,17 @@ export function assertInactive(group: string, state: string, members: number): v
 }
 
 /** The offsets for `from` (the first record at or after it; the end when there is none), applied unless dryRun. */
-export async function replay(admin: Admin, opts: { group: string; topic: string; from: number; dryRun: boolean }): Promise<ReplayPlan> {
+export async function replay(
+  admin: Admin,
+  opts: { group: string; topic: string; from: number; dryRun: boolean },
+): Promise<ReplayPlan> {
   const { groups } = await admin.describeGroups([opts.group]);
   const g = groups[0];
   assertInactive(opts.group, g?.state ?? 'Dead', g?.members.length ?? 0);
   const ends = new Map((await admin.fetchTopicOffsets(opts.topic)).map((o) => [o.partition, Number(o.high)]));
   const byTime = await admin.fetchTopicOffsetsByTimestamp(opts.topic, opts.from);
-  const committed = (await admin.fetchOffsets({ groupId: opts.group, topics: [opts.topic] }))[0]?.partitions ?? [];
+  const committed =
+    (await admin.fetchOffsets({ groupId: opts.group, topics: [opts.topic] }))[0]?.partitions ?? [];
   const partitions = byTime
     .map(({ partition, offset }) => {
       const end = ends.get(partition) ?? 0;
@@ -39,7 +43,11 @@ export async function replay(admin: Admin, opts: { group: string; topic: string;
     })
     .sort((a, b) => a.partition - b.partition);
   if (!opts.dryRun) {
-    await admin.setOffsets({ groupId: opts.group, topic: opts.topic, partitions: partitions.map((p) => ({ partition: p.partition, offset: String(p.after) })) });
+    await admin.setOffsets({
+      groupId: opts.group,
+      topic: opts.topic,
+      partitions: partitions.map((p) => ({ partition: p.partition, offset: String(p.after) })),
+    });
   }
   return { group: opts.group, topic: opts.topic, from: opts.from, partitions };
 }
@@ -48,7 +56,10 @@ export function formatReplay(p: ReplayPlan, dryRun: boolean): string {
   const total = p.partitions.reduce((s, x) => s + x.toReprocess, 0);
   return [
     `${dryRun ? 'would move' : 'moved'} ${p.group} on ${p.topic} to ${formatTime(p.from)}`,
-    table(['partition', 'committed before', 'new offset', 'end', 'to reprocess'], p.partitions.map((x) => [x.partition, x.before, x.after, x.end, x.toReprocess])),
+    table(
+      ['partition', 'committed before', 'new offset', 'end', 'to reprocess'],
+      p.partitions.map((x) => [x.partition, x.before, x.after, x.end, x.toReprocess]),
+    ),
     `${total} events will be processed again when the syncers start${dryRun ? ' (dry run: nothing changed)' : ''}`,
   ].join('\n');
 }
@@ -56,7 +67,9 @@ export function formatReplay(p: ReplayPlan, dryRun: boolean): string {
 export function registerReplay(program: Command, run: Run): void {
   program
     .command('replay')
-    .description("move the syncer group's offsets on the work topic back to a time (refused while a syncer runs)")
+    .description(
+      "move the syncer group's offsets on the work topic back to a time (refused while a syncer runs)",
+    )
     .requiredOption('--from <time>', 'ISO 8601 with zone, epoch ms, or a duration ago (15m, 2h, 1d)')
     .option('--group <id>', 'consumer group (default SYNCER_GROUP_ID)')
     .option('--dry-run', 'show the new offsets without setting them')
@@ -70,7 +83,12 @@ export function registerReplay(program: Command, run: Run): void {
         }
         if (from > Date.now()) throw new CliError(EXIT.usage, `--from ${o.from} is in the future`);
         const cfg = ctx.cfg();
-        const plan = await replay(await ctx.admin(), { group: o.group ?? cfg.SYNCER_GROUP_ID, topic: topicName('work', cfg.TOPIC_PREFIX), from, dryRun: Boolean(o.dryRun) });
+        const plan = await replay(await ctx.admin(), {
+          group: o.group ?? cfg.SYNCER_GROUP_ID,
+          topic: topicName('work', cfg.TOPIC_PREFIX),
+          from,
+          dryRun: Boolean(o.dryRun),
+        });
         ctx.out.result({ ...plan, dryRun: Boolean(o.dryRun) }, () => formatReplay(plan, Boolean(o.dryRun)));
         return EXIT.ok;
       }),

@@ -39,33 +39,65 @@ async function probe(ctx: Ctx, name: string, url: string): Promise<ServiceStatus
 }
 
 export function formatStatus(r: StatusReport, verbose: boolean): string {
-  const lines = ['Services', table(['service', 'address', 'health', 'ready'], r.services.map((s) => [s.name, s.url, s.health, s.ready === null ? '-' : s.ready ? 'yes' : 'NO']))];
+  const lines = [
+    'Services',
+    table(
+      ['service', 'address', 'health', 'ready'],
+      r.services.map((s) => [s.name, s.url, s.health, s.ready === null ? '-' : s.ready ? 'yes' : 'NO']),
+    ),
+  ];
   lines.push('', 'Consumer lag');
   if (!r.kafka.reachable) lines.push(`  Kafka unreachable: ${r.kafka.error ?? ''}`);
   else if (r.kafka.groups.length === 0) lines.push('  no consumer groups yet');
   else {
-    lines.push(table(['group', 'state', 'members', 'lag'], r.kafka.groups.map((g) => [g.group, g.state, g.members, g.lag])));
+    lines.push(
+      table(
+        ['group', 'state', 'members', 'lag'],
+        r.kafka.groups.map((g) => [g.group, g.state, g.members, g.lag]),
+      ),
+    );
     const parts = r.kafka.groups.flatMap((g) => g.partitions).filter((p) => verbose || p.lag > 0);
     if (parts.length > 0) {
       lines.push('', verbose ? 'Per partition' : 'Partitions with lag');
-      lines.push(table(['group', 'topic', 'partition', 'committed', 'end', 'lag'], parts.map((p) => [p.group, p.topic, p.partition, p.committed, p.end, p.lag])));
+      lines.push(
+        table(
+          ['group', 'topic', 'partition', 'committed', 'end', 'lag'],
+          parts.map((p) => [p.group, p.topic, p.partition, p.committed, p.end, p.lag]),
+        ),
+      );
     }
   }
-  const c = r.counts as { outcomes?: { total?: number }; conflicts?: Record<string, number>; deadLetters?: Record<string, number>; entities?: Record<string, number> } | null;
+  const c = r.counts as {
+    outcomes?: { total?: number };
+    conflicts?: Record<string, number>;
+    deadLetters?: Record<string, number>;
+    entities?: Record<string, number>;
+  } | null;
   lines.push('', 'Counts (projector views)');
   if (!c) lines.push('  projector unavailable');
   else {
     lines.push(
       table(
         ['outcomes', 'linked entities', 'entities', 'open conflicts', 'dead letters pending'],
-        [[c.outcomes?.total ?? null, c.entities?.linked ?? null, c.entities?.total ?? null, c.conflicts?.open ?? null, c.deadLetters?.pending ?? null]],
+        [
+          [
+            c.outcomes?.total ?? null,
+            c.entities?.linked ?? null,
+            c.entities?.total ?? null,
+            c.conflicts?.open ?? null,
+            c.deadLetters?.pending ?? null,
+          ],
+        ],
       ),
     );
   }
   return lines.join('\n');
 }
 
-export function registerStatus(program: Command, run: (fn: (ctx: Ctx) => Promise<ExitCode>) => Promise<void>): void {
+export function registerStatus(
+  program: Command,
+  run: (fn: (ctx: Ctx) => Promise<ExitCode>) => Promise<void>,
+): void {
   program
     .command('status')
     .description('health and readiness of every service, consumer lag per group and partition, view counts')
@@ -83,7 +115,9 @@ export function registerStatus(program: Command, run: (fn: (ctx: Ctx) => Promise
         const projector = services.find((s) => s.name === 'projector');
         let counts: unknown = null;
         if (projector?.health === 'up') {
-          const r = await requestJson('projector', `${projector.url}/api/summary`, { timeoutMs: cfg.SYNCCTL_TIMEOUT_MS }).catch(() => null);
+          const r = await requestJson('projector', `${projector.url}/api/summary`, {
+            timeoutMs: cfg.SYNCCTL_TIMEOUT_MS,
+          }).catch(() => null);
           if (r?.status === 200) counts = r.body;
         }
         const report: StatusReport = { services, kafka, counts };

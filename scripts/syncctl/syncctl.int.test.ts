@@ -1,5 +1,12 @@
 import { startService, type RunningService } from '../../services/projector/src/service';
-import { eventually, getJson, OPERATOR_TOKEN, openWriter, quietLogger, testConfig } from '../../services/projector/src/testing/harness';
+import {
+  eventually,
+  getJson,
+  OPERATOR_TOKEN,
+  openWriter,
+  quietLogger,
+  testConfig,
+} from '../../services/projector/src/testing/harness';
 import type { LogWriter } from '../../services/projector/src/testing/produce';
 import { writeScenario } from '../../services/projector/src/testing/scenario';
 import type { ProjectorConfig } from '../../services/projector/src/config';
@@ -20,7 +27,10 @@ describe('syncctl against a running projector', () => {
     writer = await openWriter(cfg);
     await writeScenario(writer);
     svc = await startService(cfg, quietLogger(), { lagGroupPrefix: cfg.PROJECTOR_GROUP_ID });
-    await eventually(() => getJson<{ outcomes: { total: number } }>(`${svc.url}/api/summary`), (r) => r.status === 200 && r.body.outcomes.total === 5);
+    await eventually(
+      () => getJson<{ outcomes: { total: number } }>(`${svc.url}/api/summary`),
+      (r) => r.status === 200 && r.body.outcomes.total === 5,
+    );
     env = {
       PROJECTOR_URL: svc.url,
       KAFKA_BROKERS: cfg.KAFKA_BROKERS.join(','),
@@ -36,13 +46,28 @@ describe('syncctl against a running projector', () => {
   it('status: 0 when every service is ready, lag per group from Kafka, counts from the projector', async () => {
     const fakes = await Promise.all([fakeService(true), fakeService(true), fakeService(true)]);
     try {
-      const ports = { INGEST_PORT: String(fakes[0]!.port), SYNCER_PORT: String(fakes[1]!.port), POLLER_PORT: String(fakes[2]!.port) };
+      const ports = {
+        INGEST_PORT: String(fakes[0].port),
+        SYNCER_PORT: String(fakes[1].port),
+        POLLER_PORT: String(fakes[2].port),
+      };
       const ok = await syncctl(['--json', 'status'], { ...env, ...ports });
       expect(ok.code).toBe(0);
-      const report = ok.json as { services: { name: string; ready: boolean }[]; kafka: { reachable: boolean; groups: { group: string; partitions: unknown[] }[] }; counts: { outcomes: { total: number } } };
-      expect(report.services.map((s) => [s.name, s.ready])).toEqual([['ingest', true], ['syncer', true], ['poller', true], ['projector', true]]);
+      const report = ok.json as {
+        services: { name: string; ready: boolean }[];
+        kafka: { reachable: boolean; groups: { group: string; partitions: unknown[] }[] };
+        counts: { outcomes: { total: number } };
+      };
+      expect(report.services.map((s) => [s.name, s.ready])).toEqual([
+        ['ingest', true],
+        ['syncer', true],
+        ['poller', true],
+        ['projector', true],
+      ]);
       expect(report.kafka.reachable).toBe(true);
-      expect(report.kafka.groups.map((g) => g.group)).toEqual([expect.stringContaining(cfg.PROJECTOR_GROUP_ID)]);
+      expect(report.kafka.groups.map((g) => g.group)).toEqual([
+        expect.stringContaining(cfg.PROJECTOR_GROUP_ID),
+      ]);
       expect(report.kafka.groups[0]!.partitions.length).toBeGreaterThan(0);
       expect(report.counts.outcomes.total).toBe(5);
       const human = await syncctl(['status', '-v'], { ...env, ...ports });
@@ -56,11 +81,24 @@ describe('syncctl against a running projector', () => {
     const notReady = await fakeService(false);
     const down = String(await closedPort());
     try {
-      const r1 = await syncctl(['status'], { ...env, INGEST_PORT: String(notReady.port), SYNCER_PORT: String(notReady.port), POLLER_PORT: String(notReady.port) });
+      const r1 = await syncctl(['status'], {
+        ...env,
+        INGEST_PORT: String(notReady.port),
+        SYNCER_PORT: String(notReady.port),
+        POLLER_PORT: String(notReady.port),
+      });
       expect(r1.code).toBe(1);
-      const r3 = await syncctl(['--json', 'status'], { ...env, INGEST_PORT: down, SYNCER_PORT: String(notReady.port), POLLER_PORT: String(notReady.port) });
+      const r3 = await syncctl(['--json', 'status'], {
+        ...env,
+        INGEST_PORT: down,
+        SYNCER_PORT: String(notReady.port),
+        POLLER_PORT: String(notReady.port),
+      });
       expect(r3.code).toBe(3);
-      expect((r3.json as { services: { name: string; health: string }[] }).services[0]).toMatchObject({ name: 'ingest', health: 'down' });
+      expect((r3.json as { services: { name: string; health: string }[] }).services[0]).toMatchObject({
+        name: 'ingest',
+        health: 'down',
+      });
     } finally {
       await notReady.close();
     }
@@ -71,27 +109,54 @@ describe('syncctl against a running projector', () => {
     expect(list.code).toBe(0);
     expect((list.json as { items: { _id: string }[] }).items.map((d) => d._id)).toEqual(['d1']);
     expect((await syncctl(['dlq', 'redrive', 'd1'], env)).code).toBe(78);
-    const wrong = await syncctl(['dlq', 'redrive', 'd1'], { ...env, OPERATOR_TOKEN: 'wrong-token-0123456789' });
+    const wrong = await syncctl(['dlq', 'redrive', 'd1'], {
+      ...env,
+      OPERATOR_TOKEN: 'wrong-token-0123456789',
+    });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/refused the operator token/);
     expect((await syncctl(['dlq', 'redrive'], env)).code).toBe(2);
     const ok = await syncctl(['--json', 'dlq', 'redrive', 'd1', 'nope'], { ...env, OPERATOR_TOKEN });
     expect(ok.code).toBe(1); // one of the two was refused
-    expect(ok.json).toMatchObject({ accepted: 1, refused: 1, results: [{ deadLetterId: 'd1', accepted: true }, { deadLetterId: 'nope', accepted: false }] });
-    await eventually(() => syncctl(['--json', 'dlq', 'list', '--state', 'redriven'], env), (r) => (r.json as { items: unknown[] }).items.length === 1);
+    expect(ok.json).toMatchObject({
+      accepted: 1,
+      refused: 1,
+      results: [
+        { deadLetterId: 'd1', accepted: true },
+        { deadLetterId: 'nope', accepted: false },
+      ],
+    });
+    await eventually(
+      () => syncctl(['--json', 'dlq', 'list', '--state', 'redriven'], env),
+      (r) => (r.json as { items: unknown[] }).items.length === 1,
+    );
   });
 
   it('conflicts list / resolve: usage checks, resolves once, then says it is no longer open', async () => {
     const list = await syncctl(['conflicts', 'list'], env);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/c1\s+customer:1233\s+open\s+nickName/);
-    expect((await syncctl(['conflicts', 'resolve', 'c1', '--choice', 'value'], { ...env, OPERATOR_TOKEN })).code).toBe(2);
-    expect((await syncctl(['conflicts', 'resolve', 'missing', '--choice', 'crm'], { ...env, OPERATOR_TOKEN })).code).toBe(1);
-    const ok = await syncctl(['--json', 'conflicts', 'resolve', 'c1', '--choice', 'siagh', '--by', 'test'], { ...env, OPERATOR_TOKEN });
+    expect(
+      (await syncctl(['conflicts', 'resolve', 'c1', '--choice', 'value'], { ...env, OPERATOR_TOKEN })).code,
+    ).toBe(2);
+    expect(
+      (await syncctl(['conflicts', 'resolve', 'missing', '--choice', 'crm'], { ...env, OPERATOR_TOKEN }))
+        .code,
+    ).toBe(1);
+    const ok = await syncctl(['--json', 'conflicts', 'resolve', 'c1', '--choice', 'siagh', '--by', 'test'], {
+      ...env,
+      OPERATOR_TOKEN,
+    });
     expect(ok.code).toBe(0);
     expect(ok.json).toMatchObject({ conflictId: 'c1', accepted: true });
-    await eventually(() => syncctl(['--json', 'conflicts', 'list', '--state', 'resolving'], env), (r) => (r.json as { items: unknown[] }).items.length === 1);
-    const again = await syncctl(['conflicts', 'resolve', 'c1', '--choice', 'crm'], { ...env, OPERATOR_TOKEN });
+    await eventually(
+      () => syncctl(['--json', 'conflicts', 'list', '--state', 'resolving'], env),
+      (r) => (r.json as { items: unknown[] }).items.length === 1,
+    );
+    const again = await syncctl(['conflicts', 'resolve', 'c1', '--choice', 'crm'], {
+      ...env,
+      OPERATOR_TOKEN,
+    });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/not open/);
   });
@@ -113,7 +178,10 @@ describe('syncctl against a running projector', () => {
   });
 
   it('an unreachable projector is exit 3 naming it', async () => {
-    const r = await syncctl(['dlq', 'list'], { ...env, PROJECTOR_URL: `http://127.0.0.1:${await closedPort()}` });
+    const r = await syncctl(['dlq', 'list'], {
+      ...env,
+      PROJECTOR_URL: `http://127.0.0.1:${await closedPort()}`,
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/projector is not reachable/);
   });
