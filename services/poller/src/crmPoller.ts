@@ -13,7 +13,7 @@ import type { Logger } from '@siaghsync/shared/logger';
 import type { SyncError } from '@siaghsync/shared/errors';
 import { hash52, type Hash52 } from './diff';
 import { mapPool, planCrmSweep } from './crmPlan';
-import { parseCrmLocalTime } from './crmTime';
+import { parseCrmLocalTime } from '@siaghsync/shared/crm/time';
 import type { PollerMetrics } from './metrics';
 import type { Observed, SourceTracker, SweepOutcome } from './tracker';
 

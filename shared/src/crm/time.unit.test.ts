@@ -1,4 +1,4 @@
-import { parseCrmLocalTime } from './crmTime';
+import { parseCrmLocalTime } from './time';
 
 describe('parseCrmLocalTime', () => {
   it('reads Iran local time (UTC+03:30) without zone', () => {
