@@ -25,6 +25,11 @@ const schema = z.object({
   SYNCER_RETRY_MAX_MS: z.coerce.number().int().min(100).default(30_000),
   /** Parked entities are retried after this delay. */
   SYNCER_PARK_RETRY_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * The group evicts a member that sends no heartbeat for this long. Heartbeats continue during slow
+   * target calls, so a 40-second call does not cost the member its partitions.
+   */
+  SYNCER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   SYNC_CONFIG_PATH: z.string().optional(),
 });
 

@@ -29,6 +29,7 @@ export interface ProcessorDeps {
   maxInFlight: number;
   partitionsConcurrency: number;
   parkRetryMs: number;
+  sessionTimeoutMs: number;
 }
 
 /**
@@ -52,9 +53,9 @@ export class Processor {
     await this.tx.connect();
     this.consumer = d.kafka.consumer({
       groupId: d.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-      rebalanceTimeout: 60_000,
+      sessionTimeout: d.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(d.sessionTimeoutMs / 4)),
+      rebalanceTimeout: Math.max(60_000, d.sessionTimeoutMs * 2),
       readUncommitted: false,
       maxWaitTimeInMs: 100,
     });
@@ -76,7 +77,7 @@ export class Processor {
         this.catchUp ??= this.restore();
         await this.catchUp;
         const generation = this.generation;
-        const beat = setInterval(() => void heartbeat().catch(() => undefined), 2_000);
+        const beat = setInterval(() => void heartbeat().catch(() => undefined), Math.min(2_000, d.sessionTimeoutMs / 5));
         try {
           const events = await this.decodeAll(batch.topic, batch.partition, batch.messages, generation);
           d.metrics.inFlight.inc(events.length);

@@ -84,6 +84,7 @@ export async function startSyncer(
     maxInFlight: cfg.SYNCER_MAX_IN_FLIGHT,
     partitionsConcurrency: cfg.SYNCER_PARTITIONS_CONCURRENCY,
     parkRetryMs: cfg.SYNCER_PARK_RETRY_MS,
+    sessionTimeoutMs: cfg.SYNCER_SESSION_TIMEOUT_MS,
     handler: {
       systems,
       config: syncConfig,
