@@ -1,13 +1,3 @@
-/** One at a time: kafkajs allows a single open transaction per producer. */
-export class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn, fn);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
 /**
  * Runs `fn` over items with at most `limit` keys in flight; items sharing a key run one after another
  * in their original order. Results come back in input order.

@@ -1,4 +1,4 @@
-import { Mutex, runKeyed } from './concurrency';
+import { runKeyed } from './concurrency';
 
 describe('runKeyed', () => {
   it('keeps per-key order while running different keys concurrently, within the limit', async () => {
@@ -23,22 +23,3 @@ describe('runKeyed', () => {
   });
 });
 
-describe('Mutex', () => {
-  it('never runs two sections at once, even when one fails', async () => {
-    const m = new Mutex();
-    let running = 0;
-    let overlap = false;
-    const section = (fail: boolean) =>
-      m.run(async () => {
-        running++;
-        if (running > 1) overlap = true;
-        await new Promise((r) => setTimeout(r, 5));
-        running--;
-        if (fail) throw new Error('x');
-        return 1;
-      });
-    const results = await Promise.allSettled([section(false), section(true), section(false)]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(overlap).toBe(false);
-  });
-});

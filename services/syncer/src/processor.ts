@@ -1,6 +1,6 @@
 import type { Consumer, Kafka, KafkaMessage, Producer } from '@siaghsync/shared/kafka/client';
-import { commitTransaction, nextOffsets } from '@siaghsync/shared/kafka/transactional';
-import { createTransactionalProducer } from '@siaghsync/shared/kafka/producer';
+import { nextOffsets } from '@siaghsync/shared/kafka/transactional';
+import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
 import { topicName } from '@siaghsync/shared/kafka/topics';
 import type { Logger } from '@siaghsync/shared/logger';
 import type { EventCodec } from '@siaghsync/shared/registry';
@@ -11,7 +11,7 @@ import type { StateTable } from './kafka/tables';
 import type { SyncerMetrics } from './metrics';
 import { encodeOutputs, type Outputs } from './outputs';
 import type { EventMeta } from './records';
-import { Mutex, runKeyed } from './concurrency';
+import { runKeyed } from './concurrency';
 
 export interface ProcessorDeps {
   kafka: Kafka;
@@ -39,17 +39,16 @@ export interface ProcessorDeps {
  */
 export class Processor {
   private consumer: Consumer | undefined;
-  private tx: Producer | undefined;
+  private tx: TransactionalSender | undefined;
   private generation = -1;
   private catchUp: Promise<void> | undefined;
-  private readonly commitLock = new Mutex();
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly d: ProcessorDeps) {}
 
   async start(): Promise<void> {
     const d = this.d;
-    this.tx = createTransactionalProducer(d.kafka, `${d.prefix}syncer-${d.instanceId}`);
+    this.tx = new TransactionalSender(d.kafka, `${d.prefix}syncer-${d.instanceId}`, d.logger);
     await this.tx.connect();
     this.consumer = d.kafka.consumer({
       groupId: d.groupId,
@@ -128,9 +127,7 @@ export class Processor {
 
   private async commit(outputs: Outputs[], topic: string, partition: number, lastOffset: string): Promise<void> {
     const messages = await encodeOutputs(this.d.codec, this.d.prefix, outputs);
-    await this.commitLock.run(() =>
-      commitTransaction(this.tx!, messages, nextOffsets(this.d.groupId, [{ topic, partition, offset: lastOffset }])),
-    );
+    await this.tx!.commit(messages, nextOffsets(this.d.groupId, [{ topic, partition, offset: lastOffset }]));
     for (const o of outputs) {
       if (o.outcome) this.d.metrics.observe(o.outcome);
       if (o.outcome?.status === 'retrying' && o.state) this.scheduleRetry(o.state.canonicalKey, o.outcome.correlationId);

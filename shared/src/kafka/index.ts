@@ -3,3 +3,4 @@ export * from './admin';
 export * from './producer';
 export * from './topics';
 export * from './transactional';
+export * from './transactionalSender';

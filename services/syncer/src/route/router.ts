@@ -1,6 +1,6 @@
-import type { Consumer, Kafka, Producer } from '@siaghsync/shared/kafka/client';
-import { commitTransaction, nextOffsets } from '@siaghsync/shared/kafka/transactional';
-import { createTransactionalProducer } from '@siaghsync/shared/kafka/producer';
+import type { Consumer, Kafka } from '@siaghsync/shared/kafka/client';
+import { nextOffsets } from '@siaghsync/shared/kafka/transactional';
+import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
 import { topicName } from '@siaghsync/shared/kafka/topics';
 import type { Logger } from '@siaghsync/shared/logger';
 import { crmToCanonical } from '@siaghsync/shared/mapping/crm';
@@ -35,13 +35,13 @@ export interface RouterDeps {
  */
 export class Router {
   private consumer: Consumer | undefined;
-  private tx: Producer | undefined;
+  private tx: TransactionalSender | undefined;
 
   constructor(private readonly d: RouterDeps) {}
 
   async start(): Promise<void> {
     const d = this.d;
-    this.tx = createTransactionalProducer(d.kafka, `${d.prefix}router-${d.instanceId}`);
+    this.tx = new TransactionalSender(d.kafka, `${d.prefix}router-${d.instanceId}`, d.logger);
     await this.tx.connect();
     this.consumer = d.kafka.consumer({ groupId: d.groupId, sessionTimeout: 30_000, maxWaitTimeInMs: 100 });
     await this.consumer.connect();
@@ -85,8 +85,7 @@ export class Router {
           await heartbeat();
         }
         const last = batch.messages[batch.messages.length - 1]!;
-        await commitTransaction(
-          this.tx!,
+        await this.tx!.commit(
           out.length ? [{ topic: topicName('work', d.prefix), messages: out }] : [],
           nextOffsets(d.groupId, [{ topic: batch.topic, partition: batch.partition, offset: last.offset }]),
         );

@@ -1,0 +1,290 @@
+// `npm run bench -- syncer`: the syncer's figures, each beside a baseline measured in the same run.
+//   1. changes/s through one syncer (router + processor, simulators at 0 ms) vs a bare kafkajs
+//      transactional consume-transform-produce loop over the same number of records (goal >= 0.5x)
+//   2. target writes/s with 20 ms on every Siagh write vs the ideal bound in-flight / latency (>= 0.8x)
+//   3. memory per linked entity held in the state table (reported per million), vs its Avro size
+//   4. state restore rate on assignment vs a bare consumer reading the same changelog
+import { performance } from 'node:perf_hooks';
+import { Kafka, logLevel } from 'kafkajs';
+import { createKafka, createIdempotentProducer, ensureTopics, topicName, commitTransaction, nextOffsets, createTransactionalProducer } from '../shared/src/kafka/index';
+import { createLogger } from '../shared/src/logger';
+import { EventCodec } from '../shared/src/registry';
+import { deterministicEventId, newChangeEvent, sourceKey, type SyncOutcome } from '../shared/src/events';
+import { clientEndpoints, loadStackConfig } from '../scripts/stack/config';
+import { up } from '../scripts/stack/lifecycle';
+import { startCrmSimulator } from '../simulators/crm/server';
+import { startSiaghSimulator } from '../simulators/siagh/server';
+import { generateDataset } from '../simulators/data/generator';
+import { loadSyncerConfig } from '../services/syncer/src/config';
+import { startSyncer } from '../services/syncer/src/service';
+import { StateTable } from '../services/syncer/src/kafka/tables';
+import { TableReader } from '../services/syncer/src/kafka/tableReader';
+import { initialState, toRecord, type EntityState } from '../services/syncer/src/decide/state';
+import { figure, printTable, writeResults, type Figure } from './lib/results';
+
+const N = Number(process.env.BENCH_SYNCER_N ?? 2000);
+const RESTORE_N = Number(process.env.BENCH_RESTORE_N ?? 50_000);
+const MEMORY_N = Number(process.env.BENCH_MEMORY_N ?? 200_000);
+const logger = createLogger({ service: 'bench-syncer', level: 'warn' });
+const say = (m: string) => process.stderr.write(`[bench syncer] ${m}\n`);
+
+async function endpoints() {
+  if (process.env.KAFKA_BROKERS && process.env.SCHEMA_REGISTRY_URL) {
+    return { KAFKA_BROKERS: process.env.KAFKA_BROKERS, SCHEMA_REGISTRY_URL: process.env.SCHEMA_REGISTRY_URL };
+  }
+  const cfg = loadStackConfig();
+  await up(cfg);
+  return clientEndpoints(cfg);
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Runs one syncer over N creates; returns changes/s and target writes/s. */
+async function syncerRun(ep: { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL: string }, writeLatencyMs: number) {
+  const ds = generateDataset({ seed: 3, customers: N, overlap: 0 });
+  const crmSim = await startCrmSimulator({ data: { identities: ds.crm.identities }, webhooks: { enabled: false } });
+  const siaghSim = await startSiaghSimulator(
+    writeLatencyMs > 0 ? { faults: { paths: ['/BpmsApi/SaveFormData'], latency: { kind: 'fixed', ms: writeLatencyMs } } } : {},
+  );
+  const prefix = `bench${Date.now().toString(36)}.`;
+  const env = {
+    ...process.env,
+    ...ep,
+    TOPIC_PREFIX: prefix,
+    CRM_BASE_URL: crmSim.url,
+    CRM_USERNAME: 'admin',
+    CRM_PASSWORD: 'admin',
+    SIAGH_BASE_URL: siaghSim.url,
+    SIAGH_USERNAME: 'admin',
+    SIAGH_PASSWORD: 'admin',
+    CRM_RATE_LIMIT_PER_SECOND: '100000',
+    SIAGH_RATE_LIMIT_PER_SECOND: '100000',
+    SYNCER_INSTANCE_ID: `bench-${writeLatencyMs}`,
+    LOG_LEVEL: 'warn',
+  };
+  const kafka = createKafka({ brokers: ep.KAFKA_BROKERS.split(','), clientId: 'bench', logger });
+  await ensureTopics(kafka, prefix);
+  const codec = new EventCodec(ep.SCHEMA_REGISTRY_URL);
+  await codec.registerAll();
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  const messages = await Promise.all(
+    ds.crm.identities.map(async (i, k) => ({
+      key: sourceKey('crm', i.crmId),
+      value: await codec.encode(
+        'ChangeEvent',
+        newChangeEvent({
+          eventId: deterministicEventId('bench', k),
+          source: 'crm',
+          entityType: 'customer',
+          sourceId: i.crmId,
+          operation: 'upsert',
+          observedTime: Date.now(),
+          trigger: 'backfill',
+          correlationId: `bench-${k}`,
+        }),
+      ),
+    })),
+  );
+  for (let i = 0; i < messages.length; i += 1000) {
+    await producer.send({ topic: topicName('changes', prefix), messages: messages.slice(i, i + 1000), acks: -1 });
+  }
+  const cfg = loadSyncerConfig(env);
+  const t0 = performance.now();
+  const syncer = await startSyncer(cfg, logger, env);
+  let done = 0;
+  const outcomes: SyncOutcome[] = [];
+  const reader = kafka.consumer({ groupId: `${prefix}reader`, maxWaitTimeInMs: 50 });
+  await reader.connect();
+  await reader.subscribe({ topic: topicName('outcomes', prefix), fromBeginning: true });
+  await reader.run({
+    eachMessage: async ({ message }) => {
+      if (!message.value) return;
+      outcomes.push(await codec.decode<SyncOutcome>(message.value));
+      done++;
+    },
+  });
+  let last = 0;
+  const progress = setInterval(() => {
+    if (done !== last) say(`${writeLatencyMs} ms writes: ${done}/${N} events`);
+    last = done;
+  }, 5000);
+  await waitUntil(() => done >= N, 10 * 60_000, `${N} outcomes`);
+  clearInterval(progress);
+  const seconds = (performance.now() - t0) / 1000;
+  const writes = siaghSim.recorder.list().filter((c) => c.path === '/BpmsApi/SaveFormData' && c.status === 200).length;
+  const inFlight = cfg.SYNCER_MAX_IN_FLIGHT * cfg.SYNCER_PARTITIONS_CONCURRENCY;
+  await reader.disconnect();
+  await syncer.stop();
+  await producer.disconnect();
+  await crmSim.close();
+  await siaghSim.close();
+  return { changesPerSec: N / seconds, writesPerSec: writes / seconds, inFlight, created: outcomes.filter((o) => o.status === 'created').length };
+}
+
+/** The baseline: kafkajs alone, consume -> transform -> produce + sendOffsets in one transaction per batch. */
+async function bareLoop(ep: { KAFKA_BROKERS: string }): Promise<number> {
+  const kafka = new Kafka({ brokers: ep.KAFKA_BROKERS.split(','), clientId: 'bench-bare', logLevel: logLevel.NOTHING });
+  const prefix = `bare${Date.now().toString(36)}.`;
+  const input = `${prefix}in`;
+  const output = `${prefix}out`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: input, numPartitions: 6 }, { topic: output, numPartitions: 6 }] });
+  await admin.disconnect();
+  const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await p.connect();
+  const payload = Buffer.alloc(400, 7);
+  for (let i = 0; i < N; i += 1000) {
+    await p.send({ topic: input, messages: Array.from({ length: Math.min(1000, N - i) }, (_, k) => ({ key: `k${i + k}`, value: payload })), acks: -1 });
+  }
+  await p.disconnect();
+  const tx = createTransactionalProducer(kafka, `${prefix}tx`);
+  await tx.connect();
+  const groupId = `${prefix}group`;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: input, fromBeginning: true });
+  let done = 0;
+  // One open transaction per producer: batches of different partitions commit one after another.
+  let tail: Promise<unknown> = Promise.resolve();
+  const t0 = performance.now();
+  await consumer.run({
+    autoCommit: false,
+    partitionsConsumedConcurrently: 3,
+    eachBatch: async ({ batch }) => {
+      const out = batch.messages.map((m) => ({ key: m.key, value: m.value }));
+      const last = batch.messages[batch.messages.length - 1]!;
+      const offsets = nextOffsets(groupId, [{ topic: batch.topic, partition: batch.partition, offset: last.offset }]);
+      const run = () => commitTransaction(tx, [{ topic: output, messages: out }], offsets);
+      const mine = tail.then(run, run);
+      tail = mine.catch(() => undefined);
+      await mine;
+      done += batch.messages.length;
+    },
+  });
+  await waitUntil(() => done >= N, 5 * 60_000, 'bare loop');
+  const rate = N / ((performance.now() - t0) / 1000);
+  await consumer.disconnect();
+  await tx.disconnect();
+  return rate;
+}
+
+function sampleState(k: number): EntityState {
+  const s = initialState(`customer:${100000 + k}`);
+  const base = {
+    customerNumber: 100000 + k,
+    kind: 'person' as const,
+    name: `مشتری شماره ${k}`,
+    firstName: 'مشتری',
+    lastName: `شماره ${k}`,
+    nationalCode: String(1000000000 + k),
+    economicCode: '',
+    registerNumber: '',
+    mobile: `0912${String(k).padStart(7, '0')}`,
+    phone: '',
+    email: `c${k}@example.com`,
+    address: 'تهران، خیابان انقلاب، پلاک ۱۲',
+    postalCode: '1234567890',
+    city: 'تهران',
+    description: '',
+    active: true,
+  };
+  const h = deterministicEventId('h', k) + deterministicEventId('h2', k);
+  return {
+    ...s,
+    version: 3,
+    generation: 1,
+    kind: 'person',
+    crm: { id: `5f0c2b8e-7d1a-4c55-9a0e-${String(k).padStart(12, '0')}`, written: h, seen: h, deleted: false },
+    siagh: { id: String(1000 + k), written: h, seen: h, deleted: false },
+    base,
+  };
+}
+
+async function memoryPerEntity(codec: EventCodec): Promise<{ bytesPerEntity: number; avroBytes: number }> {
+  global.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const table = new StateTable(codec);
+  for (let k = 0; k < MEMORY_N; k++) table.offer(sampleState(k));
+  global.gc?.();
+  const after = process.memoryUsage().heapUsed;
+  const avroBytes = (await codec.encode('EntityState', toRecord(sampleState(1)))).length;
+  if (table.size !== MEMORY_N) throw new Error('table lost entries');
+  return { bytesPerEntity: (after - before) / MEMORY_N, avroBytes };
+}
+
+async function restoreRates(ep: { KAFKA_BROKERS: string }, codec: EventCodec): Promise<{ restore: number; bare: number }> {
+  const kafka = createKafka({ brokers: ep.KAFKA_BROKERS.split(','), clientId: 'bench-restore', logger });
+  const prefix = `restore${Date.now().toString(36)}.`;
+  await ensureTopics(kafka, prefix, ['entityState']);
+  const topic = topicName('entityState', prefix);
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  for (let i = 0; i < RESTORE_N; i += 2000) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(2000, RESTORE_N - i) }, async (_, k) => {
+        const s = sampleState(i + k);
+        return { key: s.canonicalKey, value: await codec.encode('EntityState', toRecord(s)) };
+      }),
+    );
+    await producer.send({ topic, messages: batch, acks: -1 });
+  }
+  const states = new StateTable(codec);
+  const reader = new TableReader(kafka, producer, [topic], (_t, m) => states.apply(m), logger, `${prefix}bench`);
+  let t0 = performance.now();
+  await reader.start();
+  await reader.caughtUp(5 * 60_000);
+  const restore = states.size / ((performance.now() - t0) / 1000);
+  await reader.stop();
+
+  let seen = 0;
+  const bare = kafka.consumer({ groupId: `${prefix}bare`, maxWaitTimeInMs: 100 });
+  t0 = performance.now();
+  await bare.connect();
+  await bare.subscribe({ topic, fromBeginning: true });
+  await bare.run({ eachBatch: async ({ batch }) => void (seen += batch.messages.length) });
+  await waitUntil(() => seen >= RESTORE_N, 5 * 60_000, 'bare read');
+  const bareRate = RESTORE_N / ((performance.now() - t0) / 1000);
+  await bare.disconnect();
+  await producer.disconnect();
+  return { restore, bare: bareRate };
+}
+
+async function main(): Promise<void> {
+  const ep = await endpoints();
+  say(`baseline: bare transactional loop over ${N} records...`);
+  const bare = await bareLoop(ep);
+  say(`syncer over ${N} creates, simulators at 0 ms...`);
+  const fast = await syncerRun(ep, 0);
+  say(`syncer over ${N} creates, 20 ms per Siagh write...`);
+  const slow = await syncerRun(ep, 20);
+  const codec = new EventCodec(ep.SCHEMA_REGISTRY_URL);
+  await codec.registerAll();
+  say(`memory of ${MEMORY_N} linked entities...`);
+  const mem = await memoryPerEntity(codec);
+  say(`restore of ${RESTORE_N} state records...`);
+  const restore = await restoreRates(ep, codec);
+
+  const ideal = slow.inFlight / 0.02;
+  const figures: Figure[] = [
+    figure({ name: 'changes/s (0 ms simulators)', value: fast.changesPerSec, unit: 'changes/s', baseline: 'bare kafkajs transactional loop', baselineValue: bare, goal: '>= 0.5x', met: fast.changesPerSec / bare >= 0.5 }),
+    figure({ name: 'target writes/s (20 ms writes)', value: slow.writesPerSec, unit: 'writes/s', baseline: `ideal in-flight/latency (${slow.inFlight}/20 ms)`, baselineValue: ideal, goal: '>= 0.8x', met: slow.writesPerSec / ideal >= 0.8 }),
+    figure({ name: 'RSS per million linked entities', value: (mem.bytesPerEntity * 1e6) / 2 ** 20, unit: 'MiB', baseline: 'Avro size of the same states (MiB per million)', baselineValue: (mem.avroBytes * 1e6) / 2 ** 20, goal: 'report', met: true }),
+    figure({ name: 'state restore rate', value: restore.restore, unit: 'records/s', baseline: 'bare consumer, same changelog', baselineValue: restore.bare, goal: 'report', met: true }),
+  ];
+  printTable('syncer', figures);
+  say(`wrote ${writeResults('syncer', figures)}; created ${fast.created} + ${slow.created} customers, no other outcome expected`);
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench syncer failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import type { Kafka, Producer, TopicMessages } from 'kafkajs';
+import type { Logger } from '../logger';
+import { createTransactionalProducer } from './producer';
+import { commitTransaction, type ConsumedOffsets } from './transactional';
+
+/**
+ * Commits consume-transform-produce transactions one at a time, and survives what kafkajs does not:
+ *  - back-to-back transactions meet CONCURRENT_TRANSACTIONS while the broker still writes the previous
+ *    one's markers; kafkajs retries it for sends but not for AddOffsetsToTxn (kafkajs#430), so the
+ *    whole transaction is aborted and retried here;
+ *  - a producer whose transaction state machine got stuck (an abort that never returns was seen on
+ *    Kafka 4.1) is replaced: the new producer's InitProducerId, with the same transactional id, fences
+ *    the old one and aborts whatever it left open.
+ * The outputs of a batch are deterministic, so sending them again in a new transaction is safe.
+ */
+export class TransactionalSender {
+  private producer: Producer;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly transactionalId: string,
+    private readonly logger: Logger,
+    private readonly opts: { stepTimeoutMs?: number; attempts?: number } = {},
+  ) {
+    this.producer = createTransactionalProducer(kafka, transactionalId);
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+  }
+
+  commit(outputs: TopicMessages[], offsets: ConsumedOffsets | undefined): Promise<void> {
+    const run = () => this.commitWithRetries(outputs, offsets);
+    const result = this.tail.then(run, run);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private async commitWithRetries(outputs: TopicMessages[], offsets: ConsumedOffsets | undefined): Promise<void> {
+    const attempts = this.opts.attempts ?? 6;
+    const stepTimeoutMs = this.opts.stepTimeoutMs ?? 30_000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await withTimeout(commitTransaction(this.producer, outputs, offsets), stepTimeoutMs, 'transaction');
+        return;
+      } catch (err) {
+        const concurrent = /concurrent operation on the same transaction/i.test((err as Error).message);
+        this.logger.warn({ err, attempt, transactionalId: this.transactionalId, concurrent }, 'transaction failed; retrying');
+        if (attempt >= attempts) throw err;
+        if (!concurrent) await this.replaceProducer(stepTimeoutMs);
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 50 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private async replaceProducer(timeoutMs: number): Promise<void> {
+    const old = this.producer;
+    this.producer = createTransactionalProducer(this.kafka, this.transactionalId);
+    void withTimeout(old.disconnect(), timeoutMs, 'disconnect').catch(() => undefined);
+    await withTimeout(this.producer.connect(), timeoutMs, 'reconnect');
+  }
+
+  async disconnect(): Promise<void> {
+    await this.tail;
+    await this.producer.disconnect();
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not complete within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
