@@ -1,6 +1,6 @@
 import { permanent } from '@siaghsync/shared/errors';
 
-// Money on a pre-invoice is integer rials. The rounding rule (docs: services/syncer/PREINVOICE.md):
+// Money on a pre-invoice is integer rials. The rounding rule (also in ./README.md):
 //   line gross  = roundHalfUp(count × baseUnitPrice)        (count may be fractional: 1.5 kg)
 //   line net    = gross − totalDiscount                       (what Siagh computes as Mablagh)
 //   line VAT    = roundHalfUp(net × vatPercent / 100)
