@@ -12,6 +12,7 @@ import type { Systems } from '../fetch';
 import type { TableReader } from '../kafka/tableReader';
 import type { RouteTables } from '../kafka/tables';
 import type { SyncerMetrics } from '../metrics';
+import { runKeyed } from '../concurrency';
 import { routeChange } from './route';
 
 export interface RouterDeps {
@@ -52,17 +53,29 @@ export class Router {
         if (batch.messages.length === 0) return;
         const out: { key: string; value: Buffer }[] = [];
         let caughtUp = false;
-        for (const m of batch.messages) {
-          if (!m.value) continue;
-          let change: ChangeEvent;
-          try {
-            change = await d.codec.decode<ChangeEvent>(m.value);
-          } catch (err) {
-            d.logger.error({ err, partition: batch.partition, offset: m.offset }, 'undecodable change skipped');
-            d.metrics.undecodable.inc();
-            continue;
-          }
-          change = await this.enrich(change);
+        // Decoding and enrichment (a CRM read for thin webhooks) run concurrently; routing then goes
+        // in offset order, so events of one record keep their order on `work`.
+        const changes = await runKeyed(
+          batch.messages,
+          (m) => m.offset,
+          16,
+          async (m): Promise<ChangeEvent | undefined> => {
+            if (!m.value) return undefined;
+            let change: ChangeEvent;
+            try {
+              change = await d.codec.decode<ChangeEvent>(m.value);
+            } catch (err) {
+              d.logger.error({ err, partition: batch.partition, offset: m.offset }, 'undecodable change skipped');
+              d.metrics.undecodable.inc();
+              return undefined;
+            }
+            // A failed read of the CRM fails the batch, which is then retried: never routed blind.
+            return this.enrich(change);
+          },
+        );
+        await heartbeat();
+        for (const change of changes) {
+          if (!change) continue;
           let route = routeChange(change, d.tables);
           if (route.reason === 'new-key' && !caughtUp) {
             // Before minting a key, make sure no link or intent committed meanwhile is still unread.
@@ -82,7 +95,6 @@ export class Router {
             redriveOf: null,
           };
           out.push({ key: route.canonicalKey, value: await d.codec.encode('WorkEvent', work) });
-          await heartbeat();
         }
         const last = batch.messages[batch.messages.length - 1]!;
         await this.tx!.commit(
