@@ -1,0 +1,150 @@
+// The seeded workload: the same seed always gives the same list of operations. Operations name a
+// customer by its number (CRM `100-<n>` / Siagh tmpid n), not by an id, so the list is fixed before the
+// run; whether a record exists on a side is only known when the operation runs (then it may be skipped).
+
+export type Rng = () => number;
+
+/** mulberry32: small and good enough to make a run repeatable from its seed. */
+export function rng(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type Side = 'crm' | 'siagh';
+/** Mapped fields that flow both ways (config/sync.default.yaml); mobile/phone are siagh-wins, description manual. */
+export const EDIT_FIELDS = [
+  'name',
+  'email',
+  'mobile',
+  'phone',
+  'address',
+  'postalCode',
+  'description',
+] as const;
+export type EditField = (typeof EDIT_FIELDS)[number];
+
+export interface NewCustomer {
+  kind: 'person' | 'organization';
+  name: string;
+  email: string;
+  mobile: string;
+  phone: string;
+  address: string;
+  postalCode: string;
+}
+
+export type Op =
+  | { at: number; kind: 'create'; side: Side; n: number; customer: NewCustomer }
+  | { at: number; kind: 'edit'; side: Side; n: number; field: EditField; value: string; both?: true }
+  | { at: number; kind: 'delete'; side: Side; n: number };
+
+export interface WorkloadOptions {
+  seed: number;
+  ops: number;
+  /** Operations per second (pacing). */
+  rate: number;
+  /** Customer numbers 1..initial exist in the seeded dataset. */
+  initial: number;
+  /** Siagh-only customers of the dataset, numbered initial+1..initial+siaghOnly. */
+  siaghOnly: number;
+}
+
+const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+const word = (r: Rng): string =>
+  Math.floor(r() * 36 ** 5)
+    .toString(36)
+    .padStart(5, '0');
+const digits = (r: Rng, len: number): string =>
+  Array.from({ length: len }, () => Math.floor(r() * 10)).join('');
+
+/** Phones are unique per run (a counter inside the number): Siagh refuses a duplicate phone. */
+function valueOf(r: Rng, field: EditField, serial: number): string {
+  const s = String(serial).padStart(6, '0');
+  switch (field) {
+    case 'name':
+      return `مشتری ${word(r)}`;
+    case 'email':
+      return `c${serial}.${word(r)}@example.ir`;
+    case 'mobile':
+      return `0938${s}${digits(r, 1)}`;
+    case 'phone':
+      return `021${s}${digits(r, 2)}`;
+    case 'address':
+      return `تهران، خیابان ${word(r)}، پلاک ${1 + Math.floor(r() * 200)}`;
+    case 'postalCode':
+      return digits(r, 10).replace(/^0/, '1');
+    case 'description':
+      return `یادداشت ${word(r)}`;
+  }
+}
+
+/** Builds the operation list: ~15% creates, ~10% deletes, the rest edits, a third of those on both sides within a second. */
+export function generateOps(o: WorkloadOptions): Op[] {
+  const r = rng(o.seed);
+  const ops: Op[] = [];
+  const known: number[] = [];
+  for (let n = 1; n <= o.initial + o.siaghOnly; n++) known.push(n);
+  let nextNew = 10_000;
+  let serial = 1;
+  const gap = 1000 / o.rate;
+  let at = 0;
+  while (ops.length < o.ops) {
+    at += gap * (0.5 + r());
+    const roll = r();
+    if (roll < 0.15) {
+      const n = nextNew++;
+      known.push(n);
+      const s = serial++;
+      ops.push({
+        at,
+        kind: 'create',
+        side: r() < 0.5 ? 'crm' : 'siagh',
+        n,
+        customer: {
+          kind: r() < 0.8 ? 'person' : 'organization',
+          name: valueOf(r, 'name', s),
+          email: valueOf(r, 'email', s),
+          mobile: valueOf(r, 'mobile', s),
+          phone: valueOf(r, 'phone', s),
+          address: valueOf(r, 'address', s),
+          postalCode: valueOf(r, 'postalCode', s),
+        },
+      });
+    } else if (roll < 0.25) {
+      ops.push({ at, kind: 'delete', side: r() < 0.5 ? 'crm' : 'siagh', n: pick(r, known) });
+    } else {
+      // Recently created customers are edited more often: they exercise create/edit races.
+      const n = r() < 0.3 ? pick(r, known.slice(-10)) : pick(r, known);
+      const field = pick(r, EDIT_FIELDS);
+      if (r() < 0.33) {
+        ops.push({ at, kind: 'edit', side: 'crm', n, field, value: valueOf(r, field, serial++), both: true });
+        const later = at + r() * 1000;
+        ops.push({
+          at: later,
+          kind: 'edit',
+          side: 'siagh',
+          n,
+          field,
+          value: valueOf(r, field, serial++),
+          both: true,
+        });
+      } else {
+        ops.push({
+          at,
+          kind: 'edit',
+          side: r() < 0.5 ? 'crm' : 'siagh',
+          n,
+          field,
+          value: valueOf(r, field, serial++),
+        });
+      }
+    }
+  }
+  return ops.slice(0, o.ops).sort((a, b) => a.at - b.at);
+}

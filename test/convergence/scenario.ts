@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { createKafka, ensureTopics } from '@siaghsync/shared/kafka/index';
+import { createLogger } from '@siaghsync/shared/logger';
+import { loadSyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import { EventCodec } from '@siaghsync/shared/registry';
+import { startCrmSimulator } from '@siaghsync/simulators/crm/server';
+import { startSiaghSimulator } from '@siaghsync/simulators/siagh/server';
+import { check, type Verdict } from './checker';
+import { planFaults, runFaults, webhookFaults } from './faults';
+import { generateOps } from './generator';
+import { observe, pipelineLag } from './observer';
+import { freePort, kill9, spawnService, stop, waitExit, waitReady, type Service } from './processes';
+import { applyOp, newStats } from './workload';
+
+// One convergence run: simulators in-process, ingest + poller + syncer as processes on a fresh topic
+// prefix, the seeded load with the seeded faults, then quiescence and the checker's verdict.
+
+export interface RunOptions {
+  seed: number;
+  ops: number;
+  rate: number;
+  initial: number;
+  kills: boolean;
+  quietMs: number;
+  idleTimeoutMs: number;
+  repo: string;
+  infra: { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL: string; MONGODB_URI: string };
+  log: (line: string) => void;
+}
+
+export interface RunResult {
+  seed: number;
+  prefix: string;
+  logDir: string;
+  ops: { planned: number; applied: Record<string, number>; skipped: number };
+  faults: Record<string, number>;
+  outcomes: Record<string, number>;
+  verdict: Verdict;
+  durationMs: { load: number; quiescence: number; total: number };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runConvergence(o: RunOptions): Promise<RunResult> {
+  const t0 = Date.now();
+  const prefix = `conv${o.seed}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}.`;
+  const logDir = path.join(o.repo, '.stack', 'logs', prefix.slice(0, -1));
+  const logger = createLogger({ service: 'convergence', level: 'warn' });
+  const config = loadSyncConfig(path.join(o.repo, 'config', 'sync.default.yaml'));
+  const dataset = { seed: o.seed, customers: o.initial, overlap: 0.6, divergentRate: 0.2 };
+  const siaghOnly = o.initial - Math.round(o.initial * 0.6);
+  const ports = { ingest: await freePort(), poller: await freePort(), syncer: await freePort() };
+  const secret = randomBytes(18).toString('base64url');
+  const crm = await startCrmSimulator({
+    dataset,
+    webhooks: { url: `http://127.0.0.1:${ports.ingest}/webhooks/crm/${secret}`, ...webhookFaults(o.seed) },
+  });
+  const siagh = await startSiaghSimulator({ dataset });
+  const env: Record<string, string> = {
+    ...o.infra,
+    TOPIC_PREFIX: prefix,
+    CRM_BASE_URL: crm.url,
+    CRM_USERNAME: 'admin',
+    CRM_PASSWORD: 'admin',
+    SIAGH_BASE_URL: siagh.url,
+    SIAGH_USERNAME: 'admin',
+    SIAGH_PASSWORD: 'admin',
+    CRM_RATE_LIMIT_PER_SECOND: '500',
+    SIAGH_RATE_LIMIT_PER_SECOND: '500',
+    CRM_TIMEOUT_MS: '10000',
+    SIAGH_TIMEOUT_MS: '10000',
+    CRM_WEBHOOK_SECRET: secret,
+    INGEST_PORT: String(ports.ingest),
+    POLLER_PORT: String(ports.poller),
+    SYNCER_PORT: String(ports.syncer),
+    SYNCER_INSTANCE_ID: 'conv-a',
+    SYNCER_RETRY_BASE_MS: '100',
+    SYNCER_RETRY_MAX_MS: '3000',
+    SYNCER_PARK_RETRY_MS: '2000',
+    SYNCER_SESSION_TIMEOUT_MS: '10000',
+    // Short sweeps: Siagh has no webhooks, so the poller is its only way in.
+    POLLER_SIAGH_INTERVAL_MS: '1500',
+    POLLER_CRM_INTERVAL_MS: '2500',
+    POLLER_JITTER: '0.1',
+    POLLER_BACKOFF_MAX_MS: '5000',
+    POLLER_CRM_RECONCILE_SWEEPS: '3',
+    POLLER_LEADER_SESSION_MS: '6000',
+  };
+  const kafka = createKafka({ brokers: o.infra.KAFKA_BROKERS.split(','), clientId: 'convergence', logger });
+  await ensureTopics(kafka, prefix);
+  const codec = new EventCodec(o.infra.SCHEMA_REGISTRY_URL);
+  await codec.registerAll();
+  const seen = await observe(kafka, codec, prefix, `${prefix}convergence-observer`);
+  const services: Record<string, Service> = {};
+  const start = async (name: 'ingest' | 'poller' | 'syncer') => {
+    services[name] = spawnService(o.repo, logDir, name, `services/${name}/src/main.ts`, env);
+    await waitReady(services[name], ports[name], 120_000);
+  };
+  const errors: unknown[] = [];
+  try {
+    await Promise.all([start('ingest'), start('syncer'), start('poller')]);
+    o.log(
+      `services ready (logs ${path.relative(o.repo, logDir)}); initial import of ${o.initial} customers...`,
+    );
+    const bf = spawnService(o.repo, logDir, 'backfill', 'services/poller/src/backfill-cli.ts', env, [
+      '--source',
+      'both',
+    ]);
+    const code = await waitExit(bf, 120_000);
+    if (code !== 0) throw new Error(`backfill ended with ${code}; see ${bf.log}`);
+    await waitQuiet(kafka, prefix, seen, o.quietMs, o.idleTimeoutMs);
+
+    const ops = generateOps({ seed: o.seed, ops: o.ops, rate: o.rate, initial: o.initial, siaghOnly });
+    const loadMs = ops.at(-1)?.at ?? 0;
+    const stats = newStats();
+    const plan = planFaults({ seed: o.seed, durationMs: loadMs, kills: o.kills, killProjector: false });
+    o.log(`load: ${ops.length} ops over ${(loadMs / 1000).toFixed(0)} s, ${plan.length} fault events`);
+    const tLoad = Date.now();
+    const faults = runFaults(
+      plan,
+      {
+        crm,
+        siagh,
+        restart: async (target) => {
+          if (target !== 'syncer') return;
+          await kill9(services.syncer!);
+          await start('syncer');
+        },
+      },
+      o.seed,
+      (e) => errors.push(e),
+    );
+    for (const op of ops) {
+      const wait = tLoad + op.at - Date.now();
+      if (wait > 0) await sleep(wait);
+      applyOp(op, crm, siagh, stats);
+    }
+    await faults.stop();
+    const load = Date.now() - tLoad;
+    if (errors.length) throw new Error(`fault injection failed: ${String(errors[0])}`);
+    const tQuiet = Date.now();
+    await Promise.race([crm.webhooks.drain(), sleep(60_000)]);
+    await waitQuiet(kafka, prefix, seen, o.quietMs, o.idleTimeoutMs);
+    const quiescence = Date.now() - tQuiet;
+
+    const verdict = check(crm, siagh, config, seen.conflicts.values(), seen.deadLetters, stats);
+    const outcomes: Record<string, number> = {};
+    for (const x of seen.outcomes) outcomes[x.status] = (outcomes[x.status] ?? 0) + 1;
+    return {
+      seed: o.seed,
+      prefix,
+      logDir,
+      ops: { planned: ops.length, applied: stats.applied, skipped: stats.skipped },
+      faults: Object.fromEntries(faults.injected),
+      outcomes,
+      verdict,
+      durationMs: { load, quiescence, total: Date.now() - t0 },
+    };
+  } finally {
+    await Promise.all(Object.values(services).map((s) => stop(s)));
+    await seen.stop().catch(() => undefined);
+    await crm.close();
+    await siagh.close();
+  }
+}
+
+/** Idle = both syncer groups caught up (a transaction marker per partition aside) and no report for quietMs. */
+async function waitQuiet(
+  kafka: ReturnType<typeof createKafka>,
+  prefix: string,
+  seen: { lastOutcomeAt: number },
+  quietMs: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const since = Date.now();
+  for (;;) {
+    const lag = await pipelineLag(kafka, prefix);
+    const caughtUp = lag.router <= 2 * lag.partitions && lag.work <= 2 * lag.partitions;
+    const quiet = Date.now() - Math.max(seen.lastOutcomeAt, since) > quietMs;
+    if (caughtUp && quiet) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `pipeline not idle after ${timeoutMs} ms (router lag ${lag.router}, work lag ${lag.work})`,
+      );
+    await sleep(500);
+  }
+}

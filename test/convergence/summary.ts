@@ -1,0 +1,56 @@
+import type { RunResult } from './scenario';
+
+// The table printed after a run: what was done, what was injected, what the syncer reported, the verdict.
+
+export function formatSummary(r: RunResult): string {
+  const rows: [string, string][] = [
+    ['seed', String(r.seed)],
+    ['topic prefix / logs', `${r.prefix} ${r.logDir}`],
+    ['ops planned', String(r.ops.planned)],
+    [
+      'ops applied',
+      Object.entries(r.ops.applied)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') + `, skipped ${r.ops.skipped}`,
+    ],
+    [
+      'faults injected',
+      Object.entries(r.faults)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none',
+    ],
+    [
+      'outcomes',
+      Object.entries(r.outcomes)
+        .sort()
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none',
+    ],
+    [
+      'conflicts',
+      `open ${r.verdict.conflicts.open}, closed ${r.verdict.conflicts.closed}; exempt fields ${r.verdict.exempt.length}`,
+    ],
+    [
+      'dead letters',
+      Object.entries(r.verdict.deadLetters)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none',
+    ],
+    ['linked pairs checked', String(r.verdict.pairs)],
+    [
+      'duration',
+      `load ${(r.durationMs.load / 1000).toFixed(1)} s, quiescence ${(r.durationMs.quiescence / 1000).toFixed(1)} s, total ${(r.durationMs.total / 1000).toFixed(1)} s`,
+    ],
+    ['verdict', r.verdict.findings.length === 0 ? 'CLEAN' : `${r.verdict.findings.length} finding(s)`],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`);
+  const byKind: Record<string, number> = {};
+  for (const f of r.verdict.findings) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+  if (r.verdict.findings.length) lines.push('', `findings by kind: ${JSON.stringify(byKind)}`);
+  for (const f of r.verdict.findings.slice(0, 40))
+    lines.push(`  ${f.kind.padEnd(24)} ${f.n === null ? '' : `100-${f.n}`.padEnd(10)} ${f.detail}`);
+  if (r.verdict.exempt.length)
+    lines.push(`exempt (open conflict): ${r.verdict.exempt.slice(0, 20).join(' ')}`);
+  return lines.join('\n');
+}
