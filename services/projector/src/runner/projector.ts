@@ -15,6 +15,7 @@ import {
 } from '../store/collections';
 import type { Positions } from '../views/types';
 import { ProjectionRunner, streamTopics } from './runner';
+import { WriteLock } from '../store/lock';
 
 export interface ProjectorDeps {
   kafka: Kafka;
@@ -48,6 +49,7 @@ export class Projector {
   private timer: NodeJS.Timeout | null = null;
   private finishing = false;
   private lastProgressWrite = 0;
+  private readonly lock = new WriteLock();
 
   constructor(private readonly deps: ProjectorDeps) {}
 
@@ -130,6 +132,7 @@ export class Projector {
       topicPrefix: this.deps.topicPrefix,
       groupId: this.deps.groupId,
       version,
+      lock: this.lock,
       onBatch: (r, stats) => {
         this.deps.onBatch?.(r.version, stats);
         if (isBuild) void this.checkCaughtUp();
@@ -164,7 +167,8 @@ export class Projector {
     if (p.ratio < 1) {
       if (now - this.lastProgressWrite > 1000) {
         this.lastProgressWrite = now;
-        await metaCollection(this.deps.db).updateOne({ _id: b.build._id as never }, { $set: { progress: { ...b.runner.positions } } });
+        const progress = { ...b.runner.positions };
+        await this.lock.run(() => metaCollection(this.deps.db).updateOne({ _id: b.build._id as never }, { $set: { progress } }));
       }
       return;
     }
@@ -181,24 +185,25 @@ export class Projector {
     const meta = metaCollection(db);
     const previous = this.live;
     // Alias first: a crash before the status update is repaired by start() (build version == alias).
-    await switchAlias(db, build.version, Date.now());
-    await meta.updateOne(
-      { _id: build._id as never },
-      { $set: { status: 'live', finishedAt: Date.now(), progress: { ...runner.positions } } },
-    );
+    await this.lock.run(async () => {
+      await switchAlias(db, build.version, Date.now());
+      await meta.updateOne({ _id: build._id as never }, { $set: { status: 'live', finishedAt: Date.now(), progress: { ...runner.positions } } });
+    });
     this.live = runner;
     this.building = null;
     this.deps.logger.info({ version: build.version, previous: previous?.version ?? null }, 'views switched to the rebuilt version');
-    if (previous) {
-      await previous.stop();
+    if (!previous) return;
+    // Outside the lock: stopping waits for the old runner's in-flight batch, which needs the lock.
+    await previous.stop();
+    await this.lock.run(async () => {
       await meta.updateOne({ _id: buildId(previous.version) as never }, { $set: { status: 'retired' } });
-    }
-    // Keep the previous version for a rollback; drop anything older.
-    for (const old of await readBuilds(db)) {
-      if (old.version < (previous?.version ?? build.version) && old.status !== 'dropped' && old.version !== build.version) {
-        await dropVersion(db, old.version);
-        await meta.updateOne({ _id: old._id as never }, { $set: { status: 'dropped' } });
+      // Keep the previous version for a rollback; drop anything older.
+      for (const old of await readBuilds(db)) {
+        if (old.version < previous.version && old.status !== 'dropped') {
+          await dropVersion(db, old.version);
+          await meta.updateOne({ _id: old._id as never }, { $set: { status: 'dropped' } });
+        }
       }
-    }
+    });
   }
 }

@@ -5,6 +5,7 @@ import type { EventCodec } from '@siaghsync/shared/registry';
 import type { Logger } from '@siaghsync/shared/logger';
 import { posKey, STREAMS, type Positioned, type Stream } from '../events';
 import { applyBatch } from '../store/apply';
+import type { WriteLock } from '../store/lock';
 import type { Positions } from '../views/types';
 import { decodeRecord } from './decode';
 
@@ -27,6 +28,7 @@ export interface RunnerDeps {
   topicPrefix: string;
   groupId: string;
   version: number;
+  lock: WriteLock;
   /** Called after each applied batch (progress, caught-up checks, metrics). */
   onBatch?: (r: ProjectionRunner, stats: { events: number; written: number; ms: number }) => void;
   onDecodeError?: (stream: Stream, err: unknown) => void;
@@ -112,7 +114,9 @@ export class ProjectionRunner {
         this.deps.logger.error({ err, topic: batch.topic, partition: batch.partition, offset: m.offset }, 'undecodable record skipped');
       }
     }
-    const stats = await applyBatch(this.deps.db, this.version, events, this.deps.signal ? { signal: this.deps.signal } : {});
+    this.deps.logger.debug({ topic: batch.topic, partition: batch.partition, events: events.length }, 'batch decoded');
+    const signal = this.deps.signal;
+    const stats = await this.deps.lock.run(() => applyBatch(this.deps.db, this.version, events, signal ? { signal } : {}));
     const last = batch.messages[batch.messages.length - 1]!.offset;
     resolveOffset(last);
     // Explicit commit after the write: with autoCommit off nothing else would move the group.

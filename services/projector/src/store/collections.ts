@@ -1,4 +1,4 @@
-import type { Collection, Db, Document } from 'mongodb';
+import type { Collection, Db, Document, IndexDescription } from 'mongodb';
 import type { Positions, ViewDoc, ViewName } from '../views/types';
 import { VIEWS } from '../views';
 
@@ -50,10 +50,23 @@ export async function switchAlias(db: Db, version: number, at: number): Promise<
   await metaCollection(db).replaceOne({ _id: 'alias' as never }, { version, switchedAt: at }, { upsert: true });
 }
 
+const indexName = (key: IndexDescription['key']): string =>
+  Object.entries(key as Record<string, number>)
+    .map(([k, v]) => `${k}_${v}`)
+    .join('_');
+
+/**
+ * Creates only the missing indexes: FerretDB 1.24 drops the connection (a server-side panic) when
+ * createIndexes names indexes that already exist, which a resumed build would do.
+ */
 export async function ensureIndexes(db: Db, version: number): Promise<void> {
+  const existingCollections = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const view of VIEWS) {
-    const col = db.collection(collectionName(view.name, version));
-    if (view.indexes.length > 0) await col.createIndexes(view.indexes);
+    const name = collectionName(view.name, version);
+    const col = db.collection(name);
+    const have = existingCollections.has(name) ? new Set((await col.indexes()).map((i) => i.name)) : new Set<string>();
+    const missing = view.indexes.filter((i) => !have.has(i.name ?? indexName(i.key)));
+    if (missing.length > 0) await col.createIndexes(missing);
   }
 }
 
