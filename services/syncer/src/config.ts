@@ -18,6 +18,8 @@ const schema = z.object({
     .default(os.hostname()),
   /** Entities processed at once per partition batch (events of one entity are always sequential). */
   SYNCER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(256).default(16),
+  /** Events per Kafka transaction: smaller = less re-run after a crash, larger = fewer commits. */
+  SYNCER_COMMIT_EVERY: z.coerce.number().int().min(1).max(10_000).default(64),
   SYNCER_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
   /** Attempts of one event on transient errors before it is parked on its entity for a later retry. */
   SYNCER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),

@@ -30,6 +30,8 @@ export interface ProcessorDeps {
   partitionsConcurrency: number;
   parkRetryMs: number;
   sessionTimeoutMs: number;
+  /** Events per transaction within a fetched batch. */
+  commitEvery: number;
 }
 
 /**
@@ -71,37 +73,43 @@ export class Processor {
       autoCommit: false,
       partitionsConsumedConcurrently: d.partitionsConcurrency,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isStale, resolveOffset }) => {
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0) return;
         this.catchUp ??= this.restore();
         await this.catchUp;
         const generation = this.generation;
         const beat = setInterval(() => void heartbeat().catch(() => undefined), Math.min(2_000, d.sessionTimeoutMs / 5));
         try {
-          const events = await this.decodeAll(batch.topic, batch.partition, batch.messages, generation);
-          d.metrics.inFlight.inc(events.length);
-          const outputs = await runKeyed(
-            events,
-            (e) => e.event.canonicalKey,
-            d.maxInFlight,
-            async (e) => {
-              try {
-                return await handleEvent(d.handler, d.states, e.event, e.meta);
-              } finally {
-                d.metrics.inFlight.dec();
-              }
-            },
-          );
-          if (isStale()) {
-            // Our partitions were taken during the batch: the new owner re-runs it from the last commit.
-            d.logger.warn({ partition: batch.partition }, 'batch went stale; not committing');
-            return;
+          // A fetched batch can hold a partition's whole backlog; committing it in chunks keeps the
+          // work at risk from a crash small and shows progress (outcomes) while a backlog drains.
+          for (let i = 0; i < batch.messages.length; i += d.commitEvery) {
+            if (!isRunning() || isStale()) return;
+            const chunk = batch.messages.slice(i, i + d.commitEvery);
+            const events = await this.decodeAll(batch.topic, batch.partition, chunk, generation);
+            d.metrics.inFlight.inc(events.length);
+            const outputs = await runKeyed(
+              events,
+              (e) => e.event.canonicalKey,
+              d.maxInFlight,
+              async (e) => {
+                try {
+                  return await handleEvent(d.handler, d.states, e.event, e.meta);
+                } finally {
+                  d.metrics.inFlight.dec();
+                }
+              },
+            );
+            if (isStale()) {
+              // Our partitions were taken meanwhile: the new owner re-runs this chunk from the last commit.
+              d.logger.warn({ partition: batch.partition }, 'batch went stale; not committing');
+              return;
+            }
+            const last = chunk[chunk.length - 1]!;
+            await this.commit(outputs.flat(), batch.topic, batch.partition, last.offset);
+            // Only now does the consumer move past the chunk; on any error above it re-reads it.
+            resolveOffset(last.offset);
+            await heartbeat();
           }
-          const last = batch.messages[batch.messages.length - 1]!;
-          d.logger.debug({ partition: batch.partition, first: batch.messages[0]!.offset, last: last.offset }, 'committing batch');
-          await this.commit(outputs.flat(), batch.topic, batch.partition, last.offset);
-          // Only now does the consumer move past the batch; on any error above it re-reads it.
-          resolveOffset(last.offset);
         } finally {
           clearInterval(beat);
         }

@@ -85,6 +85,7 @@ export async function startSyncer(
     partitionsConcurrency: cfg.SYNCER_PARTITIONS_CONCURRENCY,
     parkRetryMs: cfg.SYNCER_PARK_RETRY_MS,
     sessionTimeoutMs: cfg.SYNCER_SESSION_TIMEOUT_MS,
+    commitEvery: cfg.SYNCER_COMMIT_EVERY,
     handler: {
       systems,
       config: syncConfig,
