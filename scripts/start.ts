@@ -110,8 +110,20 @@ async function main(): Promise<void> {
         SIAGH_USERNAME: 'admin',
         SIAGH_PASSWORD: 'admin',
       };
+  // The simulators keep their data in memory and start from the seed each time, while Kafka and
+  // MongoDB keep theirs. A demo run therefore gets its own topics and database: the pipeline's memory
+  // of an earlier run's records (which the fresh simulators no longer have) would read as deletes.
+  const runId = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const namespace =
+    demo && !env.TOPIC_PREFIX
+      ? {
+          TOPIC_PREFIX: `demo${runId}.`,
+          MONGODB_URI: endpoints.MONGODB_URI!.replace(/\/([^/?]*)(\?|$)/, `/siaghsync_demo${runId}$2`),
+        }
+      : {};
   const common = {
     ...endpoints,
+    ...namespace,
     ...systems,
     CRM_WEBHOOK_SECRET: webhookSecret,
     OPERATOR_TOKEN: operatorToken,
@@ -227,7 +239,8 @@ async function main(): Promise<void> {
 
   say('');
   say('SiaghSync is running:');
-  for (const [k, v] of Object.entries(endpoints)) say(`  ${k.padEnd(20)} ${v}`);
+  for (const [k, v] of Object.entries({ ...endpoints, ...namespace })) say(`  ${k.padEnd(20)} ${v}`);
+  if (namespace.TOPIC_PREFIX) say(`  (this demo run's own topics and database: export TOPIC_PREFIX=${namespace.TOPIC_PREFIX} for syncctl)`);
   if (demo) {
     say(
       `  CRM simulator        http://127.0.0.1:${ports.crm}  (admin/admin; ${customers} customers, seed ${seed})`,
