@@ -99,6 +99,27 @@ export function intentsFor(decision: Decision, event: WorkEvent, now: number): C
     }));
 }
 
+interface FailureContext {
+  deps: { now: () => number };
+  state: EntityState;
+  event: WorkEvent;
+  meta: EventMeta;
+  error: SyncError;
+  attempts: number;
+  started: number;
+}
+
+/** A failed event still commits: the entity's version moves on and the audit gets the outcome. */
+function failureOutputs(c: FailureContext, status: 'dead-lettered' | 'retrying'): Outputs {
+  const now = c.deps.now();
+  const next = { ...c.state, version: c.state.version + 1, generation: c.meta.generation, updatedAt: now };
+  return {
+    ...emptyOutputs(),
+    state: next,
+    outcome: outcomeOf(c.deps, c.event, c.meta, c.attempts, next, { status, error: c.error, durationMs: now - c.started }),
+  };
+}
+
 export function deadLetterOutputs(
   deps: { now: () => number },
   state: EntityState,
@@ -108,16 +129,9 @@ export function deadLetterOutputs(
   attempts: number,
   started: number,
 ): Outputs {
-  const now = deps.now();
-  const next = { ...state, version: state.version + 1, generation: meta.generation, updatedAt: now };
+  const outputs = failureOutputs({ deps, state, event, meta, error, attempts, started }, 'dead-lettered');
   return {
-    ...emptyOutputs(),
-    state: next,
-    outcome: outcomeOf(deps, event, meta, attempts, next, {
-      status: 'dead-lettered',
-      error,
-      durationMs: now - started,
-    }),
+    ...outputs,
     deadLetter: {
       deadLetterId: deterministicEventId('dead', event.canonicalKey, meta.topic, meta.partition, meta.offset, meta.index ?? 0),
       canonicalKey: event.canonicalKey,
@@ -129,7 +143,7 @@ export function deadLetterOutputs(
       sourceMessage: error.sourceMessage ?? null,
       attempts,
       firstFailedAt: started,
-      lastFailedAt: now,
+      lastFailedAt: outputs.outcome!.occurredAt,
       originalTopic: meta.topic,
       originalPartition: meta.partition,
       originalOffset: meta.offset,
@@ -147,11 +161,5 @@ export function parkedOutputs(
   attempts: number,
   started: number,
 ): Outputs {
-  const now = deps.now();
-  const next = { ...state, version: state.version + 1, generation: meta.generation, updatedAt: now };
-  return {
-    ...emptyOutputs(),
-    state: next,
-    outcome: outcomeOf(deps, event, meta, attempts, next, { status: 'retrying', error, durationMs: now - started }),
-  };
+  return failureOutputs({ deps, state, event, meta, error, attempts, started }, 'retrying');
 }
