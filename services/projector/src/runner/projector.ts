@@ -97,8 +97,10 @@ export class Projector {
       progress: {},
     };
     // Leftovers of a version number reused after a crash before its build document was written.
-    await dropVersion(this.deps.db, version);
-    await metaCollection(this.deps.db).insertOne(build as never);
+    await this.lock.run(async () => {
+      await dropVersion(this.deps.db, version);
+      await metaCollection(this.deps.db).insertOne(build as never);
+    });
     await this.resume(build);
     return this.progress()!;
   }
@@ -116,7 +118,7 @@ export class Projector {
   }
 
   private async resume(build: BuildDoc): Promise<void> {
-    await ensureIndexes(this.deps.db, build.version);
+    await this.lock.run(() => ensureIndexes(this.deps.db, build.version));
     const runner = await this.startRunner(build.version, true);
     this.building = { runner, build };
     this.deps.logger.info({ version: build.version, targets: build.targets }, 'rebuild running');

@@ -155,7 +155,9 @@ describe('projection by replay (real Kafka, registry, FerretDB)', () => {
     const versionsSeen = new Set<number>();
     const reader = setInterval(() => void readAlias(db).then((a) => a && versionsSeen.add(a.version)), 50);
     await projector.rebuild();
-    await eventually(() => readAlias(db), (a) => a?.version === 2, 120_000);
+    await eventually(() => readAlias(db), (a) => a?.version === 2, 120_000).catch((err: unknown) => {
+      throw new Error(`${String(err)}; rebuild progress ${JSON.stringify(projector.progress())}`);
+    });
     producing = false;
     await load;
     clearInterval(reader);

@@ -1,0 +1,182 @@
+import { drawChart } from './chart.js';
+
+// Every value from the API is put in the page with textContent (never innerHTML): names and
+// messages come from two external systems. Persian content gets dir="auto" so it reads right-to-left.
+
+const $ = (sel) => document.querySelector(sel);
+const tokenInput = $('#token');
+tokenInput.value = sessionStorage.getItem('operatorToken') ?? '';
+tokenInput.addEventListener('change', () => sessionStorage.setItem('operatorToken', tokenInput.value));
+
+async function api(path, init = {}) {
+  const headers = { ...(init.headers ?? {}) };
+  if (init.method === 'POST') {
+    headers['Content-Type'] = 'application/json';
+    if (tokenInput.value) headers.Authorization = `Bearer ${tokenInput.value}`;
+  }
+  const res = await fetch(path, { ...init, headers });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(body?.message ?? body?.error ?? `HTTP ${res.status}`);
+  return body;
+}
+
+function cell(text, { rtl = false, cls } = {}) {
+  const td = document.createElement('td');
+  td.textContent = text ?? '—';
+  if (rtl) td.dir = 'auto';
+  if (cls) td.className = cls;
+  return td;
+}
+
+const when = (ms) => (ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 19) : '—');
+const say = (text) => ($('#message').textContent = text);
+
+function button(label, onClick, testId) {
+  const b = document.createElement('button');
+  b.textContent = label;
+  b.dataset.testid = testId;
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    try {
+      await onClick();
+      await refresh();
+    } catch (err) {
+      say(err.message);
+      b.disabled = false;
+    }
+  });
+  return b;
+}
+
+async function loadSummary() {
+  const s = await api('/api/summary');
+  const cards = [
+    ['Outcomes', s.outcomes.total],
+    ['Synced', (s.outcomes.byStatus.synced ?? 0) + (s.outcomes.byStatus.created ?? 0) + (s.outcomes.byStatus.linked ?? 0)],
+    ['Open conflicts', s.conflicts.open + s.conflicts.resolving],
+    ['Dead letters', s.deadLetters.pending],
+    ['Linked pairs', s.entities.linked],
+  ];
+  $('#cards').replaceChildren(
+    ...cards.map(([label, n]) => {
+      const d = document.createElement('div');
+      d.className = 'card';
+      const b = document.createElement('b');
+      b.textContent = String(n);
+      d.append(b, label);
+      return d;
+    }),
+  );
+  const v = await api('/api/views');
+  $('#view-status').textContent = `views v${v.live}` + (v.rebuild ? ` · rebuilding v${v.rebuild.version}: ${Math.floor(v.rebuild.ratio * 100)}%` : '');
+}
+
+async function loadCharts() {
+  const latest = (await api('/api/audit?limit=1')).items[0];
+  const to = (latest ? latest.occurredAt : Date.now()) + 60_000;
+  const { series } = await api(`/api/counters?granularity=minute&from=${to - 3_600_000}&to=${to}`);
+  drawChart($('#chart-throughput'), series.map((p) => ({ x: p.bucket, y: p.total })), { kind: 'bar' });
+  drawChart($('#chart-failures'), series.map((p) => ({ x: p.bucket, y: p.failureRate })), {
+    kind: 'line', color: '#b3261e', yMax: 1, format: (v) => `${Math.round(v * 100)}%`,
+  });
+}
+
+async function loadConflicts() {
+  const { items } = await api('/api/conflicts?state=unsettled&limit=100');
+  $('#conflicts tbody').replaceChildren(
+    ...items.map((c) => {
+      const tr = document.createElement('tr');
+      tr.dataset.conflictId = c.conflictId;
+      const actions = document.createElement('td');
+      if (c.state === 'open') {
+        actions.append(
+          button('Keep CRM', () => api(`/api/conflicts/${encodeURIComponent(c.conflictId)}/resolve`, { method: 'POST', body: JSON.stringify({ choice: 'crm' }) }), `resolve-crm-${c.conflictId}`),
+          ' ',
+          button('Keep Siagh', () => api(`/api/conflicts/${encodeURIComponent(c.conflictId)}/resolve`, { method: 'POST', body: JSON.stringify({ choice: 'siagh' }) }), `resolve-siagh-${c.conflictId}`),
+        );
+      }
+      tr.append(
+        cell(c.canonicalKey), cell(c.field), cell(c.conflict?.crmValue, { rtl: true }), cell(c.conflict?.siaghValue, { rtl: true }),
+        cell(c.conflict?.baseValue, { rtl: true }), cell(when(c.detectedAt)), cell(c.state, { cls: `state state-${c.state}` }), actions,
+      );
+      return tr;
+    }),
+  );
+  if (items.length === 0) $('#conflicts tbody').append(Object.assign(document.createElement('tr'), { innerText: 'No open conflicts.' }));
+}
+
+async function loadDeadLetters() {
+  const { items } = await api('/api/dead-letters?limit=100');
+  $('#dead-letters tbody').replaceChildren(
+    ...items.map((d) => {
+      const tr = document.createElement('tr');
+      const actions = document.createElement('td');
+      actions.append(button('Redrive', () => api(`/api/dead-letters/${encodeURIComponent(d.deadLetterId)}/redrive`, { method: 'POST' }), `redrive-${d.deadLetterId}`));
+      tr.append(cell(d.canonicalKey), cell(d.reasonCode), cell(d.sourceMessage ?? d.message, { rtl: true }), cell(when(d.lastFailedAt)), cell(d.redriveState), actions);
+      return tr;
+    }),
+  );
+}
+
+async function loadLag() {
+  const { groups } = await api('/api/lag');
+  $('#lag tbody').replaceChildren(...Object.entries(groups).map(([g, lag]) => {
+    const tr = document.createElement('tr');
+    tr.append(cell(g), cell(String(lag)));
+    return tr;
+  }));
+}
+
+function recordBox(title, side) {
+  const box = document.createElement('div');
+  const h = document.createElement('h3');
+  h.textContent = side ? `${title} · ${when(side.at)}` : `${title} · no record seen yet`;
+  const pre = document.createElement('pre');
+  pre.dir = 'auto';
+  pre.textContent = side ? JSON.stringify(side.record, null, 2) : '';
+  box.append(h, pre);
+  return box;
+}
+
+async function showCustomer(key) {
+  const d = await api(`/api/entities/${encodeURIComponent(key)}`);
+  const out = $('#customer');
+  const head = document.createElement('p');
+  head.textContent = `${d.mapping.canonicalKey} · customer ${d.mapping.customerNumber ?? '—'} · CRM ${d.mapping.crmId ?? '—'} · Siagh ${d.mapping.siaghId ?? '—'} · ${d.mapping.status}`;
+  const sides = document.createElement('div');
+  sides.className = 'side-by-side';
+  sides.append(recordBox('CRM (Payamgostar)', d.records.crm), recordBox('Siagh', d.records.siagh));
+  const table = document.createElement('table');
+  table.innerHTML = '<thead><tr><th>When</th><th>Status</th><th>Direction</th><th>Trigger</th><th>Fields</th><th>Error</th></tr></thead>';
+  const body = document.createElement('tbody');
+  for (const h of d.history) {
+    const tr = document.createElement('tr');
+    tr.append(cell(when(h.occurredAt)), cell(h.status), cell(h.direction), cell(h.trigger), cell(h.changedFields.join(', ')), cell(h.error?.sourceMessage ?? h.error?.message, { rtl: true }));
+    body.append(tr);
+  }
+  table.append(body);
+  out.replaceChildren(head, sides, table);
+}
+
+$('#search').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    const { items } = await api(`/api/entities?q=${encodeURIComponent($('#q').value)}`);
+    if (items.length === 0) return void ($('#customer').textContent = 'No customer matches.');
+    await showCustomer(items[0].canonicalKey);
+  } catch (err) {
+    say(err.message);
+  }
+});
+
+async function refresh() {
+  try {
+    await Promise.all([loadSummary(), loadCharts(), loadConflicts(), loadDeadLetters(), loadLag()]);
+    document.body.dataset.loaded = 'true';
+  } catch (err) {
+    say(err.message);
+  }
+}
+
+await refresh();
+setInterval(refresh, 3000);

@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createKafka, topicName } from '@siaghsync/shared/kafka/index';
+import type { ConflictResolution, WorkEvent } from '@siaghsync/shared/events';
+import { startService, type RunningService } from '../service';
+import { conflict } from '../testing/fixtures';
+import { eventually, getJson, OPERATOR_TOKEN, openWriter, quietLogger, testConfig } from '../testing/harness';
+import type { LogWriter } from '../testing/produce';
+import { writeScenario } from '../testing/scenario';
+import { uniqueName } from '../../../../test/harness/names';
+
+jest.setTimeout(180_000);
+
+const ARTIFACTS = path.resolve(__dirname, '../../../../test-artifacts');
+
+/**
+ * The operator's path in a real browser (Debian's chromium, never a downloaded one): the page shows
+ * the pipeline's data, a conflict is resolved with a click, and the page follows the log as the
+ * resolution request and then the syncer's settlement come back.
+ */
+describe('operator dashboard in chromium', () => {
+  const cfg = testConfig('dash');
+  let svc: RunningService;
+  let writer: LogWriter;
+  let browser: Browser;
+  let page: Page;
+  let stopSyncer: () => Promise<void>;
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'projector-chromium-'));
+
+  beforeAll(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    writer = await openWriter(cfg);
+    await writeScenario(writer);
+    svc = await startService(cfg, quietLogger());
+    await eventually(() => getJson<{ conflicts: { open: number } }>(`${svc.url}/api/summary`), (r) => r.status === 200 && r.body.conflicts.open === 1);
+    stopSyncer = await fakeSyncer(writer);
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', `--user-data-dir=${userDataDir}`,
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stopSyncer?.();
+    await svc?.stop();
+    await writer?.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  /** Stands in for the syncer: settles each resolution request it reads from `work`. */
+  async function fakeSyncer(w: LogWriter): Promise<() => Promise<void>> {
+    const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'fake-syncer', logger: quietLogger() });
+    const consumer = kafka.consumer({ groupId: uniqueName('fake-syncer') });
+    await consumer.connect();
+    await consumer.subscribe({ topic: topicName('work', cfg.TOPIC_PREFIX), fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const work = await w.codec.decode<WorkEvent>(message.value!);
+        if (work.kind !== 'resolution' || !work.resolution) return;
+        const r = JSON.parse(work.resolution) as ConflictResolution;
+        await new Promise((res) => setTimeout(res, 1500)); // long enough for the page to show "resolving"
+        const c = conflict({ conflictId: r.conflictId, canonicalKey: r.canonicalKey, field: r.field, crmValue: 'شرکت آلفا', siaghValue: 'شرکت آلفا تهران', detectedAt: 0 });
+        await w.conflicts([{ ...c, detectedAt: c.detectedAt, status: 'resolved', winner: r.choice === 'value' ? null : r.choice, resolvedValue: r.value, resolvedBy: r.resolvedBy, resolvedAt: r.resolvedAt }]);
+      },
+    });
+    return () => consumer.disconnect();
+  }
+
+  it('loads with data, resolves a conflict by a click, and follows it to resolved', async () => {
+    await page.goto(svc.url);
+    await page.waitForSelector('body[data-loaded="true"]');
+    await page.waitForSelector('#conflicts tr[data-conflict-id="c1"]');
+    expect(await page.textContent('#cards')).toContain('Outcomes');
+    expect(await page.locator('#chart-throughput rect').count()).toBeGreaterThan(0);
+    const crmCell = page.locator('#conflicts tr[data-conflict-id="c1"] td[dir="auto"]').first();
+    expect(await crmCell.textContent()).toBe('شرکت آلفا');
+    expect(await page.textContent('#dead-letters')).toContain('شماره تلفن نمی تواند تکراری باشد.');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-loaded.png'), fullPage: true });
+
+    await page.fill('#token', OPERATOR_TOKEN);
+    await page.dispatchEvent('#token', 'change');
+    await page.click('button[data-testid="resolve-siagh-c1"]');
+    await page.waitForSelector('#conflicts tr[data-conflict-id="c1"] td.state-resolving', { timeout: 20_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-resolving.png'), fullPage: true });
+    await page.waitForSelector('#conflicts tr[data-conflict-id="c1"]', { state: 'detached', timeout: 30_000 });
+    const resolved = await getJson<{ items: { conflictId: string; conflict: { resolvedBy: string } }[] }>(`${svc.url}/api/conflicts?state=resolved`);
+    expect(resolved.body.items.map((c) => c.conflictId)).toEqual(['c1']);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-resolved.png'), fullPage: true });
+  });
+
+  it('customer search shows both systems side by side with history, Persian right-to-left', async () => {
+    await page.fill('#q', '100-1231');
+    await page.click('#search button');
+    await page.waitForSelector('#customer .side-by-side');
+    const pres = page.locator('#customer .side-by-side pre');
+    expect(await pres.count()).toBe(2);
+    expect(await pres.first().getAttribute('dir')).toBe('auto');
+    expect(await pres.first().textContent()).toContain('علی رضایی');
+    expect(await page.locator('#customer tbody tr').count()).toBe(3);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-customer.png'), fullPage: true });
+  });
+});
