@@ -5,6 +5,7 @@
 //   3. memory per linked entity held in the state table (reported per million), vs its Avro size
 //   4. state restore rate on assignment vs a bare consumer reading the same changelog
 import { performance } from 'node:perf_hooks';
+import { simulatorEnv } from '../test/harness/systems';
 import { Kafka, logLevel } from 'kafkajs';
 import { createKafka, createIdempotentProducer, ensureTopics, topicName, commitTransaction, nextOffsets, createTransactionalProducer } from '../shared/src/kafka/index';
 import { createLogger } from '../shared/src/logger';
@@ -57,14 +58,7 @@ async function syncerRun(ep: { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL: strin
     ...process.env,
     ...ep,
     TOPIC_PREFIX: prefix,
-    CRM_BASE_URL: crmSim.url,
-    CRM_USERNAME: 'admin',
-    CRM_PASSWORD: 'admin',
-    SIAGH_BASE_URL: siaghSim.url,
-    SIAGH_USERNAME: 'admin',
-    SIAGH_PASSWORD: 'admin',
-    CRM_RATE_LIMIT_PER_SECOND: '100000',
-    SIAGH_RATE_LIMIT_PER_SECOND: '100000',
+    ...simulatorEnv(crmSim, siaghSim),
     SYNCER_INSTANCE_ID: `bench-${writeLatencyMs}`,
     LOG_LEVEL: 'warn',
   };

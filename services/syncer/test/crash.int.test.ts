@@ -1,4 +1,5 @@
 import { CrmClient } from '@siaghsync/shared/crm/client';
+import { simulatorEnv } from '../../../test/harness/systems';
 import { createKafka, createIdempotentProducer, ensureTopics, topicName } from '@siaghsync/shared/kafka/index';
 import { createLogger } from '@siaghsync/shared/logger';
 import { crmToCanonical } from '@siaghsync/shared/mapping/crm';
@@ -31,16 +32,9 @@ it(`kill -9 three times during ${N} changes: both systems agree, 0 lost, 0 dupli
     KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
     SCHEMA_REGISTRY_URL: requireEnv('SCHEMA_REGISTRY_URL'),
     TOPIC_PREFIX: prefix,
-    CRM_BASE_URL: crmSim.url,
-    CRM_USERNAME: 'admin',
-    CRM_PASSWORD: 'admin',
-    SIAGH_BASE_URL: siaghSim.url,
-    SIAGH_USERNAME: 'admin',
-    SIAGH_PASSWORD: 'admin',
+    ...simulatorEnv(crmSim, siaghSim),
     SYNCER_INSTANCE_ID: 'crash-a',
     SYNCER_PORT: '0',
-    CRM_RATE_LIMIT_PER_SECOND: '2000',
-    SIAGH_RATE_LIMIT_PER_SECOND: '2000',
   };
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'crash-test', logger });
   await ensureTopics(kafka, prefix);

@@ -1,4 +1,5 @@
 import { CrmClient } from '@siaghsync/shared/crm/client';
+import { simulatorEnv } from '../../../test/harness/systems';
 import { SiaghClient } from '@siaghsync/shared/siagh/client';
 import { createKafka, createIdempotentProducer, ensureTopics, topicName, type Consumer, type Producer, type TopicKey } from '@siaghsync/shared/kafka/index';
 import type { SchemaName } from '@siaghsync/schemas';
@@ -48,17 +49,10 @@ export async function createWorld(label: string, opts: WorldOptions = {}): Promi
     KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
     SCHEMA_REGISTRY_URL: requireEnv('SCHEMA_REGISTRY_URL'),
     TOPIC_PREFIX: prefix,
-    CRM_BASE_URL: crmSim.url,
-    CRM_USERNAME: 'admin',
-    CRM_PASSWORD: 'admin',
-    SIAGH_BASE_URL: siaghSim.url,
-    SIAGH_USERNAME: 'admin',
-    SIAGH_PASSWORD: 'admin',
+    ...simulatorEnv(crmSim, siaghSim),
     SYNCER_RETRY_BASE_MS: '50',
     SYNCER_PARK_RETRY_MS: '1000',
     LOG_LEVEL: 'warn',
-    CRM_RATE_LIMIT_PER_SECOND: '2000',
-    SIAGH_RATE_LIMIT_PER_SECOND: '2000',
     ...opts.env,
   };
   const crm = new CrmClient({ baseUrl: crmSim.url, username: 'admin', password: 'admin', rateLimitPerSecond: 1000, timeoutMs: 10_000 });

@@ -1,4 +1,5 @@
 import { createKafka, createIdempotentProducer, ensureTopics, topicName, type Consumer, type Producer } from '@siaghsync/shared/kafka/index';
+import { simulatorEnv } from '../../../test/harness/systems';
 import { createLogger } from '@siaghsync/shared/logger';
 import { EventCodec } from '@siaghsync/shared/registry';
 import { deterministicEventId, newChangeEvent, sourceKey, type DeadLetter, type SyncOutcome, type WorkEvent } from '@siaghsync/shared/events';
@@ -78,18 +79,11 @@ export async function createProcessWorld(label: string, opts: { crm?: Parameters
     KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
     SCHEMA_REGISTRY_URL: requireEnv('SCHEMA_REGISTRY_URL'),
     TOPIC_PREFIX: prefix,
-    CRM_BASE_URL: crmSim.url,
-    CRM_USERNAME: 'admin',
-    CRM_PASSWORD: 'admin',
-    SIAGH_BASE_URL: siaghSim.url,
-    SIAGH_USERNAME: 'admin',
-    SIAGH_PASSWORD: 'admin',
+    ...simulatorEnv(crmSim, siaghSim),
     SYNCER_INSTANCE_ID: `${label}-a`,
     SYNCER_PORT: '0',
     SYNCER_RETRY_BASE_MS: '50',
     SYNCER_PARK_RETRY_MS: '1000',
-    CRM_RATE_LIMIT_PER_SECOND: '2000',
-    SIAGH_RATE_LIMIT_PER_SECOND: '2000',
   };
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: `${label}-test`, logger });
   await ensureTopics(kafka, prefix);
