@@ -243,7 +243,12 @@ async function restoreRates(ep: { KAFKA_BROKERS: string }, codec: EventCodec): P
   t0 = performance.now();
   await bare.connect();
   await bare.subscribe({ topic, fromBeginning: true });
-  await bare.run({ eachBatch: async ({ batch }) => void (seen += batch.messages.length) });
+  await bare.run({
+    eachBatch: ({ batch }) => {
+      seen += batch.messages.length;
+      return Promise.resolve();
+    },
+  });
   await waitUntil(() => seen >= RESTORE_N, 5 * 60_000, 'bare read');
   const bareRate = RESTORE_N / ((performance.now() - t0) / 1000);
   await bare.disconnect();
