@@ -13,6 +13,8 @@ const schema = z.object({
     .string()
     .regex(/^[a-zA-Z0-9._-]+$/)
     .default('siaghsync-projector'),
+  /** Consumer groups whose lag the dashboard shows (name prefix). */
+  PROJECTOR_LAG_GROUP_PREFIX: z.string().default('siaghsync'),
   /** Database name when MONGODB_URI names none. */
   PROJECTOR_DB: z.string().regex(/^[a-zA-Z0-9_-]+$/).optional(),
 });

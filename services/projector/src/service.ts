@@ -19,8 +19,6 @@ export interface RunningService {
 export interface ServiceOptions {
   /** Test hook passed to the projector (abort a rebuild mid-batch). */
   buildSignal?: AbortSignal;
-  /** Consumer groups whose lag the dashboard shows; default: every group of the pipeline. */
-  lagGroupPrefix?: string;
 }
 
 /** Wires the projector: Mongo, Kafka, registry, runners and the HTTP server. main.ts only adds signals. */
@@ -63,7 +61,7 @@ export async function startService(cfg: ProjectorConfig, logger: Logger, opts: S
       logger,
       operatorToken: cfg.OPERATOR_TOKEN,
       projector,
-      lag: lagReporter(kafka, opts.lagGroupPrefix ?? ''),
+      lag: lagReporter(kafka, cfg.PROJECTOR_LAG_GROUP_PREFIX),
       async sendWork(event: WorkEvent) {
         // Answer only after Kafka acknowledged (acks=all): a 202 means the syncer will see it.
         await sendWithin(producer, workTopic, [{ key: event.canonicalKey, value: await codec.encode('WorkEvent', event) }], 10_000);

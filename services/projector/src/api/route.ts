@@ -50,4 +50,4 @@ export interface RouteDef<Q extends ZodTypeAny = ZodTypeAny, B extends ZodTypeAn
   handle(ctx: ApiContext, input: { query: z.infer<Q>; body: z.infer<B>; params: Record<string, string> }, res: Response): Promise<unknown>;
 }
 
-export const defineRoute = <Q extends ZodTypeAny, B extends ZodTypeAny>(r: RouteDef<Q, B>): RouteDef => r as unknown as RouteDef;
+export const defineRoute = <Q extends ZodTypeAny, B extends ZodTypeAny>(r: RouteDef<Q, B>): RouteDef => r;

@@ -1,3 +1,4 @@
+/* global document, sessionStorage, fetch, setInterval */
 import { drawChart } from './chart.js';
 
 // Every value from the API is put in the page with textContent (never innerHTML): names and

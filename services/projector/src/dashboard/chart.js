@@ -1,3 +1,4 @@
+/* global document */
 // Tiny SVG charts drawn by hand: a bar series and a line series with a time axis. No dependency.
 const NS = 'http://www.w3.org/2000/svg';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createKafka, topicName } from '@siaghsync/shared/kafka/index';
 import type { ConflictResolution, WorkEvent } from '@siaghsync/shared/events';
 import { startService, type RunningService } from '../service';
@@ -24,7 +24,7 @@ describe('operator dashboard in chromium', () => {
   const cfg = testConfig('dash');
   let svc: RunningService;
   let writer: LogWriter;
-  let browser: Browser;
+  let browser: BrowserContext;
   let page: Page;
   let stopSyncer: () => Promise<void>;
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'projector-chromium-'));
@@ -36,14 +36,14 @@ describe('operator dashboard in chromium', () => {
     svc = await startService(cfg, quietLogger());
     await eventually(() => getJson<{ conflicts: { open: number } }>(`${svc.url}/api/summary`), (r) => r.status === 200 && r.body.conflicts.open === 1);
     stopSyncer = await fakeSyncer(writer);
-    browser = await chromium.launch({
+    // A fresh profile per run (playwright passes it as --user-data-dir).
+    browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', `--user-data-dir=${userDataDir}`,
-      ],
+      headless: true,
+      viewport: { width: 1280, height: 1400 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    page = await browser.newPage();
   });
 
   afterAll(async () => {

@@ -124,7 +124,7 @@ describe('projection by replay (real Kafka, registry, FerretDB)', () => {
     const abort = new AbortController();
     const crashing = makeProjector({ ...cfg, PROJECTOR_GROUP_ID: `${cfg.PROJECTOR_GROUP_ID}-kill` }, db, abort.signal);
     await crashing.projector.start();
-    await eventually(async () => crashing.batches(), (n) => n >= 2, 60_000);
+    await eventually(() => Promise.resolve(crashing.batches()), (n) => n >= 2, 60_000);
     abort.abort(); // the next view write of the build fails: a batch half-written, its offsets uncommitted
     await new Promise((r) => setTimeout(r, 300));
     await crashing.projector.stop();

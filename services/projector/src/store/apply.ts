@@ -83,7 +83,8 @@ export async function writeDocs(db: Db, name: string, docs: Stored<ViewDoc>[], e
       await col.insertMany(chunk, { ordered: false });
     } catch (err) {
       if (!(err instanceof MongoBulkWriteError)) throw err;
-      const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+      const raw: unknown = err.writeErrors;
+      const writeErrors = (Array.isArray(raw) ? raw : [raw]) as { code: number; index: number }[];
       if (writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw err;
       for (const e of writeErrors) replace.push(chunk[e.index]!);
     }

@@ -23,7 +23,7 @@ export function testConfig(label: string, extra: Record<string, string> = {}): P
     ...extra,
   });
   // Port 0 (any free port) is not a valid PROJECTOR_PORT for operators, only for tests.
-  return { ...cfg, PROJECTOR_PORT: 0 };
+  return { ...cfg, PROJECTOR_PORT: 0, PROJECTOR_LAG_GROUP_PREFIX: cfg.PROJECTOR_GROUP_ID };
 }
 
 export async function openWriter(cfg: ProjectorConfig): Promise<LogWriter> {

@@ -6,7 +6,8 @@ import { deadLettersView } from './dead_letters/evolve';
 import { countersView } from './counters/evolve';
 import { lineageView } from './lineage/evolve';
 
-export const VIEWS: readonly AnyView[] = [
+// Each view is typed by its own document; the runner handles them all through the common shape.
+export const VIEWS = [
   syncAuditView,
   entityMappingsView,
   conflictsView,
