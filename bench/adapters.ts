@@ -24,7 +24,10 @@ async function loop(n: number, concurrency: number, one: (i: number) => Promise<
 
 async function main(): Promise<void> {
   const ds = generateDataset({ seed: 9, customers: 500, overlap: 0, organizationRate: 0 });
-  const sim = await startCrmSimulator({ data: { identities: ds.crm.identities }, webhooks: { enabled: false } });
+  const sim = await startCrmSimulator({
+    data: { identities: ds.crm.identities },
+    webhooks: { enabled: false },
+  });
   const ids = ds.crm.identities.map((i) => i.crmId);
   const adapter = new CrmClient({
     baseUrl: sim.url,
@@ -57,7 +60,9 @@ async function main(): Promise<void> {
   for (let round = 0; round < 3; round++) {
     bareRuns.push(await loop(REQUESTS, CONCURRENCY, bare));
     adapterRuns.push(await loop(REQUESTS, CONCURRENCY, viaAdapter));
-    process.stderr.write(`[bench adapters] round ${round + 1}/3: bare ${bareRuns.at(-1)!.toFixed(0)}/s, adapter ${adapterRuns.at(-1)!.toFixed(0)}/s\n`);
+    process.stderr.write(
+      `[bench adapters] round ${round + 1}/3: bare ${bareRuns.at(-1)!.toFixed(0)}/s, adapter ${adapterRuns.at(-1)!.toFixed(0)}/s\n`,
+    );
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const a = median(adapterRuns);

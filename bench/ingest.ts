@@ -10,7 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { pino } from 'pino';
-import { createIdempotentProducer, createKafka, ensureTopics, topicName } from '@siaghsync/shared/kafka/index';
+import {
+  createIdempotentProducer,
+  createKafka,
+  ensureTopics,
+  topicName,
+} from '@siaghsync/shared/kafka/index';
 import { EventCodec } from '@siaghsync/shared/registry';
 import { deterministicEventId, newChangeEvent, sourceKey } from '@siaghsync/shared/events';
 import { createApp } from '../services/ingest/src/app';
@@ -26,13 +31,23 @@ const SUBTYPE = encodeURIComponent('مخاطب حقیقی siagh');
 
 async function serve(kind: 'ingest' | 'bare', prefix: string): Promise<void> {
   // Logs go nowhere but are still formatted: the cost of production logging is part of the figure.
-  const logger = pino({ level: process.env.BENCH_INGEST_LOG_LEVEL ?? 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
+  const logger = pino(
+    { level: process.env.BENCH_INGEST_LOG_LEVEL ?? 'info' },
+    pino.destination({ dest: '/dev/null', sync: false }),
+  );
   const kafka = createKafka({ brokers: BROKERS, clientId: `bench-${kind}`, logger });
   const codec = new EventCodec(REGISTRY);
   await codec.registerAll(['ChangeEvent']);
   let server;
   if (kind === 'ingest') {
-    const publisher = new KafkaPublisher({ kafka, codec, topicPrefix: prefix, timeoutMs: 2000, maxInFlight: 5000, logger });
+    const publisher = new KafkaPublisher({
+      kafka,
+      codec,
+      topicPrefix: prefix,
+      timeoutMs: 2000,
+      maxInFlight: 5000,
+      logger,
+    });
     await publisher.start();
     const { app } = createApp({
       config: {
@@ -61,7 +76,14 @@ async function serve(kind: 'ingest' | 'bare', prefix: string): Promise<void> {
       const id = q.get('id') ?? '';
       const observedTime = Date.now();
       const event = newChangeEvent({
-        eventId: deterministicEventId('crm-webhook', 'Identity', id, 'Update', 1000, Math.floor(observedTime / 1000)),
+        eventId: deterministicEventId(
+          'crm-webhook',
+          'Identity',
+          id,
+          'Update',
+          1000,
+          Math.floor(observedTime / 1000),
+        ),
         source: 'crm',
         entityType: 'customer',
         sourceId: id,
@@ -69,12 +91,28 @@ async function serve(kind: 'ingest' | 'bare', prefix: string): Promise<void> {
         observedTime,
         trigger: 'webhook',
         correlationId: randomUUID(),
-        attributes: { crmType: 'Identity', crmEvent: 'Update', identityKind: 'person', subtype: q.get('subtype') ?? '', delivery: 'crm-thin' },
+        attributes: {
+          crmType: 'Identity',
+          crmEvent: 'Update',
+          identityKind: 'person',
+          subtype: q.get('subtype') ?? '',
+          delivery: 'crm-thin',
+        },
       });
       codec
         .encode('ChangeEvent', event)
         .then((value) =>
-          producer.send({ topic, acks: -1, messages: [{ key: sourceKey('crm', id), value, headers: { eventId: event.eventId, correlationId: event.correlationId } }] }),
+          producer.send({
+            topic,
+            acks: -1,
+            messages: [
+              {
+                key: sourceKey('crm', id),
+                value,
+                headers: { eventId: event.eventId, correlationId: event.correlationId },
+              },
+            ],
+          }),
         )
         .then(
           () => {
@@ -98,9 +136,13 @@ async function serve(kind: 'ingest' | 'bare', prefix: string): Promise<void> {
 
 function startServer(kind: 'ingest' | 'bare', prefix: string): Promise<{ child: ChildProcess; url: string }> {
   const prof = process.env.BENCH_INGEST_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/ingest-prof'] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', kind, prefix], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...prof, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', kind, prefix],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${kind} server did not start in 60 s`)), 60_000);
     let out = '';
@@ -123,7 +165,15 @@ async function load(url: string, seconds: number): Promise<autocannon.Result> {
     url,
     connections: CONNECTIONS,
     duration: seconds,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/webhooks/crm/${SECRET}?event=Update&id=${guid()}&type=Identity&subtype=${SUBTYPE}` }) }],
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (req) => ({
+          ...req,
+          path: `/webhooks/crm/${SECRET}?event=Update&id=${guid()}&type=Identity&subtype=${SUBTYPE}`,
+        }),
+      },
+    ],
   });
 }
 
@@ -133,7 +183,8 @@ async function main(): Promise<void> {
   await ensureTopics(kafka, prefix, ['changes']);
   const results: Record<string, autocannon.Result> = {};
   // BENCH_INGEST_ORDER=ingest-first swaps the order, to check that the order does not decide the ratio.
-  const order: ('ingest' | 'bare')[] = process.env.BENCH_INGEST_ORDER === 'ingest-first' ? ['ingest', 'bare'] : ['bare', 'ingest'];
+  const order: ('ingest' | 'bare')[] =
+    process.env.BENCH_INGEST_ORDER === 'ingest-first' ? ['ingest', 'bare'] : ['bare', 'ingest'];
   for (const kind of order) {
     const { child, url } = await startServer(kind, prefix);
     try {
@@ -147,10 +198,42 @@ async function main(): Promise<void> {
   const ing = results.ingest!;
   const errors = (r: autocannon.Result) => r.non2xx + r.errors + r.timeouts;
   const figures = [
-    figure({ name: 'webhooks/s', value: ing.requests.average, unit: 'req/s', baseline: 'bare node:http + same producer', baselineValue: bare.requests.average, goal: '>= 0.7x bare', met: ing.requests.average >= 0.7 * bare.requests.average }),
-    figure({ name: 'p50 latency', value: ing.latency.p50, unit: 'ms', baseline: 'bare p50', baselineValue: bare.latency.p50, goal: 'informational (lower is better)', met: true }),
-    figure({ name: 'p99 latency', value: ing.latency.p99, unit: 'ms', baseline: 'bare p99', baselineValue: bare.latency.p99, goal: 'informational (lower is better)', met: true }),
-    figure({ name: 'failed requests', value: errors(ing), unit: 'count', baseline: 'bare failed', baselineValue: errors(bare), goal: '0', met: errors(ing) === 0 }),
+    figure({
+      name: 'webhooks/s',
+      value: ing.requests.average,
+      unit: 'req/s',
+      baseline: 'bare node:http + same producer',
+      baselineValue: bare.requests.average,
+      goal: '>= 0.7x bare',
+      met: ing.requests.average >= 0.7 * bare.requests.average,
+    }),
+    figure({
+      name: 'p50 latency',
+      value: ing.latency.p50,
+      unit: 'ms',
+      baseline: 'bare p50',
+      baselineValue: bare.latency.p50,
+      goal: 'informational (lower is better)',
+      met: true,
+    }),
+    figure({
+      name: 'p99 latency',
+      value: ing.latency.p99,
+      unit: 'ms',
+      baseline: 'bare p99',
+      baselineValue: bare.latency.p99,
+      goal: 'informational (lower is better)',
+      met: true,
+    }),
+    figure({
+      name: 'failed requests',
+      value: errors(ing),
+      unit: 'count',
+      baseline: 'bare failed',
+      baselineValue: errors(bare),
+      goal: '0',
+      met: errors(ing) === 0,
+    }),
   ];
   printTable(`ingest (${CONNECTIONS} connections, ${DURATION_S} s each, acks=all, loopback)`, figures);
   const file = writeResults('ingest', figures);

@@ -7,7 +7,15 @@
 import { performance } from 'node:perf_hooks';
 import { simulatorEnv } from '../test/harness/systems';
 import { Kafka, logLevel } from 'kafkajs';
-import { createKafka, createIdempotentProducer, ensureTopics, topicName, commitTransaction, nextOffsets, createTransactionalProducer } from '../shared/src/kafka/index';
+import {
+  createKafka,
+  createIdempotentProducer,
+  ensureTopics,
+  topicName,
+  commitTransaction,
+  nextOffsets,
+  createTransactionalProducer,
+} from '../shared/src/kafka/index';
 import { createLogger } from '../shared/src/logger';
 import { EventCodec } from '../shared/src/registry';
 import { deterministicEventId, newChangeEvent, sourceKey, type SyncOutcome } from '../shared/src/events';
@@ -49,9 +57,14 @@ async function waitUntil(check: () => boolean, timeoutMs: number, what: string):
 /** Runs one syncer over N creates; returns changes/s and target writes/s. */
 async function syncerRun(ep: { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL: string }, writeLatencyMs: number) {
   const ds = generateDataset({ seed: 3, customers: N, overlap: 0 });
-  const crmSim = await startCrmSimulator({ data: { identities: ds.crm.identities }, webhooks: { enabled: false } });
+  const crmSim = await startCrmSimulator({
+    data: { identities: ds.crm.identities },
+    webhooks: { enabled: false },
+  });
   const siaghSim = await startSiaghSimulator(
-    writeLatencyMs > 0 ? { faults: { paths: ['/BpmsApi/SaveFormData'], latency: { kind: 'fixed', ms: writeLatencyMs } } } : {},
+    writeLatencyMs > 0
+      ? { faults: { paths: ['/BpmsApi/SaveFormData'], latency: { kind: 'fixed', ms: writeLatencyMs } } }
+      : {},
   );
   const prefix = `bench${Date.now().toString(36)}.`;
   const env = {
@@ -87,7 +100,11 @@ async function syncerRun(ep: { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL: strin
     })),
   );
   for (let i = 0; i < messages.length; i += 1000) {
-    await producer.send({ topic: topicName('changes', prefix), messages: messages.slice(i, i + 1000), acks: -1 });
+    await producer.send({
+      topic: topicName('changes', prefix),
+      messages: messages.slice(i, i + 1000),
+      acks: -1,
+    });
   }
   const cfg = loadSyncerConfig(env);
   const t0 = performance.now();
@@ -112,31 +129,55 @@ async function syncerRun(ep: { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL: strin
   await waitUntil(() => done >= N, 10 * 60_000, `${N} outcomes`);
   clearInterval(progress);
   const seconds = (performance.now() - t0) / 1000;
-  const writes = siaghSim.recorder.list().filter((c) => c.path === '/BpmsApi/SaveFormData' && c.status === 200).length;
+  const writes = siaghSim.recorder
+    .list()
+    .filter((c) => c.path === '/BpmsApi/SaveFormData' && c.status === 200).length;
   const inFlight = cfg.SYNCER_MAX_IN_FLIGHT * cfg.SYNCER_PARTITIONS_CONCURRENCY;
   await reader.disconnect();
   await syncer.stop();
   await producer.disconnect();
   await crmSim.close();
   await siaghSim.close();
-  return { changesPerSec: N / seconds, writesPerSec: writes / seconds, inFlight, created: outcomes.filter((o) => o.status === 'created').length };
+  return {
+    changesPerSec: N / seconds,
+    writesPerSec: writes / seconds,
+    inFlight,
+    created: outcomes.filter((o) => o.status === 'created').length,
+  };
 }
 
 /** The baseline: kafkajs alone, consume -> transform -> produce + sendOffsets in one transaction per batch. */
 async function bareLoop(ep: { KAFKA_BROKERS: string }): Promise<number> {
-  const kafka = new Kafka({ brokers: ep.KAFKA_BROKERS.split(','), clientId: 'bench-bare', logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    brokers: ep.KAFKA_BROKERS.split(','),
+    clientId: 'bench-bare',
+    logLevel: logLevel.NOTHING,
+  });
   const prefix = `bare${Date.now().toString(36)}.`;
   const input = `${prefix}in`;
   const output = `${prefix}out`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: input, numPartitions: 6 }, { topic: output, numPartitions: 6 }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      { topic: input, numPartitions: 6 },
+      { topic: output, numPartitions: 6 },
+    ],
+  });
   await admin.disconnect();
   const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await p.connect();
   const payload = Buffer.alloc(400, 7);
   for (let i = 0; i < N; i += 1000) {
-    await p.send({ topic: input, messages: Array.from({ length: Math.min(1000, N - i) }, (_, k) => ({ key: `k${i + k}`, value: payload })), acks: -1 });
+    await p.send({
+      topic: input,
+      messages: Array.from({ length: Math.min(1000, N - i) }, (_, k) => ({
+        key: `k${i + k}`,
+        value: payload,
+      })),
+      acks: -1,
+    });
   }
   await p.disconnect();
   const tx = createTransactionalProducer(kafka, `${prefix}tx`);
@@ -155,7 +196,9 @@ async function bareLoop(ep: { KAFKA_BROKERS: string }): Promise<number> {
     eachBatch: async ({ batch }) => {
       const out = batch.messages.map((m) => ({ key: m.key, value: m.value }));
       const last = batch.messages[batch.messages.length - 1]!;
-      const offsets = nextOffsets(groupId, [{ topic: batch.topic, partition: batch.partition, offset: last.offset }]);
+      const offsets = nextOffsets(groupId, [
+        { topic: batch.topic, partition: batch.partition, offset: last.offset },
+      ]);
       const run = () => commitTransaction(tx, [{ topic: output, messages: out }], offsets);
       const mine = tail.then(run, run);
       tail = mine.catch(() => undefined);
@@ -196,7 +239,12 @@ function sampleState(k: number): EntityState {
     version: 3,
     generation: 1,
     kind: 'person',
-    crm: { id: `5f0c2b8e-7d1a-4c55-9a0e-${String(k).padStart(12, '0')}`, written: h, seen: h, deleted: false },
+    crm: {
+      id: `5f0c2b8e-7d1a-4c55-9a0e-${String(k).padStart(12, '0')}`,
+      written: h,
+      seen: h,
+      deleted: false,
+    },
     siagh: { id: String(1000 + k), written: h, seen: h, deleted: false },
     base,
   };
@@ -214,7 +262,10 @@ async function memoryPerEntity(codec: EventCodec): Promise<{ bytesPerEntity: num
   return { bytesPerEntity: (after - before) / MEMORY_N, avroBytes };
 }
 
-async function restoreRates(ep: { KAFKA_BROKERS: string }, codec: EventCodec): Promise<{ restore: number; bare: number }> {
+async function restoreRates(
+  ep: { KAFKA_BROKERS: string },
+  codec: EventCodec,
+): Promise<{ restore: number; bare: number }> {
   const kafka = createKafka({ brokers: ep.KAFKA_BROKERS.split(','), clientId: 'bench-restore', logger });
   const prefix = `restore${Date.now().toString(36)}.`;
   await ensureTopics(kafka, prefix, ['entityState']);
@@ -231,7 +282,14 @@ async function restoreRates(ep: { KAFKA_BROKERS: string }, codec: EventCodec): P
     await producer.send({ topic, messages: batch, acks: -1 });
   }
   const states = new StateTable(codec);
-  const reader = new TableReader(kafka, producer, [topic], (_t, m) => states.apply(m), logger, `${prefix}bench`);
+  const reader = new TableReader(
+    kafka,
+    producer,
+    [topic],
+    (_t, m) => states.apply(m),
+    logger,
+    `${prefix}bench`,
+  );
   let t0 = performance.now();
   await reader.start();
   await reader.caughtUp(5 * 60_000);
@@ -273,13 +331,47 @@ async function main(): Promise<void> {
 
   const ideal = slow.inFlight / 0.02;
   const figures: Figure[] = [
-    figure({ name: 'changes/s (0 ms simulators)', value: fast.changesPerSec, unit: 'changes/s', baseline: 'bare kafkajs transactional loop', baselineValue: bare, goal: '>= 0.5x', met: fast.changesPerSec / bare >= 0.5 }),
-    figure({ name: 'target writes/s (20 ms writes)', value: slow.writesPerSec, unit: 'writes/s', baseline: `ideal in-flight/latency (${slow.inFlight}/20 ms)`, baselineValue: ideal, goal: '>= 0.8x', met: slow.writesPerSec / ideal >= 0.8 }),
-    figure({ name: 'RSS per million linked entities', value: (mem.bytesPerEntity * 1e6) / 2 ** 20, unit: 'MiB', baseline: 'Avro size of the same states (MiB per million)', baselineValue: (mem.avroBytes * 1e6) / 2 ** 20, goal: 'report', met: true }),
-    figure({ name: 'state restore rate', value: restore.restore, unit: 'records/s', baseline: 'bare consumer, same changelog', baselineValue: restore.bare, goal: 'report', met: true }),
+    figure({
+      name: 'changes/s (0 ms simulators)',
+      value: fast.changesPerSec,
+      unit: 'changes/s',
+      baseline: 'bare kafkajs transactional loop',
+      baselineValue: bare,
+      goal: '>= 0.5x',
+      met: fast.changesPerSec / bare >= 0.5,
+    }),
+    figure({
+      name: 'target writes/s (20 ms writes)',
+      value: slow.writesPerSec,
+      unit: 'writes/s',
+      baseline: `ideal in-flight/latency (${slow.inFlight}/20 ms)`,
+      baselineValue: ideal,
+      goal: '>= 0.8x',
+      met: slow.writesPerSec / ideal >= 0.8,
+    }),
+    figure({
+      name: 'RSS per million linked entities',
+      value: (mem.bytesPerEntity * 1e6) / 2 ** 20,
+      unit: 'MiB',
+      baseline: 'Avro size of the same states (MiB per million)',
+      baselineValue: (mem.avroBytes * 1e6) / 2 ** 20,
+      goal: 'report',
+      met: true,
+    }),
+    figure({
+      name: 'state restore rate',
+      value: restore.restore,
+      unit: 'records/s',
+      baseline: 'bare consumer, same changelog',
+      baselineValue: restore.bare,
+      goal: 'report',
+      met: true,
+    }),
   ];
   printTable('syncer', figures);
-  say(`wrote ${writeResults('syncer', figures)}; created ${fast.created} + ${slow.created} customers, no other outcome expected`);
+  say(
+    `wrote ${writeResults('syncer', figures)}; created ${fast.created} + ${slow.created} customers, no other outcome expected`,
+  );
   process.exit(0);
 }
 

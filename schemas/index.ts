@@ -40,7 +40,8 @@ export function namedTypes(dir = AVRO_DIR): Map<string, Json> {
       const full = node.name.includes('.') ? node.name : `${space}.${node.name}`;
       named.set(full, node);
       if (t === 'record' && Array.isArray(node.fields)) {
-        for (const f of node.fields) if (f && typeof f === 'object' && !Array.isArray(f)) visit(f.type ?? null, space);
+        for (const f of node.fields)
+          if (f && typeof f === 'object' && !Array.isArray(f)) visit(f.type ?? null, space);
       }
       return;
     }
@@ -72,13 +73,16 @@ export function selfContainedSchema(name: SchemaName, dir = AVRO_DIR): Record<st
     const out: Record<string, Json> = { ...node };
     const t = node.type;
     if ((t === 'record' || t === 'enum' || t === 'fixed') && typeof node.name === 'string') {
-      const full = fullName(typeof node.namespace === 'string' ? `${node.namespace}.${node.name}` : node.name);
+      const full = fullName(
+        typeof node.namespace === 'string' ? `${node.namespace}.${node.name}` : node.name,
+      );
       // A definition written inline in its file, met again through another root: refer by name.
       if (defined.has(full)) return full;
       defined.add(full);
     }
     if (t !== undefined && typeof t !== 'string') out.type = inline(t);
-    else if (typeof t === 'string' && !['record', 'enum', 'fixed', 'array', 'map'].includes(t)) out.type = inline(t);
+    else if (typeof t === 'string' && !['record', 'enum', 'fixed', 'array', 'map'].includes(t))
+      out.type = inline(t);
     if (Array.isArray(node.fields)) out.fields = node.fields.map((f) => inline(f));
     if (node.items !== undefined) out.items = inline(node.items);
     if (node.values !== undefined) out.values = inline(node.values);

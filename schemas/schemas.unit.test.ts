@@ -21,7 +21,9 @@ describe('Avro schemas', () => {
     const versions = fs.readdirSync(HISTORY).filter((f) => f.startsWith(`${name}.v`));
     expect(versions.length).toBeGreaterThan(0);
     for (const v of versions) {
-      const old = avro.Type.forSchema(JSON.parse(fs.readFileSync(path.join(HISTORY, v), 'utf8')) as avro.Schema);
+      const old = avro.Type.forSchema(
+        JSON.parse(fs.readFileSync(path.join(HISTORY, v), 'utf8')) as avro.Schema,
+      );
       expect(() => current.createResolver(old)).not.toThrow();
     }
   });

@@ -240,7 +240,10 @@ async function main(): Promise<void> {
   say('');
   say('SiaghSync is running:');
   for (const [k, v] of Object.entries({ ...endpoints, ...namespace })) say(`  ${k.padEnd(20)} ${v}`);
-  if (namespace.TOPIC_PREFIX) say(`  (this demo run's own topics and database: export TOPIC_PREFIX=${namespace.TOPIC_PREFIX} for syncctl)`);
+  if (namespace.TOPIC_PREFIX)
+    say(
+      `  (this demo run's own topics and database: export TOPIC_PREFIX=${namespace.TOPIC_PREFIX} for syncctl)`,
+    );
   if (demo) {
     say(
       `  CRM simulator        http://127.0.0.1:${ports.crm}  (admin/admin; ${customers} customers, seed ${seed})`,

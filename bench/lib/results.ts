@@ -31,11 +31,20 @@ export function writeResults(name: string, figures: Figure[]): string {
 }
 
 export function printTable(name: string, figures: Figure[]): void {
-  const rows = figures.map((f) => [f.name, `${round(f.value)} ${f.unit}`, `${f.baseline}: ${round(f.baselineValue)}`, String(f.ratio), f.goal, f.met ? 'yes' : 'NO']);
+  const rows = figures.map((f) => [
+    f.name,
+    `${round(f.value)} ${f.unit}`,
+    `${f.baseline}: ${round(f.baselineValue)}`,
+    String(f.ratio),
+    f.goal,
+    f.met ? 'yes' : 'NO',
+  ]);
   const head = ['figure', 'value', 'baseline', 'ratio', 'goal', 'met'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-  process.stdout.write(`\n${name}\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`);
+  process.stdout.write(
+    `\n${name}\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`,
+  );
 }
 
 const round = (n: number) => (Math.abs(n) >= 100 ? Math.round(n) : Math.round(n * 100) / 100);

@@ -21,7 +21,11 @@ program
     await up(cfg);
     const ep = clientEndpoints(cfg);
     say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    process.stdout.write(Object.entries(ep).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    process.stdout.write(
+      Object.entries(ep)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n') + '\n',
+    );
   });
 
 program

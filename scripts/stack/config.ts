@@ -18,7 +18,10 @@ const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).def
 
 const stackEnv = z.object({
   STACK_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.stack')),
-  STACK_CACHE_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.cache', 'stack')),
+  STACK_CACHE_DIR: z
+    .string()
+    .min(1)
+    .default(path.join(REPO_ROOT, '.cache', 'stack')),
   KAFKA_PORT: port(9092),
   KAFKA_CONTROLLER_PORT: port(9093),
   KAFKA_HEAP: z

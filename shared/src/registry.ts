@@ -28,9 +28,13 @@ export class EventCodec {
       } catch (err) {
         const status = (err as { status?: number }).status;
         if (status === 409) {
-          throw permanent('SCHEMA_INCOMPATIBLE', `schema ${name} is not backward compatible with ${subject}`, {
-            cause: err,
-          });
+          throw permanent(
+            'SCHEMA_INCOMPATIBLE',
+            `schema ${name} is not backward compatible with ${subject}`,
+            {
+              cause: err,
+            },
+          );
         }
         throw transient('SCHEMA_REGISTRY_UNAVAILABLE', `cannot register ${name}: ${(err as Error).message}`, {
           cause: err,
@@ -48,7 +52,10 @@ export class EventCodec {
       body: JSON.stringify({ compatibility: level }),
     });
     if (!res.ok) {
-      throw transient('SCHEMA_REGISTRY_UNAVAILABLE', `PUT config ${subject}: HTTP ${res.status} ${await res.text()}`);
+      throw transient(
+        'SCHEMA_REGISTRY_UNAVAILABLE',
+        `PUT config ${subject}: HTTP ${res.status} ${await res.text()}`,
+      );
     }
   }
 
@@ -62,7 +69,9 @@ export class EventCodec {
     try {
       return await this.registry.encode(this.idOf(name), value);
     } catch (err) {
-      throw permanent('EVENT_ENCODE_FAILED', `cannot encode ${name}: ${(err as Error).message}`, { cause: err });
+      throw permanent('EVENT_ENCODE_FAILED', `cannot encode ${name}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 

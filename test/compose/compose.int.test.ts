@@ -9,7 +9,12 @@ import { VERSIONS, REPO_ROOT, loadStackConfig } from '../../scripts/stack/config
 
 function composeConfig(file: string): { status: number; stderr: string } {
   const cfg = loadStackConfig();
-  const plugin = path.join(cfg.STACK_CACHE_DIR, `docker-compose-${VERSIONS.compose}`, 'cli-plugins', 'docker-compose');
+  const plugin = path.join(
+    cfg.STACK_CACHE_DIR,
+    `docker-compose-${VERSIONS.compose}`,
+    'cli-plugins',
+    'docker-compose',
+  );
   if (!fs.existsSync(plugin)) throw new Error(`compose plugin missing at ${plugin}: run npm run stack -- up`);
   const dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'dcfg-'));
   fs.mkdirSync(path.join(dockerConfig, 'cli-plugins'));

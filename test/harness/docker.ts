@@ -12,7 +12,10 @@ export async function dockerEngineAvailable(): Promise<boolean> {
 }
 
 /** The same parts as the local stack, from official images, for machines with a Docker engine. */
-export async function startContainers(): Promise<{ endpoints: InfraEndpoints; containers: StartedTestContainer[] }> {
+export async function startContainers(): Promise<{
+  endpoints: InfraEndpoints;
+  containers: StartedTestContainer[];
+}> {
   const kafka = await new GenericContainer('apache/kafka:4.1.1')
     .withExposedPorts({ container: 9092, host: 29092 })
     .withEnvironment({

@@ -35,7 +35,8 @@ export default async function globalSetup(): Promise<void> {
       g.__SIAGHSYNC_TEARDOWN__ = async () => {
         const { down } = await import('../../scripts/stack/lifecycle');
         const res = await down(cfg);
-        if (res.leftRunning.length) throw new Error(`stack processes left running: ${res.leftRunning.join(', ')}`);
+        if (res.leftRunning.length)
+          throw new Error(`stack processes left running: ${res.leftRunning.join(', ')}`);
       };
     }
   } else {

@@ -7,6 +7,7 @@ export function uniqueName(label: string): string {
 
 export function requireEnv(name: 'KAFKA_BROKERS' | 'SCHEMA_REGISTRY_URL' | 'MONGODB_URI'): string {
   const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: the integration harness (test/harness/globalSetup.ts) did not run`);
+  if (!v)
+    throw new Error(`${name} is not set: the integration harness (test/harness/globalSetup.ts) did not run`);
   return v;
 }

@@ -42,11 +42,12 @@ describe('MongoDB-wire database (FerretDB locally, MongoDB in Docker)', () => {
     expect(res.modifiedCount).toBe(1);
     expect(res.upsertedCount).toBe(1);
     expect(await col.countDocuments()).toBe(3);
-    expect(await col.find({}, { sort: { _id: 1 } }).map((d) => d._id).toArray()).toEqual([
-      'customer:1',
-      'customer:2',
-      'customer:3',
-    ]);
+    expect(
+      await col
+        .find({}, { sort: { _id: 1 } })
+        .map((d) => d._id)
+        .toArray(),
+    ).toEqual(['customer:1', 'customer:2', 'customer:3']);
 
     const dup = col.insertOne({ _id: 'customer:9', customerNumber: '100-2', name: 'duplicate' });
     await expect(dup).rejects.toBeInstanceOf(MongoServerError);

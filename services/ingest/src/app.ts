@@ -36,7 +36,10 @@ export function createApp(deps: AppDeps): IngestApp {
     config: deps.config,
     publisher: deps.publisher,
     metrics,
-    limits: new Limits({ ...deps.config.rateLimit, authFailuresPerMinute: deps.config.authFailuresPerMinute }),
+    limits: new Limits({
+      ...deps.config.rateLimit,
+      authFailuresPerMinute: deps.config.authFailuresPerMinute,
+    }),
     now: deps.now ?? Date.now,
   };
   const app = express();

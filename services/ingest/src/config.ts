@@ -9,14 +9,12 @@ const PATH_SECRET_RE = /^[A-Za-z0-9._~-]{16,256}$/;
 /** A signed sender's name is a path segment and a metric/rate-limit key. */
 const SENDER_NAME_RE = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
-const commaList = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((x) => x.trim())
-      .filter((x) => x !== ''),
-  );
+const commaList = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== ''),
+);
 
 const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(1).max(max).default(fallback);
@@ -47,21 +45,30 @@ export const ingestEnvSchema = z
     INGEST_HOST: z.string().min(1).default('127.0.0.1'),
     INGEST_PORT: envPort(7201),
     /** One secret (the name npm start and older setups use)... */
-    CRM_WEBHOOK_SECRET: z.string().regex(PATH_SECRET_RE, '16-256 characters of A-Z a-z 0-9 . _ ~ -').optional(),
+    CRM_WEBHOOK_SECRET: z
+      .string()
+      .regex(PATH_SECRET_RE, '16-256 characters of A-Z a-z 0-9 . _ ~ -')
+      .optional(),
     /** ...and/or several, comma-separated, so a new secret can be rolled out before the old one is removed. */
-    CRM_WEBHOOK_SECRETS: commaList.refine(
-      (l) => l.every((s) => PATH_SECRET_RE.test(s)),
-      'each secret: 16-256 characters of A-Z a-z 0-9 . _ ~ -',
-    ).optional(),
+    CRM_WEBHOOK_SECRETS: commaList
+      .refine(
+        (l) => l.every((s) => PATH_SECRET_RE.test(s)),
+        'each secret: 16-256 characters of A-Z a-z 0-9 . _ ~ -',
+      )
+      .optional(),
     /** Optional: addresses or CIDR ranges the CRM calls from; empty = any address (the secret still applies). */
-    CRM_WEBHOOK_ALLOWED_IPS: commaList.refine((l) => l.every(isAddressOrCidr), 'expected IP[/bits][,IP[/bits]...]').optional(),
+    CRM_WEBHOOK_ALLOWED_IPS: commaList
+      .refine((l) => l.every(isAddressOrCidr), 'expected IP[/bits][,IP[/bits]...]')
+      .optional(),
     /** Standard Webhooks senders: `name:whsec_...` entries, comma-separated; repeat a name for rotation. */
     INGEST_SIGNING_SECRETS: commaList
       .refine(
         (l) =>
           l.every((e) => {
             const i = e.indexOf(':');
-            return i > 0 && SENDER_NAME_RE.test(e.slice(0, i)) && decodeSigningSecret(e.slice(i + 1)) !== undefined;
+            return (
+              i > 0 && SENDER_NAME_RE.test(e.slice(0, i)) && decodeSigningSecret(e.slice(i + 1)) !== undefined
+            );
           }),
         'expected name:whsec_<base64 key of 16-128 bytes>[,...]; names: a-z 0-9 -',
       )
@@ -70,7 +77,17 @@ export const ingestEnvSchema = z
     INGEST_TRUST_PROXY: z
       .string()
       .default('false')
-      .refine((v) => v === 'false' || /^\d{1,2}$/.test(v) || v.split(',').every((x) => isAddressOrCidr(x.trim()) || ['loopback', 'linklocal', 'uniquelocal'].includes(x.trim())), 'false, a hop count, or proxy addresses/CIDRs'),
+      .refine(
+        (v) =>
+          v === 'false' ||
+          /^\d{1,2}$/.test(v) ||
+          v
+            .split(',')
+            .every(
+              (x) => isAddressOrCidr(x.trim()) || ['loopback', 'linklocal', 'uniquelocal'].includes(x.trim()),
+            ),
+        'false, a hop count, or proxy addresses/CIDRs',
+      ),
     INGEST_BODY_LIMIT_BYTES: positiveInt(16_384, 10 * 1024 * 1024),
     /** Per authenticated source (the CRM, each signed sender): requests per window. */
     INGEST_RATE_LIMIT_POINTS: positiveInt(1000),
@@ -92,7 +109,8 @@ export const ingestEnvSchema = z
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['CRM_WEBHOOK_SECRET'],
-        message: 'set CRM_WEBHOOK_SECRET(S) or INGEST_SIGNING_SECRETS: without either no webhook can be accepted',
+        message:
+          'set CRM_WEBHOOK_SECRET(S) or INGEST_SIGNING_SECRETS: without either no webhook can be accepted',
       });
     }
   });
@@ -132,7 +150,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): IngestConfig {
   return {
     env: e,
     http: {
-      crmSecrets: [...new Set([...(e.CRM_WEBHOOK_SECRET ? [e.CRM_WEBHOOK_SECRET] : []), ...(e.CRM_WEBHOOK_SECRETS ?? [])])],
+      crmSecrets: [
+        ...new Set([
+          ...(e.CRM_WEBHOOK_SECRET ? [e.CRM_WEBHOOK_SECRET] : []),
+          ...(e.CRM_WEBHOOK_SECRETS ?? []),
+        ]),
+      ],
       crmAllowedIps: e.CRM_WEBHOOK_ALLOWED_IPS ?? [],
       signingKeys,
       trustProxy: tp === 'false' ? false : /^\d+$/.test(tp) ? Number(tp) : tp.split(',').map((x) => x.trim()),

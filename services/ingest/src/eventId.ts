@@ -20,7 +20,8 @@ import type { CrmNotification } from './crm/notification';
  * `windowMs = 0` disables grouping: every notification gets a fresh id.
  */
 export function crmNotificationEventId(n: CrmNotification, observedTime: number, windowMs: number): string {
-  if (windowMs <= 0) return deterministicEventId('crm-webhook', n.crmType, n.sourceId, n.crmEvent, randomUUID());
+  if (windowMs <= 0)
+    return deterministicEventId('crm-webhook', n.crmType, n.sourceId, n.crmEvent, randomUUID());
   const window = Math.floor(observedTime / windowMs);
   return deterministicEventId('crm-webhook', n.crmType, n.sourceId, n.crmEvent, windowMs, window);
 }

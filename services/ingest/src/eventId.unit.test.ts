@@ -19,7 +19,9 @@ describe('event ids', () => {
   });
 
   it('the subtype label does not change the id (it does not identify the change)', () => {
-    expect(crmNotificationEventId({ ...n, subtype: 'other' }, t, 1000)).toBe(crmNotificationEventId(n, t, 1000));
+    expect(crmNotificationEventId({ ...n, subtype: 'other' }, t, 1000)).toBe(
+      crmNotificationEventId(n, t, 1000),
+    );
   });
 
   it('another window, record, event or type gives another id', () => {

@@ -18,7 +18,11 @@ try {
 }
 const env = config.env;
 const logger = createLogger({ service: 'ingest', level: env.LOG_LEVEL });
-const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID ?? 'siaghsync-ingest', logger });
+const kafka = createKafka({
+  brokers: env.KAFKA_BROKERS,
+  clientId: env.KAFKA_CLIENT_ID ?? 'siaghsync-ingest',
+  logger,
+});
 const publisher = new KafkaPublisher({
   kafka,
   codec: new EventCodec(env.SCHEMA_REGISTRY_URL),

@@ -109,7 +109,10 @@ export class KafkaPublisher implements Publisher {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(transient('KAFKA_PRODUCE_TIMEOUT', `Kafka did not acknowledge within ${this.opts.timeoutMs} ms`)),
+        () =>
+          reject(
+            transient('KAFKA_PRODUCE_TIMEOUT', `Kafka did not acknowledge within ${this.opts.timeoutMs} ms`),
+          ),
         this.opts.timeoutMs,
       );
     });
@@ -155,7 +158,10 @@ export class KafkaPublisher implements Publisher {
     this.generation++;
     this.pending = 0;
     this.producer = createIdempotentProducer(this.opts.kafka);
-    this.opts.logger.warn({ silentForMs: silentFor, timeouts: this.consecutiveTimeouts }, 'replacing the Kafka producer');
+    this.opts.logger.warn(
+      { silentForMs: silentFor, timeouts: this.consecutiveTimeouts },
+      'replacing the Kafka producer',
+    );
     void old.disconnect().catch(() => undefined);
     void (async () => {
       let delay = 250;
@@ -167,7 +173,10 @@ export class KafkaPublisher implements Publisher {
           this.lastSuccessAt = Date.now();
           break;
         } catch (err) {
-          this.opts.logger.warn({ err: classify(err).message, retryInMs: delay }, 'producer reconnect failed');
+          this.opts.logger.warn(
+            { err: classify(err).message, retryInMs: delay },
+            'producer reconnect failed',
+          );
           await new Promise((r) => setTimeout(r, delay).unref());
           delay = Math.min(delay * 2, 10_000);
         }

@@ -45,7 +45,9 @@ export function firstProblem(error: z.ZodError, known: ReadonlySet<string>): Fie
       break;
     case z.ZodIssueCode.invalid_type:
       message =
-        issue.received === 'undefined' ? `${where} is required` : `${where} must be of type ${issue.expected}`;
+        issue.received === 'undefined'
+          ? `${where} is required`
+          : `${where} must be of type ${issue.expected}`;
       break;
     case z.ZodIssueCode.invalid_enum_value:
     case z.ZodIssueCode.invalid_literal:

@@ -10,7 +10,11 @@ describe('CRM simulator webhooks -> ingest -> Kafka', () => {
   beforeAll(async () => {
     ingest = await startIngest();
     sim = await startCrmSimulator({
-      webhooks: { url: `${ingest.url}/webhooks/crm/${CRM_SECRET}`, duplicateRate: 0.5, retry: { baseDelayMs: 20, maxDelayMs: 200 } },
+      webhooks: {
+        url: `${ingest.url}/webhooks/crm/${CRM_SECRET}`,
+        duplicateRate: 0.5,
+        retry: { baseDelayMs: 20, maxDelayMs: 200 },
+      },
     });
   });
   afterAll(async () => {
@@ -20,11 +24,15 @@ describe('CRM simulator webhooks -> ingest -> Kafka', () => {
 
   it('every change the CRM notifies arrives as a normalized event, duplicates only as copies of one notice', async () => {
     const auth = await crmLogin(sim.url);
-    const api = <T = unknown>(path: string, body: unknown) => post<T>(`${sim.url}/api/v2/${path}`, body, auth);
+    const api = <T = unknown>(path: string, body: unknown) =>
+      post<T>(`${sim.url}/api/v2/${path}`, body, auth);
     const p = await api<{ crmId: string }>('crmobject/person/create', { nickName: 'مریم' });
     const o = await api<{ crmId: string }>('crmobject/organization/create', { nickName: 'شرکت کیان' });
     await api('crmobject/person/update', { id: p.body.crmId, email: 'm@x.ir' });
-    const q = await api<{ crmId: string }>('crmobject/quote/sales/create', { identityId: o.body.crmId, details: [] });
+    const q = await api<{ crmId: string }>('crmobject/quote/sales/create', {
+      identityId: o.body.crmId,
+      details: [],
+    });
     await call('DELETE', `${sim.url}/_sim/identities/${o.body.crmId}`);
     await sim.webhooks.drain();
 
@@ -33,7 +41,12 @@ describe('CRM simulator webhooks -> ingest -> Kafka', () => {
     const events = await readTopic(ingest.topic, ingest.codec);
     expect(events).toHaveLength(deliveries.length); // every 2xx is in the topic
 
-    const seen = new Set(events.map((e) => `${e.key}|${e.event.entityType}|${e.event.operation}|${e.event.attributes.crmEvent}|${e.event.attributes.identityKind ?? '-'}`));
+    const seen = new Set(
+      events.map(
+        (e) =>
+          `${e.key}|${e.event.entityType}|${e.event.operation}|${e.event.attributes.crmEvent}|${e.event.attributes.identityKind ?? '-'}`,
+      ),
+    );
     expect([...seen].sort()).toEqual(
       [
         `crm:${p.body.crmId}|customer|upsert|Insert|person`,
@@ -43,7 +56,8 @@ describe('CRM simulator webhooks -> ingest -> Kafka', () => {
         `crm:${q.body.crmId}|preinvoice|upsert|Insert|-`,
       ].sort(),
     );
-    for (const e of events) expect(e.event).toMatchObject({ source: 'crm', trigger: 'webhook', sourceTime: null });
+    for (const e of events)
+      expect(e.event).toMatchObject({ source: 'crm', trigger: 'webhook', sourceTime: null });
     // Distinct notices never share an event id; copies of one notice may (same window).
     expect(new Set(events.map((e) => e.event.eventId)).size).toBeGreaterThanOrEqual(seen.size);
   });

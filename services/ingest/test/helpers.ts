@@ -48,7 +48,9 @@ export function cuttableSockets(): {
     factory: ({ host, port, onConnect }) => {
       if (mode === 'refused') {
         const s = new net.Socket();
-        setImmediate(() => s.destroy(Object.assign(new Error('connect ECONNREFUSED (test outage)'), { code: 'ECONNREFUSED' })));
+        setImmediate(() =>
+          s.destroy(Object.assign(new Error('connect ECONNREFUSED (test outage)'), { code: 'ECONNREFUSED' })),
+        );
         return s;
       }
       if (mode === 'silent') return new net.Socket(); // never connects: the client's connect timeout decides
@@ -60,7 +62,8 @@ export function cuttableSockets(): {
     cut() {
       mode = 'refused';
       // As a stopped broker looks from here: the peer resets the connection.
-      for (const s of live) s.destroy(Object.assign(new Error('read ECONNRESET (test outage)'), { code: 'ECONNRESET' }));
+      for (const s of live)
+        s.destroy(Object.assign(new Error('read ECONNRESET (test outage)'), { code: 'ECONNRESET' }));
     },
     /** A partition: open connections stop delivering anything, without being closed (they stay dead). */
     silence() {
@@ -184,7 +187,11 @@ export interface ReadEvent {
 
 /** Every record of the topic, decoded with the registry (a fresh consumer group from the beginning). */
 export async function readTopic(topic: string, codec: EventCodec, prefix = 'reader'): Promise<ReadEvent[]> {
-  const kafka = new Kafka({ clientId: 'ingest-reader', brokers: requireEnv('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'ingest-reader',
+    brokers: requireEnv('KAFKA_BROKERS').split(','),
+    logLevel: logLevel.NOTHING,
+  });
   const expected = await topicEnd(kafka, topic);
   const out: ReadEvent[] = [];
   if (expected === 0) return out;
@@ -197,7 +204,11 @@ export async function readTopic(topic: string, codec: EventCodec, prefix = 'read
     eachMessage: async ({ message }) => {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-      out.push({ key: message.key?.toString() ?? '', event: await codec.decode<ChangeEvent>(message.value!), headers });
+      out.push({
+        key: message.key?.toString() ?? '',
+        event: await codec.decode<ChangeEvent>(message.value!),
+        headers,
+      });
       if (out.length >= expected) done();
     },
   });
@@ -206,7 +217,10 @@ export async function readTopic(topic: string, codec: EventCodec, prefix = 'read
   return out;
 }
 
-export const GUIDS = Array.from({ length: 200 }, (_, i) => `3f2504e0-4f89-11d3-9a0c-${(0x305e82c3300 + i).toString(16).padStart(12, '0')}`);
+export const GUIDS = Array.from(
+  { length: 200 },
+  (_, i) => `3f2504e0-4f89-11d3-9a0c-${(0x305e82c3300 + i).toString(16).padStart(12, '0')}`,
+);
 
 export function crmUrl(base: string, params: Record<string, string>, secret = CRM_SECRET): string {
   const u = new URL(`${base}/webhooks/crm/${secret}`);

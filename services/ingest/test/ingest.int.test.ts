@@ -1,5 +1,16 @@
 import { sign } from '../src/signed/standardWebhooks';
-import { CRM_SECRET, CRM_SECRET_NEXT, GUIDS, SIGNING_KEY, SIGNING_KEY_OLD, crmUrl, readTopic, startIngest, topicEnd, type TestIngest } from './helpers';
+import {
+  CRM_SECRET,
+  CRM_SECRET_NEXT,
+  GUIDS,
+  SIGNING_KEY,
+  SIGNING_KEY_OLD,
+  crmUrl,
+  readTopic,
+  startIngest,
+  topicEnd,
+  type TestIngest,
+} from './helpers';
 
 // Every webhook answered 2xx is in the topic, exactly as normalized; the access logs never carry the secret.
 
@@ -38,7 +49,12 @@ describe('ingest -> Kafka (real broker, real registry)', () => {
 
     // GET with query parameters (the CRM's usual form), Arabic letter forms in the label, upper-case GUID
     const g = await send(
-      crmUrl(ingest.url, { event: 'Update', id: GUIDS[0]!.toUpperCase(), type: 'Identity', subtype: 'مخاطب حقيقي siagh' }),
+      crmUrl(ingest.url, {
+        event: 'Update',
+        id: GUIDS[0]!.toUpperCase(),
+        type: 'Identity',
+        subtype: 'مخاطب حقيقي siagh',
+      }),
       { headers: { 'x-correlation-id': 'trace-from-test-0001' } },
     );
     expect(g.res.headers.get('x-correlation-id')).toBe('trace-from-test-0001');
@@ -52,16 +68,27 @@ describe('ingest -> Kafka (real broker, real registry)', () => {
     await send(`${ingest.url}/webhooks/crm/${CRM_SECRET}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ event: 'Delete', id: GUIDS[2]!, type: 'Quote', subtype: 'پیش فاکتور رسمی' }).toString(),
+      body: new URLSearchParams({
+        event: 'Delete',
+        id: GUIDS[2]!,
+        type: 'Quote',
+        subtype: 'پیش فاکتور رسمی',
+      }).toString(),
     });
     // POST with an empty body and the fields in the query
-    await send(crmUrl(ingest.url, { event: 'Insert', id: GUIDS[3]!, type: 'Invoice', subtype: 'فاکتور' }), { method: 'POST' });
+    await send(crmUrl(ingest.url, { event: 'Insert', id: GUIDS[3]!, type: 'Invoice', subtype: 'فاکتور' }), {
+      method: 'POST',
+    });
     // Signed, with the old key of a rotation
     const ts = new Date('2025-11-25T10:15:00Z');
     await send(
       `${ingest.url}/webhooks/signed/erp`,
       signed(
-        { type: 'customer.upsert', timestamp: ts.toISOString(), data: { source: 'siagh', id: '1042', naturalKey: '1231', attributes: { form: '2BFDA' } } },
+        {
+          type: 'customer.upsert',
+          timestamp: ts.toISOString(),
+          data: { source: 'siagh', id: '1042', naturalKey: '1231', attributes: { form: '2BFDA' } },
+        },
         'msg_int_1',
         SIGNING_KEY_OLD,
       ),
@@ -85,11 +112,22 @@ describe('ingest -> Kafka (real broker, real registry)', () => {
       correlationId: 'trace-from-test-0001',
       naturalKey: null,
       snapshot: null,
-      attributes: { crmType: 'Identity', crmEvent: 'Update', identityKind: 'person', subtype: 'مخاطب حقیقی siagh', delivery: 'crm-thin' },
+      attributes: {
+        crmType: 'Identity',
+        crmEvent: 'Update',
+        identityKind: 'person',
+        subtype: 'مخاطب حقیقی siagh',
+        delivery: 'crm-thin',
+      },
     });
     expect(Math.abs(e0.event.observedTime - Date.now())).toBeLessThan(60_000);
 
-    const ops = events.map((e) => [e.key, e.event.entityType, e.event.operation, e.event.attributes.identityKind ?? null]);
+    const ops = events.map((e) => [
+      e.key,
+      e.event.entityType,
+      e.event.operation,
+      e.event.attributes.identityKind ?? null,
+    ]);
     expect(ops).toEqual(
       expect.arrayContaining([
         [`crm:${GUIDS[1]}`, 'customer', 'upsert', 'organization'],
@@ -100,7 +138,12 @@ describe('ingest -> Kafka (real broker, real registry)', () => {
     );
     const s = events.find((e) => e.key === 'siagh:1042')!.event;
     expect(s).toMatchObject({ source: 'siagh', sourceTime: ts.getTime(), naturalKey: '1231' });
-    expect(s.attributes).toEqual({ form: '2BFDA', sender: 'erp', webhookId: 'msg_int_1', delivery: 'signed' });
+    expect(s.attributes).toEqual({
+      form: '2BFDA',
+      sender: 'erp',
+      webhookId: 'msg_int_1',
+      delivery: 'signed',
+    });
   });
 
   it('a duplicated CRM notification keeps its event id; a replayed signed webhook is produced once', async () => {
@@ -113,11 +156,18 @@ describe('ingest -> Kafka (real broker, real registry)', () => {
     expect([a.status, b.status]).toEqual([202, 202]);
     expect(ja!.eventId).toBe(jb!.eventId);
 
-    const body = { type: 'customer.delete', timestamp: new Date().toISOString(), data: { source: 'crm', id: GUIDS[11] } };
+    const body = {
+      type: 'customer.delete',
+      timestamp: new Date().toISOString(),
+      data: { source: 'crm', id: GUIDS[11] },
+    };
     const first = await fetch(`${ingest.url}/webhooks/signed/erp`, signed(body, 'msg_replay_1'));
     expect(first.status).toBe(202);
     // A retry re-signed with a new timestamp (as senders do) and a verbatim replay: both acknowledged, neither produced.
-    const retry = await fetch(`${ingest.url}/webhooks/signed/erp`, signed(body, 'msg_replay_1', SIGNING_KEY, Math.floor(Date.now() / 1000) + 1));
+    const retry = await fetch(
+      `${ingest.url}/webhooks/signed/erp`,
+      signed(body, 'msg_replay_1', SIGNING_KEY, Math.floor(Date.now() / 1000) + 1),
+    );
     expect(retry.status).toBe(200);
     expect(((await retry.json()) as { status: string }).status).toBe('duplicate');
     expect(await topicEnd(ingest.kafka, ingest.topic)).toBe(before + 3);
@@ -127,7 +177,10 @@ describe('ingest -> Kafka (real broker, real registry)', () => {
     expect((await fetch(`${ingest.url}/health`)).status).toBe(200);
     const ready = await fetch(`${ingest.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { kafka: 'ok', registry: 'ok', producer: 'ok', accepting: 'ok' } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { kafka: 'ok', registry: 'ok', producer: 'ok', accepting: 'ok' },
+    });
     const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
     expect(metrics).toMatch(/siaghsync_ingest_requests_total\{route="crm",outcome="accepted"\} \d+/);
     expect(metrics).toMatch(/siaghsync_ingest_produce_duration_seconds_count\{result="ok"\} \d+/);

@@ -7,7 +7,12 @@ import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { createLogger } from '@siaghsync/shared/logger';
 import { exitOnConfigError, infraEnv, parseEnv } from '@siaghsync/shared/config';
-import { createKafka, createIdempotentProducer, ensureTopics, topicName } from '@siaghsync/shared/kafka/index';
+import {
+  createKafka,
+  createIdempotentProducer,
+  ensureTopics,
+  topicName,
+} from '@siaghsync/shared/kafka/index';
 import { EventCodec } from '@siaghsync/shared/registry';
 import { loadSyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { CrmClient } from '@siaghsync/shared/crm/client';
@@ -19,7 +24,9 @@ import { backfillCrm, backfillSiagh, type BackfillCounts, type BackfillDeps } fr
 
 const program = new Command('backfill')
   .description('Emit every record of the CRM and/or Siagh as a change event (trigger=backfill)')
-  .addOption(new Option('--source <source>', 'which system').choices(['crm', 'siagh', 'both']).makeOptionMandatory())
+  .addOption(
+    new Option('--source <source>', 'which system').choices(['crm', 'siagh', 'both']).makeOptionMandatory(),
+  )
   .option('--run-id <id>', 'makes event ids deterministic for this run (default: a new id)')
   .option('--concurrency <n>', 'parallel CRM detail calls', '8')
   .parse();
@@ -46,7 +53,10 @@ async function main(): Promise<number> {
     }
     exitOnConfigError(e);
   }
-  const logger = createLogger({ service: 'backfill', level: env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL });
+  const logger = createLogger({
+    service: 'backfill',
+    level: env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL,
+  });
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: 'siaghsync-backfill', logger });
   await ensureTopics(kafka, env.TOPIC_PREFIX, ['changes']);
   const codec = new EventCodec(env.SCHEMA_REGISTRY_URL);
@@ -57,10 +67,23 @@ async function main(): Promise<number> {
   const results: BackfillCounts[] = [];
   try {
     for (const source of sources) {
-      const bar = new SingleBar({ format: `${source.padEnd(5)} [{bar}] {value}/{total} read, {emitted} emitted, {errors} errors`, stream: process.stderr }, Presets.shades_classic);
+      const bar = new SingleBar(
+        {
+          format: `${source.padEnd(5)} [{bar}] {value}/{total} read, {emitted} emitted, {errors} errors`,
+          stream: process.stderr,
+        },
+        Presets.shades_classic,
+      );
       bar.start(0, 0, { emitted: 0, errors: 0 });
       const deps: BackfillDeps = {
-        producer, codec, changesTopic: topicName('changes', env.TOPIC_PREFIX), syncConfig, runId, correlationId: randomUUID(), concurrency, logger,
+        producer,
+        codec,
+        changesTopic: topicName('changes', env.TOPIC_PREFIX),
+        syncConfig,
+        runId,
+        correlationId: randomUUID(),
+        concurrency,
+        logger,
         onProgress: (c) => {
           bar.setTotal(c.total);
           bar.update(c.read, { emitted: c.emitted, errors: c.errors });
@@ -86,7 +109,9 @@ async function main(): Promise<number> {
   process.stdout.write(`backfill ${runId}\n`);
   process.stdout.write('source  read      emitted   skipped   errors    list\n');
   for (const r of results) {
-    process.stdout.write(`${r.source.padEnd(8)}${String(r.read).padEnd(10)}${String(r.emitted).padEnd(10)}${String(r.skipped).padEnd(10)}${String(r.errors).padEnd(10)}${r.complete ? 'complete' : 'INCOMPLETE'}\n`);
+    process.stdout.write(
+      `${r.source.padEnd(8)}${String(r.read).padEnd(10)}${String(r.emitted).padEnd(10)}${String(r.skipped).padEnd(10)}${String(r.errors).padEnd(10)}${r.complete ? 'complete' : 'INCOMPLETE'}\n`,
+    );
   }
   return results.every((r) => r.errors === 0 && r.complete) ? 0 : 1;
 }

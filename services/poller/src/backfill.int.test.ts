@@ -8,12 +8,19 @@ import { eventually, settle, setupEnv, type Env } from './testkit';
 jest.setTimeout(180_000);
 const ROOT = path.resolve(__dirname, '../../..');
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'services/poller/src/backfill-cli.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-    });
+    const p = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'services/poller/src/backfill-cli.ts'), ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+      },
+    );
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -60,11 +67,17 @@ describe('npm run backfill (real broker, registry, simulators)', () => {
     await eventually(() => env.events.length >= total);
     const evs = await settle(env);
     expect(evs).toHaveLength(total);
-    expect(evs.every((e) => e.trigger === 'backfill' && e.operation === 'upsert' && e.snapshot !== null)).toBe(true);
+    expect(
+      evs.every((e) => e.trigger === 'backfill' && e.operation === 'upsert' && e.snapshot !== null),
+    ).toBe(true);
   });
 
   it('a source that cannot be reached exits 2; a bad argument exits non-zero with a message', async () => {
-    const down = await runCli(['--source', 'siagh'], { ...vars(), SIAGH_BASE_URL: 'http://127.0.0.1:9', SIAGH_TIMEOUT_MS: '2000' });
+    const down = await runCli(['--source', 'siagh'], {
+      ...vars(),
+      SIAGH_BASE_URL: 'http://127.0.0.1:9',
+      SIAGH_TIMEOUT_MS: '2000',
+    });
     expect(down.code).toBe(2);
     const bad = await runCli(['--source', 'erp'], vars());
     expect(bad.code).not.toBe(0);

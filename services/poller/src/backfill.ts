@@ -81,7 +81,15 @@ class Batcher {
 }
 
 export async function backfillSiagh(client: SiaghClient, d: BackfillDeps): Promise<BackfillCounts> {
-  const counts: BackfillCounts = { source: 'siagh', total: 0, read: 0, emitted: 0, skipped: 0, errors: 0, complete: true };
+  const counts: BackfillCounts = {
+    source: 'siagh',
+    total: 0,
+    read: 0,
+    emitted: 0,
+    skipped: 0,
+    errors: 0,
+    complete: true,
+  };
   const contacts = await client.getAllContacts();
   counts.total = contacts.length;
   const out = new Batcher(d, counts);
@@ -99,7 +107,15 @@ export async function backfillSiagh(client: SiaghClient, d: BackfillDeps): Promi
 }
 
 export async function backfillCrm(client: CrmClient, d: BackfillDeps): Promise<BackfillCounts> {
-  const counts: BackfillCounts = { source: 'crm', total: 0, read: 0, emitted: 0, skipped: 0, errors: 0, complete: true };
+  const counts: BackfillCounts = {
+    source: 'crm',
+    total: 0,
+    read: 0,
+    emitted: 0,
+    skipped: 0,
+    errors: 0,
+    complete: true,
+  };
   const listing = await listCrmIds(client, 100, d.logger);
   counts.complete = listing.complete;
   counts.total = listing.ids.size;
@@ -109,7 +125,8 @@ export async function backfillCrm(client: CrmClient, d: BackfillDeps): Promise<B
     try {
       const r = await fetchCrmDetail(client, id, kind);
       counts.read++;
-      if (r === 'gone') counts.skipped++; // deleted since it was listed
+      if (r === 'gone')
+        counts.skipped++; // deleted since it was listed
       else await out.add('crm', id, observeCrmIdentity(r, kind, d.syncConfig));
     } catch (err) {
       counts.errors++;

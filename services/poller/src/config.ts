@@ -14,8 +14,16 @@ export const pollerEnvSchema = z.object({
   POLLER_SOURCES: z
     .string()
     .default('crm,siagh')
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .refine((l) => l.length > 0 && l.every((x) => x === 'crm' || x === 'siagh'), 'expected a comma list of crm, siagh')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (l) => l.length > 0 && l.every((x) => x === 'crm' || x === 'siagh'),
+      'expected a comma list of crm, siagh',
+    )
     .transform((l) => [...new Set(l)] as SourceSystem[]),
   POLLER_SIAGH_INTERVAL_MS: ms(30_000),
   POLLER_CRM_INTERVAL_MS: ms(60_000),
@@ -46,7 +54,12 @@ export function toSettings(e: PollerEnv): PollerSettings {
   return {
     sources: e.POLLER_SOURCES,
     siagh: { intervalMs: e.POLLER_SIAGH_INTERVAL_MS },
-    crm: { intervalMs: e.POLLER_CRM_INTERVAL_MS, reconcileSweeps: e.POLLER_CRM_RECONCILE_SWEEPS, concurrency: e.POLLER_CRM_CONCURRENCY, pageSize: e.POLLER_CRM_PAGE_SIZE },
+    crm: {
+      intervalMs: e.POLLER_CRM_INTERVAL_MS,
+      reconcileSweeps: e.POLLER_CRM_RECONCILE_SWEEPS,
+      concurrency: e.POLLER_CRM_CONCURRENCY,
+      pageSize: e.POLLER_CRM_PAGE_SIZE,
+    },
     jitter: e.POLLER_JITTER,
     backoffMaxMs: e.POLLER_BACKOFF_MAX_MS,
     minRatio: e.POLLER_DELETE_MIN_RATIO,

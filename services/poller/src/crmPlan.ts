@@ -28,7 +28,11 @@ export function planCrmSweep(
 }
 
 /** Runs `fn` over `items` with at most `concurrency` in flight; results in input order. */
-export async function mapPool<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapPool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

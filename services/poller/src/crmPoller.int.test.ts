@@ -2,7 +2,16 @@ import { startCrmSimulator, type CrmSimulator } from '../../../simulators/crm/se
 import { call } from '../../../simulators/testing/client';
 import { CrmClient } from '@siaghsync/shared/crm/client';
 import type { Poller } from './poller';
-import { eventually, makePoller, settle, setupEnv, sweep, testSettings, whenActive, type Env } from './testkit';
+import {
+  eventually,
+  makePoller,
+  settle,
+  setupEnv,
+  sweep,
+  testSettings,
+  whenActive,
+  type Env,
+} from './testkit';
 
 jest.setTimeout(120_000);
 
@@ -11,7 +20,8 @@ describe('CRM poller (real broker, registry, simulator)', () => {
   let env: Env;
   let client: CrmClient;
   let poller: Poller;
-  const patch = (id: string, body: Record<string, unknown>) => call('PATCH', `${sim.url}/_sim/identities/${id}`, body);
+  const patch = (id: string, body: Record<string, unknown>) =>
+    call('PATCH', `${sim.url}/_sim/identities/${id}`, body);
   const ids = () => [...sim.store.identities.keys()];
 
   beforeAll(async () => {
@@ -73,9 +83,17 @@ describe('CRM poller (real broker, registry, simulator)', () => {
     const victim = ids()[2] as string;
     await call('DELETE', `${sim.url}/_sim/identities/${victim}`);
     const n = env.events.length;
-    await call('PUT', `${sim.url}/_sim/faults`, { errorRate: 1, errorStatuses: [503], paths: ['/api/v2/crmobject/person/get'] });
+    await call('PUT', `${sim.url}/_sim/faults`, {
+      errorRate: 1,
+      errorStatuses: [503],
+      paths: ['/api/v2/crmobject/person/get'],
+    });
     await sweep(poller, 'crm');
-    await call('PUT', `${sim.url}/_sim/faults`, { rateLimitRate: 1, retryAfterSeconds: 0, paths: ['/api/v2/crmobject/identity/getIdentitiesSimple'] });
+    await call('PUT', `${sim.url}/_sim/faults`, {
+      rateLimitRate: 1,
+      retryAfterSeconds: 0,
+      paths: ['/api/v2/crmobject/identity/getIdentitiesSimple'],
+    });
     await sweep(poller, 'crm');
     await call('DELETE', `${sim.url}/_sim/faults`);
     expect((await settle(env)).slice(n)).toHaveLength(0);
@@ -89,12 +107,20 @@ describe('CRM poller (real broker, registry, simulator)', () => {
   });
 
   it('a new identity is found on the next sweep', async () => {
-    const res = await call<{ crmId: string }>('POST', `${sim.url}/_sim/identities`, { identityType: 2, nickName: 'شرکت تازه', customerNumber: '100-9901' });
+    const res = await call<{ crmId: string }>('POST', `${sim.url}/_sim/identities`, {
+      identityType: 2,
+      nickName: 'شرکت تازه',
+      customerNumber: '100-9901',
+    });
     const n = env.events.length;
     await sweep(poller, 'crm');
     await eventually(() => env.events.length > n);
     const evs = (await settle(env)).slice(n);
     expect(evs).toHaveLength(1);
-    expect(evs[0]).toMatchObject({ sourceId: res.body.crmId, naturalKey: '9901', attributes: { kind: 'organization' } });
+    expect(evs[0]).toMatchObject({
+      sourceId: res.body.crmId,
+      naturalKey: '9901',
+      attributes: { kind: 'organization' },
+    });
   });
 });

@@ -23,7 +23,11 @@ export interface CrmSweepOptions {
   pageSize: number;
 }
 
-export function observeCrmIdentity(record: CrmIdentityRecord, kind: CustomerKind, config: SyncConfig): Observed {
+export function observeCrmIdentity(
+  record: CrmIdentityRecord,
+  kind: CustomerKind,
+  config: SyncConfig,
+): Observed {
   const canonical = crmToCanonical(record, kind, config);
   return {
     checksum: sideChecksum(canonical, config, 'crm'),
@@ -41,9 +45,13 @@ export async function listCrmIds(
   logger: Logger,
 ): Promise<{ ids: Map<string, CustomerKind>; complete: boolean }> {
   const ids = new Map<string, CustomerKind>();
-  for (const [type, kind] of [[1, 'person'], [2, 'organization']] as const) {
+  for (const [type, kind] of [
+    [1, 'person'],
+    [2, 'organization'],
+  ] as const) {
     try {
-      for await (const i of client.iterateIdentities({ identityType: type, pageSize })) ids.set(i.identityId, kind);
+      for await (const i of client.iterateIdentities({ identityType: type, pageSize }))
+        ids.set(i.identityId, kind);
     } catch (err) {
       logger.warn({ err, kind }, 'CRM listing failed part-way: sweep incomplete');
       return { ids, complete: false };
@@ -52,7 +60,11 @@ export async function listCrmIds(
   return { ids, complete: true };
 }
 
-export async function fetchCrmDetail(client: CrmClient, id: string, kind: CustomerKind): Promise<CrmIdentityRecord | 'gone'> {
+export async function fetchCrmDetail(
+  client: CrmClient,
+  id: string,
+  kind: CustomerKind,
+): Promise<CrmIdentityRecord | 'gone'> {
   try {
     return kind === 'person' ? await client.getPerson(id) : await client.getOrganization(id);
   } catch (err) {
@@ -73,7 +85,12 @@ export async function sweepCrm(
   const listing = await listCrmIds(client, opts.pageSize, logger);
   let complete = listing.complete;
   const listed = [...listing.ids.keys()].sort();
-  const plan = planCrmSweep(listed, (id) => tracker.state.hashes.has(id), tracker.meta.reconcileCursor, opts.reconcileSweeps);
+  const plan = planCrmSweep(
+    listed,
+    (id) => tracker.state.hashes.has(id),
+    tracker.meta.reconcileCursor,
+    opts.reconcileSweeps,
+  );
 
   const details = new Map<string, Observed>();
   const gone = new Set<string>();

@@ -22,7 +22,11 @@ export interface TrackedState {
   lastCompleteCount: number;
 }
 
-export const emptyState = (): TrackedState => ({ hashes: new Map(), missing: new Set(), lastCompleteCount: 0 });
+export const emptyState = (): TrackedState => ({
+  hashes: new Map(),
+  missing: new Set(),
+  lastCompleteCount: 0,
+});
 
 export interface DiffOptions {
   /** The snapshot lists every record that exists (no failed page, no error). */
@@ -58,8 +62,13 @@ export function isSuspiciousSize(count: number, lastCompleteCount: number, minRa
  * `current` maps every record seen in this snapshot to its hash. The previous state is not mutated:
  * the caller swaps in `newState` only after the events and `updates` are committed.
  */
-export function diffSnapshot(previous: TrackedState, current: ReadonlyMap<string, Hash52>, opts: DiffOptions): DiffResult {
-  const suspicious = opts.complete && isSuspiciousSize(current.size, previous.lastCompleteCount, opts.minRatio);
+export function diffSnapshot(
+  previous: TrackedState,
+  current: ReadonlyMap<string, Hash52>,
+  opts: DiffOptions,
+): DiffResult {
+  const suspicious =
+    opts.complete && isSuspiciousSize(current.size, previous.lastCompleteCount, opts.minRatio);
   const trusted = opts.complete && !suspicious;
   const hashes = new Map(previous.hashes);
   const missing = new Set(previous.missing);
@@ -102,7 +111,8 @@ export function diffSnapshot(previous: TrackedState, current: ReadonlyMap<string
     upserts,
     deletes,
     suppressed,
-    suppressedReason: suppressed === 0 ? null : suspicious ? 'suspicious-size' : !opts.complete ? 'incomplete' : null,
+    suppressedReason:
+      suppressed === 0 ? null : suspicious ? 'suspicious-size' : !opts.complete ? 'incomplete' : null,
     trusted,
     updates,
     newState: { hashes, missing, lastCompleteCount: trusted ? current.size : previous.lastCompleteCount },

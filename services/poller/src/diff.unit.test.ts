@@ -6,7 +6,11 @@ import { diffSnapshot, emptyState, hash52, type Hash52, type TrackedState } from
 
 const opts = { complete: true, minRatio: 0.5 };
 const snap = (entries: [string, Hash52][]) => new Map(entries);
-const state = (entries: [string, Hash52][], missing: string[] = [], lastCompleteCount = entries.length): TrackedState => ({
+const state = (
+  entries: [string, Hash52][],
+  missing: string[] = [],
+  lastCompleteCount = entries.length,
+): TrackedState => ({
   hashes: new Map(entries),
   missing: new Set(missing),
   lastCompleteCount,
@@ -14,7 +18,18 @@ const state = (entries: [string, Hash52][], missing: string[] = [], lastComplete
 
 describe('diffSnapshot', () => {
   it('emits new and changed records, not unchanged ones', () => {
-    const r = diffSnapshot(state([['a', 1], ['b', 2]]), snap([['a', 1], ['b', 3], ['c', 4]]), opts);
+    const r = diffSnapshot(
+      state([
+        ['a', 1],
+        ['b', 2],
+      ]),
+      snap([
+        ['a', 1],
+        ['b', 3],
+        ['c', 4],
+      ]),
+      opts,
+    );
     expect(r.upserts.sort()).toEqual(['b', 'c']);
     expect(r.deletes).toEqual([]);
     expect(r.newState.hashes.get('b')).toBe(3);
@@ -28,28 +43,79 @@ describe('diffSnapshot', () => {
   });
 
   it('missing once marks, missing twice deletes', () => {
-    const s0 = state([['a', 1], ['b', 2], ['c', 3]]);
-    const once = diffSnapshot(s0, snap([['a', 1], ['b', 2]]), opts);
+    const s0 = state([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    const once = diffSnapshot(
+      s0,
+      snap([
+        ['a', 1],
+        ['b', 2],
+      ]),
+      opts,
+    );
     expect(once.deletes).toEqual([]);
     expect([...once.newState.missing]).toEqual(['c']);
     expect(once.updates).toEqual([{ id: 'c', hash: 3, missing: true }]);
-    const twice = diffSnapshot(once.newState, snap([['a', 1], ['b', 2]]), opts);
+    const twice = diffSnapshot(
+      once.newState,
+      snap([
+        ['a', 1],
+        ['b', 2],
+      ]),
+      opts,
+    );
     expect(twice.deletes).toEqual(['c']);
     expect(twice.newState.hashes.has('c')).toBe(false);
     expect(twice.updates).toEqual([{ id: 'c', hash: null }]);
   });
 
   it('a record back after one absence is not deleted and emits nothing if unchanged', () => {
-    const once = diffSnapshot(state([['a', 1], ['b', 2], ['c', 3]]), snap([['a', 1], ['b', 2]]), opts);
-    const back = diffSnapshot(once.newState, snap([['a', 1], ['b', 2], ['c', 3]]), opts);
+    const once = diffSnapshot(
+      state([
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+      ]),
+      snap([
+        ['a', 1],
+        ['b', 2],
+      ]),
+      opts,
+    );
+    const back = diffSnapshot(
+      once.newState,
+      snap([
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+      ]),
+      opts,
+    );
     expect(back.upserts).toEqual([]);
     expect(back.newState.missing.size).toBe(0);
     expect(back.updates).toEqual([{ id: 'c', hash: 3, missing: false }]);
   });
 
   it('an incomplete snapshot deletes nothing and does not advance the missing marks', () => {
-    const s0 = state([['a', 1], ['b', 2], ['c', 3]], ['c']);
-    const r = diffSnapshot(s0, snap([['a', 1], ['b', 9]]), { ...opts, complete: false });
+    const s0 = state(
+      [
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+      ],
+      ['c'],
+    );
+    const r = diffSnapshot(
+      s0,
+      snap([
+        ['a', 1],
+        ['b', 9],
+      ]),
+      { ...opts, complete: false },
+    );
     expect(r.deletes).toEqual([]);
     expect(r.upserts).toEqual(['b']);
     expect(r.suppressed).toBe(1);
@@ -59,7 +125,15 @@ describe('diffSnapshot', () => {
   });
 
   it('a complete but suspiciously small snapshot deletes nothing', () => {
-    const s0 = state([['a', 1], ['b', 2], ['c', 3], ['d', 4]], ['b', 'c', 'd']);
+    const s0 = state(
+      [
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+        ['d', 4],
+      ],
+      ['b', 'c', 'd'],
+    );
     const r = diffSnapshot(s0, snap([['a', 1]]), opts);
     expect(r.deletes).toEqual([]);
     expect(r.suppressedReason).toBe('suspicious-size');
@@ -69,21 +143,41 @@ describe('diffSnapshot', () => {
 
   it('does not mutate the previous state', () => {
     const s0 = state([['a', 1]]);
-    diffSnapshot(s0, snap([['a', 2], ['b', 1]]), opts);
+    diffSnapshot(
+      s0,
+      snap([
+        ['a', 2],
+        ['b', 1],
+      ]),
+      opts,
+    );
     expect([...s0.hashes]).toEqual([['a', 1]]);
   });
 });
 
 describe('side checksums ignore cosmetic changes', () => {
   const config = loadSyncConfig();
-  const contact = { Code: 1001, tmpid: '1231', Name: 'علي كريمي', MobileNo: '09121234567', Address: 'تهران پلاك ۱۲', IsActive: true, TowardType: false };
-  const h = (c: Record<string, unknown>) => hash52(sideChecksum(siaghToCanonical(c, config), config, 'siagh'));
+  const contact = {
+    Code: 1001,
+    tmpid: '1231',
+    Name: 'علي كريمي',
+    MobileNo: '09121234567',
+    Address: 'تهران پلاك ۱۲',
+    IsActive: true,
+    TowardType: false,
+  };
+  const h = (c: Record<string, unknown>) =>
+    hash52(sideChecksum(siaghToCanonical(c, config), config, 'siagh'));
 
   it('ي→ی, ك→ک and Arabic→Persian digits hash equal', () => {
     expect(h({ ...contact, Name: 'علی کریمی' })).toBe(h(contact));
     expect(h({ ...contact, Address: 'تهران پلاك ١٢' })).toBe(h(contact));
     expect(h({ ...contact, MobileNo: '۰۹۱۲۱۲۳۴۵۶۷' })).toBe(h(contact));
-    const unchanged = diffSnapshot(state([['1001', h(contact)]]), snap([['1001', h({ ...contact, Name: 'علی کریمی' })]]), opts);
+    const unchanged = diffSnapshot(
+      state([['1001', h(contact)]]),
+      snap([['1001', h({ ...contact, Name: 'علی کریمی' })]]),
+      opts,
+    );
     expect(unchanged.upserts).toEqual([]);
   });
 
@@ -93,7 +187,8 @@ describe('side checksums ignore cosmetic changes', () => {
 
   it('CRM persons too', () => {
     const body = { nickName: 'علي', firstName: 'علي', lastName: 'كريمي', customerNumber: '100-1231' };
-    const c = (b: Record<string, unknown>) => sideChecksum(crmToCanonical(b, 'person', config), config, 'crm');
+    const c = (b: Record<string, unknown>) =>
+      sideChecksum(crmToCanonical(b, 'person', config), config, 'crm');
     expect(c({ ...body, nickName: 'علی', firstName: 'علی', lastName: 'کریمی' })).toBe(c(body));
     expect(c({ ...body, customerNumber: '100-١٢٣١' })).toBe(c(body));
   });

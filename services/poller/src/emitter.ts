@@ -23,7 +23,11 @@ export interface EmitTarget {
 }
 
 /** Sends every emission; `tail` (the sweep's meta) goes with the last chunk. Returns events sent. */
-export async function emitAll(t: EmitTarget, emissions: readonly Emission[], tail: Message[]): Promise<number> {
+export async function emitAll(
+  t: EmitTarget,
+  emissions: readonly Emission[],
+  tail: Message[],
+): Promise<number> {
   let sent = 0;
   const total = Math.max(1, Math.ceil(emissions.length / t.chunkSize));
   for (let i = 0; i < total; i++) {

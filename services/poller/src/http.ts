@@ -20,7 +20,9 @@ export function startHttp(port: number, host: string, metrics: PollerMetrics, pr
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
     } else if (path === '/ready') {
       const ok = probe.ready();
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ready: ok, ...probe.status() }));
+      res
+        .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ready: ok, ...probe.status() }));
     } else if (path === '/metrics') {
       metrics.registry
         .metrics()

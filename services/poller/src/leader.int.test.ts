@@ -5,7 +5,16 @@ import { call } from '../../../simulators/testing/client';
 import { SiaghClient } from '@siaghsync/shared/siagh/client';
 import { requireEnv } from '../../../test/harness/names';
 import type { Poller } from './poller';
-import { eventually, makePoller, settle, setupEnv, sweep, testSettings, whenActive, type Env } from './testkit';
+import {
+  eventually,
+  makePoller,
+  settle,
+  setupEnv,
+  sweep,
+  testSettings,
+  whenActive,
+  type Env,
+} from './testkit';
 
 jest.setTimeout(180_000);
 
@@ -18,11 +27,18 @@ describe('one active poller per source (real broker)', () => {
   const pollers: Poller[] = [];
   let child: ChildProcess | undefined;
   const client = () => {
-    const c = new SiaghClient({ baseUrl: sim.url, username: 'admin', password: 'admin', rateLimitPerSecond: 100, timeoutMs: 5000 });
+    const c = new SiaghClient({
+      baseUrl: sim.url,
+      username: 'admin',
+      password: 'admin',
+      rateLimitPerSecond: 100,
+      timeoutMs: 5000,
+    });
     clients.push(c);
     return c;
   };
-  const patch = (code: number, body: Record<string, unknown>) => call('PATCH', `${sim.url}/_sim/contacts/${code}`, body);
+  const patch = (code: number, body: Record<string, unknown>) =>
+    call('PATCH', `${sim.url}/_sim/contacts/${code}`, body);
 
   beforeAll(async () => {
     sim = await startSiaghSimulator({ dataset: { customers: 10, seed: 9 } });
@@ -56,7 +72,9 @@ describe('one active poller per source (real broker)', () => {
     b.handle('siagh')!.runner.poke(); // not active: nothing runs
     await sweep(a, 'siagh');
     const n = (await settle(env)).length;
-    expect(env.events.filter((e) => e.snapshot?.includes('seen by the active one only') === true)).toHaveLength(1);
+    expect(
+      env.events.filter((e) => e.snapshot?.includes('seen by the active one only') === true),
+    ).toHaveLength(1);
 
     await patch(code, { Description: 'after the handover' });
     const t0 = Date.now();

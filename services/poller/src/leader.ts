@@ -33,7 +33,10 @@ export class LeaderElection {
   private set(leading: boolean): void {
     if (leading === this.leading) return;
     this.leading = leading;
-    this.opts.logger.info({ source: this.opts.source, leader: leading }, leading ? 'became the active poller' : 'no longer the active poller');
+    this.opts.logger.info(
+      { source: this.opts.source, leader: leading },
+      leading ? 'became the active poller' : 'no longer the active poller',
+    );
     this.opts.onChange(leading);
   }
 

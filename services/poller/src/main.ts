@@ -30,18 +30,35 @@ async function main(): Promise<void> {
   const settings = toSettings(env);
   const logger = createLogger({ service: 'poller', level: env.LOG_LEVEL });
   const metrics = createMetrics();
-  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID ?? 'siaghsync-poller', logger });
+  const kafka = createKafka({
+    brokers: env.KAFKA_BROKERS,
+    clientId: env.KAFKA_CLIENT_ID ?? 'siaghsync-poller',
+    logger,
+  });
   await ensureTopics(kafka, env.TOPIC_PREFIX, ['changes', 'pollerState']);
   const codec = new EventCodec(env.SCHEMA_REGISTRY_URL);
   await codec.registerAll(['ChangeEvent']);
   const crm = crmConfig ? new CrmClient(crmConfig, { logger }) : undefined;
   const siagh = siaghConfig ? new SiaghClient(siaghConfig, { logger }) : undefined;
-  const poller = new Poller({ kafka, codec, prefix: env.TOPIC_PREFIX, settings, syncConfig, crm, siagh, logger, metrics });
+  const poller = new Poller({
+    kafka,
+    codec,
+    prefix: env.TOPIC_PREFIX,
+    settings,
+    syncConfig,
+    crm,
+    siagh,
+    logger,
+    metrics,
+  });
   await poller.start();
   const server = await startHttp(env.POLLER_PORT, '127.0.0.1', metrics, {
     // Ready once every source is either led elsewhere or led here with its state restored.
     ready: () => poller.handles.every((h) => !h.election.isLeader || h.runner.tracker !== undefined),
-    status: () => Object.fromEntries(poller.handles.map((h) => [h.source, { leader: h.election.isLeader, sweeps: h.runner.sweeps }])),
+    status: () =>
+      Object.fromEntries(
+        poller.handles.map((h) => [h.source, { leader: h.election.isLeader, sweeps: h.runner.sweeps }]),
+      ),
   });
   logger.info({ port: env.POLLER_PORT, sources: settings.sources }, 'poller started');
 

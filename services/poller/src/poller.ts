@@ -42,7 +42,11 @@ export class Poller {
     const stateTopic = topicName('pollerState', prefix);
     for (const source of settings.sources) {
       const log = logger.child({ source });
-      const timing = { intervalMs: source === 'crm' ? settings.crm.intervalMs : settings.siagh.intervalMs, jitter: settings.jitter, backoffMaxMs: settings.backoffMaxMs };
+      const timing = {
+        intervalMs: source === 'crm' ? settings.crm.intervalMs : settings.siagh.intervalMs,
+        jitter: settings.jitter,
+        backoffMaxMs: settings.backoffMaxMs,
+      };
       const runner = new SourceRunner({
         source,
         kafka: d.kafka,

@@ -36,7 +36,8 @@ export interface RunnerOptions {
 }
 
 export function nextDelay(t: Timing, failures: number, random = Math.random()): number {
-  const base = failures === 0 ? t.intervalMs : Math.min(t.backoffMaxMs, t.intervalMs * 2 ** Math.min(failures, 20));
+  const base =
+    failures === 0 ? t.intervalMs : Math.min(t.backoffMaxMs, t.intervalMs * 2 ** Math.min(failures, 20));
   return Math.max(0, Math.round(base * (1 + t.jitter * (random * 2 - 1))));
 }
 
@@ -59,7 +60,9 @@ export class SourceRunner {
     if (this.running) return;
     this.stopping = false;
     this.running = this.loop()
-      .catch((err: unknown) => this.o.logger.error({ err, source: this.o.source }, 'poller loop ended with an error'))
+      .catch((err: unknown) =>
+        this.o.logger.error({ err, source: this.o.source }, 'poller loop ended with an error'),
+      )
       .finally(() => {
         this.running = undefined;
       });
@@ -93,8 +96,22 @@ export class SourceRunner {
     try {
       await producer.connect(); // initialises the transactional id: a previous active poller is fenced here
       const restored = await restoreState(this.o.kafka, this.o.stateTopic, source, logger);
-      const target = { producer, codec: this.o.codec, changesTopic: this.o.changesTopic, stateTopic: this.o.stateTopic, chunkSize: this.o.chunkSize };
-      const tracker = new SourceTracker(source, restored.state, restored.meta, target, this.o.minRatio, logger, metrics);
+      const target = {
+        producer,
+        codec: this.o.codec,
+        changesTopic: this.o.changesTopic,
+        stateTopic: this.o.stateTopic,
+        chunkSize: this.o.chunkSize,
+      };
+      const tracker = new SourceTracker(
+        source,
+        restored.state,
+        restored.meta,
+        target,
+        this.o.minRatio,
+        logger,
+        metrics,
+      );
       this.tracker = tracker;
       metrics.recordsTracked.set({ source }, restored.state.hashes.size);
       let failures = 0;
@@ -103,21 +120,43 @@ export class SourceRunner {
         const end = metrics.sweepDuration.startTimer({ source });
         try {
           const out = await this.o.sweep(tracker, correlationId);
-          const result = out.result.trusted ? 'complete' : out.result.suppressedReason === 'suspicious-size' ? 'suspicious' : 'incomplete';
+          const result = out.result.trusted
+            ? 'complete'
+            : out.result.suppressedReason === 'suspicious-size'
+              ? 'suspicious'
+              : 'incomplete';
           metrics.sweeps.inc({ source, result });
           metrics.recordsSeen.set({ source }, out.seen);
-          logger.info({ source, correlationId, result, seen: out.seen, upserts: out.result.upserts.length, deletes: out.result.deletes.length, suppressed: out.result.suppressed }, 'sweep committed');
+          logger.info(
+            {
+              source,
+              correlationId,
+              result,
+              seen: out.seen,
+              upserts: out.result.upserts.length,
+              deletes: out.result.deletes.length,
+              suppressed: out.result.suppressed,
+            },
+            'sweep committed',
+          );
           failures = 0;
         } catch (err) {
           metrics.sweeps.inc({ source, result: 'failed' });
           const kind = classify(err).kind;
           // A fenced producer means another instance took over: this loop must end, not retry.
-          if ((err as { type?: string; name?: string }).type === 'INVALID_PRODUCER_EPOCH' || (err as { name?: string }).name === 'KafkaJSProducerFenced' || String(err).includes('fenced')) {
+          if (
+            (err as { type?: string; name?: string }).type === 'INVALID_PRODUCER_EPOCH' ||
+            (err as { name?: string }).name === 'KafkaJSProducerFenced' ||
+            String(err).includes('fenced')
+          ) {
             logger.warn({ source, err }, 'producer fenced by a newer active poller: stopping');
             return;
           }
           failures++;
-          logger.warn({ source, correlationId, err, kind, failures }, 'sweep failed: nothing committed, backing off');
+          logger.warn(
+            { source, correlationId, err, kind, failures },
+            'sweep failed: nothing committed, backing off',
+          );
         } finally {
           end();
           this.sweeps++;

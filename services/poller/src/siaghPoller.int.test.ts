@@ -2,7 +2,16 @@ import { startSiaghSimulator, type SiaghSimulator } from '../../../simulators/si
 import { call } from '../../../simulators/testing/client';
 import { SiaghClient } from '@siaghsync/shared/siagh/client';
 import type { Poller } from './poller';
-import { eventually, makePoller, settle, setupEnv, sweep, testSettings, whenActive, type Env } from './testkit';
+import {
+  eventually,
+  makePoller,
+  settle,
+  setupEnv,
+  sweep,
+  testSettings,
+  whenActive,
+  type Env,
+} from './testkit';
 
 jest.setTimeout(120_000);
 
@@ -11,13 +20,17 @@ describe('Siagh poller (real broker, registry, simulator)', () => {
   let env: Env;
   let client: SiaghClient;
   let poller: Poller | undefined;
-  const patch = (code: number, body: Record<string, unknown>) => call('PATCH', `${sim.url}/_sim/contacts/${code}`, body);
+  const patch = (code: number, body: Record<string, unknown>) =>
+    call('PATCH', `${sim.url}/_sim/contacts/${code}`, body);
   const since = (n: number) => env.events.slice(n);
 
   beforeAll(async () => {
     sim = await startSiaghSimulator({ dataset: { customers: 12, seed: 5 } });
     env = await setupEnv('siagh');
-    client = new SiaghClient({ baseUrl: sim.url, username: 'admin', password: 'admin', rateLimitPerSecond: 100, timeoutMs: 5000 }, { http: { retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 20 } } });
+    client = new SiaghClient(
+      { baseUrl: sim.url, username: 'admin', password: 'admin', rateLimitPerSecond: 100, timeoutMs: 5000 },
+      { http: { retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 20 } } },
+    );
     poller = makePoller(env, testSettings(['siagh']), { siagh: client });
     await poller.start();
     await whenActive(poller, 'siagh');
@@ -35,7 +48,13 @@ describe('Siagh poller (real broker, registry, simulator)', () => {
     const evs = await settle(env);
     expect(evs).toHaveLength(sim.store.contacts.size);
     for (const e of evs) {
-      expect(e).toMatchObject({ source: 'siagh', entityType: 'customer', operation: 'upsert', trigger: 'poll', sourceTime: null });
+      expect(e).toMatchObject({
+        source: 'siagh',
+        entityType: 'customer',
+        operation: 'upsert',
+        trigger: 'poll',
+        sourceTime: null,
+      });
       expect(e.checksum).toMatch(/^[0-9a-f]{64}$/);
       expect((JSON.parse(e.snapshot ?? '{}') as { Code: number }).Code).toBe(Number(e.sourceId));
     }
@@ -59,7 +78,9 @@ describe('Siagh poller (real broker, registry, simulator)', () => {
     const code = [...sim.store.contacts.keys()][1] as number;
     await patch(code, { Name: 'علی کریمی', Address: 'پلاک ۱۲' });
     await sweep(poller!, 'siagh');
-    await eventually(() => env.events.some((e) => e.sourceId === String(code) && e.snapshot?.includes('پلاک') === true));
+    await eventually(() =>
+      env.events.some((e) => e.sourceId === String(code) && e.snapshot?.includes('پلاک') === true),
+    );
     const n = (await settle(env)).length;
     await patch(code, { Name: 'علي كريمي', Address: 'پلاك ١٢' });
     await sweep(poller!, 'siagh');
@@ -84,11 +105,17 @@ describe('Siagh poller (real broker, registry, simulator)', () => {
     const n = env.events.length;
     await call('PUT', `${sim.url}/_sim/faults`, { errorRate: 1, errorStatuses: [503], paths: ['/api/Sgh'] });
     await sweep(poller!, 'siagh');
-    await call('PUT', `${sim.url}/_sim/faults`, { rateLimitRate: 1, retryAfterSeconds: 0, paths: ['/api/Sgh'] });
+    await call('PUT', `${sim.url}/_sim/faults`, {
+      rateLimitRate: 1,
+      retryAfterSeconds: 0,
+      paths: ['/api/Sgh'],
+    });
     await sweep(poller!, 'siagh');
     await call('DELETE', `${sim.url}/_sim/faults`);
     // Truncated answer: GetAll returns only a third of the contacts, twice in a row.
-    const removed = codes.slice(0, Math.ceil((codes.length * 2) / 3)).map((c) => [c, sim.store.contacts.get(c)!] as const);
+    const removed = codes
+      .slice(0, Math.ceil((codes.length * 2) / 3))
+      .map((c) => [c, sim.store.contacts.get(c)!] as const);
     for (const [c] of removed) sim.store.contacts.delete(c);
     await sweep(poller!, 'siagh');
     await sweep(poller!, 'siagh');

@@ -53,6 +53,11 @@ export async function sweepSiagh(
 ): Promise<SweepOutcome & { seen: number }> {
   const contacts = await client.getAllContacts();
   const obs = observeSiagh(contacts, config);
-  const out = await tracker.commitSweep({ hashes: obs.hashes, details: obs.details, complete: true, correlationId });
+  const out = await tracker.commitSweep({
+    hashes: obs.hashes,
+    details: obs.details,
+    complete: true,
+    correlationId,
+  });
   return { ...out, seen: contacts.length };
 }

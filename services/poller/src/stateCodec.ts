@@ -19,7 +19,12 @@ export interface SourceMeta {
   reconcileCursor: number;
 }
 
-export const emptyMeta = (): SourceMeta => ({ sweeps: 0, lastCompleteCount: 0, lastCompleteAt: null, reconcileCursor: 0 });
+export const emptyMeta = (): SourceMeta => ({
+  sweeps: 0,
+  lastCompleteCount: 0,
+  lastCompleteAt: null,
+  reconcileCursor: 0,
+});
 
 export const recordKey = (source: SourceSystem, id: string): string => `r|${source}|${id}`;
 export const metaKey = (source: SourceSystem): string => `m|${source}`;
@@ -53,7 +58,8 @@ export function decodeState(key: string, value: Buffer | null): DecodedState {
   if (!isSource(source)) return { kind: 'unknown' };
   try {
     if (kind === 'm') {
-      const v = value === null ? null : ({ ...emptyMeta(), ...(JSON.parse(value.toString()) as Partial<SourceMeta>) });
+      const v =
+        value === null ? null : { ...emptyMeta(), ...(JSON.parse(value.toString()) as Partial<SourceMeta>) };
       return { kind: 'meta', source, value: v };
     }
     if (kind !== 'r' || bar2 < 0) return { kind: 'unknown' };

@@ -39,12 +39,18 @@ export async function restoreState(
   if (end === 0n) return { state, meta, messagesRead, durationMs: Date.now() - started };
 
   // A throwaway group that commits nothing: kafkajs has no manual assignment.
-  const consumer = kafka.consumer({ groupId: `siaghsync-poller-restore-${randomUUID()}`, readUncommitted: false });
+  const consumer = kafka.consumer({
+    groupId: `siaghsync-poller-restore-${randomUUID()}`,
+    readUncommitted: false,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`poller state restore did not reach offset ${end} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`poller state restore did not reach offset ${end} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const done = (lastOffset: string | null | undefined) => {
         if (lastOffset != null && BigInt(lastOffset) >= end - 1n) {
           clearTimeout(timer);
@@ -79,6 +85,9 @@ export async function restoreState(
   }
   state.lastCompleteCount = meta.lastCompleteCount;
   const durationMs = Date.now() - started;
-  logger.info({ source, tracked: state.hashes.size, missing: state.missing.size, messagesRead, durationMs }, 'poller state restored');
+  logger.info(
+    { source, tracked: state.hashes.size, missing: state.missing.size, messagesRead, durationMs },
+    'poller state restored',
+  );
   return { state, meta, messagesRead, durationMs };
 }

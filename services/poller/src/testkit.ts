@@ -18,7 +18,11 @@ import type { PollerSettings } from './config';
 export const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 30_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`${what} not met within ${timeoutMs} ms`);
@@ -35,16 +39,27 @@ export interface Env {
 }
 
 export async function setupEnv(label: string): Promise<Env> {
-  const kafka = new Kafka({ clientId: 'poller-test', brokers: requireEnv('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'poller-test',
+    brokers: requireEnv('KAFKA_BROKERS').split(','),
+    logLevel: logLevel.NOTHING,
+  });
   const prefix = `${uniqueName(label)}.`;
   await ensureTopics(kafka, prefix, ['changes', 'pollerState']);
   const codec = new EventCodec(requireEnv('SCHEMA_REGISTRY_URL'));
   await codec.registerAll(['ChangeEvent']);
   const events: ChangeEvent[] = [];
-  const consumer: Consumer = kafka.consumer({ groupId: uniqueName('collector'), readUncommitted: false, maxWaitTimeInMs: 200 });
+  const consumer: Consumer = kafka.consumer({
+    groupId: uniqueName('collector'),
+    readUncommitted: false,
+    maxWaitTimeInMs: 200,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: topicName('changes', prefix), fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void events.push(await codec.decode<ChangeEvent>(message.value as Buffer)) });
+  await consumer.run({
+    eachMessage: async ({ message }) =>
+      void events.push(await codec.decode<ChangeEvent>(message.value as Buffer)),
+  });
   return { kafka, codec, prefix, events, close: () => consumer.disconnect() };
 }
 
@@ -63,7 +78,11 @@ export function testSettings(sources: SourceSystem[], over: Partial<PollerSettin
   };
 }
 
-export function makePoller(env: Env, settings: PollerSettings, clients: { crm?: CrmClient; siagh?: SiaghClient }): Poller {
+export function makePoller(
+  env: Env,
+  settings: PollerSettings,
+  clients: { crm?: CrmClient; siagh?: SiaghClient },
+): Poller {
   return new Poller({
     kafka: env.kafka,
     codec: env.codec,

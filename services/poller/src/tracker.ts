@@ -3,7 +3,13 @@
 // The in-memory state only moves after the commit, so a failed commit leaves it as Kafka has it.
 
 import type { Logger } from '@siaghsync/shared/logger';
-import { deterministicEventId, newChangeEvent, type ChangeEvent, type SourceSystem, type Trigger } from '@siaghsync/shared/events';
+import {
+  deterministicEventId,
+  newChangeEvent,
+  type ChangeEvent,
+  type SourceSystem,
+  type Trigger,
+} from '@siaghsync/shared/events';
 import { diffSnapshot, type DiffResult, type Hash52, type TrackedState } from './diff';
 import { emitAll, type EmitTarget, type Emission } from './emitter';
 import { hashHex, metaMessage, stateMessage, type SourceMeta } from './stateCodec';
@@ -46,11 +52,20 @@ export class SourceTracker {
   ) {}
 
   async commitSweep(input: SweepInput, now = Date.now()): Promise<SweepOutcome> {
-    const result = diffSnapshot(this.state, input.hashes, { complete: input.complete, minRatio: this.minRatio });
+    const result = diffSnapshot(this.state, input.hashes, {
+      complete: input.complete,
+      minRatio: this.minRatio,
+    });
     const sweep = this.meta.sweeps + 1;
     const updates = new Map(result.updates.map((u) => [u.id, u]));
     const emissions: Emission[] = [];
-    const base = { source: this.source, entityType: 'customer' as const, observedTime: now, trigger: 'poll' as Trigger, correlationId: input.correlationId };
+    const base = {
+      source: this.source,
+      entityType: 'customer' as const,
+      observedTime: now,
+      trigger: 'poll' as Trigger,
+      correlationId: input.correlationId,
+    };
 
     for (const id of result.upserts) {
       const d = input.details(id);
@@ -59,7 +74,14 @@ export class SourceTracker {
       if (!d) continue; // cannot happen for a hash that changed; guarded so a bug never emits a thin upsert
       const event: ChangeEvent = newChangeEvent({
         ...base,
-        eventId: deterministicEventId('poll', this.source, id, prev === undefined ? '' : hashHex(prev), d.checksum, sweep),
+        eventId: deterministicEventId(
+          'poll',
+          this.source,
+          id,
+          prev === undefined ? '' : hashHex(prev),
+          d.checksum,
+          sweep,
+        ),
         sourceId: id,
         operation: 'upsert',
         sourceTime: d.sourceTime,
@@ -75,7 +97,14 @@ export class SourceTracker {
       const prev = this.state.hashes.get(id);
       const event = newChangeEvent({
         ...base,
-        eventId: deterministicEventId('poll', this.source, id, 'delete', prev === undefined ? '' : hashHex(prev), sweep),
+        eventId: deterministicEventId(
+          'poll',
+          this.source,
+          id,
+          'delete',
+          prev === undefined ? '' : hashHex(prev),
+          sweep,
+        ),
         sourceId: id,
         operation: 'delete',
       });
@@ -99,14 +128,30 @@ export class SourceTracker {
     if (result.suppressed > 0 && result.suppressedReason) {
       // Alert level: an operator should know that deletes are being held back (and why).
       this.logger.error(
-        { source: this.source, suppressed: result.suppressed, reason: result.suppressedReason, seen: input.hashes.size, lastCompleteCount: this.state.lastCompleteCount, correlationId: input.correlationId },
+        {
+          source: this.source,
+          suppressed: result.suppressed,
+          reason: result.suppressedReason,
+          seen: input.hashes.size,
+          lastCompleteCount: this.state.lastCompleteCount,
+          correlationId: input.correlationId,
+        },
         'deletes suppressed: snapshot incomplete or suspiciously small',
       );
-      this.metrics?.deletesSuppressed.inc({ source: this.source, reason: result.suppressedReason }, result.suppressed);
+      this.metrics?.deletesSuppressed.inc(
+        { source: this.source, reason: result.suppressedReason },
+        result.suppressed,
+      );
     }
     this.metrics?.recordsTracked.set({ source: this.source }, this.state.hashes.size);
-    this.metrics?.changesEmitted.inc({ source: this.source, operation: 'upsert', trigger: 'poll' }, result.upserts.length);
-    this.metrics?.changesEmitted.inc({ source: this.source, operation: 'delete', trigger: 'poll' }, result.deletes.length);
+    this.metrics?.changesEmitted.inc(
+      { source: this.source, operation: 'upsert', trigger: 'poll' },
+      result.upserts.length,
+    );
+    this.metrics?.changesEmitted.inc(
+      { source: this.source, operation: 'delete', trigger: 'poll' },
+      result.deletes.length,
+    );
     if (result.trusted) this.metrics?.lastCompleteSweep.set({ source: this.source }, now / 1000);
     return { result, emitted };
   }

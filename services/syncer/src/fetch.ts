@@ -31,10 +31,12 @@ export async function fetchRecords(
     siaghId ? fetchSiaghByCode(systems, config, siaghId) : Promise.resolve(null),
   ]);
   // The counterpart is found by the natural key (customer number) when no link names it yet.
-  const n = state.naturalKey ?? crm?.record.customerNumber ?? siagh?.record.customerNumber ?? naturalKeyOf(event);
+  const n =
+    state.naturalKey ?? crm?.record.customerNumber ?? siagh?.record.customerNumber ?? naturalKeyOf(event);
   if (n !== null) {
     if (crm === null && state.crm.id === null) crm = await findCrmByCustomerNumber(systems, config, n, state);
-    if (siagh === null && state.siagh.id === null) siagh = await findSiaghByCustomerNumber(systems, config, n);
+    if (siagh === null && state.siagh.id === null)
+      siagh = await findSiaghByCustomerNumber(systems, config, n);
   }
   return { crm, siagh };
 }
@@ -44,7 +46,12 @@ function naturalKeyOf(event: WorkEvent): number | null {
   return k && /^\d+$/.test(k) ? Number(k) : null;
 }
 
-async function fetchCrm(systems: Systems, config: SyncConfig, id: string, state: EntityState): Promise<SideRecord | null> {
+async function fetchCrm(
+  systems: Systems,
+  config: SyncConfig,
+  id: string,
+  state: EntityState,
+): Promise<SideRecord | null> {
   const found = await systems.crm.getIdentity(id, state.kind ?? undefined);
   if (!found) return null;
   const raw = found.record as Record<string, unknown>;
@@ -72,13 +79,21 @@ export async function findCrmByCustomerNumber(
   return null;
 }
 
-async function fetchSiaghByCode(systems: Systems, config: SyncConfig, code: string): Promise<SideRecord | null> {
+async function fetchSiaghByCode(
+  systems: Systems,
+  config: SyncConfig,
+  code: string,
+): Promise<SideRecord | null> {
   const rows = await systems.siagh.findContacts({ Code: Number(code) });
   const row = rows[0];
   return row ? siaghRecord(row, config) : null;
 }
 
-export async function findSiaghByCustomerNumber(systems: Systems, config: SyncConfig, n: number): Promise<SideRecord | null> {
+export async function findSiaghByCustomerNumber(
+  systems: Systems,
+  config: SyncConfig,
+  n: number,
+): Promise<SideRecord | null> {
   const rows = await systems.siagh.findContactsByCustomerNumber(n);
   // Two contacts with one customer number is a data problem in Siagh; the oldest (lowest Code) is the
   // one finance documents most likely reference.

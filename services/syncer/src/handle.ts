@@ -44,9 +44,23 @@ export async function handleEvent(
   const isRetry = event.kind === 'redrive' && event.redriveOf === 'retry';
 
   if (!isRetry && state.pending.length > 0) {
-    state = { ...state, pending: [...state.pending, event], version: state.version + 1, generation: meta.generation };
+    state = {
+      ...state,
+      pending: [...state.pending, event],
+      version: state.version + 1,
+      generation: meta.generation,
+    };
     states.offer(state);
-    return [{ ...emptyOutputs(), state, outcome: outcomeOf(deps, event, meta, 0, state, { status: 'waiting', note: 'queued behind an earlier event of this entity that is being retried' }) }];
+    return [
+      {
+        ...emptyOutputs(),
+        state,
+        outcome: outcomeOf(deps, event, meta, 0, state, {
+          status: 'waiting',
+          note: 'queued behind an earlier event of this entity that is being retried',
+        }),
+      },
+    ];
   }
 
   const queue = isRetry ? state.pending : [event];
@@ -84,7 +98,14 @@ async function runWithRetries(
     } catch (err) {
       lastError = classify(err);
       deps.logger.warn(
-        { err: lastError.toJSON(), attempt, canonicalKey: event.canonicalKey, correlationId: event.correlationId, partition: meta.partition, offset: meta.offset },
+        {
+          err: lastError.toJSON(),
+          attempt,
+          canonicalKey: event.canonicalKey,
+          correlationId: event.correlationId,
+          partition: meta.partition,
+          offset: meta.offset,
+        },
         'sync attempt failed',
       );
       if (lastError.kind === 'permanent') {
@@ -116,8 +137,12 @@ async function attemptOnce(
   const intents = intentsFor(decision, event, deps.now());
   if (intents.length > 0) await deps.announce(intents);
   const results: WriteResult[] = [];
-  for (const write of decision.writes) results.push(await performWrite(deps.systems, deps.config, write, fetched, state));
-  const newState: EntityState = { ...applyWriteResults(decision.newState, results), generation: meta.generation };
+  for (const write of decision.writes)
+    results.push(await performWrite(deps.systems, deps.config, write, fetched, state));
+  const newState: EntityState = {
+    ...applyWriteResults(decision.newState, results),
+    generation: meta.generation,
+  };
   const now = deps.now();
   const outcome = outcomeOf(deps, event, meta, attempt, newState, {
     status: decision.outcome.status,
@@ -139,7 +164,11 @@ async function attemptOnce(
       createdId: results.find((r) => r.write.side === i.targetSide)?.id ?? null,
     })),
     outcome,
-    conflicts: decision.conflicts.map((c) => ({ ...c, entityType: newState.entityType, correlationId: event.correlationId })),
+    conflicts: decision.conflicts.map((c) => ({
+      ...c,
+      entityType: newState.entityType,
+      correlationId: event.correlationId,
+    })),
   };
 }
 

@@ -17,12 +17,16 @@ const app = express();
 app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
 app.get('/ready', async (_req, res) => {
   const ok = await syncer.ready();
-  res.status(ok ? 200 : 503).json({ ready: ok, entities: syncer.states.size, links: syncer.tables.size.links });
+  res
+    .status(ok ? 200 : 503)
+    .json({ ready: ok, entities: syncer.states.size, links: syncer.tables.size.links });
 });
 app.get('/metrics', async (_req, res) => {
   res.type(syncer.metrics.registry.contentType).send(await syncer.metrics.registry.metrics());
 });
-const server = app.listen(cfg.SYNCER_PORT, '127.0.0.1', () => logger.info({ port: cfg.SYNCER_PORT }, 'syncer http listening'));
+const server = app.listen(cfg.SYNCER_PORT, '127.0.0.1', () =>
+  logger.info({ port: cfg.SYNCER_PORT }, 'syncer http listening'),
+);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

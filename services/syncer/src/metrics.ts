@@ -39,7 +39,11 @@ export function createMetrics(withDefaults = true): SyncerMetrics {
   });
   return {
     registry,
-    inFlight: new Gauge({ name: 'siaghsync_syncer_in_flight', help: 'Events being processed', registers: [registry] }),
+    inFlight: new Gauge({
+      name: 'siaghsync_syncer_in_flight',
+      help: 'Events being processed',
+      registers: [registry],
+    }),
     undecodable: new Counter({
       name: 'siaghsync_syncer_undecodable_total',
       help: 'Work records that could not be decoded',

@@ -43,7 +43,11 @@ export function linksFor(state: EntityState, correlationId: string, now: number)
   return links;
 }
 
-export async function encodeOutputs(codec: EventCodec, prefix: string, all: Outputs[]): Promise<TopicMessages[]> {
+export async function encodeOutputs(
+  codec: EventCodec,
+  prefix: string,
+  all: Outputs[],
+): Promise<TopicMessages[]> {
   const byTopic = new Map<string, TopicMessages['messages']>();
   const add = async (topic: string, key: string, name: SchemaName, value: unknown) => {
     const list = byTopic.get(topic) ?? [];
@@ -51,7 +55,8 @@ export async function encodeOutputs(codec: EventCodec, prefix: string, all: Outp
     byTopic.set(topic, list);
   };
   for (const o of all) {
-    if (o.state) await add(topicName('entityState', prefix), o.state.canonicalKey, 'EntityState', toRecord(o.state));
+    if (o.state)
+      await add(topicName('entityState', prefix), o.state.canonicalKey, 'EntityState', toRecord(o.state));
     for (const l of o.links) await add(topicName('links', prefix), l.sourceKey, 'Link', l);
     for (const i of o.intents) await add(topicName('intents', prefix), intentKey(i), 'CreateIntent', i);
     if (o.outcome) await add(topicName('outcomes', prefix), o.outcome.canonicalKey, 'SyncOutcome', o.outcome);

@@ -78,7 +78,10 @@ export class Processor {
         this.catchUp ??= this.restore();
         await this.catchUp;
         const generation = this.generation;
-        const beat = setInterval(() => void heartbeat().catch(() => undefined), Math.min(2_000, d.sessionTimeoutMs / 5));
+        const beat = setInterval(
+          () => void heartbeat().catch(() => undefined),
+          Math.min(2_000, d.sessionTimeoutMs / 5),
+        );
         try {
           // A fetched batch can hold a partition's whole backlog; committing it in chunks keeps the
           // work at risk from a crash small and shows progress (outcomes) while a backlog drains.
@@ -122,7 +125,10 @@ export class Processor {
     for (const m of messages) {
       if (!m.value) continue;
       try {
-        out.push({ event: await this.d.codec.decode<WorkEvent>(m.value), meta: { topic, partition, offset: m.offset, generation } });
+        out.push({
+          event: await this.d.codec.decode<WorkEvent>(m.value),
+          meta: { topic, partition, offset: m.offset, generation },
+        });
       } catch (err) {
         // A record we cannot decode cannot be synced or dead-lettered with its content; it is logged
         // with its coordinates so an operator can inspect it, and the partition is not blocked.
@@ -133,12 +139,18 @@ export class Processor {
     return out;
   }
 
-  private async commit(outputs: Outputs[], topic: string, partition: number, lastOffset: string): Promise<void> {
+  private async commit(
+    outputs: Outputs[],
+    topic: string,
+    partition: number,
+    lastOffset: string,
+  ): Promise<void> {
     const messages = await encodeOutputs(this.d.codec, this.d.prefix, outputs);
     await this.tx!.commit(messages, nextOffsets(this.d.groupId, [{ topic, partition, offset: lastOffset }]));
     for (const o of outputs) {
       if (o.outcome) this.d.metrics.observe(o.outcome);
-      if (o.outcome?.status === 'retrying' && o.state) this.scheduleRetry(o.state.canonicalKey, o.outcome.correlationId);
+      if (o.outcome?.status === 'retrying' && o.state)
+        this.scheduleRetry(o.state.canonicalKey, o.outcome.correlationId);
     }
   }
 
@@ -187,7 +199,12 @@ export class Processor {
       };
       void this.d.codec
         .encode('WorkEvent', marker)
-        .then((value) => this.d.producer.send({ topic: topicName('work', this.d.prefix), messages: [{ key: canonicalKey, value }] }))
+        .then((value) =>
+          this.d.producer.send({
+            topic: topicName('work', this.d.prefix),
+            messages: [{ key: canonicalKey, value }],
+          }),
+        )
         .catch((err: unknown) => this.d.logger.error({ err, canonicalKey }, 'could not schedule a retry'));
     }, this.d.parkRetryMs);
     this.timers.add(timer);

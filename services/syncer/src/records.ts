@@ -48,18 +48,32 @@ export function outcomeOf(
   const sourceRec = source ? fetched?.[source] : undefined;
   const target = source === 'crm' ? 'siagh' : 'crm';
   const outcome: SyncOutcome = {
-    outcomeId: deterministicEventId('outcome', event.canonicalKey, meta.topic, meta.partition, meta.offset, meta.index ?? 0),
+    outcomeId: deterministicEventId(
+      'outcome',
+      event.canonicalKey,
+      meta.topic,
+      meta.partition,
+      meta.offset,
+      meta.index ?? 0,
+    ),
     correlationId: event.correlationId,
     canonicalKey: event.canonicalKey,
     entityType: state.entityType,
     sourceEventId: event.change?.eventId ?? event.redriveOf ?? `${event.kind}:${meta.offset}`,
     direction: parts.direction ?? 'none',
     status: parts.status,
-    trigger: event.kind === 'redrive' ? 'redrive' : event.kind === 'resolution' ? 'manual' : (event.change?.trigger ?? 'manual'),
+    trigger:
+      event.kind === 'redrive'
+        ? 'redrive'
+        : event.kind === 'resolution'
+          ? 'manual'
+          : (event.change?.trigger ?? 'manual'),
     crmId: state.crm.id,
     siaghId: state.siagh.id,
     naturalKey: state.naturalKey === null ? null : String(state.naturalKey),
-    sourceSnapshot: json(sourceRec?.record ?? (event.change?.snapshot ? JSON.parse(event.change.snapshot) : null)),
+    sourceSnapshot: json(
+      sourceRec?.record ?? (event.change?.snapshot ? JSON.parse(event.change.snapshot) : null),
+    ),
     targetBefore: json(source ? fetched?.[target]?.record : undefined),
     targetAfter: json(state.base),
     fieldDiff: parts.fieldDiff ?? [],
@@ -90,7 +104,8 @@ export function intentsFor(decision: Decision, event: WorkEvent, now: number): C
       canonicalKey: event.canonicalKey,
       entityType: decision.newState.entityType,
       targetSide: w.side,
-      naturalKey: w.op === 'create' && w.record.customerNumber !== null ? String(w.record.customerNumber) : null,
+      naturalKey:
+        w.op === 'create' && w.record.customerNumber !== null ? String(w.record.customerNumber) : null,
       checksum: w.op === 'create' ? w.checksum : '',
       status: 'open' as const,
       createdId: null,
@@ -116,7 +131,11 @@ function failureOutputs(c: FailureContext, status: 'dead-lettered' | 'retrying')
   return {
     ...emptyOutputs(),
     state: next,
-    outcome: outcomeOf(c.deps, c.event, c.meta, c.attempts, next, { status, error: c.error, durationMs: now - c.started }),
+    outcome: outcomeOf(c.deps, c.event, c.meta, c.attempts, next, {
+      status,
+      error: c.error,
+      durationMs: now - c.started,
+    }),
   };
 }
 
@@ -133,7 +152,14 @@ export function deadLetterOutputs(
   return {
     ...outputs,
     deadLetter: {
-      deadLetterId: deterministicEventId('dead', event.canonicalKey, meta.topic, meta.partition, meta.offset, meta.index ?? 0),
+      deadLetterId: deterministicEventId(
+        'dead',
+        event.canonicalKey,
+        meta.topic,
+        meta.partition,
+        meta.offset,
+        meta.index ?? 0,
+      ),
       canonicalKey: event.canonicalKey,
       entityType: state.entityType,
       correlationId: event.correlationId,

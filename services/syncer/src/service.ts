@@ -1,6 +1,12 @@
 import { CrmClient } from '@siaghsync/shared/crm/client';
 import { loadCrmConfig } from '@siaghsync/shared/crm/config';
-import { createKafka, ensureTopics, createIdempotentProducer, topicName, type Producer } from '@siaghsync/shared/kafka/index';
+import {
+  createKafka,
+  ensureTopics,
+  createIdempotentProducer,
+  topicName,
+  type Producer,
+} from '@siaghsync/shared/kafka/index';
 import type { Logger } from '@siaghsync/shared/logger';
 import { loadSyncConfig, type SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { EventCodec } from '@siaghsync/shared/registry';
@@ -38,7 +44,11 @@ export async function startSyncer(
     siagh: new SiaghClient(loadSiaghConfig(env), { logger }),
   };
   const metrics = opts.metrics ?? createMetrics();
-  const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID ?? `syncer-${cfg.SYNCER_INSTANCE_ID}`, logger });
+  const kafka = createKafka({
+    brokers: cfg.KAFKA_BROKERS,
+    clientId: cfg.KAFKA_CLIENT_ID ?? `syncer-${cfg.SYNCER_INSTANCE_ID}`,
+    logger,
+  });
   await ensureTopics(kafka, prefix);
   const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL);
   await codec.registerAll();
@@ -54,11 +64,24 @@ export async function startSyncer(
     wake: (canonicalKey, correlationId) =>
       void codec
         .encode('WorkEvent', retryMarker(canonicalKey, correlationId, Date.now()))
-        .then((value) => producer.send({ topic: topicName('work', prefix), messages: [{ key: canonicalKey, value }], acks: -1 }))
+        .then((value) =>
+          producer.send({
+            topic: topicName('work', prefix),
+            messages: [{ key: canonicalKey, value }],
+            acks: -1,
+          }),
+        )
         .catch((err: unknown) => logger.error({ err, canonicalKey }, 'could not wake a waiting pre-invoice')),
   });
   states.onCommitted = (s) => waker.observe(s);
-  const stateReader = new TableReader(kafka, producer, [topicName('entityState', prefix)], (_t, m) => states.apply(m), logger, `${prefix}syncer-${cfg.SYNCER_INSTANCE_ID}`);
+  const stateReader = new TableReader(
+    kafka,
+    producer,
+    [topicName('entityState', prefix)],
+    (_t, m) => states.apply(m),
+    logger,
+    `${prefix}syncer-${cfg.SYNCER_INSTANCE_ID}`,
+  );
   const linksTopic = topicName('links', prefix);
   const routeReader = new TableReader(
     kafka,
@@ -92,7 +115,11 @@ export async function startSyncer(
       logger,
       now: () => Date.now(),
       customers,
-      retry: { maxAttempts: cfg.SYNCER_MAX_ATTEMPTS, baseMs: cfg.SYNCER_RETRY_BASE_MS, maxMs: cfg.SYNCER_RETRY_MAX_MS },
+      retry: {
+        maxAttempts: cfg.SYNCER_MAX_ATTEMPTS,
+        baseMs: cfg.SYNCER_RETRY_BASE_MS,
+        maxMs: cfg.SYNCER_RETRY_MAX_MS,
+      },
       // The intent is durable (acks=all) before the external create it announces.
       announce: async (intents) => {
         const messages = await encodeOutputs(codec, prefix, [{ links: [], intents, conflicts: [] }]);

@@ -39,7 +39,10 @@ export async function performWrite(
       }
       return { write, id: write.id, foundExisting: false };
     case 'deactivate':
-      await systems.siagh.saveContactFields([[`${SIAGH_CONTACT_TABLE}.isactive`, SIAGH_FALSE]], Number(write.id));
+      await systems.siagh.saveContactFields(
+        [[`${SIAGH_CONTACT_TABLE}.isactive`, SIAGH_FALSE]],
+        Number(write.id),
+      );
       return { write, id: write.id, foundExisting: false };
     case 'delete':
       await systems.crm.delete(state.kind ?? 'person', write.id);
@@ -72,7 +75,12 @@ async function createInCrm(
   state: EntityState,
 ): Promise<WriteResult> {
   if (record.customerNumber !== null) {
-    const existing = await findCrmByCustomerNumber(systems, config, record.customerNumber, state ?? initialState(''));
+    const existing = await findCrmByCustomerNumber(
+      systems,
+      config,
+      record.customerNumber,
+      state ?? initialState(''),
+    );
     if (existing) {
       await systems.crm.update(record.kind, existing.id, canonicalToCrm(record, config, existing.raw));
       return { write, id: existing.id, foundExisting: true };

@@ -11,7 +11,8 @@ describe('conflicts on the real pipeline', () => {
   let crmId: string;
   let code: number;
   const KEY = 'customer:7001';
-  const count = (status: string) => w.outcomes.filter((o) => o.canonicalKey === KEY && o.status === status).length;
+  const count = (status: string) =>
+    w.outcomes.filter((o) => o.canonicalKey === KEY && o.status === status).length;
   const contact = () => w.siaghSim.store.contacts.get(code)!;
   const crmRecord = () => w.crmSim.store.get(crmId)!;
 
@@ -25,7 +26,16 @@ describe('conflicts on the real pipeline', () => {
       email: 'maryam@example.com',
       description: 'نسخه اول',
       phoneContacts: [{ default: true, phoneType: 'Mobile', phoneNumber: '09127770001' }],
-      addressContacts: [{ default: true, country: 'ایران', state: 'تهران', city: 'تهران', address: 'خیابان اول', zipCode: '1111111111' }],
+      addressContacts: [
+        {
+          default: true,
+          country: 'ایران',
+          state: 'تهران',
+          city: 'تهران',
+          address: 'خیابان اول',
+          zipCode: '1111111111',
+        },
+      ],
     });
     await w.emit('crm', crmId);
     await w.waitFor('created', () => count('created') === 1);
@@ -53,7 +63,9 @@ describe('conflicts on the real pipeline', () => {
     });
     w.siaghSim.store.updateContact(code, { MobileNo: '09127770003' });
     await w.emit('crm', crmId);
-    const conflict = await w.waitFor('conflict', () => w.conflicts.find((c) => c.canonicalKey === KEY && c.field === 'mobile'));
+    const conflict = await w.waitFor('conflict', () =>
+      w.conflicts.find((c) => c.canonicalKey === KEY && c.field === 'mobile'),
+    );
     expect(conflict).toMatchObject({ policy: 'siagh-wins', winner: 'siagh', status: 'auto-resolved' });
     await w.waitFor('crm has siagh value', () => crmRecord().phoneContacts[0]?.phoneNumber === '09127770003');
     expect(contact().MobileNo).toBe('09127770003');
@@ -92,7 +104,9 @@ describe('conflicts on the real pipeline', () => {
       redriveOf: null,
     };
     await w.produce('work', KEY, 'WorkEvent', work);
-    await w.waitFor('resolved', () => w.conflicts.find((c) => c.conflictId === open.conflictId && c.status === 'resolved'));
+    await w.waitFor('resolved', () =>
+      w.conflicts.find((c) => c.conflictId === open.conflictId && c.status === 'resolved'),
+    );
     await w.waitFor('siagh got crm value', () => contact().Description === 'از طرف فروش');
     expect(count('resolved')).toBe(1);
   });

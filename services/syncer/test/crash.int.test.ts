@@ -1,6 +1,11 @@
 import { CrmClient } from '@siaghsync/shared/crm/client';
 import { simulatorEnv } from '../../../test/harness/systems';
-import { createKafka, createIdempotentProducer, ensureTopics, topicName } from '@siaghsync/shared/kafka/index';
+import {
+  createKafka,
+  createIdempotentProducer,
+  ensureTopics,
+  topicName,
+} from '@siaghsync/shared/kafka/index';
 import { createLogger } from '@siaghsync/shared/logger';
 import { crmToCanonical } from '@siaghsync/shared/mapping/crm';
 import { siaghToCanonical } from '@siaghsync/shared/mapping/siagh';
@@ -24,9 +29,14 @@ it(`kill -9 three times during ${N} changes: both systems agree, 0 lost, 0 dupli
   const logger = createLogger({ service: 'crash-test', level: 'warn' });
   const config = loadSyncConfig();
   const ds = generateDataset({ seed: 7, customers: N, overlap: 0 });
-  const crmSim = await startCrmSimulator({ data: { identities: ds.crm.identities }, webhooks: { enabled: false } });
+  const crmSim = await startCrmSimulator({
+    data: { identities: ds.crm.identities },
+    webhooks: { enabled: false },
+  });
   // Slow enough that kills land in the middle of target calls, including between a create and its commit.
-  const siaghSim = await startSiaghSimulator({ faults: { latency: { kind: 'uniform', minMs: 1, maxMs: 15 } } });
+  const siaghSim = await startSiaghSimulator({
+    faults: { latency: { kind: 'uniform', minMs: 1, maxMs: 15 } },
+  });
   const prefix = `${uniqueName('crash')}.`;
   const env = {
     KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
@@ -42,7 +52,13 @@ it(`kill -9 three times during ${N} changes: both systems agree, 0 lost, 0 dupli
   await codec.registerAll();
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
-  const crm = new CrmClient({ baseUrl: crmSim.url, username: 'admin', password: 'admin', rateLimitPerSecond: 5000, timeoutMs: 10_000 });
+  const crm = new CrmClient({
+    baseUrl: crmSim.url,
+    username: 'admin',
+    password: 'admin',
+    rateLimitPerSecond: 5000,
+    timeoutMs: 10_000,
+  });
 
   const emit = async (ids: string[], round: number) => {
     const messages = await Promise.all(
@@ -64,7 +80,11 @@ it(`kill -9 three times during ${N} changes: both systems agree, 0 lost, 0 dupli
       })),
     );
     for (let i = 0; i < messages.length; i += 500) {
-      await producer.send({ topic: topicName('changes', prefix), messages: messages.slice(i, i + 500), acks: -1 });
+      await producer.send({
+        topic: topicName('changes', prefix),
+        messages: messages.slice(i, i + 500),
+        acks: -1,
+      });
     }
   };
   const ids = ds.crm.identities.map((i) => i.crmId);
@@ -80,7 +100,8 @@ it(`kill -9 three times during ${N} changes: both systems agree, 0 lost, 0 dupli
       // Meanwhile users keep editing: a third of the customers get a new email, notified again.
       if (fraction === 0.45) {
         const edited = ids.filter((_, k) => k % 3 === 0);
-        for (const id of edited) crmSim.store.update(id, undefined, { email: `edited-${id.slice(0, 8)}@example.com` });
+        for (const id of edited)
+          crmSim.store.update(id, undefined, { email: `edited-${id.slice(0, 8)}@example.com` });
         await emit(edited, 2);
       }
       await kill9(child);
@@ -93,7 +114,8 @@ it(`kill -9 three times during ${N} changes: both systems agree, 0 lost, 0 dupli
     for (;;) {
       mismatches = [];
       const byTmpid = new Map<string, number>();
-      for (const c of siaghSim.store.contacts.values()) byTmpid.set(String(c.tmpid), (byTmpid.get(String(c.tmpid)) ?? 0) + 1);
+      for (const c of siaghSim.store.contacts.values())
+        byTmpid.set(String(c.tmpid), (byTmpid.get(String(c.tmpid)) ?? 0) + 1);
       for (const identity of crmSim.store.dump().identities) {
         const n = identity.customerNumber!.replace('100-', '');
         const count = byTmpid.get(n) ?? 0;
@@ -102,7 +124,11 @@ it(`kill -9 three times during ${N} changes: both systems agree, 0 lost, 0 dupli
           continue;
         }
         const contact = [...siaghSim.store.contacts.values()].find((c) => String(c.tmpid) === n)!;
-        const a = crmToCanonical(identity as never, identity.identityType === 2 ? 'organization' : 'person', config);
+        const a = crmToCanonical(
+          identity as never,
+          identity.identityType === 2 ? 'organization' : 'person',
+          config,
+        );
         const b = siaghToCanonical(contact as never, config);
         for (const f of ['name', 'mobile', 'email', 'nationalCode'] as const) {
           if (a[f] !== b[f]) mismatches.push(`${n}.${f}: crm ${a[f]} / siagh ${b[f]}`);

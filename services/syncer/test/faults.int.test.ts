@@ -26,8 +26,14 @@ describe('syncer under faults', () => {
     const world = w;
     const ids: string[] = [];
     world.crmSim.faults.set({}); // creating the fixtures is not under test
-    for (let k = 0; k < 12; k++) ids.push(await world.crm.create('person', person(9100 + k, `0912910${String(k).padStart(4, '0')}`)));
-    world.crmSim.faults.set({ rateLimitRate: 0.1, retryAfterSeconds: 1, retryAfterFormat: 'http-date', seed: 6 });
+    for (let k = 0; k < 12; k++)
+      ids.push(await world.crm.create('person', person(9100 + k, `0912910${String(k).padStart(4, '0')}`)));
+    world.crmSim.faults.set({
+      rateLimitRate: 0.1,
+      retryAfterSeconds: 1,
+      retryAfterFormat: 'http-date',
+      seed: 6,
+    });
     const expire = setInterval(() => {
       world.siaghSim.sessions.expireAll();
       world.crmSim.tokens.expireAll();
@@ -36,14 +42,16 @@ describe('syncer under faults', () => {
       for (const id of ids) await world.emit('crm', id);
       await world.waitFor(
         'all created',
-        () => [...world.siaghSim.store.contacts.values()].filter((c) => Number(c.tmpid) >= 9100)
-          .length === 12,
+        () =>
+          [...world.siaghSim.store.contacts.values()].filter((c) => Number(c.tmpid) >= 9100).length === 12,
         180_000,
       );
     } finally {
       clearInterval(expire);
     }
-    const tmpids = [...world.siaghSim.store.contacts.values()].map((c) => Number(c.tmpid)).filter((n) => n >= 9100);
+    const tmpids = [...world.siaghSim.store.contacts.values()]
+      .map((c) => Number(c.tmpid))
+      .filter((n) => n >= 9100);
     expect(new Set(tmpids).size).toBe(12);
     expect(tmpids).toHaveLength(12);
     expect(world.deadLetters).toEqual([]);
@@ -55,7 +63,9 @@ describe('syncer under faults', () => {
       const limited = calls.filter((c) => c.status === 429);
       expect(limited.length).toBeGreaterThan(0);
       const early = limited.flatMap((l) =>
-        calls.filter((c) => c.timeMs - l.timeMs > 250 && c.timeMs - l.timeMs < 950).map((c) => `${c.path} ${c.timeMs - l.timeMs} ms after a 429`),
+        calls
+          .filter((c) => c.timeMs - l.timeMs > 250 && c.timeMs - l.timeMs < 950)
+          .map((c) => `${c.path} ${c.timeMs - l.timeMs} ms after a 429`),
       );
       expect(early).toEqual([]);
     }
@@ -64,17 +74,26 @@ describe('syncer under faults', () => {
   it('one side 5 minutes ahead: last-write-wins follows the clocks within policy and records each decision', async () => {
     w = await createWorld('skew', { crm: { clockOffsetMs: 5 * 60_000 } });
     const world = w;
-    const crmId = await world.crm.create('person', { ...person(9201, '09129201000'), email: 'a@example.com' });
+    const crmId = await world.crm.create('person', {
+      ...person(9201, '09129201000'),
+      email: 'a@example.com',
+    });
     await world.emit('crm', crmId);
-    await world.waitFor('created', () => world.outcomes.some((o) => o.canonicalKey === 'customer:9201' && o.status === 'created'));
-    const code = Number([...world.siaghSim.store.contacts.values()].find((c) => String(c.tmpid) === '9201')!.Code);
+    await world.waitFor('created', () =>
+      world.outcomes.some((o) => o.canonicalKey === 'customer:9201' && o.status === 'created'),
+    );
+    const code = Number(
+      [...world.siaghSim.store.contacts.values()].find((c) => String(c.tmpid) === '9201')!.Code,
+    );
 
     // Siagh is edited AFTER the CRM in real time, but the CRM's clock says its edit is 5 minutes later.
     world.crmSim.store.update(crmId, undefined, { email: 'crm@example.com', nickName: 'نام از CRM' });
     await new Promise((r) => setTimeout(r, 50));
     world.siaghSim.store.updateContact(code, { Email: 'siagh@example.com', Address: 'آدرس از سیاق' });
     await world.emit('siagh', String(code), { naturalKey: '9201' });
-    const conflict = await world.waitFor('conflict', () => world.conflicts.find((c) => c.canonicalKey === 'customer:9201' && c.field === 'email'));
+    const conflict = await world.waitFor('conflict', () =>
+      world.conflicts.find((c) => c.canonicalKey === 'customer:9201' && c.field === 'email'),
+    );
     expect(conflict).toMatchObject({ policy: 'lww', winner: 'crm', status: 'auto-resolved' });
     expect(conflict.crmTime! - conflict.siaghTime!).toBeGreaterThan(4 * 60_000);
     // Fields edited on one side only are never lost to the skew.

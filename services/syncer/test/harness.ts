@@ -1,11 +1,27 @@
 import { CrmClient } from '@siaghsync/shared/crm/client';
 import { simulatorEnv } from '../../../test/harness/systems';
 import { SiaghClient } from '@siaghsync/shared/siagh/client';
-import { createKafka, createIdempotentProducer, ensureTopics, topicName, type Consumer, type Producer, type TopicKey } from '@siaghsync/shared/kafka/index';
+import {
+  createKafka,
+  createIdempotentProducer,
+  ensureTopics,
+  topicName,
+  type Consumer,
+  type Producer,
+  type TopicKey,
+} from '@siaghsync/shared/kafka/index';
 import type { SchemaName } from '@siaghsync/schemas';
 import { createLogger } from '@siaghsync/shared/logger';
 import { EventCodec } from '@siaghsync/shared/registry';
-import { deterministicEventId, newChangeEvent, sourceKey, type ChangeEvent, type Conflict, type DeadLetter, type SyncOutcome } from '@siaghsync/shared/events';
+import {
+  deterministicEventId,
+  newChangeEvent,
+  sourceKey,
+  type ChangeEvent,
+  type Conflict,
+  type DeadLetter,
+  type SyncOutcome,
+} from '@siaghsync/shared/events';
 import { startCrmSimulator, type CrmSimulator } from '../../../simulators/crm/server';
 import { startSiaghSimulator, type SiaghSimulator } from '../../../simulators/siagh/server';
 import { requireEnv, uniqueName } from '../../../test/harness/names';
@@ -55,8 +71,20 @@ export async function createWorld(label: string, opts: WorldOptions = {}): Promi
     LOG_LEVEL: 'warn',
     ...opts.env,
   };
-  const crm = new CrmClient({ baseUrl: crmSim.url, username: 'admin', password: 'admin', rateLimitPerSecond: 1000, timeoutMs: 10_000 });
-  const siagh = new SiaghClient({ baseUrl: siaghSim.url, username: 'admin', password: 'admin', rateLimitPerSecond: 1000, timeoutMs: 10_000 });
+  const crm = new CrmClient({
+    baseUrl: crmSim.url,
+    username: 'admin',
+    password: 'admin',
+    rateLimitPerSecond: 1000,
+    timeoutMs: 10_000,
+  });
+  const siagh = new SiaghClient({
+    baseUrl: siaghSim.url,
+    username: 'admin',
+    password: 'admin',
+    rateLimitPerSecond: 1000,
+    timeoutMs: 10_000,
+  });
 
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'syncer-test', logger });
   await ensureTopics(kafka, prefix);
@@ -104,7 +132,11 @@ export async function createWorld(label: string, opts: WorldOptions = {}): Promi
     conflicts,
     startSyncer: start,
     async produce(topic, key, schema, value) {
-      await producer.send({ topic: topicName(topic, prefix), messages: [{ key, value: await codec.encode(schema, value) }], acks: -1 });
+      await producer.send({
+        topic: topicName(topic, prefix),
+        messages: [{ key, value: await codec.encode(schema, value) }],
+        acks: -1,
+      });
     },
     async emit(source, id, extra = {}) {
       seq++;
@@ -130,7 +162,10 @@ export async function createWorld(label: string, opts: WorldOptions = {}): Promi
       for (;;) {
         const v = check();
         if (v !== undefined && v !== false) return v;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; outcomes: ${JSON.stringify(outcomes.map((o) => [o.canonicalKey, o.status, o.error?.code]))}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `timed out waiting for ${what}; outcomes: ${JSON.stringify(outcomes.map((o) => [o.canonicalKey, o.status, o.error?.code]))}`,
+          );
         await new Promise((r) => setTimeout(r, 100));
       }
     },

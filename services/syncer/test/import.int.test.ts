@@ -34,7 +34,8 @@ describe('initial import with overlapping data and a rebalance', () => {
     const expected = crmCount + siaghCount - overlap;
     await w.waitFor(
       'every customer on both sides',
-      () => w.crmSim.store.dump().identities.length === expected && w.siaghSim.store.contacts.size === expected,
+      () =>
+        w.crmSim.store.dump().identities.length === expected && w.siaghSim.store.contacts.size === expected,
       240_000,
     );
     const tmpids = [...w.siaghSim.store.contacts.values()].map((c) => String(c.tmpid));
@@ -42,7 +43,9 @@ describe('initial import with overlapping data and a rebalance', () => {
     const numbers = w.crmSim.store.dump().identities.map((i) => i.customerNumber);
     expect(new Set(numbers).size).toBe(expected);
     // Overlapping pairs were linked, never re-created.
-    const linkedKeys = new Set(w.outcomes.filter((o) => o.status === 'linked' || o.status === 'synced').map((o) => o.canonicalKey));
+    const linkedKeys = new Set(
+      w.outcomes.filter((o) => o.status === 'linked' || o.status === 'synced').map((o) => o.canonicalKey),
+    );
     for (const n of ds.overlapping) expect(linkedKeys.has(`customer:${n}`)).toBe(true);
     // A create whose batch was cut by the rebalance is re-run by the new owner, which finds the record
     // by its natural key and reports it linked: so at most one 'created' per customer, never two.

@@ -14,13 +14,21 @@ it('kill -9 between the Siagh create and the commit: exactly one pre-invoice aft
   try {
     const customerId = newCustomer(w, 7201);
     await w.emit('customer', customerId);
-    await until('customer in Siagh', () => w.siaghSim.store.dump().contacts.some((c) => String(c.tmpid) === '7201'), 120_000);
+    await until(
+      'customer in Siagh',
+      () => w.siaghSim.store.dump().contacts.some((c) => String(c.tmpid) === '7201'),
+      120_000,
+    );
 
     const updatePath = '/api/v2/crmobject/quote/sales/update';
     w.crmSim.faults.set({ paths: [updatePath], latency: { kind: 'fixed', ms: 20_000 } });
     const q = newQuote(w, customerId, [{ productCode: 'K-900', count: 4, baseUnitPrice: 250_000 }]);
     await w.emit('preinvoice', q.crmId);
-    await until('write-back call arrived', () => w.crmSim.recorder.list({ path: updatePath }).length > 0, 120_000);
+    await until(
+      'write-back call arrived',
+      () => w.crmSim.recorder.list({ path: updatePath }).length > 0,
+      120_000,
+    );
     expect(docsOf(w, q.crmId)).toHaveLength(1);
     await kill9(child);
     expect(w.outcomes.filter((o) => o.canonicalKey === `preinvoice:crm:${q.crmId}`)).toEqual([]);
@@ -28,7 +36,11 @@ it('kill -9 between the Siagh create and the commit: exactly one pre-invoice aft
     w.crmSim.faults.set({});
     child = spawnSyncer(w.env);
     await until('document number written back', () => docNoOn(w, q.crmId), 120_000);
-    await until('outcome committed', () => w.outcomes.find((o) => o.canonicalKey === `preinvoice:crm:${q.crmId}` && o.status === 'created'), 60_000);
+    await until(
+      'outcome committed',
+      () => w.outcomes.find((o) => o.canonicalKey === `preinvoice:crm:${q.crmId}` && o.status === 'created'),
+      60_000,
+    );
     const docs = docsOf(w, q.crmId);
     expect(docs).toHaveLength(1);
     expect(docNoOn(w, q.crmId)).toBe(String(docs[0]!.ShomareSanad));

@@ -1,8 +1,22 @@
-import { createKafka, createIdempotentProducer, ensureTopics, topicName, type Consumer, type Producer } from '@siaghsync/shared/kafka/index';
+import {
+  createKafka,
+  createIdempotentProducer,
+  ensureTopics,
+  topicName,
+  type Consumer,
+  type Producer,
+} from '@siaghsync/shared/kafka/index';
 import { simulatorEnv } from '../../../test/harness/systems';
 import { createLogger } from '@siaghsync/shared/logger';
 import { EventCodec } from '@siaghsync/shared/registry';
-import { deterministicEventId, newChangeEvent, sourceKey, type DeadLetter, type SyncOutcome, type WorkEvent } from '@siaghsync/shared/events';
+import {
+  deterministicEventId,
+  newChangeEvent,
+  sourceKey,
+  type DeadLetter,
+  type SyncOutcome,
+  type WorkEvent,
+} from '@siaghsync/shared/events';
 import { startCrmSimulator, type CrmSimulator } from '../../../simulators/crm/server';
 import { startSiaghSimulator, type SiaghSimulator } from '../../../simulators/siagh/server';
 import type { CrmQuote } from '../../../simulators/crm/types';
@@ -34,27 +48,43 @@ export interface LineInput {
   totalDiscount?: number;
 }
 
-export function newQuote(w: Sims, identityId: string, details: LineInput[], subject = 'پیش فاکتور آزمایشی'): CrmQuote {
-  const r = w.crmSim.store.quotes.create({ identityId, subject, crmObjectTypeCode: 'PI_5', vatPercent: 10, details });
+export function newQuote(
+  w: Sims,
+  identityId: string,
+  details: LineInput[],
+  subject = 'پیش فاکتور آزمایشی',
+): CrmQuote {
+  const r = w.crmSim.store.quotes.create({
+    identityId,
+    subject,
+    crmObjectTypeCode: 'PI_5',
+    vatPercent: 10,
+    details,
+  });
   if (!r.ok) throw new Error(r.message);
   return r.value;
 }
 
 export const quoteKey = (quoteId: string): string => `preinvoice:crm:${quoteId}`;
 
-export const emitQuote = (w: World, quoteId: string): Promise<void> => w.emit('crm', quoteId, { entityType: 'preinvoice' });
+export const emitQuote = (w: World, quoteId: string): Promise<void> =>
+  w.emit('crm', quoteId, { entityType: 'preinvoice' });
 
 /** The Siagh documents whose notes name this quote (exactly one when all is well). */
 export const docsOf = (w: Sims, quoteId: string): PreInvoice[] =>
   [...w.siaghSim.store.preInvoices.values()].filter((d) => (d.Tozihat ?? '').startsWith(`CRM ${quoteId}`));
 
 export const docNoOn = (w: Sims, quoteId: string): string | undefined =>
-  w.crmSim.store.quotes.get(quoteId)?.extendedProperties.find((p) => p.userKey === 'SiaghDocumentNumber')?.value ?? undefined;
+  w.crmSim.store.quotes.get(quoteId)?.extendedProperties.find((p) => p.userKey === 'SiaghDocumentNumber')
+    ?.value ?? undefined;
 
 export const preInvoiceSaves = (w: Sims): number =>
-  w.siaghSim.recorder.list({ path: '/BpmsApi/SaveFormData' }).filter((c) => (c.body as { formId?: string } | null)?.formId === '43D81').length;
+  w.siaghSim.recorder
+    .list({ path: '/BpmsApi/SaveFormData' })
+    .filter((c) => (c.body as { formId?: string } | null)?.formId === '43D81').length;
 
-export const quoteUpdates = (w: Sims): number => w.crmSim.recorder.list({ path: '/api/v2/crmobject/quote/sales/update' }).length;
+export const quoteUpdates = (w: Sims): number =>
+  w.crmSim.recorder.list({ path: '/api/v2/crmobject/quote/sales/update' }).length;
 
 /** Re-injects a dead letter's event, as the redrive command does: to `work`, keyed by its canonical key. */
 export async function redrive(w: World, dl: DeadLetter): Promise<void> {
@@ -70,7 +100,10 @@ export interface ProcessWorld extends Sims {
   close(): Promise<void>;
 }
 
-export async function createProcessWorld(label: string, opts: { crm?: Parameters<typeof startCrmSimulator>[0] } = {}): Promise<ProcessWorld> {
+export async function createProcessWorld(
+  label: string,
+  opts: { crm?: Parameters<typeof startCrmSimulator>[0] } = {},
+): Promise<ProcessWorld> {
   const logger = createLogger({ service: `test-${label}`, level: 'warn' });
   const crmSim = await startCrmSimulator({ webhooks: { enabled: false }, ...opts.crm });
   const siaghSim = await startSiaghSimulator({});
@@ -118,7 +151,11 @@ export async function createProcessWorld(label: string, opts: { crm?: Parameters
         trigger: 'webhook',
         correlationId: `corr-${label}-${seq}`,
       });
-      await producer.send({ topic: topicName('changes', prefix), messages: [{ key: sourceKey('crm', id), value: await codec.encode('ChangeEvent', change) }], acks: -1 });
+      await producer.send({
+        topic: topicName('changes', prefix),
+        messages: [{ key: sourceKey('crm', id), value: await codec.encode('ChangeEvent', change) }],
+        acks: -1,
+      });
     },
     async close() {
       await reader.disconnect();
@@ -129,7 +166,11 @@ export async function createProcessWorld(label: string, opts: { crm?: Parameters
   };
 }
 
-export async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => T | undefined | false,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = check();

@@ -30,15 +30,35 @@ export function quote(overrides: Partial<CrmQuoteRecord> & { vat?: number } = {}
     creatDate: null,
     modifyDate: null,
     details: [
-      { productCode: 'P-1', productId: null, productName: null, productUnitTypeName: 'عدد', count: 2, baseUnitPrice: 1_000_000, totalDiscount: 100_000, totalVat: 190_000 },
-      { productCode: 'P-2', productId: null, productName: null, productUnitTypeName: 'عدد', count: 1, baseUnitPrice: 500_000, totalDiscount: 0, totalVat: 50_000 },
+      {
+        productCode: 'P-1',
+        productId: null,
+        productName: null,
+        productUnitTypeName: 'عدد',
+        count: 2,
+        baseUnitPrice: 1_000_000,
+        totalDiscount: 100_000,
+        totalVat: 190_000,
+      },
+      {
+        productCode: 'P-2',
+        productId: null,
+        productName: null,
+        productUnitTypeName: 'عدد',
+        count: 1,
+        baseUnitPrice: 500_000,
+        totalDiscount: 0,
+        totalVat: 50_000,
+      },
     ],
     ...overrides,
   };
 }
 
-export const withDocNo = (q: CrmQuoteRecord, docNo: string): CrmQuoteRecord =>
-  ({ ...q, extendedProperties: [{ userKey: 'SiaghDocumentNumber', value: docNo }] });
+export const withDocNo = (q: CrmQuoteRecord, docNo: string): CrmQuoteRecord => ({
+  ...q,
+  extendedProperties: [{ userKey: 'SiaghDocumentNumber', value: docNo }],
+});
 
 export function quoteEvent(overrides: Partial<WorkEvent> = {}): WorkEvent {
   return {
@@ -68,7 +88,10 @@ export function quoteEvent(overrides: Partial<WorkEvent> = {}): WorkEvent {
   };
 }
 
-export const fetchedOf = (q: CrmQuoteRecord | null, extra: Partial<PreInvoiceFetched> = {}): PreInvoiceFetched => ({
+export const fetchedOf = (
+  q: CrmQuoteRecord | null,
+  extra: Partial<PreInvoiceFetched> = {},
+): PreInvoiceFetched => ({
   quote: q,
   customer: LINKED,
   session: SESSION,
@@ -79,19 +102,40 @@ export const fetchedOf = (q: CrmQuoteRecord | null, extra: Partial<PreInvoiceFet
 /** The state right after `q` was sent as document `docNo` and the number written back. */
 export function sent(q: CrmQuoteRecord, docNo = 7): EntityState {
   const content = contentChecksum(q, config);
-  const { header, lines } = quoteToPreInvoice(q, LINKED.status === 'linked' ? LINKED.code : 0, config.preInvoice);
+  const { header, lines } = quoteToPreInvoice(
+    q,
+    LINKED.status === 'linked' ? LINKED.code : 0,
+    config.preInvoice,
+  );
   return {
     ...initialState(PKEY, 'preinvoice'),
     version: 4,
     generation: 1,
     crm: { id: q.crmId, written: writtenChecksum(content, String(docNo)), seen: content, deleted: false },
-    siagh: { id: String(docNo), written: payloadChecksum({ ...header, fiscalYear: SESSION.fiscalYear }, lines), seen: null, deleted: false },
-    preInvoice: { ...emptyExtra(), sent: content, customerCrmId: q.identityId, fiscalYear: SESSION.fiscalYear, documentDate: SESSION.systemDate },
+    siagh: {
+      id: String(docNo),
+      written: payloadChecksum({ ...header, fiscalYear: SESSION.fiscalYear }, lines),
+      seen: null,
+      deleted: false,
+    },
+    preInvoice: {
+      ...emptyExtra(),
+      sent: content,
+      customerCrmId: q.identityId,
+      fiscalYear: SESSION.fiscalYear,
+      documentDate: SESSION.systemDate,
+    },
   };
 }
 
 export const fresh = (): EntityState => initialState(PKEY, 'preinvoice');
 
-export function when(state: EntityState, event: WorkEvent, fetched: PreInvoiceFetched, cfg = config, now = 10_000): PreInvoiceDecision {
+export function when(
+  state: EntityState,
+  event: WorkEvent,
+  fetched: PreInvoiceFetched,
+  cfg = config,
+  now = 10_000,
+): PreInvoiceDecision {
   return decidePreInvoice({ state, event, fetched, config: cfg, now });
 }

@@ -64,7 +64,8 @@ export async function waitIdle(kafka: Kafka, prefix: string, timeoutMs: number, 
       if (stableSince === 0) stableSince = Date.now();
       if (Date.now() - stableSince > 3000) return;
     } else stableSince = 0;
-    if (Date.now() > deadline) throw new Error(`not idle after ${timeoutMs} ms: router lag ${router}, work lag ${work}`);
+    if (Date.now() > deadline)
+      throw new Error(`not idle after ${timeoutMs} ms: router lag ${router}, work lag ${work}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }

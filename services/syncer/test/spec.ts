@@ -34,7 +34,12 @@ export const crmRec = (record: CanonicalCustomer, time: number | null = 1_000): 
   time,
   raw: {},
 });
-export const siaghRec = (record: CanonicalCustomer): SideRecord => ({ id: '501', record, time: null, raw: {} });
+export const siaghRec = (record: CanonicalCustomer): SideRecord => ({
+  id: '501',
+  record,
+  time: null,
+  raw: {},
+});
 
 export function change(source: 'crm' | 'siagh', overrides: Partial<ChangeEvent> = {}): WorkEvent {
   return {
@@ -65,7 +70,10 @@ export function change(source: 'crm' | 'siagh', overrides: Partial<ChangeEvent> 
 }
 
 /** The state right after `record` was synced to both sides (what a completed sync leaves). */
-export function synced(record: CanonicalCustomer, times: EntityState['fieldTimes'] = { crm: {}, siagh: {} }): EntityState {
+export function synced(
+  record: CanonicalCustomer,
+  times: EntityState['fieldTimes'] = { crm: {}, siagh: {} },
+): EntityState {
   const s = initialState(KEY);
   const crm = sideChecksum(record, config, 'crm');
   const siagh = sideChecksum(record, config, 'siagh');

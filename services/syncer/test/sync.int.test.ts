@@ -63,7 +63,9 @@ describe('syncer on the real broker with both simulators', () => {
     ]);
     await w.emit('siagh', String(code), { naturalKey: '5002' });
     await w.waitFor('created in crm', () => status('customer:5002').includes('created'));
-    const hits = (await w.crm.listAllIdentities({ searchTerm: '100-5002' })).filter((h) => h.customerNo === '100-5002');
+    const hits = (await w.crm.listAllIdentities({ searchTerm: '100-5002' })).filter(
+      (h) => h.customerNo === '100-5002',
+    );
     expect(hits).toHaveLength(1);
   });
 
@@ -91,7 +93,9 @@ describe('syncer on the real broker with both simulators', () => {
     await w.emit('crm', poison);
     await w.emit('crm', healthy);
     await w.waitFor('healthy created', () => status('customer:5004').includes('created'));
-    const dead = await w.waitFor('dead letter', () => w.deadLetters.find((d) => d.canonicalKey === 'customer:5003'));
+    const dead = await w.waitFor('dead letter', () =>
+      w.deadLetters.find((d) => d.canonicalKey === 'customer:5003'),
+    );
     expect(dead.reasonCode).toBe('SIAGH_DUPLICATE_PHONE');
     expect(dead.sourceMessage).toContain('تکراری');
     expect(w.deadLetters.filter((d) => d.canonicalKey === 'customer:5003')).toHaveLength(1);

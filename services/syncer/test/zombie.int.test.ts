@@ -21,7 +21,9 @@ it('a zombie cannot overwrite newer state, live or after a restore', async () =>
       phoneContacts: [{ default: true, phoneType: 'Mobile', phoneNumber: '09128880001' }],
     });
     await w.emit('crm', crmId);
-    await w.waitFor('created', () => w.outcomes.some((o) => o.canonicalKey === KEY && o.status === 'created'));
+    await w.waitFor('created', () =>
+      w.outcomes.some((o) => o.canonicalKey === KEY && o.status === 'created'),
+    );
     const old = w.syncer.states.get(KEY)!;
 
     // A takes the role of the zombie: a newer member (B) takes over and syncs an edit.
@@ -34,7 +36,11 @@ it('a zombie cannot overwrite newer state, live or after a restore', async () =>
     expect(owner.generation).toBeGreaterThan(old.generation);
 
     // The zombie commits what it computed from its stale view: older epoch, higher version.
-    const zombie = { ...old, version: owner.version + 10, base: { ...old.base!, email: 'zombie@example.com' } };
+    const zombie = {
+      ...old,
+      version: owner.version + 10,
+      base: { ...old.base!, email: 'zombie@example.com' },
+    };
     await w.produce('entityState', KEY, 'EntityState', toRecord(zombie));
     await new Promise((r) => setTimeout(r, 2000));
     expect(b.states.get(KEY)!.base!.email).toBe('nima.b@example.com');

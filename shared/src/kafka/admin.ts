@@ -31,7 +31,8 @@ export async function ensureTopics(
       const type = (err as { type?: string }).type;
       const nested = (err as { errors?: { type?: string }[] }).errors ?? [];
       const onlyExists =
-        type === 'TOPIC_ALREADY_EXISTS' || (nested.length > 0 && nested.every((e) => e.type === 'TOPIC_ALREADY_EXISTS'));
+        type === 'TOPIC_ALREADY_EXISTS' ||
+        (nested.length > 0 && nested.every((e) => e.type === 'TOPIC_ALREADY_EXISTS'));
       if (!onlyExists) throw err;
     }
     return missing.map((k) => topicName(k, prefix));

@@ -43,7 +43,8 @@ export const TOPICS = {
     name: 'links',
     partitions: 3,
     cleanup: 'compact',
-    reason: 'Id index source id -> canonical key, read whole by every router; compacted, a tombstone unlinks.',
+    reason:
+      'Id index source id -> canonical key, read whole by every router; compacted, a tombstone unlinks.',
   },
   intents: {
     name: 'intents',

@@ -4,9 +4,18 @@ import { commitTransaction, nextOffsets } from './transactional';
 import { createIdempotentProducer, createTransactionalProducer } from './producer';
 
 const kafka = () =>
-  new Kafka({ clientId: 'eos-test', brokers: requireEnv('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });
+  new Kafka({
+    clientId: 'eos-test',
+    brokers: requireEnv('KAFKA_BROKERS').split(','),
+    logLevel: logLevel.NOTHING,
+  });
 
-async function readAll(k: Kafka, topic: string, expected: number, timeoutMs = 15_000): Promise<KafkaMessage[]> {
+async function readAll(
+  k: Kafka,
+  topic: string,
+  expected: number,
+  timeoutMs = 15_000,
+): Promise<KafkaMessage[]> {
   // read_committed is kafkajs's default (readUncommitted: false)
   const consumer: Consumer = k.consumer({ groupId: uniqueName('reader'), readUncommitted: false });
   const got: KafkaMessage[] = [];
@@ -15,9 +24,10 @@ async function readAll(k: Kafka, topic: string, expected: number, timeoutMs = 15
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   await consumer.run({
-    eachMessage: async ({ message }) => {
+    eachMessage: ({ message }) => {
       got.push(message);
       if (got.length >= expected) resolveDone();
+      return Promise.resolve();
     },
   });
   await Promise.race([done, new Promise((r) => setTimeout(r, timeoutMs))]);
@@ -50,27 +60,31 @@ describe('transactional consume-transform-produce (real broker)', () => {
 
     let batches = 0;
     const processed = new Promise<void>((resolve, reject) => {
-      void consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          // Message by message so the first two commit and the last two abort.
-          for (const m of batch.messages) {
-            const n = Number(m.value!.toString().slice(1));
-            const out = [{ topic: output, messages: [{ key: m.key, value: `out-${n}` }] }];
-            const offsets = nextOffsets(group, [{ topic: batch.topic, partition: batch.partition, offset: m.offset }]);
-            if (n <= 2) {
-              await commitTransaction(tx, out, offsets);
-            } else {
-              const t = await tx.transaction();
-              await t.send(out[0]!);
-              await t.sendOffsets(offsets);
-              await t.abort();
+      void consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            // Message by message so the first two commit and the last two abort.
+            for (const m of batch.messages) {
+              const n = Number(m.value!.toString().slice(1));
+              const out = [{ topic: output, messages: [{ key: m.key, value: `out-${n}` }] }];
+              const offsets = nextOffsets(group, [
+                { topic: batch.topic, partition: batch.partition, offset: m.offset },
+              ]);
+              if (n <= 2) {
+                await commitTransaction(tx, out, offsets);
+              } else {
+                const t = await tx.transaction();
+                await t.send(out[0]!);
+                await t.sendOffsets(offsets);
+                await t.abort();
+              }
+              batches++;
             }
-            batches++;
-          }
-          if (batches >= 4) resolve();
-        },
-      }).catch(reject);
+            if (batches >= 4) resolve();
+          },
+        })
+        .catch(reject);
     });
     await processed;
     await consumer.disconnect();

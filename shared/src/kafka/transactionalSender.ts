@@ -37,7 +37,10 @@ export class TransactionalSender {
     return result;
   }
 
-  private async commitWithRetries(outputs: TopicMessages[], offsets: ConsumedOffsets | undefined): Promise<void> {
+  private async commitWithRetries(
+    outputs: TopicMessages[],
+    offsets: ConsumedOffsets | undefined,
+  ): Promise<void> {
     const attempts = this.opts.attempts ?? 6;
     const stepTimeoutMs = this.opts.stepTimeoutMs ?? 30_000;
     for (let attempt = 1; ; attempt++) {
@@ -46,7 +49,10 @@ export class TransactionalSender {
         return;
       } catch (err) {
         const concurrent = /concurrent operation on the same transaction/i.test((err as Error).message);
-        this.logger.warn({ err, attempt, transactionalId: this.transactionalId, concurrent }, 'transaction failed; retrying');
+        this.logger.warn(
+          { err, attempt, transactionalId: this.transactionalId, concurrent },
+          'transaction failed; retrying',
+        );
         if (attempt >= attempts) throw err;
         if (!concurrent) await this.replaceProducer(stepTimeoutMs);
         await new Promise((r) => setTimeout(r, Math.min(2_000, 50 * 2 ** attempt)));

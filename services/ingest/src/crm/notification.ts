@@ -75,9 +75,11 @@ export function normalizeCrmNotification(input: unknown): NormalizeResult {
   const { event, id, type, subtype } = parsed.data;
 
   const t = TYPES[type.trim().toLowerCase()];
-  if (!t) return { ok: false, problem: { field: 'type', message: 'type must be Identity, Quote or Invoice' } };
+  if (!t)
+    return { ok: false, problem: { field: 'type', message: 'type must be Identity, Quote or Invoice' } };
   const e = EVENTS[event.trim().toLowerCase()];
-  if (!e) return { ok: false, problem: { field: 'event', message: 'event must be Insert, Update or Delete' } };
+  if (!e)
+    return { ok: false, problem: { field: 'event', message: 'event must be Insert, Update or Delete' } };
   const guid = GUID_RE.exec(id.trim());
   if (!guid?.[1]) return { ok: false, problem: { field: 'id', message: 'id must be a GUID' } };
 

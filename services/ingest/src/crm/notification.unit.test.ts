@@ -32,7 +32,12 @@ describe('identityKindOf: the installation label decides person or organization'
 
 describe('normalizeCrmNotification', () => {
   it('maps an identity update to a customer upsert with a lower-case GUID', () => {
-    const r = normalizeCrmNotification({ event: 'Update', id: GUID.toUpperCase(), type: 'Identity', subtype: 'مخاطب حقيقي siagh' });
+    const r = normalizeCrmNotification({
+      event: 'Update',
+      id: GUID.toUpperCase(),
+      type: 'Identity',
+      subtype: 'مخاطب حقيقي siagh',
+    });
     expect(r).toEqual({
       ok: true,
       value: {
@@ -97,7 +102,9 @@ describe('normalizeCrmNotification', () => {
 
   it('refuses unknown and prototype-polluting keys without naming them', () => {
     const hostile = [
-      JSON.parse(`{"event":"Update","id":"${GUID}","type":"Identity","__proto__":{"polluted":true}}`) as unknown,
+      JSON.parse(
+        `{"event":"Update","id":"${GUID}","type":"Identity","__proto__":{"polluted":true}}`,
+      ) as unknown,
       { event: 'Update', id: GUID, type: 'Identity', constructor: 'x' },
       { event: 'Update', id: GUID, type: 'Identity', ['<script>alert(1)</script>']: 'x' },
     ];

@@ -23,7 +23,10 @@ export async function publishAndAnswer(
   } catch (err) {
     const e = classify(err);
     deps.metrics.produceSeconds.observe({ result: 'failed' }, seconds());
-    res.req.log.warn({ code: e.code, kind: e.kind, err: e.message, eventId: event.eventId }, 'event not produced');
+    res.req.log.warn(
+      { code: e.code, kind: e.kind, err: e.message, eventId: event.eventId },
+      'event not produced',
+    );
     const retryAfterS = deps.retryAfterS;
     const httpErr =
       e.kind === 'permanent'

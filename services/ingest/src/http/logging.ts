@@ -26,7 +26,7 @@ export function createHttpLogger(logger: Logger): HttpLogger {
     logger,
     // Same id as the X-Correlation-Id header (set by the correlation middleware before this one).
     genReqId: (_req: IncomingMessage, res: ServerResponse) =>
-      ((res as ServerResponse & { locals?: { correlationId?: string } }).locals?.correlationId ?? 'unknown'),
+      (res as ServerResponse & { locals?: { correlationId?: string } }).locals?.correlationId ?? 'unknown',
     customProps: (_req: IncomingMessage, res: ServerResponse) => {
       const locals = (res as ServerResponse & { locals?: Record<string, unknown> }).locals ?? {};
       return {
@@ -39,13 +39,16 @@ export function createHttpLogger(logger: Logger): HttpLogger {
     // pino-http invents an Error for every 5xx; the route already logged the real cause.
     customErrorObject: (_req, _res, err: Error, val: Record<string, unknown>) =>
       err.message.startsWith('failed with status code') ? { ...val, err: undefined } : val,
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     // /health and /metrics are scraped every few seconds: logging each would drown the webhooks.
     autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
     serializers: {
       req: (req: SerializedReq) => ({
         method: req.method,
-        url: maskUrl((req.raw as (IncomingMessage & { originalUrl?: string }) | undefined)?.originalUrl ?? req.url),
+        url: maskUrl(
+          (req.raw as (IncomingMessage & { originalUrl?: string }) | undefined)?.originalUrl ?? req.url,
+        ),
         remoteAddress: req.remoteAddress,
         contentType: req.raw?.headers['content-type']?.slice(0, 100),
         contentLength: req.raw?.headers['content-length']?.slice(0, 20),

@@ -30,7 +30,10 @@ export const wrap =
   };
 
 /** True when the request carries a body (a Content-Length of 0 does not count). */
-export function hasBody(headers: { 'content-length'?: string | undefined; 'transfer-encoding'?: string | undefined }): boolean {
+export function hasBody(headers: {
+  'content-length'?: string | undefined;
+  'transfer-encoding'?: string | undefined;
+}): boolean {
   if (headers['transfer-encoding'] !== undefined) return true;
   const len = headers['content-length'];
   return len !== undefined && len !== '0';

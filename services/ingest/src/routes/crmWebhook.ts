@@ -54,7 +54,13 @@ export function crmWebhookRoute(ctx: RouteContext): Router {
 
   const contentType: express.RequestHandler = (req, _res, next) => {
     if (req.method === 'POST' && hasBody(req.headers) && !req.is(['application/json', FORM])) {
-      return next(new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json or application/x-www-form-urlencoded'));
+      return next(
+        new HttpError(
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          'send application/json or application/x-www-form-urlencoded',
+        ),
+      );
     }
     next();
   };
@@ -63,7 +69,11 @@ export function crmWebhookRoute(ctx: RouteContext): Router {
     let input: unknown = req.query;
     if (req.method === 'POST' && hasBody(req.headers)) {
       if (Object.keys(req.query).length > 0) {
-        throw new HttpError(400, 'AMBIGUOUS_INPUT', 'send the fields either in the query or in the body, not both');
+        throw new HttpError(
+          400,
+          'AMBIGUOUS_INPUT',
+          'send the fields either in the query or in the body, not both',
+        );
       }
       input = typeof req.body === 'string' ? parseForm(req.body) : req.body;
     }
@@ -74,7 +84,11 @@ export function crmWebhookRoute(ctx: RouteContext): Router {
     }
     const n = result.value;
     const observedTime = ctx.now();
-    const attributes: Record<string, string> = { crmType: n.crmType, crmEvent: n.crmEvent, delivery: 'crm-thin' };
+    const attributes: Record<string, string> = {
+      crmType: n.crmType,
+      crmEvent: n.crmEvent,
+      delivery: 'crm-thin',
+    };
     if (n.identityKind) attributes.identityKind = n.identityKind;
     if (n.subtype) attributes.subtype = n.subtype;
     const event = newChangeEvent({

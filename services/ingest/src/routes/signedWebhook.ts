@@ -14,14 +14,19 @@ import { hasBody, routeName, wrap, type RouteContext } from './context';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const FAILURES: Record<VerifyFailure, HttpError> = {
-  MISSING_HEADERS: new HttpError(401, 'SIGNATURE_MISSING', 'webhook-id, webhook-timestamp and webhook-signature are required'),
+  MISSING_HEADERS: new HttpError(
+    401,
+    'SIGNATURE_MISSING',
+    'webhook-id, webhook-timestamp and webhook-signature are required',
+  ),
   INVALID_HEADERS: new HttpError(401, 'SIGNATURE_INVALID', 'the webhook headers are malformed'),
   TIMESTAMP_TOO_OLD: new HttpError(401, 'TIMESTAMP_OUT_OF_TOLERANCE', 'webhook-timestamp is too old'),
   TIMESTAMP_IN_FUTURE: new HttpError(401, 'TIMESTAMP_OUT_OF_TOLERANCE', 'webhook-timestamp is in the future'),
   BAD_SIGNATURE: new HttpError(401, 'SIGNATURE_INVALID', 'no signature matches'),
 };
 
-const header = (v: string | string[] | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+const header = (v: string | string[] | undefined): string | undefined =>
+  typeof v === 'string' ? v : undefined;
 
 export function signedWebhookRoute(ctx: RouteContext, replay = new ReplayCache()): Router {
   const router = express.Router();
@@ -35,7 +40,8 @@ export function signedWebhookRoute(ctx: RouteContext, replay = new ReplayCache()
       throw new HttpError(404, 'NOT_FOUND', 'no such route', { reason: 'UNKNOWN_SENDER' });
     }
     if (!hasBody(req.headers)) throw new HttpError(400, 'INVALID_INPUT', 'a JSON body is required');
-    if (!req.is('application/json')) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
+    if (!req.is('application/json'))
+      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
     next();
   });
 
@@ -63,11 +69,18 @@ export function signedWebhookRoute(ctx: RouteContext, replay = new ReplayCache()
 
     const eventId = signedWebhookEventId(sender, verdict.id);
     const key = `${sender}\u0000${verdict.id}`;
-    const claim = replay.claim(key, ReplayCache.hashBody(body), (verdict.timestampS + toleranceS) * 1000, now);
+    const claim = replay.claim(
+      key,
+      ReplayCache.hashBody(body),
+      (verdict.timestampS + toleranceS) * 1000,
+      now,
+    );
     if (claim === 'duplicate') {
       // Already in Kafka: a retry after a lost answer, or a replay. Acknowledge, produce nothing.
       ctx.metrics.requests.inc({ route: routeLabel(res), outcome: 'duplicate' });
-      res.status(200).json({ status: 'duplicate', eventId, correlationId: res.locals.correlationId as string });
+      res
+        .status(200)
+        .json({ status: 'duplicate', eventId, correlationId: res.locals.correlationId as string });
       return;
     }
     if (claim === 'in-flight') {
@@ -112,6 +125,13 @@ export function signedWebhookRoute(ctx: RouteContext, replay = new ReplayCache()
     }
   });
 
-  router.post('/webhooks/signed/:sender', routeName('signed'), ctx.limits.guardAddress(), knownSender, raw, handle);
+  router.post(
+    '/webhooks/signed/:sender',
+    routeName('signed'),
+    ctx.limits.guardAddress(),
+    knownSender,
+    raw,
+    handle,
+  );
   return router;
 }

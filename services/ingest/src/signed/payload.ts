@@ -23,7 +23,10 @@ export const signedPayloadSchema = z
       .object({
         source: z.enum(['crm', 'siagh']),
         id: safeString(64),
-        naturalKey: safeString(64, { re: /^[0-9]{1,20}$/, message: 'must be the customer number digits' }).optional(),
+        naturalKey: safeString(64, {
+          re: /^[0-9]{1,20}$/,
+          message: 'must be the customer number digits',
+        }).optional(),
         attributes: z
           .record(z.string().regex(ATTRIBUTE_NAME, 'has an invalid name'), safeString(256))
           .refine((a) => Object.keys(a).length <= 16, 'has more than 16 entries')
@@ -55,7 +58,8 @@ export function parseSignedPayload(input: unknown): SignedParseResult {
   const [entityType, operation] = type.split('.') as [EntityType, Operation];
   let sourceId = data.id.trim();
   if (data.source === 'crm') {
-    if (!GUID_RE.test(sourceId)) return { ok: false, problem: { field: 'data.id', message: 'data.id must be a GUID for source crm' } };
+    if (!GUID_RE.test(sourceId))
+      return { ok: false, problem: { field: 'data.id', message: 'data.id must be a GUID for source crm' } };
     sourceId = sourceId.toLowerCase();
   } else if (!SIAGH_ID_RE.test(sourceId)) {
     return { ok: false, problem: { field: 'data.id', message: 'data.id must be a Siagh code' } };

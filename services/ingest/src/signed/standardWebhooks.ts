@@ -12,15 +12,10 @@ export interface SignedHeaders {
 }
 
 export type VerifyFailure =
-  | 'MISSING_HEADERS'
-  | 'INVALID_HEADERS'
-  | 'TIMESTAMP_TOO_OLD'
-  | 'TIMESTAMP_IN_FUTURE'
-  | 'BAD_SIGNATURE';
+  'MISSING_HEADERS' | 'INVALID_HEADERS' | 'TIMESTAMP_TOO_OLD' | 'TIMESTAMP_IN_FUTURE' | 'BAD_SIGNATURE';
 
 export type VerifyResult =
-  | { ok: true; id: string; timestampS: number; keyIndex: number }
-  | { ok: false; reason: VerifyFailure };
+  { ok: true; id: string; timestampS: number; keyIndex: number } | { ok: false; reason: VerifyFailure };
 
 const ID_RE = /^[\x21-\x7E]{1,256}$/; // printable ASCII, no spaces: it is part of the signed content
 const TIMESTAMP_RE = /^\d{1,12}$/;

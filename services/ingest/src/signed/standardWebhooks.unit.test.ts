@@ -18,7 +18,10 @@ const headersFor = (k: Buffer, ts = nowS, id = 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W'
 
 describe('Standard Webhooks verification', () => {
   it('accepts a valid signature', () => {
-    expect(verifyStandardWebhook(headersFor(key), body, [key], now, 300)).toMatchObject({ ok: true, keyIndex: 0 });
+    expect(verifyStandardWebhook(headersFor(key), body, [key], now, 300)).toMatchObject({
+      ok: true,
+      keyIndex: 0,
+    });
   });
 
   it('matches the reference vector of the Standard Webhooks spec', () => {
@@ -30,13 +33,21 @@ describe('Standard Webhooks verification', () => {
   });
 
   it('refuses a wrong secret', () => {
-    expect(verifyStandardWebhook(headersFor(randomBytes(32)), body, [key], now, 300)).toEqual({ ok: false, reason: 'BAD_SIGNATURE' });
+    expect(verifyStandardWebhook(headersFor(randomBytes(32)), body, [key], now, 300)).toEqual({
+      ok: false,
+      reason: 'BAD_SIGNATURE',
+    });
   });
 
   it('accepts any active secret during a rotation, and any offered signature', () => {
-    expect(verifyStandardWebhook(headersFor(oldKey), body, [key, oldKey], now, 300)).toMatchObject({ ok: true, keyIndex: 1 });
+    expect(verifyStandardWebhook(headersFor(oldKey), body, [key, oldKey], now, 300)).toMatchObject({
+      ok: true,
+      keyIndex: 1,
+    });
     const both = `v1,${sign(randomBytes(32), 'm1', nowS, body)} v1,${sign(key, 'm1', nowS, body)}`;
-    expect(verifyStandardWebhook({ id: 'm1', timestamp: String(nowS), signature: both }, body, [key], now, 300).ok).toBe(true);
+    expect(
+      verifyStandardWebhook({ id: 'm1', timestamp: String(nowS), signature: both }, body, [key], now, 300).ok,
+    ).toBe(true);
   });
 
   it('refuses a retired secret once it is removed', () => {
@@ -44,28 +55,54 @@ describe('Standard Webhooks verification', () => {
   });
 
   it('refuses expired and future timestamps (5-minute tolerance), accepts the edges', () => {
-    expect(verifyStandardWebhook(headersFor(key, nowS - 301), body, [key], now, 300)).toEqual({ ok: false, reason: 'TIMESTAMP_TOO_OLD' });
-    expect(verifyStandardWebhook(headersFor(key, nowS + 301), body, [key], now, 300)).toEqual({ ok: false, reason: 'TIMESTAMP_IN_FUTURE' });
+    expect(verifyStandardWebhook(headersFor(key, nowS - 301), body, [key], now, 300)).toEqual({
+      ok: false,
+      reason: 'TIMESTAMP_TOO_OLD',
+    });
+    expect(verifyStandardWebhook(headersFor(key, nowS + 301), body, [key], now, 300)).toEqual({
+      ok: false,
+      reason: 'TIMESTAMP_IN_FUTURE',
+    });
     expect(verifyStandardWebhook(headersFor(key, nowS - 300), body, [key], now, 300).ok).toBe(true);
     expect(verifyStandardWebhook(headersFor(key, nowS + 300), body, [key], now, 300).ok).toBe(true);
   });
 
   it('refuses a tampered body, id or timestamp', () => {
     const h = headersFor(key);
-    expect(verifyStandardWebhook(h, Buffer.from('{"type":"customer.delete"}'), [key], now, 300).ok).toBe(false);
+    expect(verifyStandardWebhook(h, Buffer.from('{"type":"customer.delete"}'), [key], now, 300).ok).toBe(
+      false,
+    );
     expect(verifyStandardWebhook({ ...h, id: 'msg_other' }, body, [key], now, 300).ok).toBe(false);
-    expect(verifyStandardWebhook({ ...h, timestamp: String(nowS - 1) }, body, [key], now, 300).ok).toBe(false);
+    expect(verifyStandardWebhook({ ...h, timestamp: String(nowS - 1) }, body, [key], now, 300).ok).toBe(
+      false,
+    );
   });
 
   it('refuses missing and malformed headers', () => {
     const h = headersFor(key);
-    expect(reasonOf(verifyStandardWebhook({ ...h, signature: undefined }, body, [key], now, 300))).toBe('MISSING_HEADERS');
-    expect(reasonOf(verifyStandardWebhook({ ...h, id: undefined }, body, [key], now, 300))).toBe('MISSING_HEADERS');
-    expect(reasonOf(verifyStandardWebhook({ ...h, timestamp: '1.5e9' }, body, [key], now, 300))).toBe('INVALID_HEADERS');
-    expect(reasonOf(verifyStandardWebhook({ ...h, id: 'a b' }, body, [key], now, 300))).toBe('INVALID_HEADERS');
-    expect(reasonOf(verifyStandardWebhook({ ...h, signature: 'v1a,xxx v2,yyy' }, body, [key], now, 300))).toBe('BAD_SIGNATURE');
-    expect(reasonOf(verifyStandardWebhook({ ...h, signature: h.signature.replace('v1,', '') }, body, [key], now, 300))).toBe('BAD_SIGNATURE');
-    expect(reasonOf(verifyStandardWebhook({ ...h, signature: 'v1,' + 'A'.repeat(5000) }, body, [key], now, 300))).toBe('INVALID_HEADERS');
+    expect(reasonOf(verifyStandardWebhook({ ...h, signature: undefined }, body, [key], now, 300))).toBe(
+      'MISSING_HEADERS',
+    );
+    expect(reasonOf(verifyStandardWebhook({ ...h, id: undefined }, body, [key], now, 300))).toBe(
+      'MISSING_HEADERS',
+    );
+    expect(reasonOf(verifyStandardWebhook({ ...h, timestamp: '1.5e9' }, body, [key], now, 300))).toBe(
+      'INVALID_HEADERS',
+    );
+    expect(reasonOf(verifyStandardWebhook({ ...h, id: 'a b' }, body, [key], now, 300))).toBe(
+      'INVALID_HEADERS',
+    );
+    expect(
+      reasonOf(verifyStandardWebhook({ ...h, signature: 'v1a,xxx v2,yyy' }, body, [key], now, 300)),
+    ).toBe('BAD_SIGNATURE');
+    expect(
+      reasonOf(
+        verifyStandardWebhook({ ...h, signature: h.signature.replace('v1,', '') }, body, [key], now, 300),
+      ),
+    ).toBe('BAD_SIGNATURE');
+    expect(
+      reasonOf(verifyStandardWebhook({ ...h, signature: 'v1,' + 'A'.repeat(5000) }, body, [key], now, 300)),
+    ).toBe('INVALID_HEADERS');
   });
 });
 

@@ -1,6 +1,11 @@
 import type { CanonicalCustomer } from '@siaghsync/shared/mapping/canonical';
 import { sideChecksum } from '@siaghsync/shared/mapping/sides';
-import { MAPPED_FIELDS, type MappedField, type Side, type SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import {
+  MAPPED_FIELDS,
+  type MappedField,
+  type Side,
+  type SyncConfig,
+} from '@siaghsync/shared/mapping/syncConfig';
 import type { FieldChange } from '@siaghsync/shared/events';
 import { decideDelete } from './deletes';
 import { isEcho } from './echo';
@@ -41,7 +46,12 @@ function nothingExists({ state, now }: DecideInput): Decision {
   return {
     writes: [],
     newState: stamp(state, now),
-    outcome: { status: 'skipped-unchanged', direction: 'none', fieldDiff: [], note: 'record exists on neither side' },
+    outcome: {
+      status: 'skipped-unchanged',
+      direction: 'none',
+      fieldDiff: [],
+      note: 'record exists on neither side',
+    },
     conflicts: [],
   };
 }
@@ -54,7 +64,12 @@ function decideCreate(input: DecideInput, from: Side, present: SideRecord): Deci
     return {
       writes: [],
       newState: stamp(withSeen(state, from, present, config), now),
-      outcome: { status: 'skipped-unchanged', direction: 'none', fieldDiff: [], note: 'inactive record is not created' },
+      outcome: {
+        status: 'skipped-unchanged',
+        direction: 'none',
+        fieldDiff: [],
+        note: 'inactive record is not created',
+      },
       conflicts: [],
     };
   }
@@ -65,13 +80,15 @@ function decideCreate(input: DecideInput, from: Side, present: SideRecord): Deci
   newState.base = record;
   newState[from] = { ...newState[from], id: present.id, deleted: false };
   newState[target] = { ...newState[target], written: checksum, deleted: false };
-  const fieldDiff: FieldChange[] = MAPPED_FIELDS.filter((f) => config.fields[f][target] !== null).map((f) => ({
-    field: f,
-    side: target,
-    before: null,
-    after: JSON.stringify(record[f]),
-    reason: 'create',
-  }));
+  const fieldDiff: FieldChange[] = MAPPED_FIELDS.filter((f) => config.fields[f][target] !== null).map(
+    (f) => ({
+      field: f,
+      side: target,
+      before: null,
+      after: JSON.stringify(record[f]),
+      reason: 'create',
+    }),
+  );
   return {
     writes: [{ side: target, op: 'create', record, checksum }],
     newState,
@@ -96,7 +113,10 @@ function updateTimes(input: DecideInput, crm: SideRecord, siagh: SideRecord): En
     if (event.change?.source === side) return event.change.sourceTime ?? event.change.observedTime;
     return now;
   };
-  for (const [side, rec] of [['crm', crm], ['siagh', siagh]] as const) {
+  for (const [side, rec] of [
+    ['crm', crm],
+    ['siagh', siagh],
+  ] as const) {
     const changedSinceSeen = sideChecksum(rec.record, config, side) !== state[side].seen;
     for (const f of MAPPED_FIELDS) {
       if (config.fields[f][side] === null) continue;
@@ -111,7 +131,9 @@ function updateTimes(input: DecideInput, crm: SideRecord, siagh: SideRecord): En
 function decideBoth(input: DecideInput, source: Side, crm: SideRecord, siagh: SideRecord): Decision {
   const { state, config, now } = input;
   const fieldTimes = updateTimes(input, crm, siagh);
-  const parked = new Set(state.openConflicts.map((c) => c.field).filter((f): f is MappedField => f !== 'record'));
+  const parked = new Set(
+    state.openConflicts.map((c) => c.field).filter((f): f is MappedField => f !== 'record'),
+  );
   const merge = threeWayMerge(state.base, crm.record, siagh.record, config, fieldTimes, parked);
 
   const writes: Write[] = [];
@@ -121,14 +143,29 @@ function decideBoth(input: DecideInput, source: Side, crm: SideRecord, siagh: Si
   newState.kind = crm.record.kind;
   newState.naturalKey = crm.record.customerNumber ?? siagh.record.customerNumber ?? state.naturalKey;
   const firstLink = state.crm.id !== crm.id || state.siagh.id !== siagh.id;
-  for (const [side, rec] of [['crm', crm], ['siagh', siagh]] as const) {
-    newState[side] = { ...state[side], id: rec.id, deleted: false, seen: sideChecksum(rec.record, config, side) };
+  for (const [side, rec] of [
+    ['crm', crm],
+    ['siagh', siagh],
+  ] as const) {
+    newState[side] = {
+      ...state[side],
+      id: rec.id,
+      deleted: false,
+      seen: sideChecksum(rec.record, config, side),
+    };
     const mine = merge.decisions.filter((d) => d.writeTo.includes(side));
     if (mine.length === 0) continue;
     const desired: CanonicalCustomer = { ...rec.record };
     for (const d of mine) (desired as unknown as Record<string, unknown>)[d.field] = d.value;
     const checksum = sideChecksum(desired, config, side);
-    writes.push({ side, op: 'update', id: rec.id, record: desired, checksum, fields: mine.map((d) => d.field) });
+    writes.push({
+      side,
+      op: 'update',
+      id: rec.id,
+      record: desired,
+      checksum,
+      fields: mine.map((d) => d.field),
+    });
     newState[side].written = checksum;
     for (const d of mine) {
       fieldDiff.push({
@@ -152,7 +189,12 @@ function decideBoth(input: DecideInput, source: Side, crm: SideRecord, siagh: Si
     status = 'skipped-echo';
   else status = 'skipped-unchanged';
   const written = [...new Set(writes.map((w) => w.side))];
-  const direction = written.length === 1 ? directionTo(written[0]!) : written.length === 2 ? directionTo(other(source)) : 'none';
+  const direction =
+    written.length === 1
+      ? directionTo(written[0]!)
+      : written.length === 2
+        ? directionTo(other(source))
+        : 'none';
   return { writes, newState, outcome: { status, direction, fieldDiff, note: null }, conflicts };
 }
 

@@ -14,7 +14,10 @@ describe('decide: link or create', () => {
   });
 
   it('links an existing pair without writing when both sides already agree', () => {
-    const d = when(initialState(KEY), change('siagh'), { crm: crmRec(customer()), siagh: siaghRec(customer()) });
+    const d = when(initialState(KEY), change('siagh'), {
+      crm: crmRec(customer()),
+      siagh: siaghRec(customer()),
+    });
     expect(d.writes).toEqual([]);
     expect(d.outcome.status).toBe('linked');
     expect(d.newState.crm.id).toBe('crm-guid-1');
@@ -27,7 +30,9 @@ describe('decide: link or create', () => {
       siagh: siaghRec(customer({ email: 'siagh@example.com' })),
     });
     expect(d.writes).toEqual([expect.objectContaining({ side: 'siagh', op: 'update', fields: ['email'] })]);
-    expect(d.conflicts).toEqual([expect.objectContaining({ field: 'email', status: 'auto-resolved', winner: 'crm' })]);
+    expect(d.conflicts).toEqual([
+      expect.objectContaining({ field: 'email', status: 'auto-resolved', winner: 'crm' }),
+    ]);
   });
 });
 
@@ -45,7 +50,13 @@ describe('decide: echo and no ping-pong', () => {
     const d = when(synced(rec), change('crm'), { crm: crmRec(edited, 1_001), siagh: siaghRec(rec) }, 1_001);
     expect(d.writes).toEqual([expect.objectContaining({ side: 'siagh', op: 'update', fields: ['mobile'] })]);
     expect(d.outcome.fieldDiff).toEqual([
-      { field: 'mobile', side: 'siagh', before: '"09121234567"', after: '"09350000000"', reason: 'changed-on-crm' },
+      {
+        field: 'mobile',
+        side: 'siagh',
+        before: '"09121234567"',
+        after: '"09350000000"',
+        reason: 'changed-on-crm',
+      },
     ]);
     // The echo of that write is then recognised.
     const echo = when(d.newState, change('siagh'), { crm: crmRec(edited, 1_001), siagh: siaghRec(edited) });
@@ -73,7 +84,10 @@ describe('decide: three-way merge and conflicts', () => {
     const d = when(
       state,
       change('siagh', { sourceTime: 100_000, observedTime: 100_000 }),
-      { crm: crmRec(customer({ email: 'crm@x.com' }), 50_000), siagh: siaghRec(customer({ email: 'siagh@x.com' })) },
+      {
+        crm: crmRec(customer({ email: 'crm@x.com' }), 50_000),
+        siagh: siaghRec(customer({ email: 'siagh@x.com' })),
+      },
       100_000,
     );
     expect(d.writes).toEqual([expect.objectContaining({ side: 'crm', fields: ['email'] })]);
@@ -86,7 +100,10 @@ describe('decide: three-way merge and conflicts', () => {
     const d = when(
       synced(customer()),
       change('siagh', { sourceTime: 52_000, observedTime: 52_000 }),
-      { crm: crmRec(customer({ email: 'crm@x.com' }), 50_000), siagh: siaghRec(customer({ email: 'siagh@x.com' })) },
+      {
+        crm: crmRec(customer({ email: 'crm@x.com' }), 50_000),
+        siagh: siaghRec(customer({ email: 'siagh@x.com' })),
+      },
       52_000,
     );
     expect(d.conflicts[0]).toMatchObject({ winner: 'crm', resolvedBy: 'policy:conflict-lww-tie' });
@@ -101,7 +118,9 @@ describe('decide: three-way merge and conflicts', () => {
     });
     expect(d.outcome.status).toBe('synced');
     expect(d.writes).toEqual([expect.objectContaining({ side: 'siagh', fields: ['email'] })]);
-    expect(d.conflicts).toEqual([expect.objectContaining({ field: 'description', status: 'open', winner: null })]);
+    expect(d.conflicts).toEqual([
+      expect.objectContaining({ field: 'description', status: 'open', winner: null }),
+    ]);
     expect(d.newState.openConflicts).toHaveLength(1);
 
     // Another event while it is open: still parked, no second conflict event.
@@ -135,7 +154,9 @@ describe('decide: three-way merge and conflicts', () => {
     });
     expect(r.writes).toEqual([expect.objectContaining({ side: 'crm', fields: ['description'] })]);
     expect(r.outcome.status).toBe('resolved');
-    expect(r.conflicts).toEqual([expect.objectContaining({ conflictId, status: 'resolved', resolvedBy: 'operator:maryam' })]);
+    expect(r.conflicts).toEqual([
+      expect.objectContaining({ conflictId, status: 'resolved', resolvedBy: 'operator:maryam' }),
+    ]);
     expect(r.newState.openConflicts).toEqual([]);
     expect(r.newState.base?.description).toBe('از سیاق');
   });
@@ -158,7 +179,9 @@ describe('decide: deletes', () => {
     });
     expect(d.writes).toEqual([]);
     expect(d.outcome.status).toBe('conflict');
-    expect(d.conflicts).toEqual([expect.objectContaining({ field: 'record', policy: 'delete-vs-edit', status: 'open' })]);
+    expect(d.conflicts).toEqual([
+      expect.objectContaining({ field: 'record', policy: 'delete-vs-edit', status: 'open' }),
+    ]);
   });
 
   it('a Siagh delete is ignored on the CRM side by default (the link is dropped)', () => {

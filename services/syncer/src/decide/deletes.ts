@@ -19,7 +19,12 @@ export function decideDelete(input: DecideInput, deleted: Side, present: SideRec
     return {
       writes: [],
       newState,
-      outcome: { status: 'skipped-echo', direction: 'none', fieldDiff: [], note: `already deleted on ${deleted}` },
+      outcome: {
+        status: 'skipped-echo',
+        direction: 'none',
+        fieldDiff: [],
+        note: `already deleted on ${deleted}`,
+      },
       conflicts: [],
     };
   }
@@ -77,7 +82,12 @@ export function decideDelete(input: DecideInput, deleted: Side, present: SideRec
     return {
       writes: [],
       newState,
-      outcome: { status: 'deleted', direction: 'none', fieldDiff: [], note: `deleted on ${deleted}; policy ignore` },
+      outcome: {
+        status: 'deleted',
+        direction: 'none',
+        fieldDiff: [],
+        note: `deleted on ${deleted}; policy ignore`,
+      },
       conflicts: [],
     };
   }
@@ -100,7 +110,9 @@ export function decideDelete(input: DecideInput, deleted: Side, present: SideRec
       outcome: {
         status: 'deleted',
         direction: directionTo('siagh'),
-        fieldDiff: [{ field: 'active', side: 'siagh', before: 'true', after: 'false', reason: 'deleted-on-crm' }],
+        fieldDiff: [
+          { field: 'active', side: 'siagh', before: 'true', after: 'false', reason: 'deleted-on-crm' },
+        ],
         note: `deleted on crm; policy ${policy}: deactivated in Siagh`,
       },
       conflicts: [],
@@ -110,7 +122,12 @@ export function decideDelete(input: DecideInput, deleted: Side, present: SideRec
   return {
     writes: [{ side: 'crm', op: 'delete', id: present.id }],
     newState,
-    outcome: { status: 'deleted', direction: directionTo('crm'), fieldDiff: [], note: 'deleted on siagh; propagated' },
+    outcome: {
+      status: 'deleted',
+      direction: directionTo('crm'),
+      fieldDiff: [],
+      note: 'deleted on siagh; propagated',
+    },
     conflicts: [],
   };
 }

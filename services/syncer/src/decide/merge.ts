@@ -1,5 +1,11 @@
 import type { CanonicalCustomer } from '@siaghsync/shared/mapping/canonical';
-import { MAPPED_FIELDS, flowsTo, type MappedField, type Side, type SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import {
+  MAPPED_FIELDS,
+  flowsTo,
+  type MappedField,
+  type Side,
+  type SyncConfig,
+} from '@siaghsync/shared/mapping/syncConfig';
 import { settle } from './policy';
 
 // Three-way merge, field by field, against the last synced record. Only fields a side carries are
@@ -124,7 +130,12 @@ export function threeWayMerge(
     }
     const value = outcome.winner === 'crm' ? c : s;
     set(value);
-    decisions.push({ field, value, writeTo: [outcome.winner === 'crm' ? 'siagh' : 'crm'], reason: outcome.reason });
+    decisions.push({
+      field,
+      value,
+      writeTo: [outcome.winner === 'crm' ? 'siagh' : 'crm'],
+      reason: outcome.reason,
+    });
   }
   return { merged, decisions, conflicts, changed };
 }

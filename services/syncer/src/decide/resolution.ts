@@ -16,7 +16,12 @@ export function decideResolution(input: DecideInput): Decision {
     return {
       writes: [],
       newState,
-      outcome: { status: 'skipped-unchanged', direction: 'none', fieldDiff: [], note: `conflict ${res.conflictId} is not open` },
+      outcome: {
+        status: 'skipped-unchanged',
+        direction: 'none',
+        fieldDiff: [],
+        note: `conflict ${res.conflictId} is not open`,
+      },
       conflicts: [],
     };
   }

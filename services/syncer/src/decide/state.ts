@@ -70,7 +70,8 @@ export function initialState(canonicalKey: string, entityType: EntityType = 'cus
   };
 }
 
-const parse = <T>(json: string | null, fallback: T): T => (json === null ? fallback : (JSON.parse(json) as T));
+const parse = <T>(json: string | null, fallback: T): T =>
+  json === null ? fallback : (JSON.parse(json) as T);
 
 interface Extra {
   kind: CustomerKind | null;
@@ -117,7 +118,12 @@ export function fromRecord(r: EntityStateRecord): EntityState {
     generation: r.generation,
     naturalKey: r.naturalKey === null ? null : Number(r.naturalKey),
     kind: extra.kind,
-    crm: { id: r.crmId, written: r.writtenChecksum.crm ?? null, seen: r.seenChecksum.crm ?? null, deleted: r.deleted.crm ?? false },
+    crm: {
+      id: r.crmId,
+      written: r.writtenChecksum.crm ?? null,
+      seen: r.seenChecksum.crm ?? null,
+      deleted: r.deleted.crm ?? false,
+    },
     siagh: {
       id: r.siaghId,
       written: r.writtenChecksum.siagh ?? null,
@@ -138,7 +144,10 @@ export function fromRecord(r: EntityStateRecord): EntityState {
  * partitions but still commits, since kafkajs cannot fence it) writes with an older generation, or
  * with a version that is not newer: either way it loses, whatever the order in the log.
  */
-export function supersedes(candidate: Pick<EntityState, 'generation' | 'version'>, current: Pick<EntityState, 'generation' | 'version'> | undefined): boolean {
+export function supersedes(
+  candidate: Pick<EntityState, 'generation' | 'version'>,
+  current: Pick<EntityState, 'generation' | 'version'> | undefined,
+): boolean {
   if (current === undefined) return true;
   if (candidate.generation !== current.generation) return candidate.generation > current.generation;
   return candidate.version > current.version;

@@ -19,7 +19,14 @@ export interface Fetched {
 
 export type Write =
   | { side: Side; op: 'create'; record: CanonicalCustomer; checksum: string }
-  | { side: Side; op: 'update'; id: string; record: CanonicalCustomer; checksum: string; fields: MappedField[] }
+  | {
+      side: Side;
+      op: 'update';
+      id: string;
+      record: CanonicalCustomer;
+      checksum: string;
+      fields: MappedField[];
+    }
   | { side: Side; op: 'delete'; id: string }
   | { side: 'siagh'; op: 'deactivate'; id: string; record: CanonicalCustomer; checksum: string };
 
@@ -47,4 +54,5 @@ export interface Decision {
 }
 
 export const other = (side: Side): Side => (side === 'crm' ? 'siagh' : 'crm');
-export const directionTo = (target: Side): Direction => (target === 'siagh' ? 'crm-to-siagh' : 'siagh-to-crm');
+export const directionTo = (target: Side): Direction =>
+  target === 'siagh' ? 'crm-to-siagh' : 'siagh-to-crm';

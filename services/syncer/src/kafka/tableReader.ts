@@ -81,7 +81,10 @@ export class TableReader {
       await Promise.race([
         done,
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`tables ${this.topics.join(', ')} not caught up in ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`tables ${this.topics.join(', ')} not caught up in ${timeoutMs} ms`)),
+            timeoutMs,
+          );
         }),
       ]);
     } finally {

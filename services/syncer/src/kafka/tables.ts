@@ -39,7 +39,11 @@ export class RouteTables implements RouteLookups {
     return this.links.get(sourceKey);
   }
 
-  openIntentFor(side: SourceSystem, naturalKey: string | null, checksum: string | null): CreateIntent | undefined {
+  openIntentFor(
+    side: SourceSystem,
+    naturalKey: string | null,
+    checksum: string | null,
+  ): CreateIntent | undefined {
     for (const intent of this.intents.values()) {
       if (intent.targetSide !== side) continue;
       if (naturalKey !== null && intent.naturalKey === naturalKey) return intent;

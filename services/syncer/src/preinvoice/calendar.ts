@@ -17,9 +17,13 @@ export function jalaliSession(session: { fiscalYear: number; systemDate: string 
   const text = toAsciiDigits(session.systemDate).trim();
   const m = /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$/.exec(text);
   if (!m || !isValidJalaaliDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
-    throw permanent('PREINVOICE_BAD_SESSION_DATE', `Siagh's SystemDate "${session.systemDate}" is not a Jalali date`, {
-      details: { systemDate: session.systemDate },
-    });
+    throw permanent(
+      'PREINVOICE_BAD_SESSION_DATE',
+      `Siagh's SystemDate "${session.systemDate}" is not a Jalali date`,
+      {
+        details: { systemDate: session.systemDate },
+      },
+    );
   }
   const [jy, jm, jd] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const g = toGregorian(jy, jm, jd);

@@ -31,22 +31,43 @@ export function decidePreInvoice(input: PreInvoiceInput): PreInvoiceDecision {
   const quote = fetched.quote;
   if (quote === null) {
     next.crm = { ...next.crm, deleted: true };
-    return skip(next, null, 'skipped-unchanged', 'quote no longer exists in the CRM; the Siagh pre-invoice is kept');
+    return skip(
+      next,
+      null,
+      'skipped-unchanged',
+      'quote no longer exists in the CRM; the Siagh pre-invoice is kept',
+    );
   }
   const content = contentChecksum(quote, config);
-  const extra: PreInvoiceExtra = { ...(state.preInvoice ?? emptyExtra()), waitingFor: null, customerCrmId: quote.identityId };
+  const extra: PreInvoiceExtra = {
+    ...(state.preInvoice ?? emptyExtra()),
+    waitingFor: null,
+    customerCrmId: quote.identityId,
+  };
   next.preInvoice = extra;
   next.crm = { ...next.crm, id: quote.crmId, seen: content, deleted: false };
   const docNo = state.siagh.id === null ? null : Number(state.siagh.id);
   const onQuote = documentNumberOn(quote, config);
   const writeBack = (): PreInvoiceWrite[] =>
-    docNo !== null && onQuote === String(docNo) ? [] : [{ side: 'crm', op: 'write-back', quoteId: quote.crmId, documentNo: docNo }];
+    docNo !== null && onQuote === String(docNo)
+      ? []
+      : [{ side: 'crm', op: 'write-back', quoteId: quote.crmId, documentNo: docNo }];
 
   if (docNo !== null && content === extra.sent) {
     const writes = writeBack();
-    if (writes.length > 0) return { ...skip(next, content, 'synced', null), writes, outcome: outcome('synced', 'siagh-to-crm', [docDiff(onQuote, docNo)]) };
+    if (writes.length > 0)
+      return {
+        ...skip(next, content, 'synced', null),
+        writes,
+        outcome: outcome('synced', 'siagh-to-crm', [docDiff(onQuote, docNo)]),
+      };
     // Nothing to send. Our own write-back coming back is the usual reason: the quote is exactly as we left it.
-    return skip(next, content, writtenChecksum(content, onQuote) === state.crm.written ? 'skipped-echo' : 'skipped-unchanged', null);
+    return skip(
+      next,
+      content,
+      writtenChecksum(content, onQuote) === state.crm.written ? 'skipped-echo' : 'skipped-unchanged',
+      null,
+    );
   }
   if (docNo !== null && state.openConflicts.length > 0 && content === state.crm.seen) {
     return skip(next, content, 'skipped-unchanged', 'this version of the quote is already an open conflict');
@@ -55,9 +76,13 @@ export function decidePreInvoice(input: PreInvoiceInput): PreInvoiceDecision {
   // The quote must be sent (first time, or an edit): its customer must be linked first.
   const customer = fetched.customer;
   if (customer === null || customer.status === 'missing') {
-    throw permanent('PREINVOICE_CUSTOMER_MISSING', `quote ${quote.crmId}: its customer ${quote.identityId} exists neither as a linked customer nor in the CRM`, {
-      details: { quoteId: quote.crmId, identityId: quote.identityId },
-    });
+    throw permanent(
+      'PREINVOICE_CUSTOMER_MISSING',
+      `quote ${quote.crmId}: its customer ${quote.identityId} exists neither as a linked customer nor in the CRM`,
+      {
+        details: { quoteId: quote.crmId, identityId: quote.identityId },
+      },
+    );
   }
   if (customer.status === 'unlinked') {
     next.preInvoice = { ...extra, waitingFor: customerSourceKey(quote.identityId) };
@@ -66,7 +91,13 @@ export function decidePreInvoice(input: PreInvoiceInput): PreInvoiceDecision {
     return {
       ...skip(next, content, 'waiting', null),
       outcome: outcome('waiting', 'none', [
-        { field: 'customer', side: 'crm', before: null, after: quote.identityId, reason: 'waiting-for-customer-link' },
+        {
+          field: 'customer',
+          side: 'crm',
+          before: null,
+          after: quote.identityId,
+          reason: 'waiting-for-customer-link',
+        },
       ]),
     };
   }
@@ -74,14 +105,25 @@ export function decidePreInvoice(input: PreInvoiceInput): PreInvoiceDecision {
   const session = fetched.session;
   if (session === null) throw new Error('pre-invoice decision needs the Siagh session');
   const { header, lines } = quoteToPreInvoice(quote, customer.code, config.preInvoice);
-  const full = { ...header, fiscalYear: docNo === null ? session.fiscalYear : (extra.fiscalYear ?? session.fiscalYear) };
+  const full = {
+    ...header,
+    fiscalYear: docNo === null ? session.fiscalYear : (extra.fiscalYear ?? session.fiscalYear),
+  };
   const checksum = payloadChecksum(full, lines);
 
   if (docNo === null) {
-    next.preInvoice = { ...extra, sent: content, fiscalYear: session.fiscalYear, documentDate: session.systemDate };
+    next.preInvoice = {
+      ...extra,
+      sent: content,
+      fiscalYear: session.fiscalYear,
+      documentDate: session.systemDate,
+    };
     next.siagh = { ...next.siagh, written: checksum };
     return {
-      writes: [{ side: 'siagh', op: 'create', quoteId: quote.crmId, header: full, lines, checksum }, ...writeBack()],
+      writes: [
+        { side: 'siagh', op: 'create', quoteId: quote.crmId, header: full, lines, checksum },
+        ...writeBack(),
+      ],
       newState: next,
       content,
       outcome: outcome('created', 'crm-to-siagh', lineDiff(lines.length, 'create')),
@@ -95,12 +137,21 @@ export function decidePreInvoice(input: PreInvoiceInput): PreInvoiceDecision {
   }
   const finalized = fetched.document?.Finalized === true;
   if (finalized || config.preInvoice.editAfterSend === 'conflict') {
-    return conflict(input, next, content, { header: full, lines }, finalized ? 'siagh-finalized' : 'config:editAfterSend=conflict');
+    return conflict(
+      input,
+      next,
+      content,
+      { header: full, lines },
+      finalized ? 'siagh-finalized' : 'config:editAfterSend=conflict',
+    );
   }
   next.preInvoice = { ...extra, sent: content };
   next.siagh = { ...next.siagh, written: checksum };
   return {
-    writes: [{ side: 'siagh', op: 'update', documentNo: docNo, header: full, lines, checksum }, ...writeBack()],
+    writes: [
+      { side: 'siagh', op: 'update', documentNo: docNo, header: full, lines, checksum },
+      ...writeBack(),
+    ],
     newState: next,
     content,
     outcome: outcome('synced', 'crm-to-siagh', lineDiff(lines.length, 'edit')),
@@ -108,18 +159,34 @@ export function decidePreInvoice(input: PreInvoiceInput): PreInvoiceDecision {
   };
 }
 
-function conflict(input: PreInvoiceInput, next: EntityState, content: string, wanted: unknown, reason: string): PreInvoiceDecision {
+function conflict(
+  input: PreInvoiceInput,
+  next: EntityState,
+  content: string,
+  wanted: unknown,
+  reason: string,
+): PreInvoiceDecision {
   const { state, event, fetched, now } = input;
   const conflictId = `${state.canonicalKey}:record:${event.correlationId}`;
   next.openConflicts = [
     ...state.openConflicts,
-    { conflictId, field: 'record', crmValue: wanted, siaghValue: fetched.document, baseValue: state.preInvoice?.sent ?? null, policy: 'manual', detectedAt: now },
+    {
+      conflictId,
+      field: 'record',
+      crmValue: wanted,
+      siaghValue: fetched.document,
+      baseValue: state.preInvoice?.sent ?? null,
+      policy: 'manual',
+      detectedAt: now,
+    },
   ];
   return {
     writes: [],
     newState: next,
     content,
-    outcome: outcome('conflict', 'none', [{ field: 'record', side: 'siagh', before: null, after: null, reason }]),
+    outcome: outcome('conflict', 'none', [
+      { field: 'record', side: 'siagh', before: null, after: null, reason },
+    ]),
     conflicts: [
       {
         conflictId,
@@ -127,7 +194,10 @@ function conflict(input: PreInvoiceInput, next: EntityState, content: string, wa
         field: 'record',
         crmValue: JSON.stringify({ quote: fetched.quote, preInvoice: wanted }),
         siaghValue: JSON.stringify(fetched.document),
-        baseValue: JSON.stringify({ sentContent: state.preInvoice?.sent ?? null, written: state.siagh.written }),
+        baseValue: JSON.stringify({
+          sentContent: state.preInvoice?.sent ?? null,
+          written: state.siagh.written,
+        }),
         crmTime: null,
         siaghTime: null,
         policy: 'manual',
@@ -164,14 +234,24 @@ const stamp = (state: EntityState, now: number): EntityState => ({
   preInvoice: state.preInvoice ?? emptyExtra(),
 });
 
-const outcome = (status: PreInvoiceDecision['outcome']['status'], direction: PreInvoiceDecision['outcome']['direction'], fieldDiff: FieldChange[], note: string | null = null) => ({
+const outcome = (
+  status: PreInvoiceDecision['outcome']['status'],
+  direction: PreInvoiceDecision['outcome']['direction'],
+  fieldDiff: FieldChange[],
+  note: string | null = null,
+) => ({
   status,
   direction,
   fieldDiff,
   note,
 });
 
-function skip(newState: EntityState, content: string | null, status: PreInvoiceDecision['outcome']['status'], note: string | null): PreInvoiceDecision {
+function skip(
+  newState: EntityState,
+  content: string | null,
+  status: PreInvoiceDecision['outcome']['status'],
+  note: string | null,
+): PreInvoiceDecision {
   return { writes: [], newState, content, outcome: outcome(status, 'none', [], note), conflicts: [] };
 }
 

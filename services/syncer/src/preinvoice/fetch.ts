@@ -56,10 +56,19 @@ async function getQuote(systems: Systems, id: string): Promise<CrmQuoteRecord | 
 }
 
 /** Linked = the customer entity's state names a Siagh contact. Otherwise: does the CRM still have it? */
-export async function customerOf(systems: Systems, lookups: CustomerLookups, identityId: string): Promise<CustomerLink> {
+export async function customerOf(
+  systems: Systems,
+  lookups: CustomerLookups,
+  identityId: string,
+): Promise<CustomerLink> {
   const canonicalKey = lookups.linkOf(customerSourceKey(identityId)) ?? null;
   const customer = canonicalKey === null ? undefined : lookups.stateOf(canonicalKey);
-  if (canonicalKey !== null && customer?.siagh.id && !customer.siagh.deleted && /^\d+$/.test(customer.siagh.id)) {
+  if (
+    canonicalKey !== null &&
+    customer?.siagh.id &&
+    !customer.siagh.deleted &&
+    /^\d+$/.test(customer.siagh.id)
+  ) {
     return { status: 'linked', code: Number(customer.siagh.id), canonicalKey };
   }
   const found = await systems.crm.getIdentity(identityId);

@@ -23,7 +23,8 @@ export async function attemptPreInvoice(
   attempt: number,
   started: number,
 ): Promise<Outputs> {
-  if (!deps.customers) throw new Error('pre-invoice handling needs the customer lookups (HandlerDeps.customers)');
+  if (!deps.customers)
+    throw new Error('pre-invoice handling needs the customer lookups (HandlerDeps.customers)');
   let fetched = await fetchPreInvoice(deps.systems, deps.config, deps.customers, state, event);
   let decision = decidePreInvoice({ state, event, fetched, config: deps.config, now: deps.now() });
   const intents = intentsOf(decision, event, deps.now());
@@ -37,7 +38,10 @@ export async function attemptPreInvoice(
     decision = decidePreInvoice({ state, event, fetched, config: deps.config, now: deps.now() });
     results = await performPreInvoiceWrites(deps.systems, deps.config, decision.writes);
   }
-  const newState: EntityState = { ...applyPreInvoiceResults(decision.newState, decision.content, results), generation: meta.generation };
+  const newState: EntityState = {
+    ...applyPreInvoiceResults(decision.newState, decision.content, results),
+    generation: meta.generation,
+  };
   const now = deps.now();
   const outcome = outcomeOf(deps, event, meta, attempt, newState, {
     status: decision.outcome.status,
@@ -54,9 +58,17 @@ export async function attemptPreInvoice(
   return {
     ...emptyOutputs(),
     state: newState,
-    intents: intents.map((i) => ({ ...i, status: 'done' as const, createdId: created ? String(created.documentNo) : null })),
+    intents: intents.map((i) => ({
+      ...i,
+      status: 'done' as const,
+      createdId: created ? String(created.documentNo) : null,
+    })),
     outcome,
-    conflicts: decision.conflicts.map((c) => ({ ...c, entityType: 'preinvoice' as const, correlationId: event.correlationId })),
+    conflicts: decision.conflicts.map((c) => ({
+      ...c,
+      entityType: 'preinvoice' as const,
+      correlationId: event.correlationId,
+    })),
   };
 }
 
@@ -81,7 +93,11 @@ function intentsOf(decision: PreInvoiceDecision, event: WorkEvent, now: number):
     }));
 }
 
-function savedSnapshot(decision: PreInvoiceDecision, results: PreInvoiceWriteResult[], fetched: PreInvoiceFetched): string | null {
+function savedSnapshot(
+  decision: PreInvoiceDecision,
+  results: PreInvoiceWriteResult[],
+  fetched: PreInvoiceFetched,
+): string | null {
   const saved = decision.writes.find((w) => w.op !== 'write-back');
   if (!saved) return null;
   const documentNo = results.find((r) => r.write === saved)?.documentNo ?? null;

@@ -74,9 +74,13 @@ export function checkTotals(quote: MoneyQuote): Totals {
       ['totalDiscount', l.totalDiscount ?? 0],
     ] as const) {
       if (!Number.isInteger(v)) {
-        throw permanent('PREINVOICE_AMOUNT_NOT_INTEGER', `quote ${quote.crmId} line ${i + 1}: ${name} ${v} is not a whole number of rials`, {
-          details: { quoteId: quote.crmId, line: i + 1, field: name, value: v },
-        });
+        throw permanent(
+          'PREINVOICE_AMOUNT_NOT_INTEGER',
+          `quote ${quote.crmId} line ${i + 1}: ${name} ${v} is not a whole number of rials`,
+          {
+            details: { quoteId: quote.crmId, line: i + 1, field: name, value: v },
+          },
+        );
       }
     }
   });
@@ -106,4 +110,5 @@ export function checkTotals(quote: MoneyQuote): Totals {
 }
 
 /** Lines whose count is fractional: each may round its gross by up to half a rial. */
-const fractionalLines = (quote: MoneyQuote): number => quote.details.filter((l) => !Number.isInteger(l.count * l.baseUnitPrice)).length;
+const fractionalLines = (quote: MoneyQuote): number =>
+  quote.details.filter((l) => !Number.isInteger(l.count * l.baseUnitPrice)).length;

@@ -8,7 +8,10 @@ import { checkTotals, roundHalfUp, totalsOf, vatTolerance, type MoneyQuote } fro
 // any real disagreement is refused.
 
 const line = fc.record({
-  count: fc.oneof(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 1, max: 10_000 }).map((n) => n / 4)),
+  count: fc.oneof(
+    fc.integer({ min: 1, max: 1_000 }),
+    fc.integer({ min: 1, max: 10_000 }).map((n) => n / 4),
+  ),
   baseUnitPrice: fc.integer({ min: 1, max: 500_000_000 }),
   discountShare: fc.double({ min: 0, max: 0.5, noNaN: true }),
 });
@@ -17,7 +20,10 @@ const quoteArb = fc.record({
   vatPercent: fc.constantFrom(0, 9, 10),
 });
 
-type Generated = { lines: { count: number; baseUnitPrice: number; discountShare: number }[]; vatPercent: number };
+type Generated = {
+  lines: { count: number; baseUnitPrice: number; discountShare: number }[];
+  vatPercent: number;
+};
 
 function crmQuote({ lines, vatPercent }: Generated): MoneyQuote {
   const details = lines.map((l) => {
@@ -70,7 +76,10 @@ describe('pre-invoice amounts (property)', () => {
     fc.assert(
       fc.property(quoteArb, (g) => {
         const q = crmQuote({ ...g, lines: g.lines.map((l) => ({ ...l, count: Math.ceil(l.count) })) });
-        const siaghTotal = q.details.reduce((s, l) => s + l.count * l.baseUnitPrice - (l.totalDiscount ?? 0), 0);
+        const siaghTotal = q.details.reduce(
+          (s, l) => s + l.count * l.baseUnitPrice - (l.totalDiscount ?? 0),
+          0,
+        );
         expect(totalsOf(q).net).toBe(siaghTotal);
       }),
       { numRuns: 200 },
@@ -84,9 +93,15 @@ describe('pre-invoice amounts (property)', () => {
         const t = totalsOf(q);
         // Measured from the lines' own sums, beyond the largest tolerance the rule allows.
         const beyond = Math.ceil(0.5 * q.details.length) + off;
-        expect(codeOf(() => checkTotals({ ...q, totalValue: t.net + q.discount! + beyond }))).toBe('PREINVOICE_TOTALS_MISMATCH');
-        expect(codeOf(() => checkTotals({ ...q, discount: q.totalValue! - t.net + beyond }))).toBe('PREINVOICE_TOTALS_MISMATCH');
-        expect(codeOf(() => checkTotals({ ...q, vat: t.vat + vatTolerance(q.details.length) + off }))).toBe('PREINVOICE_TOTALS_MISMATCH');
+        expect(codeOf(() => checkTotals({ ...q, totalValue: t.net + q.discount! + beyond }))).toBe(
+          'PREINVOICE_TOTALS_MISMATCH',
+        );
+        expect(codeOf(() => checkTotals({ ...q, discount: q.totalValue! - t.net + beyond }))).toBe(
+          'PREINVOICE_TOTALS_MISMATCH',
+        );
+        expect(codeOf(() => checkTotals({ ...q, vat: t.vat + vatTolerance(q.details.length) + off }))).toBe(
+          'PREINVOICE_TOTALS_MISMATCH',
+        );
       }),
       { numRuns: 200 },
     );

@@ -56,7 +56,8 @@ export function contentChecksum(quote: CrmQuoteRecord, config: SyncConfig): stri
 
 export const writtenChecksum = (content: string, documentNo: string): string => sha({ content, documentNo });
 
-export const payloadChecksum = (header: PreInvoiceHeader, lines: readonly PreInvoiceLine[]): string => sha({ header, lines });
+export const payloadChecksum = (header: PreInvoiceHeader, lines: readonly PreInvoiceLine[]): string =>
+  sha({ header, lines });
 
 /** The document number the quote carries at the configured path, as a string ('' when absent). */
 export function documentNumberOn(quote: CrmQuoteRecord, config: SyncConfig): string {

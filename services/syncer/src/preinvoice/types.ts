@@ -24,8 +24,22 @@ export interface PreInvoiceFetched {
 }
 
 export type PreInvoiceWrite =
-  | { side: 'siagh'; op: 'create'; quoteId: string; header: PreInvoiceHeader; lines: PreInvoiceLine[]; checksum: string }
-  | { side: 'siagh'; op: 'update'; documentNo: number; header: PreInvoiceHeader; lines: PreInvoiceLine[]; checksum: string }
+  | {
+      side: 'siagh';
+      op: 'create';
+      quoteId: string;
+      header: PreInvoiceHeader;
+      lines: PreInvoiceLine[];
+      checksum: string;
+    }
+  | {
+      side: 'siagh';
+      op: 'update';
+      documentNo: number;
+      header: PreInvoiceHeader;
+      lines: PreInvoiceLine[];
+      checksum: string;
+    }
   /** The document number onto the quote; `documentNo` null = the number the create in the same decision returns. */
   | { side: 'crm'; op: 'write-back'; quoteId: string; documentNo: number | null };
 

@@ -18,7 +18,11 @@ export interface PreInvoiceWriteResult {
 // documents): a create first looks for a document whose notes carry `CRM <quoteId>`; the create
 // intent committed before it says why such a document may exist.
 
-export async function performPreInvoiceWrites(systems: Systems, config: SyncConfig, writes: PreInvoiceWrite[]): Promise<PreInvoiceWriteResult[]> {
+export async function performPreInvoiceWrites(
+  systems: Systems,
+  config: SyncConfig,
+  writes: PreInvoiceWrite[],
+): Promise<PreInvoiceWriteResult[]> {
   const results: PreInvoiceWriteResult[] = [];
   let created: number | null = null;
   for (const write of writes) {
@@ -51,13 +55,17 @@ export async function performPreInvoiceWrites(systems: Systems, config: SyncConf
   return results;
 }
 
-async function create(systems: Systems, write: Extract<PreInvoiceWrite, { op: 'create' }>): Promise<PreInvoiceWriteResult> {
+async function create(
+  systems: Systems,
+  write: Extract<PreInvoiceWrite, { op: 'create' }>,
+): Promise<PreInvoiceWriteResult> {
   const existing = (await findDocumentsOfQuote(systems, write.quoteId))[0];
   if (existing) {
     const documentNo = Number(existing.ShomareSanad);
     // Bring it to the content decided now (the crashed attempt may have sent an older version); a
     // finalized one is left as it is: it was ours, and it is the document.
-    if (existing.Finalized !== true) await systems.siagh.savePreInvoice(write.header, write.lines, documentNo);
+    if (existing.Finalized !== true)
+      await systems.siagh.savePreInvoice(write.header, write.lines, documentNo);
     return { write, documentNo, foundExisting: true };
   }
   const documentNo = await systems.siagh.savePreInvoice(write.header, write.lines);
@@ -68,23 +76,37 @@ async function create(systems: Systems, write: Extract<PreInvoiceWrite, { op: 'c
 export function isFinalizedRefusal(e: unknown): boolean {
   const err = e as SyncError;
   if (err?.code !== 'SIAGH_FORM_REFUSED') return false;
-  const errors = ((err.details as { errors?: { code?: unknown; description?: unknown }[] } | undefined)?.errors ?? []);
-  return errors.some((x) => x.code === 1010 || (typeof x.description === 'string' && /قطعی/.test(x.description))) || /قطعی/.test(err.sourceMessage ?? '');
+  const errors =
+    (err.details as { errors?: { code?: unknown; description?: unknown }[] } | undefined)?.errors ?? [];
+  return (
+    errors.some(
+      (x) => x.code === 1010 || (typeof x.description === 'string' && /قطعی/.test(x.description)),
+    ) || /قطعی/.test(err.sourceMessage ?? '')
+  );
 }
 
 const finalized = (documentNo: number, cause: SyncError): SyncError =>
-  permanent('PREINVOICE_DOCUMENT_FINALIZED', `Siagh pre-invoice ${documentNo} is finalized and refuses edits`, {
-    cause,
-    ...(cause.sourceMessage === undefined ? {} : { sourceMessage: cause.sourceMessage }),
-    details: { documentNo },
-  });
+  permanent(
+    'PREINVOICE_DOCUMENT_FINALIZED',
+    `Siagh pre-invoice ${documentNo} is finalized and refuses edits`,
+    {
+      cause,
+      ...(cause.sourceMessage === undefined ? {} : { sourceMessage: cause.sourceMessage }),
+      details: { documentNo },
+    },
+  );
 
 /** The state once the writes are done: the document number, and what the quote now carries. */
-export function applyPreInvoiceResults(state: EntityState, content: string | null, results: PreInvoiceWriteResult[]): EntityState {
+export function applyPreInvoiceResults(
+  state: EntityState,
+  content: string | null,
+  results: PreInvoiceWriteResult[],
+): EntityState {
   const next = { ...state, crm: { ...state.crm }, siagh: { ...state.siagh } };
   for (const r of results) {
     if (r.write.op === 'create') next.siagh.id = String(r.documentNo);
-    if (r.write.op === 'write-back' && content !== null) next.crm.written = writtenChecksum(content, String(r.documentNo));
+    if (r.write.op === 'write-back' && content !== null)
+      next.crm.written = writtenChecksum(content, String(r.documentNo));
   }
   return next;
 }

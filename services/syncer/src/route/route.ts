@@ -5,7 +5,11 @@ export interface RouteLookups {
   /** The id index: canonical key of a source id already linked. */
   linkOf(sourceKey: string): string | undefined;
   /** An open create intent whose target is `side` and whose record matches by natural key or checksum. */
-  openIntentFor(side: SourceSystem, naturalKey: string | null, checksum: string | null): CreateIntent | undefined;
+  openIntentFor(
+    side: SourceSystem,
+    naturalKey: string | null,
+    checksum: string | null,
+  ): CreateIntent | undefined;
 }
 
 /**
@@ -13,7 +17,10 @@ export interface RouteLookups {
  * the id index, then an open create intent (the echo of our own create can arrive before its link is
  * recorded), then the natural key (customer number n → customer:n), and only then a new key.
  */
-export function routeChange(change: ChangeEvent, lookups: RouteLookups): { canonicalKey: string; reason: RouteReason } {
+export function routeChange(
+  change: ChangeEvent,
+  lookups: RouteLookups,
+): { canonicalKey: string; reason: RouteReason } {
   if (change.entityType === 'preinvoice') {
     return { canonicalKey: `preinvoice:${change.source}:${change.sourceId}`, reason: 'direct' };
   }

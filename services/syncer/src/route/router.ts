@@ -65,7 +65,10 @@ export class Router {
             try {
               change = await d.codec.decode<ChangeEvent>(m.value);
             } catch (err) {
-              d.logger.error({ err, partition: batch.partition, offset: m.offset }, 'undecodable change skipped');
+              d.logger.error(
+                { err, partition: batch.partition, offset: m.offset },
+                'undecodable change skipped',
+              );
               d.metrics.undecodable.inc();
               return undefined;
             }
