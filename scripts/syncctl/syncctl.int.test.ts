@@ -26,7 +26,7 @@ describe('syncctl against a running projector', () => {
     cfg = testConfig('ctl');
     writer = await openWriter(cfg);
     await writeScenario(writer);
-    svc = await startService(cfg, quietLogger(), { lagGroupPrefix: cfg.PROJECTOR_GROUP_ID });
+    svc = await startService({ ...cfg, PROJECTOR_LAG_GROUP_PREFIX: cfg.PROJECTOR_GROUP_ID }, quietLogger());
     await eventually(
       () => getJson<{ outcomes: { total: number } }>(`${svc.url}/api/summary`),
       (r) => r.status === 200 && r.body.outcomes.total === 5,
