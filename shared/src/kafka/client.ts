@@ -19,6 +19,8 @@ export interface KafkaClientConfig {
 }
 
 export function createKafka(cfg: KafkaClientConfig): Kafka {
+  // We key every message ourselves; the v2 default partitioner is the one we want, so its notice is noise.
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   const kafkaLogger = cfg.logger.child({ component: 'kafkajs' });
   const config: KafkaConfig = {
     clientId: cfg.clientId,
