@@ -1,4 +1,7 @@
-import { clientEndpoints, loadStackConfig } from '../../scripts/stack/config';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { clientEndpoints, loadStackConfig, REPO_ROOT } from '../../scripts/stack/config';
 import { status, up } from '../../scripts/stack/lifecycle';
 import { dockerEngineAvailable, startContainers } from './docker';
 import { verifyInfra, type InfraEndpoints } from './infra';
@@ -10,6 +13,10 @@ import { verifyInfra, type InfraEndpoints } from './infra';
 export default async function globalSetup(): Promise<void> {
   const mode = process.env.TEST_STACK ?? 'auto';
   if (mode === 'none') return;
+  // The dashboard's browser test drives Debian's chromium (never a downloaded browser).
+  if (!fs.existsSync('/usr/bin/chromium')) {
+    execFileSync('sh', [path.join(REPO_ROOT, 'scripts/ensure-chromium.sh')], { stdio: 'inherit' });
+  }
   let endpoints: InfraEndpoints;
   const g = globalThis as { __SIAGHSYNC_TEARDOWN__?: () => Promise<void> };
 
