@@ -1,3 +1,4 @@
+import { groupLag } from '../harness/lag';
 import { topicName, type Consumer, type Kafka } from '@siaghsync/shared/kafka/index';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import type { Conflict, DeadLetter, SyncOutcome } from '@siaghsync/shared/events';
@@ -48,26 +49,7 @@ export async function observe(
   return seen;
 }
 
-/** Records a consumer group has not committed yet on a topic (a transaction marker or two count as idle). */
-export async function groupLag(kafka: Kafka, groupId: string, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [ends, committed] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
-    let lag = 0;
-    for (const p of ends) {
-      const c = committed[0]?.partitions.find((x) => x.partition === p.partition)?.offset ?? '-1';
-      const done = Number(c) < 0 ? Number(p.low) : Number(c);
-      lag += Math.max(0, Number(p.high) - done);
-    }
-    return lag;
-  } finally {
-    await admin.disconnect();
-  }
-}
+export { groupLag };
 
 export async function pipelineLag(
   kafka: Kafka,

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Kafka } from '@siaghsync/shared/kafka/client';
+import { groupLag } from '../../../test/harness/lag';
+
+export { groupLag };
 import { topicName } from '@siaghsync/shared/kafka/topics';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -28,28 +31,6 @@ export function kill9(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGKILL');
   });
-}
-
-/** Lag of a consumer group on a topic: records not yet committed (0 = caught up). */
-export async function groupLag(kafka: Kafka, groupId: string, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [ends, committed] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
-    let lag = 0;
-    for (const p of ends) {
-      const c = committed[0]?.partitions.find((x) => x.partition === p.partition)?.offset ?? '-1';
-      const done = Number(c) < 0 ? Number(p.low) : Number(c);
-      // Transaction markers occupy offsets after the last record: a gap of a marker or two is idle.
-      lag += Math.max(0, Number(p.high) - done);
-    }
-    return lag;
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** Waits until both the router and the processor have committed everything (within `slack` markers). */

@@ -2,7 +2,7 @@
 // we validate what we rely on and keep the rest (an update sends the record back whole).
 
 import { z } from 'zod';
-import { permanent } from '../errors';
+import { parseResponse } from '../http/parseResponse';
 
 const nullableString = z.string().nullable().optional();
 
@@ -97,21 +97,9 @@ export const quoteSchema = z
   .passthrough();
 export type CrmQuoteRecord = z.infer<typeof quoteSchema>;
 
-/** Parses an answer or throws the permanent CRM_BAD_RESPONSE naming the first bad path. */
-export function parseCrmResponse<T>(
+/** Parses an answer or throws the permanent CRM_BAD_RESPONSE naming the first bad paths. */
+export const parseCrmResponse = <T>(
   schema: z.ZodType<T, z.ZodTypeDef, unknown>,
   json: unknown,
   path: string,
-): T {
-  const r = schema.safeParse(json);
-  if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-  throw permanent(
-    'CRM_BAD_RESPONSE',
-    `unexpected answer from CRM ${path}: ${issues.slice(0, 5).join('; ')}`,
-    {
-      cause: r.error,
-      details: { path, issues },
-    },
-  );
-}
+): T => parseResponse('CRM', schema, json, path);

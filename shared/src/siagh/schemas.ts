@@ -1,7 +1,7 @@
 // Shapes of Siagh's answers. Siagh returns many more columns than we read: `.passthrough()` keeps them.
 
 import { z } from 'zod';
-import { permanent } from '../errors';
+import { parseResponse } from '../http/parseResponse';
 
 const intLike = z.union([
   z.number(),
@@ -66,20 +66,8 @@ export const preInvoiceListSchema = z.array(preInvoiceSchema);
 export type SiaghPreInvoice = z.infer<typeof preInvoiceSchema>;
 
 /** Parses an answer or throws the permanent SIAGH_BAD_RESPONSE naming the first bad paths. */
-export function parseSiaghResponse<T>(
+export const parseSiaghResponse = <T>(
   schema: z.ZodType<T, z.ZodTypeDef, unknown>,
   json: unknown,
   path: string,
-): T {
-  const r = schema.safeParse(json);
-  if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-  throw permanent(
-    'SIAGH_BAD_RESPONSE',
-    `unexpected answer from Siagh ${path}: ${issues.slice(0, 5).join('; ')}`,
-    {
-      cause: r.error,
-      details: { path, issues },
-    },
-  );
-}
+): T => parseResponse('SIAGH', schema, json, path);
