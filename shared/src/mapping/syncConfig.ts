@@ -8,27 +8,14 @@ import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { permanent } from '../errors';
-import type { CanonicalField } from './canonical';
+import { CANONICAL_FIELDS, type CanonicalField } from './canonical';
 import { parseCrmPath } from './crmPath';
 
-/** Fields the config maps. `customerNumber` and `kind` are the link itself and are fixed in code. */
-export const MAPPED_FIELDS = [
-  'name',
-  'firstName',
-  'lastName',
-  'nationalCode',
-  'economicCode',
-  'registerNumber',
-  'mobile',
-  'phone',
-  'email',
-  'address',
-  'postalCode',
-  'city',
-  'description',
-  'active',
-] as const satisfies readonly CanonicalField[];
-export type MappedField = (typeof MAPPED_FIELDS)[number];
+/** Fields the config maps: every canonical field but `customerNumber` and `kind`, which are the link itself. */
+export type MappedField = Exclude<CanonicalField, 'customerNumber' | 'kind'>;
+export const MAPPED_FIELDS: readonly MappedField[] = CANONICAL_FIELDS.filter(
+  (f): f is MappedField => f !== 'customerNumber' && f !== 'kind',
+);
 
 const oneOf = <U extends string, T extends Readonly<[U, ...U[]]>>(values: T) =>
   z.enum(values, { errorMap: () => ({ message: `expected one of ${values.join(', ')}` }) });
