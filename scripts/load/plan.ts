@@ -2,18 +2,14 @@
 // Edits touch mapped fields only (config/sync.default.yaml): email (last-write-wins), the Siagh address,
 // and now and then description (policy manual: a same-record edit on both sides parks a conflict).
 
+import { Mulberry32 } from '../../simulators/common/rng';
+
 export type Rng = () => number;
 
-/** mulberry32: small, fast, good enough to make a run repeatable from its seed. */
+/** The simulators' seeded mulberry32, as a plain function: same seed, same sequence. */
 export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const m = new Mulberry32(seed);
+  return () => m.next();
 }
 
 export interface Pools {

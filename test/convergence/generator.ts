@@ -2,18 +2,14 @@
 // customer by its number (CRM `100-<n>` / Siagh tmpid n), not by an id, so the list is fixed before the
 // run; whether a record exists on a side is only known when the operation runs (then it may be skipped).
 
+import { Mulberry32 } from '../../simulators/common/rng';
+
 export type Rng = () => number;
 
-/** mulberry32: small and good enough to make a run repeatable from its seed. */
+/** The simulators' seeded mulberry32, as a plain function: same seed, same sequence. */
 export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const m = new Mulberry32(seed);
+  return () => m.next();
 }
 
 export type Side = 'crm' | 'siagh';
