@@ -8,7 +8,10 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1 only (never on all interfaces): the simulators have no real auth. */
+/**
+ * Listens on 127.0.0.1 unless told otherwise (the simulators have no real auth); only a container, whose
+ * network is private, passes 0.0.0.0.
+ */
 export async function listen(app: Express, port: number, host = '127.0.0.1'): Promise<Listening> {
   const server = http.createServer(app);
   // Keep-alive sockets must not outlive close(); the adapters use pools that hold them open.

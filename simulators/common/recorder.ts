@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { NextFunction, Request, Response } from 'express';
 
 // Tests assert on what the pipeline actually sent (no duplicate create, Retry-After honoured),
@@ -8,6 +9,11 @@ export interface RecordedCall {
   /** Wall time of arrival (test-process time, not the simulated system's skewed clock). */
   time: string;
   timeMs: number;
+  /**
+   * The same moment with sub-millisecond precision (performance.timeOrigin + performance.now()), so a
+   * benchmark in another process on this machine can time a few-millisecond pipeline against it.
+   */
+  preciseTimeMs: number;
   method: string;
   path: string;
   query: Record<string, unknown>;
@@ -36,11 +42,13 @@ export class CallRecorder {
   middleware() {
     return (req: Request, res: Response, next: NextFunction): void => {
       if (req.path.startsWith(this.exemptPrefix)) return next();
+      const precise = preciseNow();
       const start = Date.now();
       const call: RecordedCall = {
         seq: ++this.seq,
         time: new Date(start).toISOString(),
         timeMs: start,
+        preciseTimeMs: precise,
         method: req.method,
         path: req.path,
         query: { ...(req.query as Record<string, unknown>) },
@@ -82,4 +90,9 @@ export class CallRecorder {
   reset(): void {
     this.calls = [];
   }
+}
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable between processes of one machine. */
+export function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
 }

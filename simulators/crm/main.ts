@@ -3,9 +3,11 @@ import { createLogger } from '../common/logger';
 import { bool, onShutdown, optionalNonNegInt, parseEnv, port } from '../common/env';
 import { startCrmSimulator } from './server';
 
-// `npm run sim:crm`: the CRM simulator on 127.0.0.1, optionally seeded with generated data.
+// `npm run sim:crm`: the CRM simulator on 127.0.0.1 (CRM_SIM_HOST), optionally seeded with generated data.
 const env = parseEnv({
   CRM_SIM_PORT: port(7101),
+  // 0.0.0.0 in a container, so the services in the other containers can reach it.
+  CRM_SIM_HOST: z.string().min(1).default('127.0.0.1'),
   CRM_SIM_USERNAME: z.string().default('admin'),
   CRM_SIM_PASSWORD: z.string().default('admin'),
   CRM_SIM_TOKEN_TTL_MS: z.coerce.number().int().positive().default(3_600_000),
@@ -24,6 +26,7 @@ const env = parseEnv({
 const log = createLogger('crm-sim', env.SIM_LOG_LEVEL);
 const sim = await startCrmSimulator({
   port: env.CRM_SIM_PORT,
+  host: env.CRM_SIM_HOST,
   username: env.CRM_SIM_USERNAME,
   password: env.CRM_SIM_PASSWORD,
   tokenTtlMs: env.CRM_SIM_TOKEN_TTL_MS,

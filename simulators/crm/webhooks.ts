@@ -2,6 +2,7 @@ import { request } from 'undici';
 import { z } from 'zod';
 import { createRng, type Rng } from '../common/rng';
 import type { Logger } from '../common/logger';
+import { preciseNow } from '../common/recorder';
 import type { ChangeNotice, WebhookType } from './types';
 
 // The CRM's webhook sender: thin notices, at least once, possibly duplicated and out of order,
@@ -43,7 +44,8 @@ export interface Delivery {
   notice: ChangeNotice;
   url: string;
   copy: number;
-  attempts: Array<{ time: string; status: number; error?: string }>;
+  /** `sentMs` / `answeredMs`: when the request went out and its answer came (sub-millisecond wall clock). */
+  attempts: Array<{ time: string; sentMs: number; answeredMs: number; status: number; error?: string }>;
   state: 'pending' | 'delivered' | 'failed';
 }
 
@@ -116,6 +118,7 @@ export class WebhookDispatcher {
     url.searchParams.set('subtype', d.notice.subtype);
     let status = 0;
     let error: string | undefined;
+    const sentMs = preciseNow();
     try {
       const res = await request(url, {
         method: this.cfg.method,
@@ -129,7 +132,13 @@ export class WebhookDispatcher {
     } finally {
       this.inFlight--;
     }
-    d.attempts.push({ time: new Date().toISOString(), status, ...(error !== undefined && { error }) });
+    d.attempts.push({
+      time: new Date().toISOString(),
+      sentMs,
+      answeredMs: preciseNow(),
+      status,
+      ...(error !== undefined && { error }),
+    });
     if (status >= 200 && status < 300) {
       d.state = 'delivered';
     } else if (d.attempts.length >= this.cfg.retry.maxAttempts || this.closed) {

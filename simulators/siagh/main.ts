@@ -3,10 +3,12 @@ import { createLogger } from '../common/logger';
 import { bool, onShutdown, optionalNonNegInt, parseEnv, port } from '../common/env';
 import { startSiaghSimulator } from './server';
 
-// `npm run sim:siagh`: the Siagh simulator on 127.0.0.1, optionally seeded with generated data
+// `npm run sim:siagh`: the Siagh simulator on 127.0.0.1 (SIAGH_SIM_HOST), optionally seeded with generated data
 // (the Siagh side of the same dataset the CRM simulator generates from the same variables).
 const env = parseEnv({
   SIAGH_SIM_PORT: port(7102),
+  // 0.0.0.0 in a container, so the services in the other containers can reach it.
+  SIAGH_SIM_HOST: z.string().min(1).default('127.0.0.1'),
   SIAGH_SIM_USERNAME: z.string().default('admin'),
   SIAGH_SIM_PASSWORD: z.string().default('admin'),
   SIAGH_SIM_SESSION_TTL_MS: z.coerce
@@ -24,6 +26,7 @@ const env = parseEnv({
 const log = createLogger('siagh-sim', env.SIM_LOG_LEVEL);
 const sim = await startSiaghSimulator({
   port: env.SIAGH_SIM_PORT,
+  host: env.SIAGH_SIM_HOST,
   username: env.SIAGH_SIM_USERNAME,
   password: env.SIAGH_SIM_PASSWORD,
   sessionTtlMs: env.SIAGH_SIM_SESSION_TTL_MS,
