@@ -1,10 +1,12 @@
 // `npm run bench [-- <name>...]`: runs bench/<name>.ts (every benchmark when no name is given), each in
-// its own process so one's heap and timers cannot skew another's figures.
+// its own process so one's heap and timers cannot skew another's figures; then draws the latency
+// percentiles of every result in bench/results/ (this run's and earlier ones') into latency.png.
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeLatencyChart } from './lib/render';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const all = readdirSync(dir)
@@ -22,5 +24,12 @@ for (const name of chosen) {
     stdio: 'inherit',
   });
   if (r.status !== 0) failed++;
+}
+try {
+  const chart = await writeLatencyChart();
+  process.stderr.write(chart ? `[bench] latency chart: ${chart}\n` : '[bench] no latency figures to chart\n');
+} catch (err) {
+  process.stderr.write(`[bench] latency chart failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  failed++;
 }
 process.exit(failed === 0 ? 0 : 1);

@@ -21,7 +21,7 @@ export function figure(f: Omit<Figure, 'ratio'> & { ratio?: number }): Figure {
   return { ...f, ratio: Math.round(ratio * 1000) / 1000 };
 }
 
-const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results');
+export const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results');
 
 export function writeResults(name: string, figures: Figure[]): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
