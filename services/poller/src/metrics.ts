@@ -1,4 +1,5 @@
-// The poller's Prometheus metrics, on their own registry so tests can create several pollers.
+// The poller's Prometheus metrics, on their own registry so tests can create several pollers. Named
+// siaghsync_poller_* like every service's siaghsync_<service>_*, so one prefix selects the whole system.
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -22,56 +23,56 @@ export function createMetrics(withDefaults = true): PollerMetrics {
   return {
     registry,
     sweeps: new Counter({
-      name: 'poller_sweeps_total',
+      name: 'siaghsync_poller_sweeps_total',
       help: 'Sweeps by source and result (complete, incomplete, suspicious, failed)',
       labelNames: ['source', 'result'],
       registers: r,
     }),
     sweepDuration: new Histogram({
-      name: 'poller_sweep_duration_seconds',
+      name: 'siaghsync_poller_sweep_duration_seconds',
       help: 'Wall time of one sweep, fetch to commit',
       labelNames: ['source'],
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
       registers: r,
     }),
     recordsTracked: new Gauge({
-      name: 'poller_records_tracked',
+      name: 'siaghsync_poller_records_tracked',
       help: 'Records whose checksum the poller tracks',
       labelNames: ['source'],
       registers: r,
     }),
     recordsSeen: new Gauge({
-      name: 'poller_records_seen',
+      name: 'siaghsync_poller_records_seen',
       help: 'Records seen by the last sweep',
       labelNames: ['source'],
       registers: r,
     }),
     changesEmitted: new Counter({
-      name: 'poller_changes_emitted_total',
+      name: 'siaghsync_poller_changes_emitted_total',
       help: 'Change events committed',
       labelNames: ['source', 'operation', 'trigger'],
       registers: r,
     }),
     deletesSuppressed: new Counter({
-      name: 'poller_deletes_suppressed_total',
+      name: 'siaghsync_poller_deletes_suppressed_total',
       help: 'Deletes held back because a snapshot was incomplete or suspiciously small (alert on increase)',
       labelNames: ['source', 'reason'],
       registers: r,
     }),
     lastCompleteSweep: new Gauge({
-      name: 'poller_last_complete_sweep_timestamp_seconds',
+      name: 'siaghsync_poller_last_complete_sweep_timestamp_seconds',
       help: 'When the last complete sweep committed',
       labelNames: ['source'],
       registers: r,
     }),
     detailCalls: new Counter({
-      name: 'poller_crm_detail_calls_total',
+      name: 'siaghsync_poller_crm_detail_calls_total',
       help: 'CRM detail fetches by result',
       labelNames: ['result'],
       registers: r,
     }),
     leader: new Gauge({
-      name: 'poller_is_leader',
+      name: 'siaghsync_poller_is_leader',
       help: '1 while this instance is the active poller of the source',
       labelNames: ['source'],
       registers: r,
