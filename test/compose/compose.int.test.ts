@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { VERSIONS, REPO_ROOT, loadStackConfig } from '../../scripts/stack/config';
 
 // Docker's engine is not on these machines, but the compose CLI validates a file without one. The
@@ -46,6 +47,27 @@ describe('docker-compose.yml', () => {
     fs.rmSync(broken);
     expect(res.status).not.toBe(0);
     expect(res.stderr).toMatch(/missing/);
+  });
+
+  it('has every service and simulator listen on all interfaces of its container', () => {
+    // Each listens on 127.0.0.1 by default, which in a container no other container can reach.
+    const file = parse(fs.readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), {
+      merge: true,
+    }) as { services: Record<string, { environment?: Record<string, unknown> }> };
+    const hosts = {
+      ingest: 'INGEST_HOST',
+      poller: 'POLLER_HOST',
+      syncer: 'SYNCER_HOST',
+      projector: 'PROJECTOR_HOST',
+      'crm-sim': 'CRM_SIM_HOST',
+      'siagh-sim': 'SIAGH_SIM_HOST',
+    };
+    for (const [service, variable] of Object.entries(hosts)) {
+      expect({ service, [variable]: file.services[service]?.environment?.[variable] }).toEqual({
+        service,
+        [variable]: '0.0.0.0',
+      });
+    }
   });
 
   it('runs the official images named in the design', () => {

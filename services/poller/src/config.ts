@@ -11,6 +11,8 @@ const ms = (fallback: number) => z.coerce.number().int().positive().default(fall
 export const pollerEnvSchema = z.object({
   ...infraEnv,
   POLLER_PORT: envPort(7203),
+  /** Listen address of /health, /ready, /metrics; 0.0.0.0 in a container so Prometheus can scrape it. */
+  POLLER_HOST: z.string().min(1).default('127.0.0.1'),
   POLLER_SOURCES: z
     .string()
     .default('crm,siagh')

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     metrics,
   });
   await poller.start();
-  const server = await startHttp(env.POLLER_PORT, '127.0.0.1', metrics, {
+  const server = await startHttp(env.POLLER_PORT, env.POLLER_HOST, metrics, {
     // Ready once every source is either led elsewhere or led here with its state restored.
     ready: () => poller.handles.every((h) => !h.election.isLeader || h.runner.tracker !== undefined),
     status: () =>
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
         poller.handles.map((h) => [h.source, { leader: h.election.isLeader, sweeps: h.runner.sweeps }]),
       ),
   });
-  logger.info({ port: env.POLLER_PORT, sources: settings.sources }, 'poller started');
+  logger.info({ host: env.POLLER_HOST, port: env.POLLER_PORT, sources: settings.sources }, 'poller started');
 
   let stopping = false;
   const shutdown = async (signal: string) => {
