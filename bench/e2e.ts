@@ -10,7 +10,7 @@
 // simulators' sub-millisecond wall clock on this machine). Every record is created in Siagh by an
 // untimed warm-up first, so the timed edits are plain updates of linked customers.
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createKafka, ensureTopics } from '@siaghsync/shared/kafka/index';
@@ -198,6 +198,9 @@ async function main(): Promise<void> {
       }),
     ];
     printTable('e2e', figures);
+    // The raw samples, for a histogram when the percentiles alone do not say where the time goes.
+    if (process.env.BENCH_E2E_SAMPLES)
+      writeFileSync(process.env.BENCH_E2E_SAMPLES, JSON.stringify({ fromWebhook, fromEdit, accepted, bare }));
     const file = writeResults('e2e', figures);
     const r = (n: number) => Math.round(n * 10) / 10;
     say(
