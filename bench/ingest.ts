@@ -202,7 +202,7 @@ async function main(): Promise<void> {
       name: 'webhooks/s',
       value: ing.requests.average,
       unit: 'req/s',
-      baseline: 'bare node:http + same producer',
+      baseline: 'bare node:http, one send per request, same producer',
       baselineValue: bare.requests.average,
       goal: '>= 0.7x bare',
       met: ing.requests.average >= 0.7 * bare.requests.average,

@@ -1,5 +1,6 @@
 import type { Kafka, Producer } from '@siaghsync/shared/kafka/index';
 import { createIdempotentProducer, ensureTopics, topicName } from '@siaghsync/shared/kafka/index';
+import { GroupCommit } from '@siaghsync/shared/kafka/groupCommit';
 import { sourceKey, type ChangeEvent } from '@siaghsync/shared/events';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import { classify, transient } from '@siaghsync/shared/errors';
@@ -7,7 +8,8 @@ import type { Logger } from '@siaghsync/shared/logger';
 
 // The only way an event leaves ingest: encoded with the registry, produced with the idempotent
 // producer (acks=all), resolved only when the broker acknowledged. Everything else is an error the
-// route turns into 503.
+// route turns into 503. Requests that arrive while a produce is on the wire share the next one
+// (group commit), so a burst costs a few round trips, not one per webhook.
 
 export interface Publisher {
   readonly ready: boolean;
@@ -28,31 +30,53 @@ export interface KafkaPublisherOptions {
 /** Timeouts in a row, with no success for this many produce timeouts, before the producer is replaced. */
 const RECYCLE_AFTER_TIMEOUTS = 5;
 const RECYCLE_SILENCE_FACTOR = 3;
+/** ~300 B per event: 500 stay far below the broker's 1 MB batch limit. */
+const MAX_BATCH = 500;
+
+type Message = { key: string; value: Buffer; headers: Record<string, string> };
 
 export class KafkaPublisher implements Publisher {
   readonly topic: string;
   private producer: Producer;
-  private generation = 0;
+  private readonly commits: GroupCommit<Message>;
   private consecutiveTimeouts = 0;
   private lastSuccessAt = Date.now();
   private recycling = false;
   private connected = false;
   private stopped = false;
-  /** Sends not yet settled by kafkajs, including those a request already gave up on (timeout). */
-  private pending = 0;
   private startLoop: Promise<void> | undefined;
 
   constructor(private readonly opts: KafkaPublisherOptions) {
     this.topic = topicName('changes', opts.topicPrefix);
-    this.producer = opts.producer ?? createIdempotentProducer(opts.kafka);
+    this.producer = opts.producer ?? this.newProducer();
+    this.commits = new GroupCommit<Message>({
+      maxBatch: MAX_BATCH,
+      // Read at send time: after a replacement the next batch goes to the new producer.
+      send: async (messages) => {
+        await this.producer.send({ topic: this.topic, acks: -1, messages });
+      },
+    });
+  }
+
+  /**
+   * kafkajs's own retries are bounded by the answer deadline: past it the sender already got its 503
+   * and will retry, and a send still retrying in the background would only outlive a shutdown.
+   */
+  private newProducer(): Producer {
+    return createIdempotentProducer(this.opts.kafka, {
+      initialRetryTime: 100,
+      retries: 3,
+      maxRetryTime: this.opts.timeoutMs,
+    });
   }
 
   get ready(): boolean {
     return this.connected && !this.stopped;
   }
 
+  /** Events queued or on the wire, including a batch a request already gave up on (timeout). */
   get inFlight(): number {
-    return this.pending;
+    return this.commits.size;
   }
 
   /**
@@ -83,29 +107,15 @@ export class KafkaPublisher implements Publisher {
 
   async publish(event: ChangeEvent): Promise<void> {
     if (!this.ready) throw transient('INGEST_NOT_READY', 'the producer is not connected yet');
-    if (this.pending >= this.opts.maxInFlight) {
-      throw transient('INGEST_OVERLOADED', `${this.pending} produces already waiting for Kafka`);
+    if (this.commits.size >= this.opts.maxInFlight) {
+      throw transient('INGEST_OVERLOADED', `${this.commits.size} produces already waiting for Kafka`);
     }
     const value = await this.opts.codec.encode('ChangeEvent', event);
-    const send = this.producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: [
-        {
-          key: sourceKey(event.source, event.sourceId),
-          value,
-          headers: { eventId: event.eventId, correlationId: event.correlationId },
-        },
-      ],
+    const submission = this.commits.submit({
+      key: sourceKey(event.source, event.sourceId),
+      value,
+      headers: { eventId: event.eventId, correlationId: event.correlationId },
     });
-    // Same deadline as shared's sendWithin, but the pending count follows the real send, so an outage
-    // cannot pile up unbounded background sends behind requests that already got their 503.
-    this.pending++;
-    const generation = this.generation;
-    send.then(
-      () => generation === this.generation && this.pending--,
-      () => generation === this.generation && this.pending--,
-    );
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -117,11 +127,14 @@ export class KafkaPublisher implements Publisher {
       );
     });
     try {
-      await Promise.race([send, deadline]);
+      await Promise.race([submission.done, deadline]);
       this.consecutiveTimeouts = 0;
       this.lastSuccessAt = Date.now();
     } catch (err) {
       if ((err as { code?: string }).code === 'KAFKA_PRODUCE_TIMEOUT') {
+        // Not sent yet: drop it, the sender retries after our 503. Already sent: it may still land,
+        // a duplicate of the same notification, which the event id makes harmless downstream.
+        submission.withdraw();
         this.onTimeout();
         throw err;
       }
@@ -155,9 +168,8 @@ export class KafkaPublisher implements Publisher {
     this.recycling = true;
     this.connected = false;
     const old = this.producer;
-    this.generation++;
-    this.pending = 0;
-    this.producer = createIdempotentProducer(this.opts.kafka);
+    this.producer = this.newProducer();
+    this.commits.abandon(transient('KAFKA_UNAVAILABLE', 'the producer was replaced'));
     this.opts.logger.warn(
       { silentForMs: silentFor, timeouts: this.consecutiveTimeouts },
       'replacing the Kafka producer',
@@ -185,11 +197,15 @@ export class KafkaPublisher implements Publisher {
     })();
   }
 
-  /** Waits (bounded) for sends still running, then disconnects: called after the HTTP server drained. */
+  /**
+   * Waits (bounded) for sends still running, those of a replaced producer included (they settle within
+   * the client's request timeout and retries), then disconnects: called after the HTTP server drained.
+   */
   async stop(timeoutMs = 5000): Promise<void> {
     this.stopped = true;
     const until = Date.now() + timeoutMs;
-    while (this.pending > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while ((this.commits.size > 0 || this.commits.sendsOutstanding > 0) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
     await this.producer.disconnect();
     this.connected = false;
   }

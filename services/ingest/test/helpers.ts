@@ -119,6 +119,8 @@ export async function startIngest(opts: StartOptions = {}): Promise<TestIngest> 
     brokers: opts.brokers ?? requireEnv('KAFKA_BROKERS').split(','),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 1000,
+    // A request on a silenced socket settles in 2 s instead of 30, so close() can wait for it.
+    requestTimeout: 2000,
     retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 1000 },
     ...(opts.socketFactory && { socketFactory: opts.socketFactory }),
   });
@@ -162,7 +164,7 @@ export async function startIngest(opts: StartOptions = {}): Promise<TestIngest> 
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      await publisher.stop(1000).catch(() => undefined);
+      await publisher.stop(15_000).catch(() => undefined);
     },
   };
 }

@@ -1,15 +1,16 @@
-import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
+import type { Kafka, Message, Producer, RecordMetadata, RetryOptions } from 'kafkajs';
 import { transient } from '../errors';
 
 /**
  * The idempotent producer (acks=all, broker-side dedup of retries). One in-flight request per
  * connection: with more, kafkajs can reorder a retried batch behind a later one.
  */
-export function createIdempotentProducer(kafka: Kafka): Producer {
+export function createIdempotentProducer(kafka: Kafka, retry?: RetryOptions): Producer {
   return kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    ...(retry && { retry }),
   });
 }
 
