@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { envPort, infraEnv, parseEnv } from '@siaghsync/shared/config';
+import { REBUILD_FLUSH } from './runner/window';
 
 // The projector's own variables only (STYLE 7); parsed once in main.ts.
 const schema = z.object({
   ...infraEnv,
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// URI').default('mongodb://127.0.0.1:27017/siaghsync'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// URI')
+    .default('mongodb://127.0.0.1:27017/siaghsync'),
   PROJECTOR_PORT: envPort(7204),
   PROJECTOR_HOST: z.string().default('127.0.0.1'),
   /** Without it operator routes answer 503: a read-only deployment is a valid choice, not an error. */
@@ -15,8 +19,14 @@ const schema = z.object({
     .default('siaghsync-projector'),
   /** Consumer groups whose lag the dashboard shows (name prefix). */
   PROJECTOR_LAG_GROUP_PREFIX: z.string().default('siaghsync'),
+  /** A rebuild writes its views in windows of this many events or this many ms, whichever comes first. */
+  PROJECTOR_REBUILD_FLUSH_EVENTS: z.coerce.number().int().min(1).default(REBUILD_FLUSH.maxEvents),
+  PROJECTOR_REBUILD_FLUSH_MS: z.coerce.number().int().min(1).default(REBUILD_FLUSH.maxAgeMs),
   /** Database name when MONGODB_URI names none. */
-  PROJECTOR_DB: z.string().regex(/^[a-zA-Z0-9_-]+$/).optional(),
+  PROJECTOR_DB: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/)
+    .optional(),
 });
 
 export type ProjectorConfig = z.infer<typeof schema>;

@@ -1,6 +1,12 @@
 import type { Server } from 'node:http';
 import { MongoClient } from 'mongodb';
-import { createIdempotentProducer, createKafka, ensureTopics, sendWithin, topicName } from '@siaghsync/shared/kafka/index';
+import {
+  createIdempotentProducer,
+  createKafka,
+  ensureTopics,
+  sendWithin,
+  topicName,
+} from '@siaghsync/shared/kafka/index';
 import { EventCodec } from '@siaghsync/shared/registry';
 import type { Logger } from '@siaghsync/shared/logger';
 import type { WorkEvent } from '@siaghsync/shared/events';
@@ -22,11 +28,25 @@ export interface ServiceOptions {
 }
 
 /** Wires the projector: Mongo, Kafka, registry, runners and the HTTP server. main.ts only adds signals. */
-export async function startService(cfg: ProjectorConfig, logger: Logger, opts: ServiceOptions = {}): Promise<RunningService> {
+export async function startService(
+  cfg: ProjectorConfig,
+  logger: Logger,
+  opts: ServiceOptions = {},
+): Promise<RunningService> {
   const mongo = await MongoClient.connect(cfg.MONGODB_URI, { serverSelectionTimeoutMS: 10_000 });
   const db = cfg.PROJECTOR_DB ? mongo.db(cfg.PROJECTOR_DB) : mongo.db();
-  const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: cfg.KAFKA_CLIENT_ID ?? 'siaghsync-projector', logger });
-  await ensureTopics(kafka, cfg.TOPIC_PREFIX, ['outcomes', 'conflicts', 'deadLetters', 'entityState', 'work']);
+  const kafka = createKafka({
+    brokers: cfg.KAFKA_BROKERS,
+    clientId: cfg.KAFKA_CLIENT_ID ?? 'siaghsync-projector',
+    logger,
+  });
+  await ensureTopics(kafka, cfg.TOPIC_PREFIX, [
+    'outcomes',
+    'conflicts',
+    'deadLetters',
+    'entityState',
+    'work',
+  ]);
   const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL);
   await codec.registerAll();
   const producer = createIdempotentProducer(kafka);
@@ -40,6 +60,7 @@ export async function startService(cfg: ProjectorConfig, logger: Logger, opts: S
     logger,
     topicPrefix: cfg.TOPIC_PREFIX,
     groupId: cfg.PROJECTOR_GROUP_ID,
+    rebuildFlush: { maxEvents: cfg.PROJECTOR_REBUILD_FLUSH_EVENTS, maxAgeMs: cfg.PROJECTOR_REBUILD_FLUSH_MS },
     onBatch: (version, s) => {
       metrics.eventsApplied.inc({ version: String(version) }, s.events);
       metrics.docsWritten.inc({ version: String(version) }, s.written);
@@ -64,7 +85,12 @@ export async function startService(cfg: ProjectorConfig, logger: Logger, opts: S
       lag: lagReporter(kafka, cfg.PROJECTOR_LAG_GROUP_PREFIX),
       async sendWork(event: WorkEvent) {
         // Answer only after Kafka acknowledged (acks=all): a 202 means the syncer will see it.
-        await sendWithin(producer, workTopic, [{ key: event.canonicalKey, value: await codec.encode('WorkEvent', event) }], 10_000);
+        await sendWithin(
+          producer,
+          workTopic,
+          [{ key: event.canonicalKey, value: await codec.encode('WorkEvent', event) }],
+          10_000,
+        );
       },
     },
   });

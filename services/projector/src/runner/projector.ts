@@ -15,6 +15,7 @@ import {
 } from '../store/collections';
 import type { Positions } from '../views/types';
 import { ProjectionRunner, streamTopics } from './runner';
+import { LIVE_FLUSH, REBUILD_FLUSH, type FlushPolicy } from './window';
 import { WriteLock } from '../store/lock';
 
 export interface ProjectorDeps {
@@ -28,6 +29,8 @@ export interface ProjectorDeps {
   onDecodeError?: (stream: Stream, err: unknown) => void;
   /** Test hook: aborting it makes the building runner fail mid-batch, like a kill -9. */
   buildSignal?: AbortSignal;
+  /** Window bounds of a rebuild (defaults: REBUILD_FLUSH). */
+  rebuildFlush?: FlushPolicy;
 }
 
 export interface BuildProgress {
@@ -58,15 +61,20 @@ export class Projector {
   }
 
   runners(): ProjectionRunner[] {
-    return [this.live, this.building?.runner].filter((r): r is ProjectionRunner => r !== null && r !== undefined);
+    return [this.live, this.building?.runner].filter(
+      (r): r is ProjectionRunner => r !== null && r !== undefined,
+    );
   }
 
   async start(): Promise<void> {
     const alias = await readAlias(this.deps.db);
-    if (alias) this.live = await this.startRunner(alias.version, false);
+    if (alias) this.live = await this.startRunner(alias.version, null);
     const pending = (await readBuilds(this.deps.db)).find((b) => b.status === 'building');
     if (pending && pending.version === alias?.version) {
-      await metaCollection(this.deps.db).updateOne({ _id: pending._id as never }, { $set: { status: 'live', finishedAt: Date.now() } });
+      await metaCollection(this.deps.db).updateOne(
+        { _id: pending._id as never },
+        { $set: { status: 'live', finishedAt: Date.now() } },
+      );
     } else if (pending) await this.resume(pending);
     else if (!alias) await this.rebuild();
     this.timer = setInterval(() => void this.checkCaughtUp(), 500);
@@ -114,18 +122,26 @@ export class Projector {
       total += target;
       done += Math.min(runner.positions[pk] ?? 0, target);
     }
-    return { version: build.version, startedAt: build.startedAt, done, total, ratio: total === 0 ? 1 : done / total };
+    return {
+      version: build.version,
+      startedAt: build.startedAt,
+      done,
+      total,
+      ratio: total === 0 ? 1 : done / total,
+    };
   }
 
   private async resume(build: BuildDoc): Promise<void> {
     await this.lock.run(() => ensureIndexes(this.deps.db, build.version));
-    const runner = await this.startRunner(build.version, true);
+    const runner = await this.startRunner(build.version, build.targets);
     this.building = { runner, build };
     this.deps.logger.info({ version: build.version, targets: build.targets }, 'rebuild running');
     await this.checkCaughtUp();
   }
 
-  private async startRunner(version: number, isBuild: boolean): Promise<ProjectionRunner> {
+  /** `targets`: the end offsets a build must reach; null for the live version. */
+  private async startRunner(version: number, targets: Positions | null): Promise<ProjectionRunner> {
+    const isBuild = targets !== null;
     const runner = new ProjectionRunner({
       kafka: this.deps.kafka,
       codec: this.deps.codec,
@@ -135,6 +151,8 @@ export class Projector {
       groupId: this.deps.groupId,
       version,
       lock: this.lock,
+      flush: isBuild ? (this.deps.rebuildFlush ?? REBUILD_FLUSH) : LIVE_FLUSH,
+      ...(targets ? { targets } : {}),
       onBatch: (r, stats) => {
         this.deps.onBatch?.(r.version, stats);
         if (isBuild) void this.checkCaughtUp();
@@ -152,7 +170,8 @@ export class Projector {
     try {
       const targets: Positions = {};
       for (const [topic, stream] of streamTopics(this.deps.topicPrefix)) {
-        for (const p of await admin.fetchTopicOffsets(topic)) targets[posKey({ stream, partition: p.partition })] = Number(p.high);
+        for (const p of await admin.fetchTopicOffsets(topic))
+          targets[posKey({ stream, partition: p.partition })] = Number(p.high);
       }
       return targets;
     } finally {
@@ -170,7 +189,9 @@ export class Projector {
       if (now - this.lastProgressWrite > 1000) {
         this.lastProgressWrite = now;
         const progress = { ...b.runner.positions };
-        await this.lock.run(() => metaCollection(this.deps.db).updateOne({ _id: b.build._id as never }, { $set: { progress } }));
+        await this.lock.run(() =>
+          metaCollection(this.deps.db).updateOne({ _id: b.build._id as never }, { $set: { progress } }),
+        );
       }
       return;
     }
@@ -189,11 +210,18 @@ export class Projector {
     // Alias first: a crash before the status update is repaired by start() (build version == alias).
     await this.lock.run(async () => {
       await switchAlias(db, build.version, Date.now());
-      await meta.updateOne({ _id: build._id as never }, { $set: { status: 'live', finishedAt: Date.now(), progress: { ...runner.positions } } });
+      await meta.updateOne(
+        { _id: build._id as never },
+        { $set: { status: 'live', finishedAt: Date.now(), progress: { ...runner.positions } } },
+      );
     });
+    runner.goLive(LIVE_FLUSH);
     this.live = runner;
     this.building = null;
-    this.deps.logger.info({ version: build.version, previous: previous?.version ?? null }, 'views switched to the rebuilt version');
+    this.deps.logger.info(
+      { version: build.version, previous: previous?.version ?? null },
+      'views switched to the rebuilt version',
+    );
     if (!previous) return;
     // Outside the lock: stopping waits for the old runner's in-flight batch, which needs the lock.
     await previous.stop();

@@ -12,7 +12,8 @@ import type { ProjectorConfig } from '../config';
 import { Projector } from './projector';
 import { decodeRecord } from './decode';
 import { streamTopics } from './runner';
-import type { Positioned } from '../events';
+import { posKey, type Positioned } from '../events';
+import type { Positions } from '../views/types';
 import { uniqueName } from '../../../../test/harness/names';
 
 jest.setTimeout(180_000);
@@ -29,11 +30,21 @@ async function writeLoad(w: LogWriter, from: number, n: number): Promise<void> {
       status: i % 17 === 0 ? 'dead-lettered' : i % 5 === 0 ? 'skipped-echo' : 'synced',
       direction: i % 2 ? 'crm-to-siagh' : 'siagh-to-crm',
       occurredAt: T0 + i * 7_000,
-      fieldDiff: [{ field: i % 3 ? 'phone' : 'email', side: i % 2 ? 'siagh' : 'crm', before: `v${i - 1}`, after: `v${i}`, reason: i % 2 ? 'changed-on-crm' : 'changed-on-siagh' }],
+      fieldDiff: [
+        {
+          field: i % 3 ? 'phone' : 'email',
+          side: i % 2 ? 'siagh' : 'crm',
+          before: `v${i - 1}`,
+          after: `v${i}`,
+          reason: i % 2 ? 'changed-on-crm' : 'changed-on-siagh',
+        },
+      ],
     });
   });
   for (let i = 0; i < outcomes.length; i += 100) await w.outcomes(outcomes.slice(i, i + 100));
-  const conflicts = Array.from({ length: Math.ceil(n / 50) }, (_, k) => conflict({ conflictId: `lc-${from + k}`, canonicalKey: `customer:${2000 + k}`, detectedAt: T0 + k }));
+  const conflicts = Array.from({ length: Math.ceil(n / 50) }, (_, k) =>
+    conflict({ conflictId: `lc-${from + k}`, canonicalKey: `customer:${2000 + k}`, detectedAt: T0 + k }),
+  );
   await w.conflicts(conflicts);
   await w.work(
     conflicts.slice(0, 2).map((c) => ({
@@ -45,7 +56,11 @@ async function writeLoad(w: LogWriter, from: number, n: number): Promise<void> {
   );
 }
 
-function makeProjector(cfg: ProjectorConfig, db: Db, buildSignal?: AbortSignal): { projector: Projector; batches: () => number } {
+function makeProjector(
+  cfg: ProjectorConfig,
+  db: Db,
+  buildSignal?: AbortSignal,
+): { projector: Projector; batches: () => number } {
   const logger = quietLogger();
   let batches = 0;
   const projector = new Projector({
@@ -56,9 +71,27 @@ function makeProjector(cfg: ProjectorConfig, db: Db, buildSignal?: AbortSignal):
     topicPrefix: cfg.TOPIC_PREFIX,
     groupId: cfg.PROJECTOR_GROUP_ID,
     onBatch: () => void batches++,
+    // Small windows: the log of these tests spans several, so a crash can land between and inside them.
+    rebuildFlush: { maxEvents: 150, maxAgeMs: 2000 },
     ...(buildSignal ? { buildSignal } : {}),
   });
   return { projector, batches: () => batches };
+}
+
+async function endOffsets(cfg: ProjectorConfig): Promise<Positions> {
+  const admin = createKafka({
+    brokers: cfg.KAFKA_BROKERS,
+    clientId: 'end-offsets',
+    logger: quietLogger(),
+  }).admin();
+  await admin.connect();
+  const ends: Positions = {};
+  for (const [topic, stream] of streamTopics(cfg.TOPIC_PREFIX)) {
+    for (const p of await admin.fetchTopicOffsets(topic))
+      ends[posKey({ stream, partition: p.partition })] = Number(p.high);
+  }
+  await admin.disconnect();
+  return ends;
 }
 
 /** The whole log decoded, as a second delivery of every record would bring it. */
@@ -106,7 +139,11 @@ describe('projection by replay (real Kafka, registry, FerretDB)', () => {
     const { db, close } = await openDb(cfg);
     const { projector } = makeProjector(cfg, db);
     await projector.start();
-    await eventually(() => readAlias(db), (a) => a?.version === 1, 90_000);
+    await eventually(
+      () => readAlias(db),
+      (a) => a?.version === 1,
+      90_000,
+    );
     await projector.stop();
     const first = await viewHash(db, 1);
     expect(first.views.sync_audit.count).toBe(605);
@@ -120,11 +157,19 @@ describe('projection by replay (real Kafka, registry, FerretDB)', () => {
   });
 
   it('a rebuild killed half-way and restarted ends with the hash of a clean build', async () => {
-    const { db, close } = await openDb({ ...cfg, PROJECTOR_DB: uniqueName("kill").replace(/-/g, "_") });
+    const { db, close } = await openDb({ ...cfg, PROJECTOR_DB: uniqueName('kill').replace(/-/g, '_') });
     const abort = new AbortController();
-    const crashing = makeProjector({ ...cfg, PROJECTOR_GROUP_ID: `${cfg.PROJECTOR_GROUP_ID}-kill` }, db, abort.signal);
+    const crashing = makeProjector(
+      { ...cfg, PROJECTOR_GROUP_ID: `${cfg.PROJECTOR_GROUP_ID}-kill` },
+      db,
+      abort.signal,
+    );
     await crashing.projector.start();
-    await eventually(() => Promise.resolve(crashing.batches()), (n) => n >= 2, 60_000);
+    await eventually(
+      () => Promise.resolve(crashing.batches()),
+      (n) => n >= 2,
+      60_000,
+    );
     abort.abort(); // the next view write of the build fails: a batch half-written, its offsets uncommitted
     await new Promise((r) => setTimeout(r, 300));
     await crashing.projector.stop();
@@ -132,7 +177,11 @@ describe('projection by replay (real Kafka, registry, FerretDB)', () => {
 
     const restarted = makeProjector({ ...cfg, PROJECTOR_GROUP_ID: `${cfg.PROJECTOR_GROUP_ID}-kill` }, db);
     await restarted.projector.start();
-    await eventually(() => readAlias(db), (a) => a?.version === 1, 90_000);
+    await eventually(
+      () => readAlias(db),
+      (a) => a?.version === 1,
+      90_000,
+    );
     await restarted.projector.stop();
     expect((await viewHash(db, 1)).total).toBe(cleanHash);
     await close();
@@ -155,7 +204,11 @@ describe('projection by replay (real Kafka, registry, FerretDB)', () => {
     const versionsSeen = new Set<number>();
     const reader = setInterval(() => void readAlias(db).then((a) => a && versionsSeen.add(a.version)), 50);
     await projector.rebuild();
-    await eventually(() => readAlias(db), (a) => a?.version === 2, 120_000).catch((err: unknown) => {
+    await eventually(
+      () => readAlias(db),
+      (a) => a?.version === 2,
+      120_000,
+    ).catch((err: unknown) => {
       throw new Error(`${String(err)}; rebuild progress ${JSON.stringify(projector.progress())}`);
     });
     producing = false;
@@ -163,10 +216,25 @@ describe('projection by replay (real Kafka, registry, FerretDB)', () => {
     clearInterval(reader);
     expect([...versionsSeen].sort()).toEqual([1, 2]);
     // v2 stays live and takes in what arrived after the switch.
-    await eventually(async () => (await viewHash(db, 2)).views.sync_audit.count, (c) => c === more + 5, 60_000);
+    await eventually(
+      async () => (await viewHash(db, 2)).views.sync_audit.count,
+      (c) => c === more + 5,
+      60_000,
+    );
+    // The audit is written first in a window: the other views are complete once the window is.
+    const ends = await endOffsets(cfg);
+    const v2 = projector.runners().find((r) => r.version === 2)!;
+    await eventually(
+      () => Promise.resolve(v2.positions),
+      (p) => Object.entries(ends).every(([pk, end]) => (p[pk] ?? 0) >= end),
+    );
     const live = await viewHash(db, 2);
     await projector.rebuild();
-    await eventually(() => readAlias(db), (a) => a?.version === 3, 120_000);
+    await eventually(
+      () => readAlias(db),
+      (a) => a?.version === 3,
+      120_000,
+    );
     await projector.stop();
     expect((await viewHash(db, 3)).total).toBe(live.total);
     await close();

@@ -8,6 +8,7 @@ import { applyBatch } from '../store/apply';
 import type { WriteLock } from '../store/lock';
 import type { Positions } from '../views/types';
 import { decodeRecord } from './decode';
+import { FlushWindow, type FlushPolicy } from './window';
 
 const STREAM_TOPIC: Record<Stream, TopicKey> = {
   outcomes: 'outcomes',
@@ -29,27 +30,48 @@ export interface RunnerDeps {
   groupId: string;
   version: number;
   lock: WriteLock;
-  /** Called after each applied batch (progress, caught-up checks, metrics). */
+  flush: FlushPolicy;
+  /** A rebuild's end offsets: the window is written as soon as they are read, for the switch. */
+  targets?: Positions;
+  /** Called after each written window (progress, caught-up checks, metrics); `ms` from its first read. */
   onBatch?: (r: ProjectionRunner, stats: { events: number; written: number; ms: number }) => void;
   onDecodeError?: (stream: Stream, err: unknown) => void;
   signal?: AbortSignal;
 }
 
+const TICK_MS = 50;
+const RETRY_MS = 1000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
  * Folds the log into one version of the views: a consumer group per version (`<group>.v<n>`), so a
  * rebuild starts at offset 0 and a restarted one resumes where its committed offsets stand.
- * Offsets are committed only after the batch is written (at least once; the `_pos` guard makes the
- * re-delivered part a no-op). read_committed: aborted syncer transactions never reach a view.
+ *
+ * Records are decoded into a window (see FlushWindow) and each window is folded in memory and
+ * written with each touched document once; offsets are committed only after that write, so a crash
+ * re-delivers at most the unwritten windows, and the `_pos` guard makes a re-delivered part that was
+ * written a no-op. Consumption goes on while a window is written (up to the window's bound), so a
+ * backlog is written in large windows. read_committed: aborted syncer transactions never reach a view.
  */
 export class ProjectionRunner {
   readonly groupId: string;
+  /** Next offset per `stream:partition` whose events are written to the views (progress, switch). */
   readonly positions: Positions = {};
+  private readonly committed: Positions = {};
+  private window: FlushWindow | null = null;
   private consumer: Consumer | null = null;
   private readonly topics: Map<string, Stream>;
+  private readonly streamTopic = new Map<Stream, string>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private flushing = false;
+  private stopping = false;
+  private retryAt = 0;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: RunnerDeps) {
     this.groupId = `${deps.groupId}.v${deps.version}`;
     this.topics = streamTopics(deps.topicPrefix);
+    for (const [topic, stream] of this.topics) this.streamTopic.set(stream, topic);
   }
 
   get version(): number {
@@ -59,27 +81,51 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     const { kafka, logger } = this.deps;
     await this.loadCommitted();
-    const consumer = kafka.consumer({ groupId: this.groupId, readUncommitted: false, maxBytes: 8 * 1024 * 1024 });
+    const window = new FlushWindow(this.positions, this.deps.flush, this.deps.targets ?? null);
+    this.window = window;
+    const consumer = kafka.consumer({
+      groupId: this.groupId,
+      readUncommitted: false,
+      maxBytes: 8 * 1024 * 1024,
+    });
     this.consumer = consumer;
-    // Batches of only control records or aborted data never reach eachBatch; this event still moves the position.
+    // Batches of only control records or aborted data never reach eachBatch (batchSize 0); this event
+    // still moves the position. Batches that reached eachBatch are accounted for there.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       const stream = this.topics.get(payload.topic);
-      if (stream) this.advance(posKey({ stream, partition: payload.partition }), Number(payload.lastOffset) + 1);
+      if (!stream || payload.batchSize !== 0 || this.stopping) return;
+      window.advance(
+        posKey({ stream, partition: payload.partition }),
+        Number(payload.lastOffset) + 1,
+        Date.now(),
+      );
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.topics.keys()], fromBeginning: true });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.handle(p) });
+    this.timer = setInterval(() => this.tick(), TICK_MS);
     logger.info({ group: this.groupId, version: this.version }, 'projection runner started');
   }
 
+  /** Writes what was read (best effort: what is not written is re-delivered), then leaves the group. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush().catch((err: unknown) =>
+      this.deps.logger.warn(
+        { err, version: this.version },
+        'last window not written; it will be re-delivered',
+      ),
+    );
     const c = this.consumer;
     this.consumer = null;
     if (c) await c.disconnect();
   }
 
-  private advance(pk: string, next: number): void {
-    if ((this.positions[pk] ?? 0) < next) this.positions[pk] = next;
+  /** The build became the live version: no more targets, live write latency. */
+  goLive(policy: FlushPolicy): void {
+    this.window?.retarget(policy, null);
   }
 
   /** A resumed build must know where it stands before any batch arrives (maybe none will). */
@@ -91,38 +137,140 @@ export class ProjectionRunner {
       for (const t of committed) {
         const stream = this.topics.get(t.topic);
         if (!stream) continue;
-        for (const p of t.partitions) if (Number(p.offset) >= 0) this.advance(posKey({ stream, partition: p.partition }), Number(p.offset));
+        for (const p of t.partitions) {
+          if (Number(p.offset) < 0) continue;
+          const pk = posKey({ stream, partition: p.partition });
+          this.positions[pk] = Number(p.offset);
+          this.committed[pk] = Number(p.offset);
+        }
       }
     } finally {
       await admin.disconnect();
     }
   }
 
-  private async handle({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private tick(): void {
+    const w = this.window;
+    if (!w || this.flushing || this.stopping || Date.now() < this.retryAt || !w.due(Date.now())) return;
+    this.flush().catch((err: unknown) =>
+      this.deps.logger.error({ err, version: this.version }, 'writing a window failed; retrying'),
+    );
+  }
+
+  private async handle({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const started = Date.now();
     const stream = this.topics.get(batch.topic);
-    if (!stream || batch.messages.length === 0) return;
+    const window = this.window;
+    if (!stream || !window || batch.messages.length === 0) return;
     const events: Positioned[] = [];
     for (const m of batch.messages) {
-      if (!isRunning() || isStale()) return;
+      if (!isRunning() || isStale() || this.stopping) return;
       try {
         const event = await decodeRecord(this.deps.codec, stream, m);
-        if (event) events.push({ event, pos: { stream, partition: batch.partition, offset: Number(m.offset) } });
+        if (event)
+          events.push({ event, pos: { stream, partition: batch.partition, offset: Number(m.offset) } });
       } catch (err) {
         // A record we cannot decode must not stall every view behind it; it is logged and counted.
         this.deps.onDecodeError?.(stream, err);
-        this.deps.logger.error({ err, topic: batch.topic, partition: batch.partition, offset: m.offset }, 'undecodable record skipped');
+        this.deps.logger.error(
+          { err, topic: batch.topic, partition: batch.partition, offset: m.offset },
+          'undecodable record skipped',
+        );
       }
     }
-    this.deps.logger.debug({ topic: batch.topic, partition: batch.partition, events: events.length }, 'batch decoded');
-    const signal = this.deps.signal;
-    const stats = await this.deps.lock.run(() => applyBatch(this.deps.db, this.version, events, signal ? { signal } : {}));
+    // Checked again after the awaits: a batch of a revoked partition or a stopping runner is dropped unresolved.
+    if (!isRunning() || isStale() || this.stopping) return;
     const last = batch.messages[batch.messages.length - 1]!.offset;
+    window.add(posKey({ stream, partition: batch.partition }), Number(last) + 1, events, started);
+    // Resolved moves the fetch position only; the group's offset is committed after the window is written.
     resolveOffset(last);
-    // Explicit commit after the write: with autoCommit off nothing else would move the group.
-    await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) }]);
     await heartbeat();
-    this.advance(posKey({ stream, partition: batch.partition }), Number(last) + 1);
-    this.deps.onBatch?.(this, { ...stats, ms: Date.now() - started });
+    // A full window holds up consumption (memory is bounded); a reached target is written at once.
+    while (window.pending && (window.full || window.reachedTargets) && isRunning() && !this.stopping) {
+      try {
+        await this.whileHeartbeating(this.flush(), heartbeat);
+      } catch (err) {
+        this.deps.logger.error({ err, version: this.version }, 'writing a window failed; retrying');
+        await this.whileHeartbeating(sleep(RETRY_MS), heartbeat);
+      }
+    }
+  }
+
+  /** A window can take longer to write than the session timeout; the group must not think us dead. */
+  private async whileHeartbeating<T>(work: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+    let done = false;
+    const beat = (async () => {
+      while (!done) {
+        await sleep(1000);
+        if (!done) await heartbeat().catch(() => undefined);
+      }
+    })();
+    try {
+      return await work;
+    } finally {
+      done = true;
+      await beat;
+    }
+  }
+
+  /** Windows are written one at a time, in order. */
+  private flush(): Promise<void> {
+    const run = this.chain.then(() => this.flushOnce());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async flushOnce(): Promise<void> {
+    const taken = this.window?.take();
+    if (!taken) return;
+    this.flushing = true;
+    try {
+      const { db, lock, signal } = this.deps;
+      let stats;
+      try {
+        stats = await applyBatch(db, this.version, taken.events, signal ? { lock, signal } : { lock });
+      } catch (err) {
+        this.window?.putBack(taken);
+        this.retryAt = Date.now() + RETRY_MS;
+        throw err;
+      }
+      for (const [pk, next] of Object.entries(taken.read))
+        if ((this.positions[pk] ?? 0) < next) this.positions[pk] = next;
+      await this.commit();
+      this.deps.onBatch?.(this, { ...stats, ms: Date.now() - taken.since });
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Commits every written position not yet committed; a failed commit is retried with the next window. */
+  private async commit(): Promise<void> {
+    const offsets: { topic: string; partition: number; offset: string }[] = [];
+    for (const [pk, next] of Object.entries(this.positions)) {
+      if ((this.committed[pk] ?? -1) >= next) continue;
+      const sep = pk.lastIndexOf(':');
+      const topic = this.streamTopic.get(pk.slice(0, sep) as Stream);
+      if (topic) offsets.push({ topic, partition: Number(pk.slice(sep + 1)), offset: String(next) });
+    }
+    if (offsets.length === 0 || !this.consumer) return;
+    try {
+      await this.consumer.commitOffsets(offsets);
+      for (const o of offsets)
+        this.committed[posKey({ stream: this.topics.get(o.topic)!, partition: o.partition })] = Number(
+          o.offset,
+        );
+    } catch (err) {
+      // A rebalance: what is written but not committed is re-delivered and skipped by the `_pos` guard.
+      this.deps.logger.warn(
+        { err, version: this.version },
+        'offset commit failed; retried after the next window',
+      );
+    }
   }
 }

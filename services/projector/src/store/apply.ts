@@ -1,13 +1,16 @@
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { posKey, type Positioned } from '../events';
 import { VIEWS } from '../views';
-import type { AnyView, ViewDoc } from '../views/types';
+import type { AnyView, Positions, ViewDoc } from '../views/types';
 import { collectionName, type Stored } from './collections';
+import type { WriteLock } from './lock';
 
 export interface ApplyOptions {
   views?: readonly AnyView[];
   /** Checked between view writes: lets a test stop a batch half-written, as a kill -9 would. */
   signal?: AbortSignal;
+  /** Taken per write command, not per batch: a long rebuild write must not hold off the live version's. */
+  lock?: WriteLock;
 }
 
 export interface ApplyStats {
@@ -36,32 +39,59 @@ export interface Folded {
   existing: Set<string>;
 }
 
-/** The documents a batch produces for one view, without writing them (the benchmark's baseline reuses it). */
-export async function foldView(db: Db, version: number, view: AnyView, batch: readonly Positioned[]): Promise<Folded> {
-  const existing = new Set<string>();
-  const touched = new Map<string, Stored<ViewDoc> | null>();
+/** The stored documents a batch touches in one view (none for a stateless view). */
+export interface Loaded {
+  stored: Map<string, Stored<ViewDoc>>;
+}
+
+export async function loadTouched(
+  db: Db,
+  version: number,
+  view: AnyView,
+  batch: readonly Positioned[],
+): Promise<Loaded> {
+  const ids = view.stateless ? [] : [...new Set(batch.flatMap((p) => view.keys(p.event)))];
+  return { stored: await loadDocs(db, collectionName(view.name, version), ids) };
+}
+
+/**
+ * Folds a batch into the loaded documents of one view, in memory: each document's state is evolved
+ * event by event and comes out once, however many events touched it. Pure and synchronous.
+ */
+export function foldLoaded(view: AnyView, batch: readonly Positioned[], loaded: Loaded): Folded {
+  const state = new Map<string, { body: ViewDoc | null; pos: Positions }>();
+  for (const [id, { _pos, ...body }] of loaded.stored) state.set(id, { body, pos: { ...(_pos ?? {}) } });
   const dirty = new Set<string>();
-  if (!view.stateless) {
-    const ids = [...new Set(batch.flatMap((p) => view.keys(p.event)))];
-    if (ids.length === 0) return { docs: [], existing };
-    const loaded = await loadDocs(db, collectionName(view.name, version), ids);
-    for (const id of ids) touched.set(id, loaded.get(id) ?? null);
-    for (const id of loaded.keys()) existing.add(id);
-  }
   for (const { event, pos } of batch) {
     const pk = posKey(pos);
     for (const id of view.keys(event)) {
-      const cur = touched.get(id) ?? null;
+      let cur = state.get(id);
+      if (!cur) state.set(id, (cur = { body: null, pos: {} }));
       // Idempotence: this partition's offset was already folded into the document.
-      if (cur?._pos?.[pk] !== undefined && cur._pos[pk] >= pos.offset) continue;
-      const { _pos, ...body } = cur ?? { _pos: undefined };
-      const next = view.evolve(cur ? (body as ViewDoc) : null, event, id);
-      if (next === null || next === body) continue;
-      touched.set(id, { ...next, _pos: { ...(_pos ?? {}), [pk]: pos.offset } });
+      if ((cur.pos[pk] ?? -1) >= pos.offset) continue;
+      const next = view.evolve(cur.body, event, id);
+      if (next === null || next === cur.body) continue;
+      cur.body = next;
+      cur.pos[pk] = pos.offset;
       dirty.add(id);
     }
   }
-  return { docs: [...dirty].map((id) => touched.get(id)).filter((d): d is Stored<ViewDoc> => d != null), existing };
+  const docs: Stored<ViewDoc>[] = [];
+  for (const id of dirty) {
+    const { body, pos } = state.get(id)!;
+    docs.push({ ...body!, _pos: pos });
+  }
+  return { docs, existing: new Set(loaded.stored.keys()) };
+}
+
+/** The documents a batch produces for one view, without writing them. */
+export async function foldView(
+  db: Db,
+  version: number,
+  view: AnyView,
+  batch: readonly Positioned[],
+): Promise<Folded> {
+  return foldLoaded(view, batch, await loadTouched(db, version, view, batch));
 }
 
 const DUPLICATE_KEY = 11000;
@@ -73,14 +103,21 @@ const DUPLICATE_KEY = 11000;
  * with a duplicate key and is replaced instead. Never delete-then-insert: a crash between the two
  * would lose state that no replay restores.
  */
-export async function writeDocs(db: Db, name: string, docs: Stored<ViewDoc>[], existing: Set<string>): Promise<void> {
+export async function writeDocs(
+  db: Db,
+  name: string,
+  docs: Stored<ViewDoc>[],
+  existing: Set<string>,
+  lock?: WriteLock,
+): Promise<void> {
+  const locked = <T>(fn: () => Promise<T>): Promise<T> => (lock ? lock.run(fn) : fn());
   const col = db.collection<Stored<ViewDoc>>(name);
   const fresh = docs.filter((d) => !existing.has(d._id));
   const replace = docs.filter((d) => existing.has(d._id));
   for (let i = 0; i < fresh.length; i += CHUNK) {
     const chunk = fresh.slice(i, i + CHUNK);
     try {
-      await col.insertMany(chunk, { ordered: false });
+      await locked(() => col.insertMany(chunk, { ordered: false }));
     } catch (err) {
       if (!(err instanceof MongoBulkWriteError)) throw err;
       const raw: unknown = err.writeErrors;
@@ -93,22 +130,62 @@ export async function writeDocs(db: Db, name: string, docs: Stored<ViewDoc>[], e
     replaceOne: { filter: { _id: d._id }, replacement: d },
   }));
   // Small update batches: FerretDB 1.24 stalled for minutes on one update command of ~150 replacements.
-  for (let i = 0; i < ops.length; i += REPLACE_CHUNK) await col.bulkWrite(ops.slice(i, i + REPLACE_CHUNK), { ordered: false });
+  for (let i = 0; i < ops.length; i += REPLACE_CHUNK) {
+    await locked(() => col.bulkWrite(ops.slice(i, i + REPLACE_CHUNK), { ordered: false }));
+  }
 }
 
+/** Runs `fn` once the event loop has had a turn: after a write just started has reached the socket. */
+const afterIo = <T>(fn: () => T): Promise<T> =>
+  new Promise((resolve, reject) => {
+    setImmediate(() => {
+      try {
+        resolve(fn());
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  });
+
 /**
- * Folds a batch into every view: per view one read of the touched documents and one unordered
- * bulkWrite. A crash between views or inside a bulkWrite leaves some documents ahead of others;
- * the re-delivered batch then skips exactly the folded ones (the `_pos` guard).
+ * Folds a batch (a whole flush window) into every view and writes each touched document once. The
+ * first view (the audit: stateless, the largest write) is folded and its write started first; the
+ * others are read and folded in memory while it is written (node and the database on two cores),
+ * then written one after the other. A crash between views or inside a write leaves some documents
+ * ahead of others; the re-delivered batch then skips exactly the folded ones (the `_pos` guard).
  */
-export async function applyBatch(db: Db, version: number, batch: readonly Positioned[], opts: ApplyOptions = {}): Promise<ApplyStats> {
-  let written = 0;
-  for (const view of opts.views ?? VIEWS) {
+export async function applyBatch(
+  db: Db,
+  version: number,
+  batch: readonly Positioned[],
+  opts: ApplyOptions = {},
+): Promise<ApplyStats> {
+  const [first, ...rest] = opts.views ?? VIEWS;
+  if (!first) return { events: batch.length, written: 0 };
+  const write = async (view: AnyView, f: Folded): Promise<void> => {
     if (opts.signal?.aborted) throw new Error('apply aborted');
-    const { docs, existing } = await foldView(db, version, view, batch);
-    if (docs.length === 0) continue;
-    await writeDocs(db, collectionName(view.name, version), docs, existing);
-    written += docs.length;
+    await writeDocs(db, collectionName(view.name, version), f.docs, f.existing, opts.lock);
+  };
+  // Reads before the first write: FerretDB answers them slowly while a write is in flight.
+  const loaded: Loaded[] = [];
+  for (const view of rest) loaded.push(await loadTouched(db, version, view, batch));
+  const head = foldLoaded(first, batch, await loadTouched(db, version, first, batch));
+  const writing = head.docs.length ? write(first, head) : Promise.resolve();
+  // Awaited after the folds below; until then this keeps a failed write from counting as unhandled.
+  void writing.catch(() => undefined);
+  const folded: Folded[] = [];
+  try {
+    for (const [i, view] of rest.entries())
+      folded.push(await afterIo(() => foldLoaded(view, batch, loaded[i]!)));
+  } finally {
+    await writing;
+  }
+  let written = head.docs.length;
+  for (const [i, view] of rest.entries()) {
+    const f = folded[i]!;
+    if (f.docs.length === 0) continue;
+    await write(view, f);
+    written += f.docs.length;
   }
   return { events: batch.length, written };
 }
