@@ -22,6 +22,12 @@ const schema = z.object({
   /** A rebuild writes its views in windows of this many events or this many ms, whichever comes first. */
   PROJECTOR_REBUILD_FLUSH_EVENTS: z.coerce.number().int().min(1).default(REBUILD_FLUSH.maxEvents),
   PROJECTOR_REBUILD_FLUSH_MS: z.coerce.number().int().min(1).default(REBUILD_FLUSH.maxAgeMs),
+  /**
+   * How long the group waits for a silent member. A projector killed without leaving its groups
+   * holds them this long: a restart resumes only after it. Writing a window does not need it to be long
+   * (the runner heartbeats while it writes).
+   */
+  PROJECTOR_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
   /** Database name when MONGODB_URI names none. */
   PROJECTOR_DB: z
     .string()

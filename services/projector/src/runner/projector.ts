@@ -29,6 +29,8 @@ export interface ProjectorDeps {
   onDecodeError?: (stream: Stream, err: unknown) => void;
   /** Test hook: aborting it makes the building runner fail mid-batch, like a kill -9. */
   buildSignal?: AbortSignal;
+  /** Consumer group session timeout of the runners (kafkajs default when unset). */
+  sessionTimeoutMs?: number;
   /** Window bounds of a rebuild (defaults: REBUILD_FLUSH). */
   rebuildFlush?: FlushPolicy;
 }
@@ -151,6 +153,7 @@ export class Projector {
       groupId: this.deps.groupId,
       version,
       lock: this.lock,
+      ...(this.deps.sessionTimeoutMs ? { sessionTimeoutMs: this.deps.sessionTimeoutMs } : {}),
       flush: isBuild ? (this.deps.rebuildFlush ?? REBUILD_FLUSH) : LIVE_FLUSH,
       ...(targets ? { targets } : {}),
       onBatch: (r, stats) => {

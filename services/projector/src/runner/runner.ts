@@ -31,6 +31,7 @@ export interface RunnerDeps {
   version: number;
   lock: WriteLock;
   flush: FlushPolicy;
+  sessionTimeoutMs?: number;
   /** A rebuild's end offsets: the window is written as soon as they are read, for the switch. */
   targets?: Positions;
   /** Called after each written window (progress, caught-up checks, metrics); `ms` from its first read. */
@@ -83,10 +84,14 @@ export class ProjectionRunner {
     await this.loadCommitted();
     const window = new FlushWindow(this.positions, this.deps.flush, this.deps.targets ?? null);
     this.window = window;
+    const session = this.deps.sessionTimeoutMs;
     const consumer = kafka.consumer({
       groupId: this.groupId,
       readUncommitted: false,
       maxBytes: 8 * 1024 * 1024,
+      ...(session
+        ? { sessionTimeout: session, heartbeatInterval: Math.max(500, Math.floor(session / 6)) }
+        : {}),
     });
     this.consumer = consumer;
     // Batches of only control records or aborted data never reach eachBatch (batchSize 0); this event
