@@ -4,6 +4,9 @@
 //   2. target writes/s with 20 ms on every Siagh write vs the ideal bound in-flight / latency (>= 0.8x)
 //   3. memory per linked entity held in the state table (reported per million), vs its Avro size
 //   4. state restore rate on assignment vs a bare consumer reading the same changelog
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { simulatorEnv } from '../test/harness/systems';
 import { Kafka, logLevel } from 'kafkajs';
@@ -25,7 +28,7 @@ import { startCrmSimulator } from '../simulators/crm/server';
 import { startSiaghSimulator } from '../simulators/siagh/server';
 import { generateDataset } from '../simulators/data/generator';
 import { loadSyncerConfig } from '../services/syncer/src/config';
-import { startSyncer } from '../services/syncer/src/service';
+import { freePort, startProc, stopProc, waitHttp } from './lib/procs';
 import { StateTable } from '../services/syncer/src/kafka/tables';
 import { TableReader } from '../services/syncer/src/kafka/tableReader';
 import { initialState, toRecord, type EntityState } from '../services/syncer/src/decide/state';
@@ -34,7 +37,9 @@ import { figure, printTable, writeResults, type Figure } from './lib/results';
 const N = Number(process.env.BENCH_SYNCER_N ?? 2000);
 const RESTORE_N = Number(process.env.BENCH_RESTORE_N ?? 50_000);
 const MEMORY_N = Number(process.env.BENCH_MEMORY_N ?? 200_000);
-const logger = createLogger({ service: 'bench-syncer', level: 'warn' });
+// BENCH_SYNCER_LOG_LEVEL=info shows the syncer's own logs (on stdout) when a run needs explaining.
+const LOG_LEVEL = process.env.BENCH_SYNCER_LOG_LEVEL ?? 'warn';
+const logger = createLogger({ service: 'bench-syncer', level: LOG_LEVEL });
 const say = (m: string) => process.stderr.write(`[bench syncer] ${m}\n`);
 
 async function endpoints() {
@@ -67,13 +72,14 @@ async function syncerRun(ep: { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL: strin
       : {},
   );
   const prefix = `bench${Date.now().toString(36)}.`;
-  const env = {
-    ...process.env,
+  const port = await freePort();
+  const env: Record<string, string> = {
     ...ep,
+    SYNCER_PORT: String(port),
     TOPIC_PREFIX: prefix,
     ...simulatorEnv(crmSim, siaghSim),
     SYNCER_INSTANCE_ID: `bench-${writeLatencyMs}`,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL,
   };
   const kafka = createKafka({ brokers: ep.KAFKA_BROKERS.split(','), clientId: 'bench', logger });
   await ensureTopics(kafka, prefix);
@@ -99,6 +105,22 @@ async function syncerRun(ep: { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL: strin
       ),
     })),
   );
+  const cfg = loadSyncerConfig(env);
+  // The syncer in its own process, as deployed: the simulators and this measuring code do not share
+  // its event loop (they are the CRM and Siagh of the figure, not part of the syncer's cost).
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'siaghsync-bench-syncer-'));
+  // BENCH_SYNCER_PROF=<dir> writes a CPU profile of the syncer process there.
+  const prof = process.env.BENCH_SYNCER_PROF;
+  const syncer = startProc(
+    `syncer-${writeLatencyMs}ms`,
+    'services/syncer/src/main.ts',
+    env,
+    logDir,
+    prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
+  );
+  await waitHttp(syncer, `http://127.0.0.1:${port}/ready`);
+  // The clock starts when the changes are produced to an idle, started syncer.
+  const t0 = performance.now();
   for (let i = 0; i < messages.length; i += 1000) {
     await producer.send({
       topic: topicName('changes', prefix),
@@ -106,9 +128,6 @@ async function syncerRun(ep: { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL: strin
       acks: -1,
     });
   }
-  const cfg = loadSyncerConfig(env);
-  const t0 = performance.now();
-  const syncer = await startSyncer(cfg, logger, env);
   let done = 0;
   const outcomes: SyncOutcome[] = [];
   const reader = kafka.consumer({ groupId: `${prefix}reader`, maxWaitTimeInMs: 50 });
@@ -133,8 +152,15 @@ async function syncerRun(ep: { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL: strin
     .list()
     .filter((c) => c.path === '/BpmsApi/SaveFormData' && c.status === 200).length;
   const inFlight = cfg.SYNCER_MAX_IN_FLIGHT * cfg.SYNCER_PARTITIONS_CONCURRENCY;
+  const calls = [...crmSim.recorder.list(), ...siaghSim.recorder.list()];
+  const perPath = new Map<string, number>();
+  for (const c of calls) perPath.set(c.path, (perPath.get(c.path) ?? 0) + 1);
+  say(
+    `${(calls.length / N).toFixed(2)} HTTP calls per change: ` +
+      [...perPath].map(([p, n]) => `${p} ${(n / N).toFixed(2)}`).join(', '),
+  );
   await reader.disconnect();
-  await syncer.stop();
+  await stopProc(syncer);
   await producer.disconnect();
   await crmSim.close();
   await siaghSim.close();
@@ -316,6 +342,15 @@ async function restoreRates(
 
 async function main(): Promise<void> {
   const ep = await endpoints();
+  // BENCH_SYNCER_ONLY=slow (or fast) runs one syncer pass alone, for profiling; no results are written.
+  const only = process.env.BENCH_SYNCER_ONLY;
+  if (only === 'fast' || only === 'slow') {
+    const r = await syncerRun(ep, only === 'fast' ? 0 : 20);
+    say(
+      `${only}: ${r.changesPerSec.toFixed(1)} changes/s, ${r.writesPerSec.toFixed(1)} writes/s, ${r.created} created`,
+    );
+    process.exit(0);
+  }
   say(`baseline: bare transactional loop over ${N} records...`);
   const bare = await bareLoop(ep);
   say(`syncer over ${N} creates, simulators at 0 ms...`);

@@ -27,10 +27,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function startProc(name: string, entry: string, env: Record<string, string>, logDir: string): Proc {
+export function startProc(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  logDir: string,
+  nodeArgs: string[] = [],
+): Proc {
   const log = path.join(logDir, `${name}.log`);
   const fd = fs.openSync(log, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', fd, fd],

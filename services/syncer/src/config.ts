@@ -6,6 +6,8 @@ const schema = z.object({
   ...infraEnv,
   // 0 = any free port (tests run several instances side by side).
   SYNCER_PORT: z.coerce.number().int().min(0).max(65535).default(7202),
+  // 127.0.0.1 unless told otherwise (a container sets 0.0.0.0): health and metrics are not for the world.
+  SYNCER_HOST: z.string().min(1).default('127.0.0.1'),
   SYNCER_GROUP_ID: z.string().min(1).default('siaghsync-syncer'),
   SYNCER_ROUTER_GROUP_ID: z.string().min(1).default('siaghsync-router'),
   /**

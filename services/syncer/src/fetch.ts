@@ -1,7 +1,7 @@
 import type { CrmClient } from '@siaghsync/shared/crm/client';
 import { parseCrmLocalTime } from '@siaghsync/shared/crm/time';
 import { crmToCanonical } from '@siaghsync/shared/mapping/crm';
-import { formatCustomerNumber } from '@siaghsync/shared/mapping/canonical';
+import { formatCustomerNumber, type CustomerKind } from '@siaghsync/shared/mapping/canonical';
 import { siaghToCanonical } from '@siaghsync/shared/mapping/siagh';
 import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import type { SiaghClient } from '@siaghsync/shared/siagh/client';
@@ -27,18 +27,24 @@ export async function fetchRecords(
   const crmId = state.crm.id ?? (change?.source === 'crm' ? change.sourceId : null);
   const siaghId = state.siagh.id ?? (change?.source === 'siagh' ? change.sourceId : null);
   let [crm, siagh] = await Promise.all([
-    crmId ? fetchCrm(systems, config, crmId, state) : Promise.resolve(null),
+    crmId ? fetchCrm(systems, config, crmId, state, crmKindHint(change)) : Promise.resolve(null),
     siaghId ? fetchSiaghByCode(systems, config, siaghId) : Promise.resolve(null),
   ]);
   // The counterpart is found by the natural key (customer number) when no link names it yet.
   const n =
     state.naturalKey ?? crm?.record.customerNumber ?? siagh?.record.customerNumber ?? naturalKeyOf(event);
+  const missing: NonNullable<Fetched['missing']> = {};
   if (n !== null) {
-    if (crm === null && state.crm.id === null) crm = await findCrmByCustomerNumber(systems, config, n, state);
-    if (siagh === null && state.siagh.id === null)
+    if (crm === null && state.crm.id === null) {
+      crm = await findCrmByCustomerNumber(systems, config, n, state);
+      if (crm === null) missing.crm = n;
+    }
+    if (siagh === null && state.siagh.id === null) {
       siagh = await findSiaghByCustomerNumber(systems, config, n);
+      if (siagh === null) missing.siagh = n;
+    }
   }
-  return { crm, siagh };
+  return { crm, siagh, missing };
 }
 
 function naturalKeyOf(event: WorkEvent): number | null {
@@ -46,13 +52,20 @@ function naturalKeyOf(event: WorkEvent): number | null {
   return k && /^\d+$/.test(k) ? Number(k) : null;
 }
 
+/** A CRM id does not say whether it is a person or an organization; the webhook's subtype or the router's read may. */
+export function crmKindHint(change: WorkEvent['change']): CustomerKind | undefined {
+  const k = change?.attributes.identityKind;
+  return k === 'person' || k === 'organization' ? k : undefined;
+}
+
 async function fetchCrm(
   systems: Systems,
   config: SyncConfig,
   id: string,
   state: EntityState,
+  hint?: CustomerKind,
 ): Promise<SideRecord | null> {
-  const found = await systems.crm.getIdentity(id, state.kind ?? undefined);
+  const found = await systems.crm.getIdentity(id, state.kind ?? hint);
   if (!found) return null;
   const raw = found.record as Record<string, unknown>;
   return {

@@ -24,8 +24,8 @@ app.get('/ready', async (_req, res) => {
 app.get('/metrics', async (_req, res) => {
   res.type(syncer.metrics.registry.contentType).send(await syncer.metrics.registry.metrics());
 });
-const server = app.listen(cfg.SYNCER_PORT, '127.0.0.1', () =>
-  logger.info({ port: cfg.SYNCER_PORT }, 'syncer http listening'),
+const server = app.listen(cfg.SYNCER_PORT, cfg.SYNCER_HOST, () =>
+  logger.info({ host: cfg.SYNCER_HOST, port: cfg.SYNCER_PORT }, 'syncer http listening'),
 );
 
 let stopping = false;

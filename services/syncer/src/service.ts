@@ -7,6 +7,8 @@ import {
   topicName,
   type Producer,
 } from '@siaghsync/shared/kafka/index';
+import { GroupCommit } from '@siaghsync/shared/kafka/groupCommit';
+import type { Message } from '@siaghsync/shared/kafka/client';
 import type { Logger } from '@siaghsync/shared/logger';
 import { loadSyncConfig, type SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { EventCodec } from '@siaghsync/shared/registry';
@@ -93,6 +95,13 @@ export async function startSyncer(
   );
   await Promise.all([stateReader.start(), routeReader.start()]);
 
+  const intentsTopic = topicName('intents', prefix);
+  const intentCommits = new GroupCommit<Message>({
+    maxBatch: 500,
+    send: async (messages) => {
+      await producer.send({ topic: intentsTopic, messages, acks: -1 });
+    },
+  });
   const processor = new Processor({
     kafka,
     codec,
@@ -120,10 +129,11 @@ export async function startSyncer(
         baseMs: cfg.SYNCER_RETRY_BASE_MS,
         maxMs: cfg.SYNCER_RETRY_MAX_MS,
       },
-      // The intent is durable (acks=all) before the external create it announces.
+      // The intent is durable (acks=all) before the external create it announces. Intents of
+      // entities handled concurrently share one produce (group commit) instead of queueing one by one.
       announce: async (intents) => {
-        const messages = await encodeOutputs(codec, prefix, [{ links: [], intents, conflicts: [] }]);
-        for (const m of messages) await producer.send({ ...m, acks: -1 });
+        const encoded = await encodeOutputs(codec, prefix, [{ links: [], intents, conflicts: [] }]);
+        await Promise.all(encoded.flatMap((t) => t.messages.map((m) => intentCommits.submit(m).done)));
       },
     },
   });

@@ -16,6 +16,9 @@ export interface WriteResult {
 
 // Step 5: the target calls. Creates are idempotent by a lookup of the natural key first (neither
 // system has an idempotency key; Siagh's form makes a second contact if the same create is sent twice).
+// The fetch of this very attempt usually made that lookup already (`fetched.missing`): searching again
+// a few milliseconds later closes no race the first search left open, so it is not repeated. A re-run
+// after a crash or a lost answer fetches again and finds what the earlier attempt created.
 
 export async function performWrite(
   systems: Systems,
@@ -27,8 +30,8 @@ export async function performWrite(
   switch (write.op) {
     case 'create':
       return write.side === 'siagh'
-        ? createInSiagh(systems, config, write, write.record)
-        : createInCrm(systems, config, write, write.record, state);
+        ? createInSiagh(systems, config, write, write.record, fetched)
+        : createInCrm(systems, config, write, write.record, state, fetched);
     case 'update':
       if (write.side === 'siagh') {
         await systems.siagh.saveContact(write.record, config, Number(write.id));
@@ -55,8 +58,9 @@ async function createInSiagh(
   config: SyncConfig,
   write: Write,
   record: CanonicalCustomer,
+  fetched: Fetched,
 ): Promise<WriteResult> {
-  if (record.customerNumber !== null) {
+  if (record.customerNumber !== null && fetched.missing?.siagh !== record.customerNumber) {
     const existing = await findSiaghByCustomerNumber(systems, config, record.customerNumber);
     if (existing) {
       await systems.siagh.saveContact(record, config, Number(existing.id));
@@ -73,8 +77,9 @@ async function createInCrm(
   write: Write,
   record: CanonicalCustomer,
   state: EntityState,
+  fetched: Fetched,
 ): Promise<WriteResult> {
-  if (record.customerNumber !== null) {
+  if (record.customerNumber !== null && fetched.missing?.crm !== record.customerNumber) {
     const existing = await findCrmByCustomerNumber(
       systems,
       config,

@@ -15,6 +15,8 @@ export interface SideRecord {
 export interface Fetched {
   crm: SideRecord | null;
   siagh: SideRecord | null;
+  /** Customer numbers this fetch searched for on a side and found nothing: a create needs no new search. */
+  missing?: { crm?: number; siagh?: number };
 }
 
 export type Write =

@@ -8,7 +8,7 @@ import { sideChecksum } from '@siaghsync/shared/mapping/sides';
 import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import { sourceKey, type ChangeEvent, type WorkEvent } from '@siaghsync/shared/events';
-import type { Systems } from '../fetch';
+import { crmKindHint, type Systems } from '../fetch';
 import type { TableReader } from '../kafka/tableReader';
 import type { RouteTables } from '../kafka/tables';
 import type { SyncerMetrics } from '../metrics';
@@ -116,11 +116,13 @@ export class Router {
     const d = this.d;
     if (change.entityType !== 'customer' || change.source !== 'crm') return change;
     if (change.naturalKey !== null || d.tables.linkOf(sourceKey('crm', change.sourceId))) return change;
-    const found = await d.systems.crm.getIdentity(change.sourceId);
+    const found = await d.systems.crm.getIdentity(change.sourceId, crmKindHint(change));
     if (!found) return change;
     const record = crmToCanonical(found.record, found.kind, d.config);
     return {
       ...change,
+      // The kind is now known: the syncer's own read asks the right endpoint first.
+      attributes: { ...change.attributes, identityKind: found.kind },
       naturalKey: record.customerNumber === null ? null : String(record.customerNumber),
       checksum: change.checksum ?? sideChecksum(record, d.config, 'crm'),
     };
