@@ -1,5 +1,6 @@
 import type { World } from './harness';
 import { createWorld } from './harness';
+import { redrive } from './preinvoiceHarness';
 
 jest.setTimeout(120_000);
 
@@ -100,5 +101,16 @@ describe('syncer on the real broker with both simulators', () => {
     expect(dead.sourceMessage).toContain('تکراری');
     expect(w.deadLetters.filter((d) => d.canonicalKey === 'customer:5003')).toHaveLength(1);
     expect(await w.siagh.findContactsByCustomerNumber(5003)).toHaveLength(0);
+
+    // The fix: the other contact's number was a typo, corrected in Siagh. The redrive (what
+    // `syncctl dlq redrive` and the dashboard send) then creates the customer, once.
+    const holder = (await w.siagh.findContactsByCustomerNumber(5099))[0]!;
+    await w.siagh.saveContactFields([['gn_web_users.mobileno', '09121118888']], Number(holder.Code));
+    await redrive(w, dead);
+    await w.waitFor('redriven create', () => status('customer:5003').includes('created'));
+    const created = await w.siagh.findContactsByCustomerNumber(5003);
+    expect(created).toHaveLength(1);
+    expect(String(created[0]!.MobileNo)).toBe('09121119999');
+    expect(w.deadLetters.filter((d) => d.canonicalKey === 'customer:5003')).toHaveLength(1);
   });
 });
