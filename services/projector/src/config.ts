@@ -28,6 +28,8 @@ const schema = z.object({
    * (the runner heartbeats while it writes).
    */
   PROJECTOR_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
+  /** The writer's lease: a crashed writer is replaced by a standby instance after at most this long. */
+  PROJECTOR_LEASE_MS: z.coerce.number().int().min(3_000).max(300_000).default(10_000),
   /** Database name when MONGODB_URI names none. */
   PROJECTOR_DB: z
     .string()

@@ -61,6 +61,7 @@ export async function startService(
     topicPrefix: cfg.TOPIC_PREFIX,
     groupId: cfg.PROJECTOR_GROUP_ID,
     sessionTimeoutMs: cfg.PROJECTOR_SESSION_TIMEOUT_MS,
+    leaseMs: cfg.PROJECTOR_LEASE_MS,
     rebuildFlush: { maxEvents: cfg.PROJECTOR_REBUILD_FLUSH_EVENTS, maxAgeMs: cfg.PROJECTOR_REBUILD_FLUSH_MS },
     onBatch: (version, s) => {
       metrics.eventsApplied.inc({ version: String(version) }, s.events);

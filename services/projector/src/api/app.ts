@@ -40,12 +40,26 @@ export function createApp({ ctx, metrics, ready }: AppOptions): express.Express 
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '64kb', strict: true }));
   app.use((req, res, next) => {
-    res.on('finish', () => metrics.httpRequests.inc({ route: (req.route as { path?: string } | undefined)?.path ?? 'unmatched', status: res.statusCode }));
+    res.on('finish', () =>
+      metrics.httpRequests.inc({
+        route: (req.route as { path?: string } | undefined)?.path ?? 'unmatched',
+        status: res.statusCode,
+      }),
+    );
     next();
   });
 
   app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
-  app.get('/ready', (_req, res) => void res.status(ready() ? 200 : 503).json({ ready: ready(), liveVersion: ctx.projector.liveVersion, rebuild: ctx.projector.progress() }));
+  app.get(
+    '/ready',
+    (_req, res) =>
+      void res.status(ready() ? 200 : 503).json({
+        ready: ready(),
+        active: ctx.projector.active,
+        liveVersion: ctx.projector.liveVersion,
+        rebuild: ctx.projector.progress(),
+      }),
+  );
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
@@ -59,7 +73,10 @@ export function createApp({ ctx, metrics, ready }: AppOptions): express.Express 
   // Express 5 forwards rejected promises here; nothing from the request is echoed back.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ZodError) {
-      res.status(400).json({ error: 'invalid-request', issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+      res.status(400).json({
+        error: 'invalid-request',
+        issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      });
     } else if (err instanceof HttpError) {
       res.status(err.status).json({ error: err.code, message: err.message });
     } else if (err instanceof ViewsNotReady) {

@@ -20,7 +20,13 @@ export interface ApiContext {
   operatorToken: string | undefined;
   /** Produces to `work` with the idempotent producer, keyed by canonical key; resolves once acknowledged. */
   sendWork(event: WorkEvent): Promise<void>;
-  projector: { rebuild(): Promise<BuildProgress>; progress(): BuildProgress | null; liveVersion: number | null };
+  projector: {
+    rebuild(): Promise<BuildProgress>;
+    progress(): BuildProgress | null;
+    liveVersion: number | null;
+    /** False on a standby instance: it serves reads, another instance writes the views. */
+    active: boolean;
+  };
   lag(): Promise<LagEntry[]>;
 }
 
@@ -47,7 +53,11 @@ export interface RouteDef<Q extends ZodTypeAny = ZodTypeAny, B extends ZodTypeAn
   /** Media types other than JSON this route can answer with. */
   produces?: string[];
   /** Returns the JSON body, or undefined when it wrote the response itself. */
-  handle(ctx: ApiContext, input: { query: z.infer<Q>; body: z.infer<B>; params: Record<string, string> }, res: Response): Promise<unknown>;
+  handle(
+    ctx: ApiContext,
+    input: { query: z.infer<Q>; body: z.infer<B>; params: Record<string, string> },
+    res: Response,
+  ): Promise<unknown>;
 }
 
 export const defineRoute = <Q extends ZodTypeAny, B extends ZodTypeAny>(r: RouteDef<Q, B>): RouteDef => r;

@@ -135,8 +135,10 @@ describe('kill -9 of the projector process in the middle of a rebuild', () => {
       PROJECTOR_PORT: String(await freePort()),
       OPERATOR_TOKEN,
       PROJECTOR_REBUILD_FLUSH_EVENTS: String(WINDOW),
-      // The killed process stays a member of the build's group until its session expires.
+      // The killed process stays a member of the build's group until its session expires...
       PROJECTOR_SESSION_TIMEOUT_MS: '6000',
+      // ... and holds the writer's lease until it expires.
+      PROJECTOR_LEASE_MS: '6000',
     };
     const audit = db.collection(collectionName('sync_audit', 1));
     let child: ProjectorProcess = spawnProjector(env);

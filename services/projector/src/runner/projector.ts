@@ -17,6 +17,8 @@ import type { Positions } from '../views/types';
 import { ProjectionRunner, streamTopics } from './runner';
 import { LIVE_FLUSH, REBUILD_FLUSH, type FlushPolicy } from './window';
 import { WriteLock } from '../store/lock';
+import { Lease } from '../store/lease';
+import { ActiveStandby } from './standby';
 
 export interface ProjectorDeps {
   kafka: Kafka;
@@ -29,6 +31,8 @@ export interface ProjectorDeps {
   onDecodeError?: (stream: Stream, err: unknown) => void;
   /** Test hook: aborting it makes the building runner fail mid-batch, like a kill -9. */
   buildSignal?: AbortSignal;
+  /** Length of the writer's lease (default 10 s): how long a crashed writer blocks a standby. */
+  leaseMs?: number;
   /** Consumer group session timeout of the runners (kafkajs default when unset). */
   sessionTimeoutMs?: number;
   /** Window bounds of a rebuild (defaults: REBUILD_FLUSH). */
@@ -54,9 +58,24 @@ export class Projector {
   private timer: NodeJS.Timeout | null = null;
   private finishing = false;
   private lastProgressWrite = 0;
-  private readonly lock = new WriteLock();
+  private readonly lease: Lease;
+  /** Every write of this instance checks the lease right before it is issued. */
+  private readonly lock = new WriteLock(() => this.lease.assertHeld());
+  private readonly standby: ActiveStandby;
 
-  constructor(private readonly deps: ProjectorDeps) {}
+  constructor(private readonly deps: ProjectorDeps) {
+    this.lease = new Lease(deps.db, deps.leaseMs ?? 10_000, deps.logger);
+    this.standby = new ActiveStandby(
+      this.lease,
+      { activate: () => this.activate(), deactivate: () => this.deactivate() },
+      deps.logger,
+    );
+  }
+
+  /** Whether this instance writes the views (holds the lease); a standby only serves reads. */
+  get active(): boolean {
+    return this.standby.active;
+  }
 
   get liveVersion(): number | null {
     return this.live?.version ?? null;
@@ -68,21 +87,33 @@ export class Projector {
     );
   }
 
-  async start(): Promise<void> {
+  /** Writes the views if no other instance does, else stands by until it can take over. */
+  start(): Promise<void> {
+    return this.standby.start();
+  }
+
+  /** Writes what the runners have read, leaves the groups and hands the lease on. */
+  stop(): Promise<void> {
+    return this.standby.stop();
+  }
+
+  private async activate(): Promise<void> {
     const alias = await readAlias(this.deps.db);
     if (alias) this.live = await this.startRunner(alias.version, null);
     const pending = (await readBuilds(this.deps.db)).find((b) => b.status === 'building');
     if (pending && pending.version === alias?.version) {
-      await metaCollection(this.deps.db).updateOne(
-        { _id: pending._id as never },
-        { $set: { status: 'live', finishedAt: Date.now() } },
+      await this.lock.run(() =>
+        metaCollection(this.deps.db).updateOne(
+          { _id: pending._id as never },
+          { $set: { status: 'live', finishedAt: Date.now() } },
+        ),
       );
     } else if (pending) await this.resume(pending);
     else if (!alias) await this.rebuild();
-    this.timer = setInterval(() => void this.checkCaughtUp(), 500);
+    this.timer = setInterval(() => this.checkCaughtUpSoon(), 500);
   }
 
-  async stop(): Promise<void> {
+  private async deactivate(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     const runners = this.runners();
@@ -93,6 +124,7 @@ export class Projector {
 
   /** Starts a rebuild into the next version; returns the running one if a rebuild is under way. */
   async rebuild(): Promise<BuildProgress> {
+    this.lease.assertHeld();
     if (this.building) return this.progress()!;
     const builds = await readBuilds(this.deps.db);
     const alias = await readAlias(this.deps.db);
@@ -158,7 +190,7 @@ export class Projector {
       ...(targets ? { targets } : {}),
       onBatch: (r, stats) => {
         this.deps.onBatch?.(r.version, stats);
-        if (isBuild) void this.checkCaughtUp();
+        if (isBuild) this.checkCaughtUpSoon();
       },
       ...(this.deps.onDecodeError ? { onDecodeError: this.deps.onDecodeError } : {}),
       ...(isBuild && this.deps.buildSignal ? { signal: this.deps.buildSignal } : {}),
@@ -180,6 +212,13 @@ export class Projector {
     } finally {
       await admin.disconnect();
     }
+  }
+
+  /** From timers and callbacks: a failure (the database, a lost lease) is logged and retried on the next call. */
+  private checkCaughtUpSoon(): void {
+    this.checkCaughtUp().catch((err: unknown) =>
+      this.deps.logger.warn({ err }, 'rebuild progress or switch failed; retrying'),
+    );
   }
 
   private async checkCaughtUp(): Promise<void> {
@@ -210,6 +249,7 @@ export class Projector {
     const db = this.deps.db;
     const meta = metaCollection(db);
     const previous = this.live;
+    await runner.goLive(LIVE_FLUSH);
     // Alias first: a crash before the status update is repaired by start() (build version == alias).
     await this.lock.run(async () => {
       await switchAlias(db, build.version, Date.now());
@@ -218,7 +258,6 @@ export class Projector {
         { $set: { status: 'live', finishedAt: Date.now(), progress: { ...runner.positions } } },
       );
     });
-    runner.goLive(LIVE_FLUSH);
     this.live = runner;
     this.building = null;
     this.deps.logger.info(

@@ -4,7 +4,7 @@ import { topicName, type TopicKey } from '@siaghsync/shared/kafka/index';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import type { Logger } from '@siaghsync/shared/logger';
 import { posKey, STREAMS, type Positioned, type Stream } from '../events';
-import { applyBatch } from '../store/apply';
+import { applyBatch, type ReplaceBy } from '../store/apply';
 import type { WriteLock } from '../store/lock';
 import type { Positions } from '../views/types';
 import { decodeRecord } from './decode';
@@ -67,10 +67,13 @@ export class ProjectionRunner {
   private flushing = false;
   private stopping = false;
   private retryAt = 0;
+  /** A build's collections are read by nobody yet: documents are replaced through the journal. */
+  private replaceBy: ReplaceBy;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: RunnerDeps) {
     this.groupId = `${deps.groupId}.v${deps.version}`;
+    this.replaceBy = deps.targets ? 'journal' : 'update';
     this.topics = streamTopics(deps.topicPrefix);
     for (const [topic, stream] of this.topics) this.streamTopic.set(stream, topic);
   }
@@ -128,9 +131,14 @@ export class ProjectionRunner {
     if (c) await c.disconnect();
   }
 
-  /** The build became the live version: no more targets, live write latency. */
-  goLive(policy: FlushPolicy): void {
+  /**
+   * The build is about to become the live version: live window bounds, no more targets, and existing
+   * documents replaced in place (readers are coming). Resolves once the window being written is.
+   */
+  async goLive(policy: FlushPolicy): Promise<void> {
     this.window?.retarget(policy, null);
+    this.replaceBy = 'update';
+    await this.chain;
   }
 
   /** A resumed build must know where it stands before any batch arrives (maybe none will). */
@@ -239,7 +247,8 @@ export class ProjectionRunner {
       const { db, lock, signal } = this.deps;
       let stats;
       try {
-        stats = await applyBatch(db, this.version, taken.events, signal ? { lock, signal } : { lock });
+        const opts = { lock, replaceBy: this.replaceBy };
+        stats = await applyBatch(db, this.version, taken.events, signal ? { ...opts, signal } : opts);
       } catch (err) {
         this.window?.putBack(taken);
         this.retryAt = Date.now() + RETRY_MS;

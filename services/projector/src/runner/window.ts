@@ -74,8 +74,21 @@ export class FlushWindow {
     this.since ??= now;
   }
 
+  /**
+   * A rebuild does not end on a small window that would rewrite the documents the one before it just
+   * wrote: when at most a quarter of a window is left to read, the window takes it in.
+   */
   get full(): boolean {
-    return this.events.length >= this.policy.maxEvents;
+    const { maxEvents } = this.policy;
+    if (this.events.length < maxEvents) return false;
+    return !this.targets || this.events.length >= maxEvents * 1.25 || this.remaining() > maxEvents / 4;
+  }
+
+  /** Offsets still to read up to the targets (transaction markers included). */
+  private remaining(): number {
+    let n = 0;
+    for (const [pk, t] of Object.entries(this.targets ?? {})) n += Math.max(0, t - (this.read[pk] ?? 0));
+    return n;
   }
 
   /** A rebuild writes as soon as it has read up to the end offsets it must reach before the switch. */

@@ -52,6 +52,19 @@ describe('FlushWindow', () => {
     expect(w.take()).toEqual({ events: [], read: { 'outcomes:0': 6 }, since: 50 });
   });
 
+  it('a rebuild takes a small rest into its last window instead of writing it on its own', () => {
+    const evs = (from: number, n: number) => Array.from({ length: n }, (_, i) => ev(from + i));
+    const near = new FlushWindow({}, { maxEvents: 8, maxAgeMs: 10_000 }, { 'outcomes:0': 10 });
+    near.add('outcomes:0', 8, evs(0, 8), 0);
+    expect(near.full).toBe(false);
+    near.add('outcomes:0', 10, evs(8, 2), 0);
+    expect(near.due(1)).toBe(true);
+
+    const far = new FlushWindow({}, { maxEvents: 8, maxAgeMs: 10_000 }, { 'outcomes:0': 100 });
+    far.add('outcomes:0', 8, evs(0, 8), 0);
+    expect(far.full).toBe(true);
+  });
+
   it('a build that went live stops aiming at its targets', () => {
     const w = new FlushWindow({}, { maxEvents: 100, maxAgeMs: 10_000 }, { 'outcomes:0': 1 });
     w.add('outcomes:0', 1, [ev(0)], 0);

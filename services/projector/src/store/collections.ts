@@ -1,6 +1,7 @@
 import type { Collection, Db, Document, IndexDescription } from 'mongodb';
 import type { Positions, ViewDoc, ViewName } from '../views/types';
 import { VIEWS } from '../views';
+import { journalName } from './journal';
 
 /** Documents as stored: the view's fields plus the per-partition guard. */
 export type Stored<D extends ViewDoc> = D & { _pos?: Positions };
@@ -47,7 +48,11 @@ export async function readBuilds(db: Db): Promise<BuildDoc[]> {
 
 /** The atomic switch: one single-document write the API reads on every request. */
 export async function switchAlias(db: Db, version: number, at: number): Promise<void> {
-  await metaCollection(db).replaceOne({ _id: 'alias' as never }, { version, switchedAt: at }, { upsert: true });
+  await metaCollection(db).replaceOne(
+    { _id: 'alias' as never },
+    { version, switchedAt: at },
+    { upsert: true },
+  );
 }
 
 const indexName = (key: IndexDescription['key']): string =>
@@ -60,11 +65,15 @@ const indexName = (key: IndexDescription['key']): string =>
  * createIndexes names indexes that already exist, which a resumed build would do.
  */
 export async function ensureIndexes(db: Db, version: number): Promise<void> {
-  const existingCollections = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  const existingCollections = new Set(
+    (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name),
+  );
   for (const view of VIEWS) {
     const name = collectionName(view.name, version);
     const col = db.collection(name);
-    const have = existingCollections.has(name) ? new Set((await col.indexes()).map((i) => i.name)) : new Set<string>();
+    const have = existingCollections.has(name)
+      ? new Set((await col.indexes()).map((i) => i.name))
+      : new Set<string>();
     const missing = view.indexes.filter((i) => !have.has(i.name ?? indexName(i.key)));
     if (missing.length > 0) await col.createIndexes(missing);
   }
@@ -72,8 +81,7 @@ export async function ensureIndexes(db: Db, version: number): Promise<void> {
 
 export async function dropVersion(db: Db, version: number): Promise<void> {
   const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-  for (const view of VIEWS) {
-    const name = collectionName(view.name, version);
+  for (const name of [...VIEWS.map((v) => collectionName(v.name, version)), journalName(version)]) {
     if (existing.has(name)) await db.dropCollection(name);
   }
 }
