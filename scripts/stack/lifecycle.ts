@@ -84,39 +84,63 @@ export async function up(cfg: StackConfig): Promise<void> {
   for (const [svc, result] of results) say(`${svc.name.padEnd(16)} ${result.padEnd(16)} ${svc.address}`);
 }
 
+/** SIGTERM to the service's process group, SIGKILL after 30 s; never a PID that is not ours. */
+async function stopOne(cfg: StackConfig, name: string): Promise<boolean> {
+  const rec = readPid(cfg, name);
+  if (!isOurs(rec)) {
+    fs.rmSync(pidFile(cfg, name), { force: true });
+    return false;
+  }
+  // The whole process group: the JVMs and FerretDB do not fork, but a wrapper might.
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-rec.pid, sig);
+    } catch {
+      try {
+        process.kill(rec.pid, sig);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + 30_000;
+  while (isOurs(rec) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  if (isOurs(rec)) signal('SIGKILL');
+  while (isOurs(rec)) await new Promise((r) => setTimeout(r, 100));
+  fs.rmSync(pidFile(cfg, name), { force: true });
+  return true;
+}
+
 export async function down(cfg: StackConfig): Promise<{ stopped: string[]; leftRunning: string[] }> {
   const names = ['kafka', 'schema-registry', 'ferretdb'];
   const stopped: string[] = [];
   await Promise.all(
     names.map(async (name) => {
-      const rec = readPid(cfg, name);
-      if (!isOurs(rec)) {
-        fs.rmSync(pidFile(cfg, name), { force: true });
-        return;
-      }
-      // The whole process group: the JVMs and FerretDB do not fork, but a wrapper might.
-      const signal = (sig: NodeJS.Signals) => {
-        try {
-          process.kill(-rec.pid, sig);
-        } catch {
-          try {
-            process.kill(rec.pid, sig);
-          } catch {
-            /* already gone */
-          }
-        }
-      };
-      signal('SIGTERM');
-      const deadline = Date.now() + 30_000;
-      while (isOurs(rec) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-      if (isOurs(rec)) signal('SIGKILL');
-      while (isOurs(rec)) await new Promise((r) => setTimeout(r, 100));
-      fs.rmSync(pidFile(cfg, name), { force: true });
-      stopped.push(name);
+      if (await stopOne(cfg, name)) stopped.push(name);
     }),
   );
   const leftRunning = names.filter((n) => isOurs(readPid(cfg, n)));
   return { stopped, leftRunning };
+}
+
+/**
+ * Stops one service of the local stack and starts it again on the same data directory (a broker
+ * restart under load, for the convergence test). `onStopped` runs between the two, while it is down.
+ */
+export async function restartOne(
+  cfg: StackConfig,
+  name: StackService['name'],
+  onStopped: () => Promise<void> = () => Promise.resolve(),
+): Promise<{ downMs: number }> {
+  const svc = stackServices(cfg, await installAll(cfg)).find((s) => s.name === name);
+  if (!svc) throw new Error(`no stack service ${name}`);
+  if (!(await stopOne(cfg, name)))
+    throw new Error(`${name} is not running from this stack; not restarting it`);
+  const t0 = Date.now();
+  await onStopped();
+  await startOne(cfg, svc);
+  return { downMs: Date.now() - t0 };
 }
 
 export interface ServiceStatus {

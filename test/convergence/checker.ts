@@ -6,6 +6,7 @@ import type { Conflict, DeadLetter } from '@siaghsync/shared/events';
 import type { CrmSimulator } from '@siaghsync/simulators/crm/server';
 import type { SiaghSimulator } from '@siaghsync/simulators/siagh/server';
 import type { WorkloadStats } from './workload';
+import { checkPreInvoices, type PreInvoiceVerdict } from './preinvoices';
 
 // The verdict once the pipeline is idle. Each finding names the customer number and what is wrong,
 // so a failing seed can be followed with `syncctl entity show 100-<n>`.
@@ -16,7 +17,12 @@ export type FindingKind =
   | 'field-mismatch'
   | 'lost-update'
   | 'not-deactivated'
-  | 'unexplained-dead-letter';
+  | 'unexplained-dead-letter'
+  | 'views-differ'
+  | 'views-behind'
+  | 'preinvoice-missing'
+  | 'preinvoice-duplicate'
+  | 'preinvoice-mismatch';
 
 export interface Finding {
   kind: FindingKind;
@@ -31,6 +37,7 @@ export interface Verdict {
   exempt: string[];
   conflicts: { open: number; closed: number };
   deadLetters: Record<string, number>;
+  preInvoices: Omit<PreInvoiceVerdict, 'findings'>;
 }
 
 type Field = keyof CanonicalCustomer;
@@ -45,14 +52,18 @@ export function check(
 ): Verdict {
   const findings: Finding[] = [];
   const crmBy = new Map<number, CanonicalCustomer[]>();
+  const numberOf = new Map<string, number>();
   for (const i of crm.store.identities.values()) {
     const c = crmToCanonical(i as never, kindOfIdentityType(i.identityType), config);
+    if (c.customerNumber !== null) numberOf.set(i.crmId, c.customerNumber);
     if (c.customerNumber !== null) crmBy.set(c.customerNumber, [...(crmBy.get(c.customerNumber) ?? []), c]);
   }
   const siaghBy = new Map<number, { c: CanonicalCustomer; active: boolean }[]>();
+  const siaghCode = new Map<number, number>();
   for (const s of siagh.store.contacts.values()) {
     if (s.IsAdminUser) continue;
     const c = siaghToCanonical(s as never, config);
+    if (c.customerNumber !== null) siaghCode.set(c.customerNumber, s.Code);
     if (c.customerNumber !== null)
       siaghBy.set(c.customerNumber, [...(siaghBy.get(c.customerNumber) ?? []), { c, active: s.IsActive }]);
   }
@@ -133,5 +144,23 @@ export function check(
         detail: `${d.deadLetterId} ${d.canonicalKey}: ${d.message}`,
       });
   }
-  return { pairs, findings, exempt, conflicts: { open: open.size, closed }, deadLetters: reasons };
+  const openKeys = [...conflicts].filter((c) => c.status === 'open').map((c) => c.canonicalKey);
+  const { findings: pf, ...preInvoices } = checkPreInvoices({
+    quotes: [...crm.store.quotes.quotes.values()],
+    customerOf: (id) => numberOf.get(id),
+    // Linked as the checker sees it: the customer number on both sides and no conflict parking the record.
+    siaghCodeOf: (n) => (open.has(`customer:${n}:record`) ? undefined : siaghCode.get(n)),
+    docs: [...siagh.store.preInvoices.values()],
+    explained: new Set([...deadLetters.map((d) => d.canonicalKey), ...openKeys]),
+    config: config.preInvoice,
+  });
+  findings.push(...pf);
+  return {
+    pairs,
+    findings,
+    exempt,
+    conflicts: { open: open.size, closed },
+    deadLetters: reasons,
+    preInvoices,
+  };
 }

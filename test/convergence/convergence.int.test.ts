@@ -16,6 +16,7 @@ it('seed 1, 150 ops under faults: both systems converge, no duplicates, every de
     rate: 10,
     initial: 40,
     kills: true,
+    killProjector: true,
     quietMs: 8000,
     idleTimeoutMs: 180_000,
     repo: path.resolve(__dirname, '../..'),

@@ -4,11 +4,12 @@ import type { FaultConfigInput } from '@siaghsync/simulators/common/faults';
 import { rng, type Rng } from './generator';
 
 // A seeded fault schedule over the load: windows of 5xx, 429 + Retry-After, latency and connection
-// resets on either system, session expiries, and kill -9 of the syncer (and optionally the projector).
+// resets on either system, session expiries, kill -9 of the syncer and the projector, and optionally one
+// broker restart (local stack only).
 // Webhook duplication and reordering are on for the whole run (webhookFaults).
 
-export type FaultKind = 'error' | 'rateLimit' | 'latency' | 'reset' | 'sessionExpiry' | 'kill';
-export type Target = 'crm' | 'siagh' | 'syncer' | 'projector';
+export type FaultKind = 'error' | 'rateLimit' | 'latency' | 'reset' | 'sessionExpiry' | 'kill' | 'restart';
+export type Target = 'crm' | 'siagh' | 'syncer' | 'projector' | 'kafka';
 
 export interface FaultEvent {
   at: number;
@@ -23,6 +24,8 @@ export interface FaultPlanOptions {
   durationMs: number;
   kills: boolean;
   killProjector: boolean;
+  /** One stop and start of the broker in the middle of the load. */
+  brokerRestart?: boolean;
 }
 
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -31,7 +34,10 @@ export function webhookFaults(seed: number) {
   return { duplicateRate: 0.1, reorderWindowMs: 800, delayMs: 20, seed };
 }
 
-/** One event every 2-5 s; a kill of the syncer at most every 12 s, and at least one if the run is long enough. */
+/**
+ * One event every 2-5 s; a kill at most every 12 s, and at least one of the syncer (and of the projector
+ * when it is in the schedule) if the run is long enough.
+ */
 export function planFaults(o: FaultPlanOptions): FaultEvent[] {
   const r = rng(o.seed ^ 0x5eed);
   const out: FaultEvent[] = [];
@@ -58,9 +64,15 @@ export function planFaults(o: FaultPlanOptions): FaultEvent[] {
       });
     }
   }
-  if (o.kills && !out.some((e) => e.kind === 'kill') && o.durationMs > 4000) {
+  if (o.kills && !out.some((e) => e.kind === 'kill' && e.target === 'syncer') && o.durationMs > 4000) {
     out.push({ at: o.durationMs / 2, kind: 'kill', target: 'syncer', durationMs: 0 });
   }
+  // The projector is a separate process: its kill may overlap the syncer's; a short run still gets one.
+  if (o.kills && o.killProjector && !out.some((e) => e.target === 'projector') && o.durationMs > 4000) {
+    out.push({ at: o.durationMs * 0.3, kind: 'kill', target: 'projector', durationMs: 0 });
+  }
+  if (o.brokerRestart && o.durationMs > 4000)
+    out.push({ at: o.durationMs * 0.5, kind: 'restart', target: 'kafka', durationMs: 0 });
   return out.sort((a, b) => a.at - b.at);
 }
 
@@ -82,6 +94,8 @@ export interface FaultTargets {
   siagh: SiaghSimulator;
   /** kill -9 and start again; resolves once the new process runs. */
   restart(target: 'syncer' | 'projector'): Promise<void>;
+  /** Stops the broker and starts it again on its data; resolves once it serves again. */
+  restartBroker?: () => Promise<void>;
 }
 
 /** Runs the plan against the targets; `stop()` cancels what is left and clears every fault. */
@@ -105,6 +119,10 @@ export function runFaults(plan: FaultEvent[], t: FaultTargets, seed: number, onE
     later(e.at, async () => {
       injected.set(`${e.kind}:${e.target}`, (injected.get(`${e.kind}:${e.target}`) ?? 0) + 1);
       if (e.kind === 'kill') return t.restart(e.target as 'syncer' | 'projector');
+      if (e.kind === 'restart') {
+        if (!t.restartBroker) throw new Error('a broker restart is planned but the stack cannot restart it');
+        return t.restartBroker();
+      }
       if (e.kind === 'sessionExpiry')
         return void (e.target === 'crm' ? t.crm.tokens.expireAll() : t.siagh.sessions.expireAll());
       // Only the API: the simulators' own /_sim routes are never faulted anyway.

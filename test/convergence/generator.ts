@@ -35,10 +35,20 @@ export interface NewCustomer {
   postalCode: string;
 }
 
+export interface QuoteLine {
+  productCode: string;
+  count: number;
+  baseUnitPrice: number;
+  totalDiscount: number;
+}
+
+/** Quotes are CRM-only (pre-invoices flow CRM -> Siagh); `q` numbers them in the order they are made. */
 export type Op =
   | { at: number; kind: 'create'; side: Side; n: number; customer: NewCustomer }
   | { at: number; kind: 'edit'; side: Side; n: number; field: EditField; value: string; both?: true }
-  | { at: number; kind: 'delete'; side: Side; n: number };
+  | { at: number; kind: 'delete'; side: Side; n: number }
+  | { at: number; kind: 'quote'; side: 'crm'; q: number; n: number; subject: string; lines: QuoteLine[] }
+  | { at: number; kind: 'quoteEdit'; side: 'crm'; q: number; lines: QuoteLine[] };
 
 export interface WorkloadOptions {
   seed: number;
@@ -80,7 +90,24 @@ function valueOf(r: Rng, field: EditField, serial: number): string {
   }
 }
 
-/** Builds the operation list: ~15% creates, ~10% deletes, the rest edits, a third of those on both sides within a second. */
+/**
+ * 1-3 lines of whole rials. One quote in twenty has a fractional unit price, which the syncer must refuse
+ * (PREINVOICE_AMOUNT_NOT_INTEGER): the checker then expects a dead letter instead of a document.
+ */
+export function quoteLines(r: Rng): QuoteLine[] {
+  const bad = r() < 0.05;
+  return Array.from({ length: 1 + Math.floor(r() * 3) }, (_, i) => {
+    const count = 1 + Math.floor(r() * 5);
+    const baseUnitPrice = (1 + Math.floor(r() * 200)) * 10_000 + (bad && i === 0 ? 0.5 : 0);
+    const totalDiscount = r() < 0.3 ? Math.floor(r() * count * 1000) * 10 : 0;
+    return { productCode: `K-${100 + Math.floor(r() * 50)}`, count, baseUnitPrice, totalDiscount };
+  });
+}
+
+/**
+ * Builds the operation list: ~13% creates, ~9% deletes, ~6% quotes, ~3% quote edits, the rest field
+ * edits, a third of those on both sides within a second.
+ */
 export function generateOps(o: WorkloadOptions): Op[] {
   const r = rng(o.seed);
   const ops: Op[] = [];
@@ -88,12 +115,13 @@ export function generateOps(o: WorkloadOptions): Op[] {
   for (let n = 1; n <= o.initial + o.siaghOnly; n++) known.push(n);
   let nextNew = 10_000;
   let serial = 1;
+  let quotes = 0;
   const gap = 1000 / o.rate;
   let at = 0;
   while (ops.length < o.ops) {
     at += gap * (0.5 + r());
     const roll = r();
-    if (roll < 0.15) {
+    if (roll < 0.13) {
       const n = nextNew++;
       known.push(n);
       const s = serial++;
@@ -112,8 +140,22 @@ export function generateOps(o: WorkloadOptions): Op[] {
           postalCode: valueOf(r, 'postalCode', s),
         },
       });
-    } else if (roll < 0.25) {
+    } else if (roll < 0.22) {
       ops.push({ at, kind: 'delete', side: r() < 0.5 ? 'crm' : 'siagh', n: pick(r, known) });
+    } else if (roll < 0.28 || (roll < 0.31 && quotes === 0)) {
+      // A quote for a customer just created waits for the customer's link first.
+      const n = r() < 0.3 ? pick(r, known.slice(-5)) : pick(r, known);
+      ops.push({
+        at,
+        kind: 'quote',
+        side: 'crm',
+        q: quotes++,
+        n,
+        subject: `پیش فاکتور ${word(r)}`,
+        lines: quoteLines(r),
+      });
+    } else if (roll < 0.31) {
+      ops.push({ at, kind: 'quoteEdit', side: 'crm', q: Math.floor(r() * quotes), lines: quoteLines(r) });
     } else {
       // Recently created customers are edited more often: they exercise create/edit races.
       const n = r() < 0.3 ? pick(r, known.slice(-10)) : pick(r, known);

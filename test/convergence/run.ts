@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { clientEndpoints, loadStackConfig, REPO_ROOT } from '../../scripts/stack/config';
-import { down, status, up } from '../../scripts/stack/lifecycle';
+import { down, restartOne, status, up } from '../../scripts/stack/lifecycle';
 import { runConvergence } from './scenario';
 import { formatSummary } from './summary';
 
@@ -22,7 +22,12 @@ async function main(): Promise<number> {
     .option('--ops <n>', 'operations', '500')
     .option('--rate <n>', 'operations per second', '10')
     .option('--initial <n>', 'customers seeded before the load (60% on both sides)', '40')
-    .option('--no-kills', 'no kill -9 of the syncer')
+    .option('--no-kills', 'no kill -9 of the syncer or the projector')
+    .option('--no-kill-projector', 'kill -9 only the syncer')
+    .option(
+      '--no-broker-restart',
+      'no stop and start of Kafka in the middle of the load (there is none unless this command runs the local stack)',
+    )
     .option('--quiet-ms <n>', 'idle = no new outcome for this long', '10000')
     .option('--idle-timeout-ms <n>', 'give up waiting for idle after this long', '180000')
     .option('--keep-stack', 'leave a local stack this command started running')
@@ -33,6 +38,8 @@ async function main(): Promise<number> {
       rate: string;
       initial: string;
       kills: boolean;
+      killProjector: boolean;
+      brokerRestart: boolean;
       quietMs: string;
       idleTimeoutMs: string;
       keepStack?: boolean;
@@ -42,6 +49,7 @@ async function main(): Promise<number> {
   const env = process.env;
   let infra;
   let stopStack: () => Promise<unknown> = () => Promise.resolve();
+  let restartBroker: (() => Promise<void>) | undefined;
   if (env.KAFKA_BROKERS && env.SCHEMA_REGISTRY_URL && env.MONGODB_URI) {
     infra = {
       KAFKA_BROKERS: env.KAFKA_BROKERS,
@@ -54,6 +62,12 @@ async function main(): Promise<number> {
     await up(cfg);
     infra = clientEndpoints(cfg);
     if (started && !opts.keepStack) stopStack = () => down(cfg);
+    // The same broker on its data directory: clients must reconnect and resume by themselves.
+    if (opts.brokerRestart)
+      restartBroker = async () => {
+        const { downMs } = await restartOne(cfg, 'kafka');
+        say(`broker restarted (${(downMs / 1000).toFixed(1)} s without Kafka)`);
+      };
   }
   try {
     const r = await runConvergence({
@@ -62,6 +76,8 @@ async function main(): Promise<number> {
       rate: Number(opts.rate),
       initial: Number(opts.initial),
       kills: opts.kills,
+      killProjector: opts.killProjector,
+      restartBroker,
       quietMs: Number(opts.quietMs),
       idleTimeoutMs: Number(opts.idleTimeoutMs),
       repo: REPO_ROOT,

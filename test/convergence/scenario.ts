@@ -12,9 +12,11 @@ import { generateOps } from './generator';
 import { observe, pipelineLag } from './observer';
 import { freePort, kill9, spawnService, stop, waitExit, waitReady, type Service } from './processes';
 import { applyOp, newStats } from './workload';
+import { checkViews, dropDatabase, type ViewCheck } from './views';
 
-// One convergence run: simulators in-process, ingest + poller + syncer as processes on a fresh topic
-// prefix, the seeded load with the seeded faults, then quiescence and the checker's verdict.
+// One convergence run: simulators in-process, ingest + poller + syncer + projector as processes on a
+// fresh topic prefix (the projector into a database of its own), the seeded load with the seeded faults,
+// then quiescence, the checker's verdict and the views compared with a fresh rebuild.
 
 export interface RunOptions {
   seed: number;
@@ -22,6 +24,10 @@ export interface RunOptions {
   rate: number;
   initial: number;
   kills: boolean;
+  /** Include the projector in the kill -9 schedule (it always runs and its views are always checked). */
+  killProjector: boolean;
+  /** Stops and starts the broker in the middle of the load; only a local stack can (run.ts). */
+  restartBroker?: (() => Promise<void>) | undefined;
   quietMs: number;
   idleTimeoutMs: number;
   repo: string;
@@ -37,7 +43,8 @@ export interface RunResult {
   faults: Record<string, number>;
   outcomes: Record<string, number>;
   verdict: Verdict;
-  durationMs: { load: number; quiescence: number; total: number };
+  views: ViewCheck;
+  durationMs: { load: number; quiescence: number; views: number; total: number };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,8 +57,15 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
   const config = loadSyncConfig(path.join(o.repo, 'config', 'sync.default.yaml'));
   const dataset = { seed: o.seed, customers: o.initial, overlap: 0.6, divergentRate: 0.2 };
   const siaghOnly = o.initial - Math.round(o.initial * 0.6);
-  const ports = { ingest: await freePort(), poller: await freePort(), syncer: await freePort() };
+  const ports = {
+    ingest: await freePort(),
+    poller: await freePort(),
+    syncer: await freePort(),
+    projector: await freePort(),
+  };
   const secret = randomBytes(18).toString('base64url');
+  const operatorToken = randomBytes(18).toString('base64url');
+  const viewsDb = `conv_${prefix.slice(0, -1).replace(/[^a-zA-Z0-9_-]/g, '_')}`;
   const crm = await startCrmSimulator({
     dataset,
     webhooks: { url: `http://127.0.0.1:${ports.ingest}/webhooks/crm/${secret}`, ...webhookFaults(o.seed) },
@@ -86,6 +100,14 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     POLLER_BACKOFF_MAX_MS: '5000',
     POLLER_CRM_RECONCILE_SWEEPS: '3',
     POLLER_LEADER_SESSION_MS: '6000',
+    PROJECTOR_PORT: String(ports.projector),
+    PROJECTOR_DB: viewsDb,
+    PROJECTOR_GROUP_ID: `${prefix}siaghsync-projector`,
+    PROJECTOR_LAG_GROUP_PREFIX: prefix,
+    OPERATOR_TOKEN: operatorToken,
+    // The minimums: a restart after kill -9 waits for the dead member's session and its writer's lease.
+    PROJECTOR_SESSION_TIMEOUT_MS: '6000',
+    PROJECTOR_LEASE_MS: '6000',
   };
   const kafka = createKafka({ brokers: o.infra.KAFKA_BROKERS.split(','), clientId: 'convergence', logger });
   await ensureTopics(kafka, prefix);
@@ -93,13 +115,14 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
   await codec.registerAll();
   const seen = await observe(kafka, codec, prefix, `${prefix}convergence-observer`);
   const services: Record<string, Service> = {};
-  const start = async (name: 'ingest' | 'poller' | 'syncer') => {
+  const start = async (name: keyof typeof ports) => {
     services[name] = spawnService(o.repo, logDir, name, `services/${name}/src/main.ts`, env);
     await waitReady(services[name], ports[name], 120_000);
   };
   const errors: unknown[] = [];
+  let dropViews = false;
   try {
-    await Promise.all([start('ingest'), start('syncer'), start('poller')]);
+    await Promise.all([start('ingest'), start('syncer'), start('poller'), start('projector')]);
     o.log(
       `services ready (logs ${path.relative(o.repo, logDir)}); initial import of ${o.initial} customers...`,
     );
@@ -114,7 +137,13 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     const ops = generateOps({ seed: o.seed, ops: o.ops, rate: o.rate, initial: o.initial, siaghOnly });
     const loadMs = ops.at(-1)?.at ?? 0;
     const stats = newStats();
-    const plan = planFaults({ seed: o.seed, durationMs: loadMs, kills: o.kills, killProjector: false });
+    const plan = planFaults({
+      seed: o.seed,
+      durationMs: loadMs,
+      kills: o.kills,
+      killProjector: o.killProjector,
+      brokerRestart: o.restartBroker !== undefined,
+    });
     o.log(`load: ${ops.length} ops over ${(loadMs / 1000).toFixed(0)} s, ${plan.length} fault events`);
     const tLoad = Date.now();
     const faults = runFaults(
@@ -123,10 +152,10 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
         crm,
         siagh,
         restart: async (target) => {
-          if (target !== 'syncer') return;
-          await kill9(services.syncer!);
-          await start('syncer');
+          await kill9(services[target]!);
+          await start(target);
         },
+        ...(o.restartBroker ? { restartBroker: o.restartBroker } : {}),
       },
       o.seed,
       (e) => errors.push(e),
@@ -145,6 +174,19 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     const quiescence = Date.now() - tQuiet;
 
     const verdict = check(crm, siagh, config, seen.conflicts.values(), seen.deadLetters, stats);
+    const views = await checkViews({
+      url: `http://127.0.0.1:${ports.projector}`,
+      token: operatorToken,
+      mongoUri: o.infra.MONGODB_URI,
+      db: viewsDb,
+      kafka,
+      prefix,
+      groupId: env.PROJECTOR_GROUP_ID!,
+      timeoutMs: 120_000,
+    });
+    verdict.findings.push(...views.findings);
+    // Kept for a look when something is wrong; otherwise each run would leave a database behind.
+    if (verdict.findings.length === 0) dropViews = true;
     const outcomes: Record<string, number> = {};
     for (const x of seen.outcomes) outcomes[x.status] = (outcomes[x.status] ?? 0) + 1;
     return {
@@ -155,10 +197,12 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
       faults: Object.fromEntries(faults.injected),
       outcomes,
       verdict,
-      durationMs: { load, quiescence, total: Date.now() - t0 },
+      views,
+      durationMs: { load, quiescence, views: views.ms, total: Date.now() - t0 },
     };
   } finally {
     await Promise.all(Object.values(services).map((s) => stop(s)));
+    if (dropViews) await dropDatabase(o.infra.MONGODB_URI, viewsDb).catch(() => undefined);
     await seen.stop().catch(() => undefined);
     await crm.close();
     await siagh.close();

@@ -38,8 +38,23 @@ export function formatSummary(r: RunResult): string {
     ],
     ['linked pairs checked', String(r.verdict.pairs)],
     [
+      'pre-invoices',
+      `${r.verdict.preInvoices.quotes} quotes, ${r.verdict.preInvoices.documents} Siagh documents; ` +
+        `explained ${r.verdict.preInvoices.explained}, waiting (customer not linked) ${r.verdict.preInvoices.waiting}`,
+    ],
+    [
+      'views',
+      r.views.hash === null
+        ? 'not compared'
+        : `v${r.views.live} = rebuilt v${r.views.rebuilt} (${r.views.hash.slice(0, 12)}; ` +
+          Object.entries(r.views.counts)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') +
+          ')',
+    ],
+    [
       'duration',
-      `load ${(r.durationMs.load / 1000).toFixed(1)} s, quiescence ${(r.durationMs.quiescence / 1000).toFixed(1)} s, total ${(r.durationMs.total / 1000).toFixed(1)} s`,
+      `load ${(r.durationMs.load / 1000).toFixed(1)} s, quiescence ${(r.durationMs.quiescence / 1000).toFixed(1)} s, views ${(r.durationMs.views / 1000).toFixed(1)} s, total ${(r.durationMs.total / 1000).toFixed(1)} s`,
     ],
     ['verdict', r.verdict.findings.length === 0 ? 'CLEAN' : `${r.verdict.findings.length} finding(s)`],
   ];

@@ -15,6 +15,8 @@ export interface WorkloadStats {
   deleted: { crm: Set<number>; siagh: Set<number> };
   /** `<n>:<field>` -> the sides that edited it and the last value applied (for the lost-update check). */
   edits: Map<string, { sides: Set<Side>; last: string; lastSide: Side }>;
+  /** Quote number of the generator (`q`) -> CRM quote id. */
+  quotes: Map<number, string>;
 }
 
 export function crmByNumber(crm: CrmSimulator, n: number): CrmIdentity | undefined {
@@ -78,10 +80,11 @@ const SIAGH_FIELD: Record<EditField, keyof SiaghContact> = {
 
 export function newStats(): WorkloadStats {
   return {
-    applied: { create: 0, edit: 0, delete: 0 },
+    applied: { create: 0, edit: 0, delete: 0, quote: 0, quoteEdit: 0 },
     skipped: 0,
     deleted: { crm: new Set(), siagh: new Set() },
     edits: new Map(),
+    quotes: new Map(),
   };
 }
 
@@ -96,6 +99,7 @@ export function applyOp(op: Op, crm: CrmSimulator, siagh: SiaghSimulator, stats:
     e.lastSide = op.side;
     stats.edits.set(key, e);
   };
+  if (op.kind === 'quote' || op.kind === 'quoteEdit') return applyQuoteOp(op, crm, stats);
   if (op.kind === 'create') {
     const c = op.customer;
     if (op.side === 'crm') {
@@ -152,4 +156,31 @@ export function applyOp(op: Op, crm: CrmSimulator, siagh: SiaghSimulator, stats:
   }
   siagh.store.updateContact(c.Code, { [SIAGH_FIELD[op.field]]: op.value });
   ok();
+}
+
+/** Through the CRM's quote store, which fires the Quote webhooks as the CRM's UI would. */
+function applyQuoteOp(
+  op: Extract<Op, { kind: 'quote' | 'quoteEdit' }>,
+  crm: CrmSimulator,
+  stats: WorkloadStats,
+): void {
+  if (op.kind === 'quote') {
+    const i = crmByNumber(crm, op.n);
+    if (!i) return void stats.skipped++;
+    const res = crm.store.quotes.create({
+      identityId: i.crmId,
+      subject: op.subject,
+      crmObjectTypeCode: 'PI_5',
+      vatPercent: 10,
+      details: op.lines,
+    });
+    if (!res.ok) return void stats.skipped++;
+    stats.quotes.set(op.q, res.value.crmId);
+    stats.applied.quote++;
+    return;
+  }
+  const id = stats.quotes.get(op.q);
+  const res = id === undefined ? null : crm.store.quotes.update(id, { details: op.lines });
+  if (!res?.ok) return void stats.skipped++;
+  stats.applied.quoteEdit++;
 }
