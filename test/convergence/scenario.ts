@@ -121,6 +121,7 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
   };
   const errors: unknown[] = [];
   let dropViews = false;
+  const restarting: Partial<Record<'syncer' | 'projector', Promise<void>>> = {};
   try {
     await Promise.all([start('ingest'), start('syncer'), start('poller'), start('projector')]);
     o.log(
@@ -151,9 +152,15 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
       {
         crm,
         siagh,
-        restart: async (target) => {
-          await kill9(services[target]!);
-          await start(target);
+        // One at a time per process: a kill planned while the last restart still waits for readiness
+        // (slow while the broker is down) lands after it, not on a process the harness is waiting for.
+        restart: (target) => {
+          const next = (restarting[target] ?? Promise.resolve()).then(async () => {
+            await kill9(services[target]!);
+            await start(target);
+          });
+          restarting[target] = next.catch(() => undefined);
+          return next;
         },
         ...(o.restartBroker ? { restartBroker: o.restartBroker } : {}),
       },
