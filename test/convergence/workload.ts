@@ -1,3 +1,4 @@
+import { isIranianMobile } from '@siaghsync/shared/normalize/phone';
 import type { CrmSimulator } from '@siaghsync/simulators/crm/server';
 import type { SiaghSimulator } from '@siaghsync/simulators/siagh/server';
 import type { CrmIdentity, PhoneContact } from '@siaghsync/simulators/crm/types';
@@ -31,7 +32,9 @@ export function siaghByNumber(siagh: SiaghSimulator, n: number): SiaghContact | 
   return undefined;
 }
 
-const isMobile = (p: string) => /^(\+98|0)?9\d{9}$/.test(p.replace(/\D/g, '').replace(/^98/, '0'));
+// The product's own test: seeded CRM numbers are written in Persian digits, which a /\d/ test misses
+// (the edit then ADDED a second mobile, the mapping kept the first, and the checker saw a lost update).
+const isMobile = (p: string) => isIranianMobile(p);
 
 function crmPatch(i: CrmIdentity, field: EditField, value: string): Record<string, unknown> {
   const addr = () => {
