@@ -31,8 +31,12 @@ export function decide(input: DecideInput): Decision {
     const missing: Side = crm === null ? 'crm' : 'siagh';
     if (present === null) return nothingExists(input);
     const presentSide = other(missing);
-    // A side that was linked and is now gone was deleted there; one never linked needs a create.
+    // A side that was linked and is now gone was deleted there; one never linked needs a create...
     if (state[missing].id !== null || state[missing].deleted) return decideDelete(input, missing, present);
+    // ...unless this very event names the missing record: it existed and is gone, deleted before we
+    // linked it (or after our crashed attempt created its counterpart). Creating it again there would
+    // undo that delete, so the delete policy decides instead.
+    if (source === missing && event.change?.sourceId) return decideDelete(input, missing, present);
     return decideCreate(input, presentSide, present);
   }
   return decideBoth(input, source, crm, siagh);

@@ -13,6 +13,21 @@ describe('decide: link or create', () => {
     expect(d.newState.version).toBe(1);
   });
 
+  it('a CRM record deleted before it was ever linked is not re-created from its Siagh counterpart', () => {
+    // The CRM change names a record that is gone now; Siagh has the customer number (e.g. created by an
+    // attempt that crashed before its commit). The delete policy decides, never a create in the CRM.
+    const d = when(initialState(KEY), change('crm'), { crm: null, siagh: siaghRec(customer()) });
+    expect(d.writes.filter((w) => w.op === 'create')).toEqual([]);
+    expect(d.outcome.status).not.toBe('created');
+    expect(d.newState.crm.deleted).toBe(true);
+  });
+
+  it('a Siagh contact with no CRM counterpart is still created in the CRM', () => {
+    const d = when(initialState(KEY), change('siagh'), { crm: null, siagh: siaghRec(customer()) });
+    expect(d.writes).toEqual([expect.objectContaining({ side: 'crm', op: 'create' })]);
+    expect(d.outcome.status).toBe('created');
+  });
+
   it('links an existing pair without writing when both sides already agree', () => {
     const d = when(initialState(KEY), change('siagh'), {
       crm: crmRec(customer()),
