@@ -1,6 +1,6 @@
 import { canonicalToCrm } from '@siaghsync/shared/mapping/crm';
 import type { CanonicalCustomer } from '@siaghsync/shared/mapping/canonical';
-import { SIAGH_CONTACT_TABLE, SIAGH_FALSE } from '@siaghsync/shared/mapping/siagh';
+import { SIAGH_CONTACT_TABLE, SIAGH_FALSE, canonicalToSiaghPairs } from '@siaghsync/shared/mapping/siagh';
 import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { findCrmByCustomerNumber, findSiaghByCustomerNumber, type Systems } from './fetch';
 import { initialState, type EntityState } from './decide/state';
@@ -34,7 +34,12 @@ export async function performWrite(
         : createInCrm(systems, config, write, write.record, state, fetched);
     case 'update':
       if (write.side === 'siagh') {
-        await systems.siagh.saveContact(write.record, config, Number(write.id));
+        // Only the fields that changed: the form leaves the others as they are, so an edit made in
+        // Siagh between our read and this write is not overwritten with what we read.
+        await systems.siagh.saveContactFields(
+          canonicalToSiaghPairs(write.record, config, 'update', write.fields),
+          Number(write.id),
+        );
       } else {
         // The CRM's update replaces the record: send the whole current body with our fields set.
         const raw = fetched.crm?.raw ?? {};

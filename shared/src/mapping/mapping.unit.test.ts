@@ -135,6 +135,11 @@ describe('Siagh mapping', () => {
     expect(fields).toContain('gn_web_users.telno');
   });
 
+  it('an update of some fields sends only those (and the key), leaving the others as Siagh has them', () => {
+    const fields = canonicalToSiaghPairs(c, config, 'update', ['email']).map(([f]) => f);
+    expect(fields).toEqual(['gn_web_users.tmpid', 'gn_web_users.towardtype', 'gn_web_users.email']);
+  });
+
   it('reads a GetAll record', () => {
     const rec = {
       Code: 12,

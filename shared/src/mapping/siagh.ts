@@ -62,6 +62,8 @@ export function canonicalToSiaghPairs(
   record: CanonicalCustomer,
   config: SyncConfig,
   mode: 'create' | 'update',
+  /** Only these fields (an update of what changed); every writable field when absent. */
+  only?: readonly string[],
 ): CtrlPair[] {
   const c = normalizeCustomer(record);
   const t = (f: string): string => `${SIAGH_CONTACT_TABLE}.${f}`;
@@ -70,7 +72,7 @@ export function canonicalToSiaghPairs(
     [t('towardtype'), c.kind === 'organization' ? SIAGH_TRUE : SIAGH_FALSE],
   ];
   for (const rule of writableRules(config, 'siagh', mode)) {
-    if (rule.siagh === null) continue;
+    if (rule.siagh === null || (only !== undefined && !only.includes(rule.field))) continue;
     const value = rule.field === 'active' ? (c.active ? SIAGH_TRUE : SIAGH_FALSE) : c[rule.field];
     pairs.push([t(rule.siagh), value]);
   }
