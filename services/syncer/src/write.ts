@@ -1,5 +1,7 @@
-import { canonicalToCrm } from '@siaghsync/shared/mapping/crm';
-import type { CanonicalCustomer } from '@siaghsync/shared/mapping/canonical';
+import { transient } from '@siaghsync/shared/errors';
+import { canonicalToCrm, crmToCanonical } from '@siaghsync/shared/mapping/crm';
+import { sideChecksum } from '@siaghsync/shared/mapping/sides';
+import type { CanonicalCustomer, CustomerKind } from '@siaghsync/shared/mapping/canonical';
 import { SIAGH_CONTACT_TABLE, SIAGH_FALSE, canonicalToSiaghPairs } from '@siaghsync/shared/mapping/siagh';
 import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { findCrmByCustomerNumber, findSiaghByCustomerNumber, type Systems } from './fetch';
@@ -41,8 +43,18 @@ export async function performWrite(
           Number(write.id),
         );
       } else {
-        // The CRM's update replaces the record: send the whole current body with our fields set.
-        const raw = fetched.crm?.raw ?? {};
+        // The CRM's update takes the whole body (APIS.md: "same body plus id"), so what we send for the
+        // fields we do not change must be what the CRM holds now: read again just before writing, and if
+        // a person changed the record since the decision was made, decide again (a retry) rather than
+        // write back what we read before their edit.
+        const current = await systems.crm.getIdentity(write.id, write.record.kind);
+        if (current === undefined || changedSince(current, fetched, config)) {
+          throw transient(
+            'CRM_CHANGED_BEFORE_WRITE',
+            'the CRM record changed between our read and our write; deciding again',
+          );
+        }
+        const raw = current.record as Record<string, unknown>;
         await systems.crm.update(write.record.kind, write.id, canonicalToCrm(write.record, config, raw));
       }
       return { write, id: write.id, foundExisting: false };
@@ -98,6 +110,16 @@ async function createInCrm(
   }
   const id = await systems.crm.create(record.kind, canonicalToCrm(record, config));
   return { write, id, foundExisting: false };
+}
+
+function changedSince(
+  current: { record: unknown; kind: CustomerKind },
+  fetched: Fetched,
+  config: SyncConfig,
+): boolean {
+  if (fetched.crm === null) return false;
+  const now = crmToCanonical(current.record as Record<string, unknown>, current.kind, config);
+  return sideChecksum(now, config, 'crm') !== sideChecksum(fetched.crm.record, config, 'crm');
 }
 
 /** The state once the writes are done: ids of created records become the entity's links. */

@@ -1,0 +1,66 @@
+import { canonicalToCrm, crmToCanonical } from '@siaghsync/shared/mapping/crm';
+import type { CanonicalCustomer } from '@siaghsync/shared/mapping/canonical';
+import { config, crmRec, customer, siaghRec, KEY } from '../test/spec';
+import { initialState } from './decide/state';
+import type { Systems } from './fetch';
+import type { Write } from './decide/types';
+import { performWrite } from './write';
+
+// The write edge with the CRM stubbed: what it sends, and that it refuses to write back values read
+// before a person's edit.
+
+function crmStub(current: CanonicalCustomer | undefined) {
+  const updates: Record<string, unknown>[] = [];
+  const systems = {
+    crm: {
+      getIdentity: (_id: string) =>
+        Promise.resolve(
+          current && { kind: current.kind, record: canonicalToCrm(current, config, { id: 'crm-guid-1' }) },
+        ),
+      update: (_kind: string, _id: string, body: Record<string, unknown>) => {
+        updates.push(body);
+        return Promise.resolve();
+      },
+    },
+  } as unknown as Systems;
+  return { systems, updates };
+}
+
+const read = customer();
+// What the syncer holds is always the CRM body read back through the mapping.
+const asRead = crmToCanonical(canonicalToCrm(read, config, { id: 'crm-guid-1' }), 'person', config);
+const write: Write = {
+  side: 'crm',
+  op: 'update',
+  id: 'crm-guid-1',
+  record: customer({ email: 'new@example.com' }),
+  checksum: 'x',
+  fields: ['email'],
+};
+const fetched = { crm: crmRec(asRead), siagh: siaghRec(read) };
+
+describe('performWrite: CRM update', () => {
+  it('writes over the record as the CRM holds it now when nobody changed it since our read', async () => {
+    const { systems, updates } = crmStub(read);
+    await performWrite(systems, config, write, fetched, initialState(KEY));
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).toMatchObject({ id: 'crm-guid-1', email: 'new@example.com' });
+  });
+
+  it('a person edited the record after our read: no write, a transient error so the event is decided again', async () => {
+    const { systems, updates } = crmStub(customer({ description: 'edited by a person meanwhile' }));
+    await expect(performWrite(systems, config, write, fetched, initialState(KEY))).rejects.toMatchObject({
+      kind: 'transient',
+      code: 'CRM_CHANGED_BEFORE_WRITE',
+    });
+    expect(updates).toEqual([]);
+  });
+
+  it('the record was deleted after our read: no write, decided again', async () => {
+    const { systems, updates } = crmStub(undefined);
+    await expect(performWrite(systems, config, write, fetched, initialState(KEY))).rejects.toMatchObject({
+      code: 'CRM_CHANGED_BEFORE_WRITE',
+    });
+    expect(updates).toEqual([]);
+  });
+});
