@@ -1,13 +1,24 @@
 import type { KafkaMessage } from '@siaghsync/shared/kafka/index';
 import type { EventCodec } from '@siaghsync/shared/registry';
-import type { ConflictResolution, Conflict, DeadLetter, EntityStateRecord, SyncOutcome, WorkEvent } from '@siaghsync/shared/events';
+import type {
+  ConflictResolution,
+  Conflict,
+  DeadLetter,
+  EntityStateRecord,
+  SyncOutcome,
+  WorkEvent,
+} from '@siaghsync/shared/events';
 import type { ProjectorEvent, Stream } from '../events';
 
 /**
  * One record of a stream to the event the views fold, or null for records the views ignore
  * (work changes, a resolution whose JSON is unreadable). Throws only on undecodable bytes.
  */
-export async function decodeRecord(codec: EventCodec, stream: Stream, message: KafkaMessage): Promise<ProjectorEvent | null> {
+export async function decodeRecord(
+  codec: EventCodec,
+  stream: Stream,
+  message: KafkaMessage,
+): Promise<ProjectorEvent | null> {
   const key = message.key?.toString() ?? '';
   if (message.value === null) {
     // Only the compacted state topic carries tombstones: the entity's state was removed.
@@ -28,8 +39,17 @@ export async function decodeRecord(codec: EventCodec, stream: Stream, message: K
 }
 
 function workEvent(w: WorkEvent): ProjectorEvent | null {
-  if (w.kind === 'redrive' && w.redriveOf) {
-    return { type: 'redrive-requested', deadLetterId: w.redriveOf, canonicalKey: w.canonicalKey, routedAt: w.routedAt, correlationId: w.correlationId };
+  // 'retry' is the syncer's own marker (a parked entity's retry, a waiting pre-invoice woken), not an
+  // operator's redrive: folded, it made a document `retry` whose key and redrives depended on which
+  // partition of `work` was read first, so a rebuild differed from the live view.
+  if (w.kind === 'redrive' && w.redriveOf && w.redriveOf !== 'retry') {
+    return {
+      type: 'redrive-requested',
+      deadLetterId: w.redriveOf,
+      canonicalKey: w.canonicalKey,
+      routedAt: w.routedAt,
+      correlationId: w.correlationId,
+    };
   }
   if (w.kind === 'resolution' && w.resolution) {
     try {

@@ -71,16 +71,28 @@ export const deadLettersView: View<DeadLetterDoc> = {
         eventJson: JSON.stringify(d.event),
       };
     } else if (e.type === 'redrive-requested') {
-      if (base.redrives.some((r) => r.correlationId === e.correlationId)) return doc;
-      const redrives = [...base.redrives, { at: e.routedAt, correlationId: e.correlationId }].sort(
-        (a, b) => a.at - b.at || a.correlationId.localeCompare(b.correlationId),
-      );
-      next = { ...base, canonicalKey: base.canonicalKey || e.canonicalKey, redrives };
+      // The same request can come twice (a resend) from anywhere in `work`, read in any interleaving:
+      // keeping the earliest time per request and the smallest key makes the result independent of the
+      // order, and always returning a new document records every position in the guard whatever the order.
+      const seen = base.redrives.find((r) => r.correlationId === e.correlationId);
+      const redrives = [
+        ...base.redrives.filter((r) => r !== seen),
+        { at: seen ? Math.min(seen.at, e.routedAt) : e.routedAt, correlationId: e.correlationId },
+      ].sort((a, b) => a.at - b.at || a.correlationId.localeCompare(b.correlationId));
+      const canonicalKey =
+        base.eventJson !== null || (base.canonicalKey !== '' && base.canonicalKey <= e.canonicalKey)
+          ? base.canonicalKey
+          : e.canonicalKey;
+      next = { ...base, canonicalKey, redrives };
     } else {
       return doc;
     }
     const redriveState = next.eventJson === null ? null : next.redrives.length > 0 ? 'redriven' : 'pending';
     return { ...next, redriveState };
   },
-  indexes: [{ key: { redriveState: 1, lastFailedAt: -1, _id: -1 } }, { key: { canonicalKey: 1, lastFailedAt: -1 } }, { key: { lastFailedAt: -1, _id: -1 } }],
+  indexes: [
+    { key: { redriveState: 1, lastFailedAt: -1, _id: -1 } },
+    { key: { canonicalKey: 1, lastFailedAt: -1 } },
+    { key: { lastFailedAt: -1, _id: -1 } },
+  ],
 };
