@@ -101,21 +101,31 @@ async function readLog(cfg: ProjectorConfig): Promise<Positioned[]> {
   const admin = kafka.admin();
   await admin.connect();
   const topics = streamTopics(cfg.TOPIC_PREFIX);
-  let expected = 0;
-  for (const t of topics.keys()) for (const p of await admin.fetchTopicOffsets(t)) expected += Number(p.high);
+  // Transaction markers take offsets too: done when every partition's position reached its end offset.
+  const ends = new Map<string, number>();
+  for (const t of topics.keys())
+    for (const p of await admin.fetchTopicOffsets(t)) ends.set(`${t}:${p.partition}`, Number(p.high));
   await admin.disconnect();
+  const positions = new Map<string, number>();
+  const done = () => [...ends].every(([k, end]) => end === 0 || (positions.get(k) ?? 0) >= end);
   const consumer = kafka.consumer({ groupId: uniqueName('log-reader') });
   const out: Positioned[] = [];
-  let seen = 0;
   await consumer.connect();
   await consumer.subscribe({ topics: [...topics.keys()], fromBeginning: true });
   await new Promise<void>((resolve) => {
+    if (done()) return resolve();
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      positions.set(`${payload.topic}:${payload.partition}`, Number(payload.lastOffset) + 1);
+      if (done()) resolve();
+    });
     void consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        const stream = topics.get(topic)!;
-        const event = await decodeRecord(codec, stream, message);
-        if (event) out.push({ event, pos: { stream, partition, offset: Number(message.offset) } });
-        if (++seen >= expected) resolve();
+      eachBatch: async ({ batch }) => {
+        const stream = topics.get(batch.topic)!;
+        for (const message of batch.messages) {
+          const event = await decodeRecord(codec, stream, message);
+          if (event)
+            out.push({ event, pos: { stream, partition: batch.partition, offset: Number(message.offset) } });
+        }
       },
     });
   });

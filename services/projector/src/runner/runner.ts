@@ -199,7 +199,9 @@ export class ProjectionRunner {
     }
     // Checked again after the awaits: a batch of a revoked partition or a stopping runner is dropped unresolved.
     if (!isRunning() || isStale() || this.stopping) return;
-    const last = batch.messages[batch.messages.length - 1]!.offset;
+    // The batch's last offset, not its last data message's: a transaction marker after the data must be
+    // counted too, or the position stays one short of the end and a rebuild never reaches its targets.
+    const last = batch.lastOffset();
     window.add(posKey({ stream, partition: batch.partition }), Number(last) + 1, events, started);
     // Resolved moves the fetch position only; the group's offset is committed after the window is written.
     resolveOffset(last);

@@ -1,9 +1,12 @@
 import type { Kafka, Producer } from '@siaghsync/shared/kafka/index';
-import { createIdempotentProducer, ensureTopics, topicName } from '@siaghsync/shared/kafka/index';
+import { createTransactionalProducer, ensureTopics, topicName } from '@siaghsync/shared/kafka/index';
 import { EventCodec } from '@siaghsync/shared/registry';
 import type { Conflict, DeadLetter, EntityStateRecord, SyncOutcome, WorkEvent } from '@siaghsync/shared/events';
 
-/** Plays the syncer in tests and benchmarks: encodes records as it does and produces them keyed by canonical key. */
+/**
+ * Plays the syncer in tests and benchmarks: encodes records as it does and produces them keyed by canonical
+ * key, in transactions as it does, so every partition ends with a transaction marker the projector must count.
+ */
 export class LogWriter {
   private producer: Producer;
   constructor(
@@ -11,7 +14,7 @@ export class LogWriter {
     readonly codec: EventCodec,
     readonly prefix: string,
   ) {
-    this.producer = createIdempotentProducer(kafka);
+    this.producer = createTransactionalProducer(kafka, `${prefix}log-writer`);
   }
 
   static async open(kafka: Kafka, registryUrl: string, prefix: string): Promise<LogWriter> {
@@ -46,7 +49,14 @@ export class LogWriter {
   ): Promise<void> {
     if (items.length === 0) return;
     const messages = await Promise.all(items.map(async ([key, v]) => ({ key, value: await this.codec.encode(schema, v) })));
-    await this.producer.send({ topic: topicName(topic, this.prefix), messages, acks: -1 });
+    const tx = await this.producer.transaction();
+    try {
+      await tx.send({ topic: topicName(topic, this.prefix), messages, acks: -1 });
+      await tx.commit();
+    } catch (err) {
+      await tx.abort().catch(() => undefined);
+      throw err;
+    }
   }
 
   async close(): Promise<void> {
