@@ -1,4 +1,10 @@
-import type { Conflict, ConflictResolution, DeadLetter, EntityStateRecord, SyncOutcome } from '@siaghsync/shared/events';
+import type {
+  Conflict,
+  ConflictResolution,
+  DeadLetter,
+  EntityStateRecord,
+  SyncOutcome,
+} from '@siaghsync/shared/events';
 
 /**
  * What the views consume: the syncer's records, plus the operator requests read back from `work`
@@ -10,7 +16,13 @@ export type ProjectorEvent =
   | { type: 'dead-letter'; data: DeadLetter }
   | { type: 'entity-state'; key: string; data: EntityStateRecord | null }
   | { type: 'resolution-requested'; data: ConflictResolution; routedAt: number; correlationId: string }
-  | { type: 'redrive-requested'; deadLetterId: string; canonicalKey: string; routedAt: number; correlationId: string };
+  | {
+      type: 'redrive-requested';
+      deadLetterId: string;
+      canonicalKey: string;
+      routedAt: number;
+      correlationId: string;
+    };
 
 /** The streams the projector reads; their names are also the keys of per-partition positions. */
 export const STREAMS = ['outcomes', 'conflicts', 'dead-letters', 'entity-state', 'work'] as const;

@@ -15,13 +15,26 @@ export function lagReporter(kafka: Kafka, groupPrefix: string, ttlMs = 3000): ()
       const { groups } = await admin.listGroups();
       const out: LagEntry[] = [];
       const ends = new Map<string, Map<number, number>>();
-      for (const { groupId } of groups.filter((g) => g.groupId.startsWith(groupPrefix)).sort((a, b) => a.groupId.localeCompare(b.groupId))) {
+      for (const { groupId } of groups
+        .filter((g) => g.groupId.startsWith(groupPrefix))
+        .sort((a, b) => a.groupId.localeCompare(b.groupId))) {
         for (const t of await admin.fetchOffsets({ groupId })) {
-          if (!ends.has(t.topic)) ends.set(t.topic, new Map((await admin.fetchTopicOffsets(t.topic)).map((p) => [p.partition, Number(p.high)])));
+          if (!ends.has(t.topic))
+            ends.set(
+              t.topic,
+              new Map((await admin.fetchTopicOffsets(t.topic)).map((p) => [p.partition, Number(p.high)])),
+            );
           for (const p of t.partitions) {
             const end = ends.get(t.topic)?.get(p.partition) ?? 0;
             const committed = Number(p.offset) < 0 ? 0 : Number(p.offset);
-            out.push({ group: groupId, topic: t.topic, partition: p.partition, committed, end, lag: Math.max(0, end - committed) });
+            out.push({
+              group: groupId,
+              topic: t.topic,
+              partition: p.partition,
+              committed,
+              end,
+              lag: Math.max(0, end - committed),
+            });
           }
         }
       }

@@ -10,7 +10,8 @@ try {
   exitOnConfigError(err);
 }
 const logger = createLogger({ service: 'projector', level: cfg.LOG_LEVEL });
-if (!cfg.OPERATOR_TOKEN) logger.warn('OPERATOR_TOKEN is not set: operator actions (resolve, redrive, rebuild) answer 503');
+if (!cfg.OPERATOR_TOKEN)
+  logger.warn('OPERATOR_TOKEN is not set: operator actions (resolve, redrive, rebuild) answer 503');
 
 const service = await startService(cfg, logger);
 let stopping = false;

@@ -1,14 +1,5 @@
 // Attack cases: the signed (Standard Webhooks) route.
-import {
-  REPLAY_BODY,
-  REPLAY_ID,
-  REPLAY_TS,
-  json,
-  nowS,
-  signedInit,
-  validSigned,
-  type Case,
-} from './shared';
+import { REPLAY_BODY, REPLAY_ID, REPLAY_TS, json, nowS, signedInit, validSigned, type Case } from './shared';
 
 export function signedCases(): Case[] {
   return [

@@ -20,7 +20,10 @@ describe('query API and operator actions over a known history (real Kafka, regis
     writer = await openWriter(cfg);
     await writeScenario(writer);
     svc = await startService(cfg, quietLogger());
-    await eventually(() => getJson<{ outcomes: { total: number }; conflicts: { open: number } }>(`${svc.url}/api/summary`), (r) => r.status === 200 && r.body.outcomes.total === 5 && r.body.conflicts.open === 1);
+    await eventually(
+      () => getJson<{ outcomes: { total: number }; conflicts: { open: number } }>(`${svc.url}/api/summary`),
+      (r) => r.status === 200 && r.body.outcomes.total === 5 && r.body.conflicts.open === 1,
+    );
   });
   afterAll(async () => {
     await svc?.stop();
@@ -30,7 +33,11 @@ describe('query API and operator actions over a known history (real Kafka, regis
   it('summary counts are exact', async () => {
     const { body } = await getJson<Record<string, unknown>>(`${svc.url}/api/summary`);
     expect(body).toMatchObject({
-      outcomes: { total: 5, byStatus: { created: 1, synced: 1, 'skipped-echo': 1, 'dead-lettered': 1, conflict: 1 }, byDirection: { 'crm-to-siagh': 2, 'siagh-to-crm': 1, none: 2 } },
+      outcomes: {
+        total: 5,
+        byStatus: { created: 1, synced: 1, 'skipped-echo': 1, 'dead-lettered': 1, conflict: 1 },
+        byDirection: { 'crm-to-siagh': 2, 'siagh-to-crm': 1, none: 2 },
+      },
       conflicts: { open: 1, resolving: 0 },
       deadLetters: { pending: 1, redriven: 0 },
       entities: { linked: 2 },
@@ -38,32 +45,55 @@ describe('query API and operator actions over a known history (real Kafka, regis
   });
 
   it('searches the audit by customer number (any form), Siagh code, status, time range and pages with a cursor', async () => {
-    const byNumber = await getJson<{ items: { outcomeId: string }[] }>(`${svc.url}/api/audit?customerNumber=100-۱۲۳۱`);
+    const byNumber = await getJson<{ items: { outcomeId: string }[] }>(
+      `${svc.url}/api/audit?customerNumber=100-۱۲۳۱`,
+    );
     expect(byNumber.body.items.map((i) => i.outcomeId)).toEqual(['o3', 'o2', 'o1']);
-    const p1 = await getJson<{ items: { outcomeId: string }[]; nextCursor: string }>(`${svc.url}/api/audit?limit=2`);
+    const p1 = await getJson<{ items: { outcomeId: string }[]; nextCursor: string }>(
+      `${svc.url}/api/audit?limit=2`,
+    );
     expect(p1.body.items.map((i) => i.outcomeId)).toEqual(['o5', 'o4']);
-    const p2 = await getJson<{ items: { outcomeId: string }[]; nextCursor: string | null }>(`${svc.url}/api/audit?limit=2&cursor=${p1.body.nextCursor}`);
+    const p2 = await getJson<{ items: { outcomeId: string }[]; nextCursor: string | null }>(
+      `${svc.url}/api/audit?limit=2&cursor=${p1.body.nextCursor}`,
+    );
     expect(p2.body.items.map((i) => i.outcomeId)).toEqual(['o3', 'o2']);
-    const range = await getJson<{ items: unknown[] }>(`${svc.url}/api/audit?from=${T0 + 1}&to=${new Date(T0 + 125_000).toISOString()}&siaghCode=5001`);
+    const range = await getJson<{ items: unknown[] }>(
+      `${svc.url}/api/audit?from=${T0 + 1}&to=${new Date(T0 + 125_000).toISOString()}&siaghCode=5001`,
+    );
     expect(range.body.items).toHaveLength(2);
-    const bad = await getJson<{ issues: { path: string }[] }>(`${svc.url}/api/audit?status=nope&from=yesterday&extra=1`);
+    const bad = await getJson<{ issues: { path: string }[] }>(
+      `${svc.url}/api/audit?status=nope&from=yesterday&extra=1`,
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.issues.map((i) => i.path).sort()).toEqual(['', 'from', 'status']);
   });
 
   it('answers "why is this value here?" per field and side', async () => {
-    const { body } = await getJson<{ fields: { field: string; crm: Record<string, unknown>; siagh: Record<string, unknown> }[] }>(
-      `${svc.url}/api/entities/customer:1231/lineage?field=phone`,
-    );
+    const { body } = await getJson<{
+      fields: { field: string; crm: Record<string, unknown>; siagh: Record<string, unknown> }[];
+    }>(`${svc.url}/api/entities/customer:1231/lineage?field=phone`);
     expect(body.fields).toHaveLength(1);
-    expect(body.fields[0]!.crm).toMatchObject({ value: '09129999999', origin: 'sync-write', outcomeId: 'o2', at: T0 + 90_000 });
-    expect(body.fields[0]!.siagh).toMatchObject({ value: '09129999999', origin: 'source-edit', outcomeId: 'o2', at: T0 + 80_000 });
+    expect(body.fields[0]!.crm).toMatchObject({
+      value: '09129999999',
+      origin: 'sync-write',
+      outcomeId: 'o2',
+      at: T0 + 90_000,
+    });
+    expect(body.fields[0]!.siagh).toMatchObject({
+      value: '09129999999',
+      origin: 'source-edit',
+      outcomeId: 'o2',
+      at: T0 + 80_000,
+    });
   });
 
   it('shows both systems side by side with history, and exports CSV with Persian text', async () => {
     const found = await getJson<{ items: { canonicalKey: string }[] }>(`${svc.url}/api/entities?q=5001`);
     expect(found.body.items.map((i) => i.canonicalKey)).toEqual(['customer:1231']);
-    const { body } = await getJson<{ records: { crm: { record: unknown }; siagh: { record: unknown } }; history: unknown[] }>(`${svc.url}/api/entities/customer:1231`);
+    const { body } = await getJson<{
+      records: { crm: { record: unknown }; siagh: { record: unknown } };
+      history: unknown[];
+    }>(`${svc.url}/api/entities/customer:1231`);
     expect(body.records.crm.record).toEqual({ nickName: 'علی رضایی', phone: '09129999999' });
     expect(body.records.siagh.record).toEqual({ Name: 'علی رضایی', MobileNo: '09129999999' });
     expect(body.history).toHaveLength(3);
@@ -75,35 +105,79 @@ describe('query API and operator actions over a known history (real Kafka, regis
 
   it('serves an OpenAPI document listing every route', async () => {
     const { body } = await getJson<{ paths: Record<string, unknown> }>(`${svc.url}/openapi.json`);
-    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/api/audit', '/api/conflicts/{conflictId}/resolve', '/api/entities/{canonicalKey}/lineage']));
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/audit',
+        '/api/conflicts/{conflictId}/resolve',
+        '/api/entities/{canonicalKey}/lineage',
+      ]),
+    );
   });
 
   it('operator actions need the token and produce the right work events', async () => {
-    const noToken = await getJson(`${svc.url}/api/conflicts/c1/resolve`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"choice":"crm"}' });
+    const noToken = await getJson(`${svc.url}/api/conflicts/c1/resolve`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"choice":"crm"}',
+    });
     expect(noToken.status).toBe(401);
-    const wrong = await getJson(`${svc.url}/api/dead-letters/d1/redrive`, { method: 'POST', headers: { Authorization: 'Bearer wrong' } });
+    const wrong = await getJson(`${svc.url}/api/dead-letters/d1/redrive`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer wrong' },
+    });
     expect(wrong.status).toBe(401);
 
-    const resolved = await getJson<{ resolutionId: string; correlationId: string }>(`${svc.url}/api/conflicts/c1/resolve`, {
+    const resolved = await getJson<{ resolutionId: string; correlationId: string }>(
+      `${svc.url}/api/conflicts/c1/resolve`,
+      {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ choice: 'siagh', resolvedBy: 'مریم' }),
+      },
+    );
+    expect(resolved.status).toBe(202);
+    const redriven = await getJson<{ correlationId: string }>(`${svc.url}/api/dead-letters/d1/redrive`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ choice: 'siagh', resolvedBy: 'مریم' }),
     });
-    expect(resolved.status).toBe(202);
-    const redriven = await getJson<{ correlationId: string }>(`${svc.url}/api/dead-letters/d1/redrive`, { method: 'POST', headers: auth });
     expect(redriven.status).toBe(202);
 
     const work = await readWork(cfg.KAFKA_BROKERS, cfg.TOPIC_PREFIX, 2);
     const resolution = work.find((w) => w.kind === 'resolution')!;
-    expect(resolution).toMatchObject({ canonicalKey: 'customer:1233', routeReason: 'direct', redriveOf: null, change: null });
-    expect(JSON.parse(resolution.resolution!)).toMatchObject({ conflictId: 'c1', choice: 'siagh', value: 'شرکت آلفا تهران', field: 'nickName', resolvedBy: 'مریم' });
+    expect(resolution).toMatchObject({
+      canonicalKey: 'customer:1233',
+      routeReason: 'direct',
+      redriveOf: null,
+      change: null,
+    });
+    expect(JSON.parse(resolution.resolution!)).toMatchObject({
+      conflictId: 'c1',
+      choice: 'siagh',
+      value: 'شرکت آلفا تهران',
+      field: 'nickName',
+      resolvedBy: 'مریم',
+    });
     const redrive = work.find((w) => w.kind === 'redrive')!;
-    expect(redrive).toMatchObject({ canonicalKey: 'customer:1232', redriveOf: 'd1', change: { eventId: 'ev-d1' } });
+    expect(redrive).toMatchObject({
+      canonicalKey: 'customer:1232',
+      redriveOf: 'd1',
+      change: { eventId: 'ev-d1' },
+    });
 
     // The requests are read back from the log into the views.
-    await eventually(() => getJson<{ items: { state: string }[] }>(`${svc.url}/api/conflicts?state=resolving`), (r) => r.body.items.length === 1);
-    await eventually(() => getJson<{ items: unknown[] }>(`${svc.url}/api/dead-letters?redriveState=redriven`), (r) => r.body.items.length === 1);
-    const again = await getJson(`${svc.url}/api/conflicts/c1/resolve`, { method: 'POST', headers: auth, body: '{"choice":"crm"}' });
+    await eventually(
+      () => getJson<{ items: { state: string }[] }>(`${svc.url}/api/conflicts?state=resolving`),
+      (r) => r.body.items.length === 1,
+    );
+    await eventually(
+      () => getJson<{ items: unknown[] }>(`${svc.url}/api/dead-letters?redriveState=redriven`),
+      (r) => r.body.items.length === 1,
+    );
+    const again = await getJson(`${svc.url}/api/conflicts/c1/resolve`, {
+      method: 'POST',
+      headers: auth,
+      body: '{"choice":"crm"}',
+    });
     expect(again.status).toBe(409);
   });
 });

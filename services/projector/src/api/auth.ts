@@ -15,13 +15,17 @@ export function operatorAuth(token: string | undefined) {
     if (!token) {
       res.status(503).json({
         error: 'operator-actions-disabled',
-        message: 'OPERATOR_TOKEN is not set on this projector, so operator actions are off. Set it (16+ characters) and restart.',
+        message:
+          'OPERATOR_TOKEN is not set on this projector, so operator actions are off. Set it (16+ characters) and restart.',
       });
       return;
     }
     if (!tokenMatches(req.headers.authorization, token)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="siaghsync-operator"');
-      res.status(401).json({ error: 'unauthorized', message: 'operator actions need Authorization: Bearer <OPERATOR_TOKEN>' });
+      res.status(401).json({
+        error: 'unauthorized',
+        message: 'operator actions need Authorization: Bearer <OPERATOR_TOKEN>',
+      });
       return;
     }
     next();

@@ -3,7 +3,12 @@ import type { AuditDoc } from '../views/sync_audit/evolve';
 /** RFC 4180 quoting; a leading = + - @ is prefixed with ' so a spreadsheet never runs it as a formula. */
 export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  let s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  let s =
+    typeof v === 'string'
+      ? v
+      : typeof v === 'number' || typeof v === 'boolean'
+        ? String(v)
+        : JSON.stringify(v);
   if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
@@ -11,14 +16,45 @@ export function csvCell(v: unknown): string {
 export const csvLine = (cells: unknown[]): string => `${cells.map(csvCell).join(',')}\r\n`;
 
 export const AUDIT_COLUMNS = [
-  'occurredAt', 'outcomeId', 'correlationId', 'canonicalKey', 'customerNumber', 'crmId', 'siaghCode', 'entityType', 'direction',
-  'status', 'trigger', 'changedFields', 'attempts', 'durationMs', 'errorCode', 'errorMessage', 'sourceMessage', 'sourceEventId',
+  'occurredAt',
+  'outcomeId',
+  'correlationId',
+  'canonicalKey',
+  'customerNumber',
+  'crmId',
+  'siaghCode',
+  'entityType',
+  'direction',
+  'status',
+  'trigger',
+  'changedFields',
+  'attempts',
+  'durationMs',
+  'errorCode',
+  'errorMessage',
+  'sourceMessage',
+  'sourceEventId',
 ];
 
 export function auditRow(d: AuditDoc): unknown[] {
   return [
-    new Date(d.occurredAt).toISOString(), d.outcomeId, d.correlationId, d.canonicalKey, d.naturalKey ? `100-${d.naturalKey}` : '', d.crmId,
-    d.siaghId, d.entityType, d.direction, d.status, d.trigger, d.changedFields.join(' '), d.attempts, d.durationMs, d.error?.code,
-    d.error?.message, d.error?.sourceMessage, d.sourceEventId,
+    new Date(d.occurredAt).toISOString(),
+    d.outcomeId,
+    d.correlationId,
+    d.canonicalKey,
+    d.naturalKey ? `100-${d.naturalKey}` : '',
+    d.crmId,
+    d.siaghId,
+    d.entityType,
+    d.direction,
+    d.status,
+    d.trigger,
+    d.changedFields.join(' '),
+    d.attempts,
+    d.durationMs,
+    d.error?.code,
+    d.error?.message,
+    d.error?.sourceMessage,
+    d.sourceEventId,
   ];
 }

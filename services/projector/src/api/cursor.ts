@@ -8,7 +8,12 @@ export function encodeCursor(sortValue: number | null, id: string): string {
 export function decodeCursor(cursor: string): [number | null, string] | null {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && (typeof v[0] === 'number' || v[0] === null) && typeof v[1] === 'string') {
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      (typeof v[0] === 'number' || v[0] === null) &&
+      typeof v[1] === 'string'
+    ) {
       return [v[0], v[1]];
     }
   } catch {
@@ -36,20 +41,22 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export function page<T extends { _id: string }>(docs: T[], limit: number, sortField: (d: T) => number | null): Page<T> {
+export function page<T extends { _id: string }>(
+  docs: T[],
+  limit: number,
+  sortField: (d: T) => number | null,
+): Page<T> {
   const items = docs.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: docs.length > limit && last ? encodeCursor(sortField(last), last._id) : null };
 }
 
 /** A time bound given as epoch milliseconds or an ISO 8601 date. */
-export const timeParam = z
-  .string()
-  .transform((s, ctx) => {
-    const n = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
-    if (!Number.isFinite(n)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected epoch milliseconds or an ISO 8601 date' });
-      return z.NEVER;
-    }
-    return n;
-  });
+export const timeParam = z.string().transform((s, ctx) => {
+  const n = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
+  if (!Number.isFinite(n)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected epoch milliseconds or an ISO 8601 date' });
+    return z.NEVER;
+  }
+  return n;
+});

@@ -4,15 +4,28 @@ import type { ViewSnapshot } from '../store/reader';
 import { getDeadLetter } from '../views/dead_letters/queries';
 import type { ApiContext } from './route';
 
-export type RedriveResult = { deadLetterId: string; accepted: true; correlationId: string } | { deadLetterId: string; accepted: false; reason: string };
+export type RedriveResult =
+  | { deadLetterId: string; accepted: true; correlationId: string }
+  | { deadLetterId: string; accepted: false; reason: string };
 
 /** The dead letter's original work event goes back to `work` as a redrive, keyed by its canonical key. */
-export async function redrive(ctx: ApiContext, v: ViewSnapshot, deadLetterId: string): Promise<RedriveResult> {
+export async function redrive(
+  ctx: ApiContext,
+  v: ViewSnapshot,
+  deadLetterId: string,
+): Promise<RedriveResult> {
   const d = await getDeadLetter(v, deadLetterId);
   if (!d || !d.eventJson) return { deadLetterId, accepted: false, reason: 'not-found' };
   const original = JSON.parse(d.eventJson) as WorkEvent;
   const correlationId = randomUUID();
-  await ctx.sendWork({ ...original, kind: 'redrive', redriveOf: deadLetterId, routedAt: Date.now(), correlationId, canonicalKey: d.canonicalKey });
+  await ctx.sendWork({
+    ...original,
+    kind: 'redrive',
+    redriveOf: deadLetterId,
+    routedAt: Date.now(),
+    correlationId,
+    canonicalKey: d.canonicalKey,
+  });
   ctx.logger.info({ correlationId, deadLetterId, canonicalKey: d.canonicalKey }, 'dead letter redriven');
   return { deadLetterId, accepted: true, correlationId };
 }

@@ -53,7 +53,12 @@ async function loadSummary() {
   const s = await api('/api/summary');
   const cards = [
     ['Outcomes', s.outcomes.total],
-    ['Synced', (s.outcomes.byStatus.synced ?? 0) + (s.outcomes.byStatus.created ?? 0) + (s.outcomes.byStatus.linked ?? 0)],
+    [
+      'Synced',
+      (s.outcomes.byStatus.synced ?? 0) +
+        (s.outcomes.byStatus.created ?? 0) +
+        (s.outcomes.byStatus.linked ?? 0),
+    ],
     ['Open conflicts', s.conflicts.open + s.conflicts.resolving],
     ['Dead letters', s.deadLetters.pending],
     ['Linked pairs', s.entities.linked],
@@ -69,17 +74,30 @@ async function loadSummary() {
     }),
   );
   const v = await api('/api/views');
-  $('#view-status').textContent = `views v${v.live}` + (v.rebuild ? ` · rebuilding v${v.rebuild.version}: ${Math.floor(v.rebuild.ratio * 100)}%` : '');
+  $('#view-status').textContent =
+    `views v${v.live}` +
+    (v.rebuild ? ` · rebuilding v${v.rebuild.version}: ${Math.floor(v.rebuild.ratio * 100)}%` : '');
 }
 
 async function loadCharts() {
   const latest = (await api('/api/audit?limit=1')).items[0];
   const to = (latest ? latest.occurredAt : Date.now()) + 60_000;
   const { series } = await api(`/api/counters?granularity=minute&from=${to - 3_600_000}&to=${to}`);
-  drawChart($('#chart-throughput'), series.map((p) => ({ x: p.bucket, y: p.total })), { kind: 'bar' });
-  drawChart($('#chart-failures'), series.map((p) => ({ x: p.bucket, y: p.failureRate })), {
-    kind: 'line', color: '#b3261e', yMax: 1, format: (v) => `${Math.round(v * 100)}%`,
-  });
+  drawChart(
+    $('#chart-throughput'),
+    series.map((p) => ({ x: p.bucket, y: p.total })),
+    { kind: 'bar' },
+  );
+  drawChart(
+    $('#chart-failures'),
+    series.map((p) => ({ x: p.bucket, y: p.failureRate })),
+    {
+      kind: 'line',
+      color: '#b3261e',
+      yMax: 1,
+      format: (v) => `${Math.round(v * 100)}%`,
+    },
+  );
 }
 
 async function loadConflicts() {
@@ -91,19 +109,44 @@ async function loadConflicts() {
       const actions = document.createElement('td');
       if (c.state === 'open') {
         actions.append(
-          button('Keep CRM', () => api(`/api/conflicts/${encodeURIComponent(c.conflictId)}/resolve`, { method: 'POST', body: JSON.stringify({ choice: 'crm' }) }), `resolve-crm-${c.conflictId}`),
+          button(
+            'Keep CRM',
+            () =>
+              api(`/api/conflicts/${encodeURIComponent(c.conflictId)}/resolve`, {
+                method: 'POST',
+                body: JSON.stringify({ choice: 'crm' }),
+              }),
+            `resolve-crm-${c.conflictId}`,
+          ),
           ' ',
-          button('Keep Siagh', () => api(`/api/conflicts/${encodeURIComponent(c.conflictId)}/resolve`, { method: 'POST', body: JSON.stringify({ choice: 'siagh' }) }), `resolve-siagh-${c.conflictId}`),
+          button(
+            'Keep Siagh',
+            () =>
+              api(`/api/conflicts/${encodeURIComponent(c.conflictId)}/resolve`, {
+                method: 'POST',
+                body: JSON.stringify({ choice: 'siagh' }),
+              }),
+            `resolve-siagh-${c.conflictId}`,
+          ),
         );
       }
       tr.append(
-        cell(c.canonicalKey), cell(c.field), cell(c.conflict?.crmValue, { rtl: true }), cell(c.conflict?.siaghValue, { rtl: true }),
-        cell(c.conflict?.baseValue, { rtl: true }), cell(when(c.detectedAt)), cell(c.state, { cls: `state state-${c.state}` }), actions,
+        cell(c.canonicalKey),
+        cell(c.field),
+        cell(c.conflict?.crmValue, { rtl: true }),
+        cell(c.conflict?.siaghValue, { rtl: true }),
+        cell(c.conflict?.baseValue, { rtl: true }),
+        cell(when(c.detectedAt)),
+        cell(c.state, { cls: `state state-${c.state}` }),
+        actions,
       );
       return tr;
     }),
   );
-  if (items.length === 0) $('#conflicts tbody').append(Object.assign(document.createElement('tr'), { innerText: 'No open conflicts.' }));
+  if (items.length === 0)
+    $('#conflicts tbody').append(
+      Object.assign(document.createElement('tr'), { innerText: 'No open conflicts.' }),
+    );
 }
 
 async function loadDeadLetters() {
@@ -112,8 +155,21 @@ async function loadDeadLetters() {
     ...items.map((d) => {
       const tr = document.createElement('tr');
       const actions = document.createElement('td');
-      actions.append(button('Redrive', () => api(`/api/dead-letters/${encodeURIComponent(d.deadLetterId)}/redrive`, { method: 'POST' }), `redrive-${d.deadLetterId}`));
-      tr.append(cell(d.canonicalKey), cell(d.reasonCode), cell(d.sourceMessage ?? d.message, { rtl: true }), cell(when(d.lastFailedAt)), cell(d.redriveState), actions);
+      actions.append(
+        button(
+          'Redrive',
+          () => api(`/api/dead-letters/${encodeURIComponent(d.deadLetterId)}/redrive`, { method: 'POST' }),
+          `redrive-${d.deadLetterId}`,
+        ),
+      );
+      tr.append(
+        cell(d.canonicalKey),
+        cell(d.reasonCode),
+        cell(d.sourceMessage ?? d.message, { rtl: true }),
+        cell(when(d.lastFailedAt)),
+        cell(d.redriveState),
+        actions,
+      );
       return tr;
     }),
   );
@@ -121,11 +177,13 @@ async function loadDeadLetters() {
 
 async function loadLag() {
   const { groups } = await api('/api/lag');
-  $('#lag tbody').replaceChildren(...Object.entries(groups).map(([g, lag]) => {
-    const tr = document.createElement('tr');
-    tr.append(cell(g), cell(String(lag)));
-    return tr;
-  }));
+  $('#lag tbody').replaceChildren(
+    ...Object.entries(groups).map(([g, lag]) => {
+      const tr = document.createElement('tr');
+      tr.append(cell(g), cell(String(lag)));
+      return tr;
+    }),
+  );
 }
 
 function recordBox(title, side) {
@@ -148,11 +206,19 @@ async function showCustomer(key) {
   sides.className = 'side-by-side';
   sides.append(recordBox('CRM (Payamgostar)', d.records.crm), recordBox('Siagh', d.records.siagh));
   const table = document.createElement('table');
-  table.innerHTML = '<thead><tr><th>When</th><th>Status</th><th>Direction</th><th>Trigger</th><th>Fields</th><th>Error</th></tr></thead>';
+  table.innerHTML =
+    '<thead><tr><th>When</th><th>Status</th><th>Direction</th><th>Trigger</th><th>Fields</th><th>Error</th></tr></thead>';
   const body = document.createElement('tbody');
   for (const h of d.history) {
     const tr = document.createElement('tr');
-    tr.append(cell(when(h.occurredAt)), cell(h.status), cell(h.direction), cell(h.trigger), cell(h.changedFields.join(', ')), cell(h.error?.sourceMessage ?? h.error?.message, { rtl: true }));
+    tr.append(
+      cell(when(h.occurredAt)),
+      cell(h.status),
+      cell(h.direction),
+      cell(h.trigger),
+      cell(h.changedFields.join(', ')),
+      cell(h.error?.sourceMessage ?? h.error?.message, { rtl: true }),
+    );
     body.append(tr);
   }
   table.append(body);

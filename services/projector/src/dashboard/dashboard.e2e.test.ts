@@ -34,14 +34,26 @@ describe('operator dashboard in chromium', () => {
     writer = await openWriter(cfg);
     await writeScenario(writer);
     svc = await startService(cfg, quietLogger());
-    await eventually(() => getJson<{ conflicts: { open: number } }>(`${svc.url}/api/summary`), (r) => r.status === 200 && r.body.conflicts.open === 1);
+    await eventually(
+      () => getJson<{ conflicts: { open: number } }>(`${svc.url}/api/summary`),
+      (r) => r.status === 200 && r.body.conflicts.open === 1,
+    );
     stopSyncer = await fakeSyncer(writer);
     // A fresh profile per run (playwright passes it as --user-data-dir).
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: '/usr/bin/chromium',
       headless: true,
       viewport: { width: 1280, height: 1400 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage();
   });
@@ -66,8 +78,25 @@ describe('operator dashboard in chromium', () => {
         if (work.kind !== 'resolution' || !work.resolution) return;
         const r = JSON.parse(work.resolution) as ConflictResolution;
         await new Promise((res) => setTimeout(res, 1500)); // long enough for the page to show "resolving"
-        const c = conflict({ conflictId: r.conflictId, canonicalKey: r.canonicalKey, field: r.field, crmValue: 'شرکت آلفا', siaghValue: 'شرکت آلفا تهران', detectedAt: 0 });
-        await w.conflicts([{ ...c, detectedAt: c.detectedAt, status: 'resolved', winner: r.choice === 'value' ? null : r.choice, resolvedValue: r.value, resolvedBy: r.resolvedBy, resolvedAt: r.resolvedAt }]);
+        const c = conflict({
+          conflictId: r.conflictId,
+          canonicalKey: r.canonicalKey,
+          field: r.field,
+          crmValue: 'شرکت آلفا',
+          siaghValue: 'شرکت آلفا تهران',
+          detectedAt: 0,
+        });
+        await w.conflicts([
+          {
+            ...c,
+            detectedAt: c.detectedAt,
+            status: 'resolved',
+            winner: r.choice === 'value' ? null : r.choice,
+            resolvedValue: r.value,
+            resolvedBy: r.resolvedBy,
+            resolvedAt: r.resolvedAt,
+          },
+        ]);
       },
     });
     return () => consumer.disconnect();
@@ -95,8 +124,13 @@ describe('operator dashboard in chromium', () => {
       { timeout: 20_000 },
     );
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-resolving.png'), fullPage: true });
-    await page.waitForSelector('#conflicts tr[data-conflict-id="c1"]', { state: 'detached', timeout: 30_000 });
-    const resolved = await getJson<{ items: { conflictId: string; conflict: { resolvedBy: string } }[] }>(`${svc.url}/api/conflicts?state=resolved`);
+    await page.waitForSelector('#conflicts tr[data-conflict-id="c1"]', {
+      state: 'detached',
+      timeout: 30_000,
+    });
+    const resolved = await getJson<{ items: { conflictId: string; conflict: { resolvedBy: string } }[] }>(
+      `${svc.url}/api/conflicts?state=resolved`,
+    );
     expect(resolved.body.items.map((c) => c.conflictId)).toEqual(['c1']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-resolved.png'), fullPage: true });
   });

@@ -13,10 +13,15 @@ export class ViewsNotReady extends Error {
  * Every request resolves the alias once and reads all its views from that one version, so a switch
  * in the middle of a request cannot mix two versions in one answer.
  */
-export async function snapshot(db: Db): Promise<{ version: number; view: <T extends Document>(name: ViewName) => Collection<T> }> {
+export async function snapshot(
+  db: Db,
+): Promise<{ version: number; view: <T extends Document>(name: ViewName) => Collection<T> }> {
   const alias = await readAlias(db);
   if (!alias) throw new ViewsNotReady();
-  return { version: alias.version, view: <T extends Document>(name: ViewName) => db.collection<T>(collectionName(name, alias.version)) };
+  return {
+    version: alias.version,
+    view: <T extends Document>(name: ViewName) => db.collection<T>(collectionName(name, alias.version)),
+  };
 }
 
 export type ViewSnapshot = Awaited<ReturnType<typeof snapshot>>;

@@ -1,4 +1,11 @@
-import type { Conflict, ConflictResolution, DeadLetter, EntityStateRecord, SyncOutcome, WorkEvent } from '@siaghsync/shared/events';
+import type {
+  Conflict,
+  ConflictResolution,
+  DeadLetter,
+  EntityStateRecord,
+  SyncOutcome,
+  WorkEvent,
+} from '@siaghsync/shared/events';
 import type { Positioned, ProjectorEvent, Stream } from '../events';
 
 // Builders of the syncer's records with plausible defaults, for specs and int tests.
@@ -100,7 +107,9 @@ export function deadLetter(p: Partial<DeadLetter> & Pick<DeadLetter, 'deadLetter
   };
 }
 
-export function entityState(p: Partial<EntityStateRecord> & Pick<EntityStateRecord, 'canonicalKey'>): EntityStateRecord {
+export function entityState(
+  p: Partial<EntityStateRecord> & Pick<EntityStateRecord, 'canonicalKey'>,
+): EntityStateRecord {
   return {
     entityType: 'customer',
     version: 1,
@@ -121,7 +130,9 @@ export function entityState(p: Partial<EntityStateRecord> & Pick<EntityStateReco
   };
 }
 
-export function resolution(p: Partial<ConflictResolution> & Pick<ConflictResolution, 'conflictId'>): ConflictResolution {
+export function resolution(
+  p: Partial<ConflictResolution> & Pick<ConflictResolution, 'conflictId'>,
+): ConflictResolution {
   return {
     resolutionId: `res-${p.conflictId}`,
     canonicalKey: 'customer:1231',

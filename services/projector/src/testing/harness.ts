@@ -6,7 +6,8 @@ import { loadConfig, type ProjectorConfig } from '../config';
 import { LogWriter } from './produce';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
-export const quietLogger = () => createLogger({ service: 'projector-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+export const quietLogger = () =>
+  createLogger({ service: 'projector-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 /** A projector config on the real stack with this test's own topics, group and database. */
 export function testConfig(label: string, extra: Record<string, string> = {}): ProjectorConfig {
@@ -27,7 +28,11 @@ export function testConfig(label: string, extra: Record<string, string> = {}): P
 }
 
 export async function openWriter(cfg: ProjectorConfig): Promise<LogWriter> {
-  const kafka = createKafka({ brokers: cfg.KAFKA_BROKERS, clientId: 'projector-test-writer', logger: quietLogger() });
+  const kafka = createKafka({
+    brokers: cfg.KAFKA_BROKERS,
+    clientId: 'projector-test-writer',
+    logger: quietLogger(),
+  });
   return LogWriter.open(kafka, cfg.SCHEMA_REGISTRY_URL, cfg.TOPIC_PREFIX);
 }
 
@@ -37,7 +42,11 @@ export async function openDb(cfg: ProjectorConfig): Promise<{ db: Db; close: () 
   return { db, close: () => client.close() };
 }
 
-export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: T | undefined;
   for (;;) {
@@ -47,12 +56,18 @@ export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean,
     } catch {
       /* not yet */
     }
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)?.slice(0, 500)}`);
+    if (Date.now() > end)
+      throw new Error(
+        `condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)?.slice(0, 500)}`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
-export async function getJson<T = unknown>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+export async function getJson<T = unknown>(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(url, init);
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };

@@ -5,7 +5,12 @@ import type { LogWriter } from './produce';
 export const scenario = {
   states: [
     entityState({ canonicalKey: 'customer:1231' }),
-    entityState({ canonicalKey: 'customer:1233', crmId: 'c0ffee00-0000-4000-8000-000000001233', siaghId: '5003', naturalKey: '1233' }),
+    entityState({
+      canonicalKey: 'customer:1233',
+      crmId: 'c0ffee00-0000-4000-8000-000000001233',
+      siaghId: '5003',
+      naturalKey: '1233',
+    }),
   ],
   outcomes: [
     outcome({
@@ -25,7 +30,15 @@ export const scenario = {
       trigger: 'poll',
       sourceSnapshot: JSON.stringify({ Name: 'علی رضایی', MobileNo: '09129999999' }),
       targetAfter: JSON.stringify({ nickName: 'علی رضایی', phone: '09129999999' }),
-      fieldDiff: [{ field: 'phone', side: 'crm', before: '09121234567', after: '09129999999', reason: 'changed-on-siagh' }],
+      fieldDiff: [
+        {
+          field: 'phone',
+          side: 'crm',
+          before: '09121234567',
+          after: '09129999999',
+          reason: 'changed-on-siagh',
+        },
+      ],
     }),
     outcome({ outcomeId: 'o3', status: 'skipped-echo', direction: 'none', occurredAt: T0 + 95_000 }),
     outcome({
@@ -36,13 +49,36 @@ export const scenario = {
       naturalKey: '1232',
       status: 'dead-lettered',
       occurredAt: T0 + 120_000,
-      error: { kind: 'permanent', code: 'SIAGH_DUPLICATE_PHONE', message: 'duplicate phone', sourceMessage: 'شماره تلفن نمی تواند تکراری باشد.' },
+      error: {
+        kind: 'permanent',
+        code: 'SIAGH_DUPLICATE_PHONE',
+        message: 'duplicate phone',
+        sourceMessage: 'شماره تلفن نمی تواند تکراری باشد.',
+      },
     }),
-    outcome({ outcomeId: 'o5', canonicalKey: 'customer:1233', crmId: 'c0ffee00-0000-4000-8000-000000001233', siaghId: '5003', naturalKey: '1233', status: 'conflict', direction: 'none', occurredAt: T0 + 130_000 }),
+    outcome({
+      outcomeId: 'o5',
+      canonicalKey: 'customer:1233',
+      crmId: 'c0ffee00-0000-4000-8000-000000001233',
+      siaghId: '5003',
+      naturalKey: '1233',
+      status: 'conflict',
+      direction: 'none',
+      occurredAt: T0 + 130_000,
+    }),
   ],
-  deadLetters: [deadLetter({ deadLetterId: 'd1', canonicalKey: 'customer:1232', lastFailedAt: T0 + 120_000 })],
+  deadLetters: [
+    deadLetter({ deadLetterId: 'd1', canonicalKey: 'customer:1232', lastFailedAt: T0 + 120_000 }),
+  ],
   conflicts: [
-    conflict({ conflictId: 'c1', canonicalKey: 'customer:1233', field: 'nickName', crmValue: 'شرکت آلفا', siaghValue: 'شرکت آلفا تهران', detectedAt: T0 + 130_000 }),
+    conflict({
+      conflictId: 'c1',
+      canonicalKey: 'customer:1233',
+      field: 'nickName',
+      crmValue: 'شرکت آلفا',
+      siaghValue: 'شرکت آلفا تهران',
+      detectedAt: T0 + 130_000,
+    }),
   ],
 };
 

@@ -2,7 +2,11 @@ import type { ProjectorEvent } from '../events';
 import type { View, ViewDoc } from '../views/types';
 
 /** Folds events through a view's evolve in memory, as the runner does per document. */
-export function fold<D extends ViewDoc>(view: View<D>, events: ProjectorEvent[], start = new Map<string, D>()): Map<string, D> {
+export function fold<D extends ViewDoc>(
+  view: View<D>,
+  events: ProjectorEvent[],
+  start = new Map<string, D>(),
+): Map<string, D> {
   const docs = new Map(start);
   for (const e of events) {
     for (const id of view.keys(e)) {

@@ -1,7 +1,14 @@
 import type { IndexDescription } from 'mongodb';
 import type { ProjectorEvent } from '../events';
 
-export const VIEW_NAMES = ['sync_audit', 'entity_mappings', 'conflicts', 'dead_letters', 'counters', 'lineage'] as const;
+export const VIEW_NAMES = [
+  'sync_audit',
+  'entity_mappings',
+  'conflicts',
+  'dead_letters',
+  'counters',
+  'lineage',
+] as const;
 export type ViewName = (typeof VIEW_NAMES)[number];
 
 /** Per source partition, the highest offset folded into a document: the idempotence guard. */

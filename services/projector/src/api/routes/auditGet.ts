@@ -17,6 +17,11 @@ export default defineRoute({
         return s;
       }
     };
-    return { ...d, sourceSnapshot: parse(d.sourceSnapshot), targetBefore: parse(d.targetBefore), targetAfter: parse(d.targetAfter) };
+    return {
+      ...d,
+      sourceSnapshot: parse(d.sourceSnapshot),
+      targetBefore: parse(d.targetBefore),
+      targetAfter: parse(d.targetAfter),
+    };
   },
 });

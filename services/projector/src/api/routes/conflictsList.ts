@@ -6,7 +6,8 @@ export default defineRoute({
   method: 'get',
   path: '/api/conflicts',
   tag: 'conflicts',
-  summary: 'Conflicts (open, resolving, auto-resolved, resolved) with both values, the base, the policy and who resolved them',
+  summary:
+    'Conflicts (open, resolving, auto-resolved, resolved) with both values, the base, the policy and who resolved them',
   query: conflictQuery,
   async handle(ctx, { query }) {
     return listConflicts(await snapshot(ctx.db), query);

@@ -18,7 +18,10 @@ export default defineRoute({
       resolvedBy: z.string().trim().min(1).max(100).default('operator'),
     })
     .strict()
-    .refine((b) => b.choice !== 'value' || b.value !== undefined, { message: 'value is required when choice is value', path: ['value'] }),
+    .refine((b) => b.choice !== 'value' || b.value !== undefined, {
+      message: 'value is required when choice is value',
+      path: ['value'],
+    }),
   async handle(ctx, { params, body }, res) {
     const c = await getConflict(await snapshot(ctx.db), params.conflictId ?? '');
     if (!c || !c.conflict) throw new HttpError(404, 'not-found', 'no such conflict');
@@ -31,7 +34,12 @@ export default defineRoute({
       canonicalKey: c.canonicalKey,
       field: c.conflict.field,
       choice: body.choice,
-      value: body.choice === 'value' ? (body.value ?? null) : body.choice === 'crm' ? c.conflict.crmValue : c.conflict.siaghValue,
+      value:
+        body.choice === 'value'
+          ? (body.value ?? null)
+          : body.choice === 'crm'
+            ? c.conflict.crmValue
+            : c.conflict.siaghValue,
       resolvedBy: body.resolvedBy,
       resolvedAt: now,
       correlationId,
@@ -46,7 +54,10 @@ export default defineRoute({
       resolution: JSON.stringify(resolution),
       redriveOf: null,
     });
-    ctx.logger.info({ correlationId, conflictId: c.conflictId, choice: body.choice, resolvedBy: body.resolvedBy }, 'conflict resolution sent');
+    ctx.logger.info(
+      { correlationId, conflictId: c.conflictId, choice: body.choice, resolvedBy: body.resolvedBy },
+      'conflict resolution sent',
+    );
     res.status(202);
     return { accepted: true, resolutionId: resolution.resolutionId, correlationId };
   },

@@ -6,7 +6,7 @@ export default defineRoute({
   method: 'get',
   path: '/api/dead-letters',
   tag: 'dead letters',
-  summary: 'Dead letters with their reason (English code and the system\'s own message) and redrive state',
+  summary: "Dead letters with their reason (English code and the system's own message) and redrive state",
   query: deadLetterQuery,
   async handle(ctx, { query }) {
     return listDeadLetters(await snapshot(ctx.db), query);

@@ -7,7 +7,8 @@ export default defineRoute({
   method: 'get',
   path: '/api/entities/:canonicalKey/lineage',
   tag: 'entities',
-  summary: 'Why is this value here: per field and side, the outcome or edit that set the current value, and when',
+  summary:
+    'Why is this value here: per field and side, the outcome or edit that set the current value, and when',
   query: z.object({ field: z.string().max(100).optional() }).strict(),
   async handle(ctx, { params, query }) {
     const d = await entityLineage(await snapshot(ctx.db), params.canonicalKey ?? '', query.field);

@@ -7,7 +7,8 @@ export default defineRoute({
   method: 'get',
   path: '/api/summary',
   tag: 'summary',
-  summary: 'Totals per status and direction, conflicts per state, dead letters awaiting redrive, linked pairs',
+  summary:
+    'Totals per status and direction, conflicts per state, dead letters awaiting redrive, linked pairs',
   async handle(ctx) {
     const v = await snapshot(ctx.db);
     return {
@@ -18,7 +19,10 @@ export default defineRoute({
         pending: await v.view('dead_letters').countDocuments({ redriveState: 'pending' }),
         redriven: await v.view('dead_letters').countDocuments({ redriveState: 'redriven' }),
       },
-      entities: { linked: await v.view('entity_mappings').countDocuments({ status: 'linked' }), total: await v.view('entity_mappings').countDocuments({}) },
+      entities: {
+        linked: await v.view('entity_mappings').countDocuments({ status: 'linked' }),
+        total: await v.view('entity_mappings').countDocuments({}),
+      },
     };
   },
 });

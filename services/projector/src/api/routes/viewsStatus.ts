@@ -9,6 +9,11 @@ export default defineRoute({
   async handle(ctx) {
     const alias = await readAlias(ctx.db);
     const builds = (await readBuilds(ctx.db)).map(({ progress: _p, targets: _t, ...b }) => b);
-    return { live: alias?.version ?? null, switchedAt: alias?.switchedAt ?? null, rebuild: ctx.projector.progress(), builds };
+    return {
+      live: alias?.version ?? null,
+      switchedAt: alias?.switchedAt ?? null,
+      rebuild: ctx.projector.progress(),
+      builds,
+    };
   },
 });

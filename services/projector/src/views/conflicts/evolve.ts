@@ -39,7 +39,11 @@ function deriveState(c: Conflict | null, requests: ResolutionRequest[]): Conflic
 export const conflictsView: View<ConflictDoc> = {
   name: 'conflicts',
   keys: (e: ProjectorEvent) =>
-    e.type === 'conflict' ? [e.data.conflictId] : e.type === 'resolution-requested' ? [e.data.conflictId] : [],
+    e.type === 'conflict'
+      ? [e.data.conflictId]
+      : e.type === 'resolution-requested'
+        ? [e.data.conflictId]
+        : [],
   evolve(doc, e, id) {
     let conflict = doc?.conflict ?? null;
     let history = doc?.history ?? [];
@@ -51,7 +55,10 @@ export const conflictsView: View<ConflictDoc> = {
       const at = e.data.resolvedAt ?? e.data.detectedAt;
       const last = history[history.length - 1];
       if (!last || last.status !== e.data.status) {
-        history = [...history, { status: e.data.status, at, winner: e.data.winner, resolvedBy: e.data.resolvedBy }];
+        history = [
+          ...history,
+          { status: e.data.status, at, winner: e.data.winner, resolvedBy: e.data.resolvedBy },
+        ];
       }
     } else if (e.type === 'resolution-requested') {
       if (requests.some((r) => r.resolutionId === e.data.resolutionId)) return doc;
@@ -64,7 +71,9 @@ export const conflictsView: View<ConflictDoc> = {
         requestedAt: r.resolvedAt,
         correlationId: r.correlationId,
       };
-      requests = [...requests, req].sort((a, b) => a.requestedAt - b.requestedAt || a.resolutionId.localeCompare(b.resolutionId));
+      requests = [...requests, req].sort(
+        (a, b) => a.requestedAt - b.requestedAt || a.resolutionId.localeCompare(b.resolutionId),
+      );
       canonicalKey = canonicalKey || r.canonicalKey;
     } else {
       return doc;
@@ -81,5 +90,9 @@ export const conflictsView: View<ConflictDoc> = {
       requests,
     };
   },
-  indexes: [{ key: { state: 1, detectedAt: -1, _id: -1 } }, { key: { canonicalKey: 1, detectedAt: -1 } }, { key: { detectedAt: -1, _id: -1 } }],
+  indexes: [
+    { key: { state: 1, detectedAt: -1, _id: -1 } },
+    { key: { canonicalKey: 1, detectedAt: -1 } },
+    { key: { detectedAt: -1, _id: -1 } },
+  ],
 };

@@ -5,16 +5,33 @@ import type { ConflictDoc } from './evolve';
 
 export const conflictQuery = z
   .object({
-    state: z.enum(['open', 'resolving', 'auto-resolved', 'resolved', 'unsettled']).optional().describe('unsettled = open or resolving'),
+    state: z
+      .enum(['open', 'resolving', 'auto-resolved', 'resolved', 'unsettled'])
+      .optional()
+      .describe('unsettled = open or resolving'),
     canonicalKey: z.string().max(200).optional(),
     ...pageQuery,
   })
   .strict();
 
-export async function listConflicts(v: ViewSnapshot, q: z.infer<typeof conflictQuery>): Promise<Page<ConflictDoc>> {
+export async function listConflicts(
+  v: ViewSnapshot,
+  q: z.infer<typeof conflictQuery>,
+): Promise<Page<ConflictDoc>> {
   const state = q.state === 'unsettled' ? { $in: ['open', 'resolving'] } : (q.state ?? { $ne: null });
-  const filter = { $and: [{ state }, q.canonicalKey ? { canonicalKey: q.canonicalKey } : {}, afterCursor('detectedAt', q.cursor)] };
-  const docs = await v.view<ConflictDoc>('conflicts').find(filter, { projection: { _pos: 0 } }).sort({ detectedAt: -1, _id: -1 }).limit(q.limit + 1).toArray();
+  const filter = {
+    $and: [
+      { state },
+      q.canonicalKey ? { canonicalKey: q.canonicalKey } : {},
+      afterCursor('detectedAt', q.cursor),
+    ],
+  };
+  const docs = await v
+    .view<ConflictDoc>('conflicts')
+    .find(filter, { projection: { _pos: 0 } })
+    .sort({ detectedAt: -1, _id: -1 })
+    .limit(q.limit + 1)
+    .toArray();
   return page(docs, q.limit, (d) => d.detectedAt);
 }
 
@@ -25,6 +42,7 @@ export async function getConflict(v: ViewSnapshot, conflictId: string): Promise<
 
 export async function countConflicts(v: ViewSnapshot): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const s of ['open', 'resolving', 'auto-resolved', 'resolved']) out[s] = await v.view('conflicts').countDocuments({ state: s });
+  for (const s of ['open', 'resolving', 'auto-resolved', 'resolved'])
+    out[s] = await v.view('conflicts').countDocuments({ state: s });
   return out;
 }

@@ -16,7 +16,8 @@ export interface CounterDoc {
   durationMsTotal: number;
 }
 
-export const bucketStart = (at: number, g: Granularity): number => Math.floor(at / BUCKET_MS[g]) * BUCKET_MS[g];
+export const bucketStart = (at: number, g: Granularity): number =>
+  Math.floor(at / BUCKET_MS[g]) * BUCKET_MS[g];
 
 export const counterId = (g: Granularity, bucket: number, direction: string, status: string): string =>
   `${g}|${bucket}|${direction}|${status}`;
@@ -26,7 +27,9 @@ export const countersView: View<CounterDoc> = {
   keys(e: ProjectorEvent) {
     if (e.type !== 'outcome') return [];
     const { occurredAt, direction, status } = e.data;
-    return (['minute', 'hour'] as const).map((g) => counterId(g, bucketStart(occurredAt, g), direction, status));
+    return (['minute', 'hour'] as const).map((g) =>
+      counterId(g, bucketStart(occurredAt, g), direction, status),
+    );
   },
   // The per-partition offset guard in the runner makes the increment count each record once.
   evolve(doc, e, id) {

@@ -12,7 +12,10 @@ describe('counters evolve', () => {
       { type: 'outcome', data: outcome({ outcomeId: 'b', occurredAt: T0 + 2 }) },
       { type: 'outcome', data: outcome({ outcomeId: 'c', occurredAt: T0 + 61_000 }) },
     )
-      .when({ type: 'outcome', data: outcome({ outcomeId: 'd', status: 'dead-lettered', occurredAt: T0 + 3 }) })
+      .when({
+        type: 'outcome',
+        data: outcome({ outcomeId: 'd', status: 'dead-lettered', occurredAt: T0 + 3 }),
+      })
       .thenDocs((docs) => {
         expect(docs.get(counterId('minute', m, 'crm-to-siagh', 'synced'))?.count).toBe(2);
         expect(docs.get(counterId('minute', m + 60_000, 'crm-to-siagh', 'synced'))?.count).toBe(1);

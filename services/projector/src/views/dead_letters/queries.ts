@@ -18,11 +18,23 @@ export const present = (d: DeadLetterDoc): DeadLetterOut => {
   return { ...rest, event: eventJson ? (JSON.parse(eventJson) as unknown) : null };
 };
 
-export async function listDeadLetters(v: ViewSnapshot, q: z.infer<typeof deadLetterQuery>): Promise<Page<DeadLetterOut>> {
+export async function listDeadLetters(
+  v: ViewSnapshot,
+  q: z.infer<typeof deadLetterQuery>,
+): Promise<Page<DeadLetterOut>> {
   const filter = {
-    $and: [{ redriveState: q.redriveState ?? { $ne: null } }, q.canonicalKey ? { canonicalKey: q.canonicalKey } : {}, afterCursor('lastFailedAt', q.cursor)],
+    $and: [
+      { redriveState: q.redriveState ?? { $ne: null } },
+      q.canonicalKey ? { canonicalKey: q.canonicalKey } : {},
+      afterCursor('lastFailedAt', q.cursor),
+    ],
   };
-  const docs = await v.view<DeadLetterDoc>('dead_letters').find(filter, { projection: { _pos: 0 } }).sort({ lastFailedAt: -1, _id: -1 }).limit(q.limit + 1).toArray();
+  const docs = await v
+    .view<DeadLetterDoc>('dead_letters')
+    .find(filter, { projection: { _pos: 0 } })
+    .sort({ lastFailedAt: -1, _id: -1 })
+    .limit(q.limit + 1)
+    .toArray();
   const p = page(docs, q.limit, (d) => d.lastFailedAt);
   return { items: p.items.map(present), nextCursor: p.nextCursor };
 }

@@ -73,9 +73,11 @@ function fromState(s: EntityStateRecord | null, prev: MappingDoc['state']): Mapp
 function fromOutcome(o: SyncOutcome, prev: MappingDoc['sync']): NonNullable<MappingDoc['sync']> {
   const records = { ...(prev?.records ?? { crm: null, siagh: null }) };
   // Which side a snapshot belongs to is only known when the outcome has a direction.
-  const [src, dst] = o.direction === 'crm-to-siagh' ? (['crm', 'siagh'] as const) : (['siagh', 'crm'] as const);
+  const [src, dst] =
+    o.direction === 'crm-to-siagh' ? (['crm', 'siagh'] as const) : (['siagh', 'crm'] as const);
   if (o.direction !== 'none') {
-    if (o.sourceSnapshot) records[src] = { snapshot: o.sourceSnapshot, at: o.occurredAt, outcomeId: o.outcomeId };
+    if (o.sourceSnapshot)
+      records[src] = { snapshot: o.sourceSnapshot, at: o.occurredAt, outcomeId: o.outcomeId };
     const target = o.targetAfter ?? o.targetBefore;
     if (target) records[dst] = { snapshot: target, at: o.occurredAt, outcomeId: o.outcomeId };
   }
@@ -93,13 +95,25 @@ function fromOutcome(o: SyncOutcome, prev: MappingDoc['sync']): NonNullable<Mapp
   };
 }
 
-type StateIds = { crmId: string | null; siaghId: string | null; naturalKey: string | null; entityType: string };
+type StateIds = {
+  crmId: string | null;
+  siaghId: string | null;
+  naturalKey: string | null;
+  entityType: string;
+};
 
-function derive(id: string, state: MappingDoc['state'], sync: MappingDoc['sync'], s: StateIds | null): MappingDoc {
+function derive(
+  id: string,
+  state: MappingDoc['state'],
+  sync: MappingDoc['sync'],
+  s: StateIds | null,
+): MappingDoc {
   const crmId = s?.crmId ?? sync?.crmId ?? null;
   const siaghId = s?.siaghId ?? sync?.siaghId ?? null;
   const naturalKey = s?.naturalKey ?? sync?.naturalKey ?? null;
-  const deleted = state ? state.removed || Object.values(state.deleted).some(Boolean) : sync?.lastStatus === 'deleted';
+  const deleted = state
+    ? state.removed || Object.values(state.deleted).some(Boolean)
+    : sync?.lastStatus === 'deleted';
   const status: MappingDoc['status'] = deleted
     ? 'deleted'
     : crmId && siaghId
@@ -134,7 +148,11 @@ interface StoredMapping extends MappingDoc {
 export const entityMappingsView: View<StoredMapping> = {
   name: 'entity_mappings',
   keys: (e: ProjectorEvent) =>
-    e.type === 'outcome' ? [e.data.canonicalKey] : e.type === 'entity-state' ? [e.data?.canonicalKey ?? e.key] : [],
+    e.type === 'outcome'
+      ? [e.data.canonicalKey]
+      : e.type === 'entity-state'
+        ? [e.data?.canonicalKey ?? e.key]
+        : [],
   evolve(doc, e, id) {
     if (e.type !== 'outcome' && e.type !== 'entity-state') return doc;
     let state = doc?.state ?? null;
@@ -143,7 +161,12 @@ export const entityMappingsView: View<StoredMapping> = {
     if (e.type === 'entity-state') {
       state = fromState(e.data, state);
       if (e.data) {
-        stateIds = { crmId: e.data.crmId, siaghId: e.data.siaghId, naturalKey: e.data.naturalKey, entityType: e.data.entityType };
+        stateIds = {
+          crmId: e.data.crmId,
+          siaghId: e.data.siaghId,
+          naturalKey: e.data.naturalKey,
+          entityType: e.data.entityType,
+        };
       }
     } else {
       sync = fromOutcome(e.data, sync);

@@ -5,7 +5,9 @@ import type { AuditDoc } from '../sync_audit/evolve';
 import type { MappingDoc } from './evolve';
 
 export const customerSearchQuery = z
-  .object({ q: z.string().trim().min(1).max(100).describe('customer number, CRM id, Siagh code or canonical key') })
+  .object({
+    q: z.string().trim().min(1).max(100).describe('customer number, CRM id, Siagh code or canonical key'),
+  })
   .strict();
 
 const parseJson = (s: string | null | undefined): unknown => {
@@ -22,12 +24,18 @@ export async function searchCustomers(v: ViewSnapshot, raw: string): Promise<Map
   const q = toAsciiDigits(raw.trim());
   const nk = q.replace(/^100-/, '');
   const or = [{ _id: q }, { naturalKey: nk }, { crmId: q }, { siaghId: q }];
-  return v.view<MappingDoc>('entity_mappings').find({ $or: or }, { projection: { _pos: 0 } }).limit(20).toArray();
+  return v
+    .view<MappingDoc>('entity_mappings')
+    .find({ $or: or }, { projection: { _pos: 0 } })
+    .limit(20)
+    .toArray();
 }
 
 /** The customer page: both systems' latest known records side by side, and the history of outcomes. */
 export async function customerDetail(v: ViewSnapshot, canonicalKey: string, historyLimit = 50) {
-  const mapping = await v.view<MappingDoc>('entity_mappings').findOne({ _id: canonicalKey }, { projection: { _pos: 0 } });
+  const mapping = await v
+    .view<MappingDoc>('entity_mappings')
+    .findOne({ _id: canonicalKey }, { projection: { _pos: 0 } });
   if (!mapping) return null;
   const history = await v
     .view<AuditDoc>('sync_audit')

@@ -69,7 +69,8 @@ export function applyOutcome(doc: LineageDoc | null, o: SyncOutcome): LineageDoc
     let f = fields.get(c.field) ?? { field: c.field, crm: null, siagh: null, history: [] };
     f = setSide(f, c.side, provenance(o, c, 'sync-write'));
     const from = other(c.side);
-    const flowed = c.reason === 'create' || c.reason === `changed-on-${from}` || c.reason.startsWith('conflict-');
+    const flowed =
+      c.reason === 'create' || c.reason === `changed-on-${from}` || c.reason.startsWith('conflict-');
     const cur = f[from];
     if (flowed && (cur === null || cur.value !== c.after)) {
       f = setSide(f, from, { ...provenance(o, c, 'source-edit'), previous: cur?.value ?? null });
@@ -86,7 +87,8 @@ export function applyOutcome(doc: LineageDoc | null, o: SyncOutcome): LineageDoc
 
 export const lineageView: View<LineageDoc> = {
   name: 'lineage',
-  keys: (e: ProjectorEvent) => (e.type === 'outcome' && e.data.fieldDiff.length > 0 ? [e.data.canonicalKey] : []),
+  keys: (e: ProjectorEvent) =>
+    e.type === 'outcome' && e.data.fieldDiff.length > 0 ? [e.data.canonicalKey] : [],
   evolve: (doc, e) => (e.type === 'outcome' ? applyOutcome(doc, e.data) : doc),
   indexes: [{ key: { updatedAt: -1 } }],
 };

@@ -1,4 +1,11 @@
-import type { Direction, FieldChange, OutcomeError, OutcomeStatus, SyncOutcome, Trigger } from '@siaghsync/shared/events';
+import type {
+  Direction,
+  FieldChange,
+  OutcomeError,
+  OutcomeStatus,
+  SyncOutcome,
+  Trigger,
+} from '@siaghsync/shared/events';
 import type { ProjectorEvent } from '../../events';
 import type { View } from '../types';
 

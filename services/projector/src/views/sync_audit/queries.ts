@@ -4,7 +4,19 @@ import { afterCursor, page, pageQuery, timeParam, type Page } from '../../api/cu
 import type { ViewSnapshot } from '../../store/reader';
 import type { AuditDoc } from './evolve';
 
-const STATUSES = ['synced', 'linked', 'created', 'deleted', 'skipped-echo', 'skipped-unchanged', 'conflict', 'waiting', 'retrying', 'dead-lettered', 'resolved'] as const;
+const STATUSES = [
+  'synced',
+  'linked',
+  'created',
+  'deleted',
+  'skipped-echo',
+  'skipped-unchanged',
+  'conflict',
+  'waiting',
+  'retrying',
+  'dead-lettered',
+  'resolved',
+] as const;
 
 export const auditFilter = z
   .object({
@@ -37,20 +49,37 @@ export function auditMongoFilter(f: AuditFilter): Record<string, unknown> {
   if (f.direction) q.direction = f.direction;
   if (f.correlationId) q.correlationId = f.correlationId;
   if (f.from !== undefined || f.to !== undefined) {
-    q.occurredAt = { ...(f.from !== undefined ? { $gte: f.from } : {}), ...(f.to !== undefined ? { $lt: f.to } : {}) };
+    q.occurredAt = {
+      ...(f.from !== undefined ? { $gte: f.from } : {}),
+      ...(f.to !== undefined ? { $lt: f.to } : {}),
+    };
   }
   return q;
 }
 
-export async function searchAudit(v: ViewSnapshot, f: AuditFilter, limit: number, cursor?: string): Promise<Page<AuditDoc>> {
+export async function searchAudit(
+  v: ViewSnapshot,
+  f: AuditFilter,
+  limit: number,
+  cursor?: string,
+): Promise<Page<AuditDoc>> {
   const filter = { $and: [auditMongoFilter(f), afterCursor('occurredAt', cursor)] };
-  const docs = await v.view<AuditDoc>('sync_audit').find(filter, { projection: { _pos: 0 } }).sort({ occurredAt: -1, _id: -1 }).limit(limit + 1).toArray();
+  const docs = await v
+    .view<AuditDoc>('sync_audit')
+    .find(filter, { projection: { _pos: 0 } })
+    .sort({ occurredAt: -1, _id: -1 })
+    .limit(limit + 1)
+    .toArray();
   return page(docs, limit, (d) => d.occurredAt);
 }
 
 /** A cursor over every match, newest first, for exports (bounded by the caller). */
 export function streamAudit(v: ViewSnapshot, f: AuditFilter, max: number) {
-  return v.view<AuditDoc>('sync_audit').find(auditMongoFilter(f), { projection: { _pos: 0 } }).sort({ occurredAt: -1, _id: -1 }).limit(max);
+  return v
+    .view<AuditDoc>('sync_audit')
+    .find(auditMongoFilter(f), { projection: { _pos: 0 } })
+    .sort({ occurredAt: -1, _id: -1 })
+    .limit(max);
 }
 
 export async function getOutcome(v: ViewSnapshot, outcomeId: string): Promise<AuditDoc | null> {
