@@ -29,10 +29,8 @@ import { startSiaghSimulator } from '../simulators/siagh/server';
 import { generateDataset } from '../simulators/data/generator';
 import { loadSyncerConfig } from '../services/syncer/src/config';
 import { freePort, startProc, stopProc, waitHttp } from './lib/procs';
-import { StateTable } from '../services/syncer/src/kafka/tables';
-import { TableReader } from '../services/syncer/src/kafka/tableReader';
-import { initialState, toRecord, type EntityState } from '../services/syncer/src/decide/state';
 import { figure, printTable, writeResults, type Figure } from './lib/results';
+import { memoryPerEntity, restoreRates, waitUntil } from './lib/syncerState';
 
 const N = Number(process.env.BENCH_SYNCER_N ?? 2000);
 const RESTORE_N = Number(process.env.BENCH_RESTORE_N ?? 50_000);
@@ -49,14 +47,6 @@ async function endpoints() {
   const cfg = loadStackConfig();
   await up(cfg);
   return clientEndpoints(cfg);
-}
-
-async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Runs one syncer over N creates; returns changes/s and target writes/s. */
@@ -239,107 +229,6 @@ async function bareLoop(ep: { KAFKA_BROKERS: string }): Promise<number> {
   return rate;
 }
 
-function sampleState(k: number): EntityState {
-  const s = initialState(`customer:${100000 + k}`);
-  const base = {
-    customerNumber: 100000 + k,
-    kind: 'person' as const,
-    name: `مشتری شماره ${k}`,
-    firstName: 'مشتری',
-    lastName: `شماره ${k}`,
-    nationalCode: String(1000000000 + k),
-    economicCode: '',
-    registerNumber: '',
-    mobile: `0912${String(k).padStart(7, '0')}`,
-    phone: '',
-    email: `c${k}@example.com`,
-    address: 'تهران، خیابان انقلاب، پلاک ۱۲',
-    postalCode: '1234567890',
-    city: 'تهران',
-    description: '',
-    active: true,
-  };
-  const h = deterministicEventId('h', k) + deterministicEventId('h2', k);
-  return {
-    ...s,
-    version: 3,
-    generation: 1,
-    kind: 'person',
-    crm: {
-      id: `5f0c2b8e-7d1a-4c55-9a0e-${String(k).padStart(12, '0')}`,
-      written: h,
-      seen: h,
-      deleted: false,
-    },
-    siagh: { id: String(1000 + k), written: h, seen: h, deleted: false },
-    base,
-  };
-}
-
-async function memoryPerEntity(codec: EventCodec): Promise<{ bytesPerEntity: number; avroBytes: number }> {
-  global.gc?.();
-  const before = process.memoryUsage().heapUsed;
-  const table = new StateTable(codec);
-  for (let k = 0; k < MEMORY_N; k++) table.offer(sampleState(k));
-  global.gc?.();
-  const after = process.memoryUsage().heapUsed;
-  const avroBytes = (await codec.encode('EntityState', toRecord(sampleState(1)))).length;
-  if (table.size !== MEMORY_N) throw new Error('table lost entries');
-  return { bytesPerEntity: (after - before) / MEMORY_N, avroBytes };
-}
-
-async function restoreRates(
-  ep: { KAFKA_BROKERS: string },
-  codec: EventCodec,
-): Promise<{ restore: number; bare: number }> {
-  const kafka = createKafka({ brokers: ep.KAFKA_BROKERS.split(','), clientId: 'bench-restore', logger });
-  const prefix = `restore${Date.now().toString(36)}.`;
-  await ensureTopics(kafka, prefix, ['entityState']);
-  const topic = topicName('entityState', prefix);
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  for (let i = 0; i < RESTORE_N; i += 2000) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(2000, RESTORE_N - i) }, async (_, k) => {
-        const s = sampleState(i + k);
-        return { key: s.canonicalKey, value: await codec.encode('EntityState', toRecord(s)) };
-      }),
-    );
-    await producer.send({ topic, messages: batch, acks: -1 });
-  }
-  const states = new StateTable(codec);
-  const reader = new TableReader(
-    kafka,
-    producer,
-    [topic],
-    (_t, m) => states.apply(m),
-    logger,
-    `${prefix}bench`,
-  );
-  let t0 = performance.now();
-  await reader.start();
-  await reader.caughtUp(5 * 60_000);
-  const restore = states.size / ((performance.now() - t0) / 1000);
-  await reader.stop();
-
-  let seen = 0;
-  const bare = kafka.consumer({ groupId: `${prefix}bare`, maxWaitTimeInMs: 100 });
-  t0 = performance.now();
-  await bare.connect();
-  await bare.subscribe({ topic, fromBeginning: true });
-  await bare.run({
-    eachBatch: ({ batch }) => {
-      seen += batch.messages.length;
-      return Promise.resolve();
-    },
-  });
-  await waitUntil(() => seen >= RESTORE_N, 5 * 60_000, 'bare read');
-  const bareRate = RESTORE_N / ((performance.now() - t0) / 1000);
-  await bare.disconnect();
-  await producer.disconnect();
-  return { restore, bare: bareRate };
-}
-
 async function main(): Promise<void> {
   const ep = await endpoints();
   // BENCH_SYNCER_ONLY=slow (or fast) runs one syncer pass alone, for profiling; no results are written.
@@ -360,9 +249,9 @@ async function main(): Promise<void> {
   const codec = new EventCodec(ep.SCHEMA_REGISTRY_URL);
   await codec.registerAll();
   say(`memory of ${MEMORY_N} linked entities...`);
-  const mem = await memoryPerEntity(codec);
+  const mem = await memoryPerEntity(codec, MEMORY_N);
   say(`restore of ${RESTORE_N} state records...`);
-  const restore = await restoreRates(ep, codec);
+  const restore = await restoreRates(ep, codec, RESTORE_N, logger);
 
   const ideal = slow.inFlight / 0.02;
   const figures: Figure[] = [
