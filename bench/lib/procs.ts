@@ -4,27 +4,14 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { REPO_ROOT } from '../../scripts/stack/config';
+export { freePort } from '../../test/harness/ports';
 
 export interface Proc {
   name: string;
   child: ChildProcess;
   log: string;
-}
-
-/** A port free right now on 127.0.0.1 (others run tests on this machine: never a fixed port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export function startProc(

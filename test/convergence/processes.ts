@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+export { freePort } from '../harness/ports';
 
 // The services as real processes (so kill -9 is a real crash). Each logs to <logDir>/<name>.log;
 // only the PIDs started here are ever signalled.
@@ -10,17 +10,6 @@ export interface Service {
   name: string;
   child: ChildProcess;
   log: string;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export function spawnService(
