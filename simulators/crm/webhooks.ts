@@ -26,9 +26,11 @@ export const webhookConfigSchema = z
     timeoutMs: z.number().positive().default(5_000),
     retry: z
       .object({
-        maxAttempts: z.number().int().positive().default(6),
-        baseDelayMs: z.number().nonnegative().default(500),
-        maxDelayMs: z.number().nonnegative().default(60_000),
+        // "At least once" (APIS.md): a sender that gives up after seconds would lose every notice of a short
+        // outage. ~14 attempts up to 2 min apart keep retrying for 7-14 minutes (ASSUMPTIONS.md).
+        maxAttempts: z.number().int().positive().default(14),
+        baseDelayMs: z.number().nonnegative().default(1_000),
+        maxDelayMs: z.number().nonnegative().default(120_000),
       })
       .strict()
       .default({}),

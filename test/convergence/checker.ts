@@ -46,7 +46,7 @@ export function check(
   crm: CrmSimulator,
   siagh: SiaghSimulator,
   config: SyncConfig,
-  conflicts: Iterable<Conflict>,
+  conflicts: readonly Conflict[],
   deadLetters: DeadLetter[],
   stats: WorkloadStats,
 ): Verdict {
@@ -79,7 +79,7 @@ export function check(
     if (c.status === 'open') open.add(`${c.canonicalKey}:${c.field}`);
     else closed++;
   }
-  const anyConflict = new Set([...conflicts].map((c) => `${c.canonicalKey}:${c.field}`));
+  const anyConflict = new Set(conflicts.map((c) => `${c.canonicalKey}:${c.field}`));
   const compared = Object.values(config.fields).filter(
     (r) => r.crm !== null && r.siagh !== null && r.direction !== 'none',
   );
@@ -144,7 +144,7 @@ export function check(
         detail: `${d.deadLetterId} ${d.canonicalKey}: ${d.message}`,
       });
   }
-  const openKeys = [...conflicts].filter((c) => c.status === 'open').map((c) => c.canonicalKey);
+  const openKeys = conflicts.filter((c) => c.status === 'open').map((c) => c.canonicalKey);
   const { findings: pf, ...preInvoices } = checkPreInvoices({
     quotes: [...crm.store.quotes.quotes.values()],
     customerOf: (id) => numberOf.get(id),

@@ -180,7 +180,7 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     await waitQuiet(kafka, prefix, seen, o.quietMs, o.idleTimeoutMs);
     const quiescence = Date.now() - tQuiet;
 
-    const verdict = check(crm, siagh, config, seen.conflicts.values(), seen.deadLetters, stats);
+    const verdict = check(crm, siagh, config, [...seen.conflicts.values()], seen.deadLetters, stats);
     const views = await checkViews({
       url: `http://127.0.0.1:${ports.projector}`,
       token: operatorToken,
