@@ -7,6 +7,7 @@ import { registerDlq } from './dlq';
 import { registerEntity } from './entity';
 import { registerRebuild } from './rebuild';
 import { registerReplay } from './replay';
+import { registerResync } from './resync';
 import { registerStatus } from './status';
 
 export type Run = (fn: (ctx: Ctx) => Promise<ExitCode>) => Promise<void>;
@@ -18,7 +19,9 @@ export type Run = (fn: (ctx: Ctx) => Promise<ExitCode>) => Promise<void>;
  */
 export function buildProgram(onExit: (code: number) => void = (c) => (process.exitCode = c)): Command {
   const program = new Command('syncctl')
-    .description('Operate SiaghSync: status, backfill, rebuild, dead letters, conflicts, entities, replay')
+    .description(
+      'Operate SiaghSync: status, backfill, rebuild, dead letters, conflicts, entities, replay, resync',
+    )
     .option('--json', 'print one JSON document on stdout (progress and notes are left out)')
     .showHelpAfterError('(syncctl --help lists the commands)')
     .exitOverride();
@@ -41,6 +44,7 @@ export function buildProgram(onExit: (code: number) => void = (c) => (process.ex
   registerConflicts(program, run);
   registerEntity(program, run);
   registerReplay(program, run);
+  registerResync(program, run);
   for (const c of program.commands) c.exitOverride().showHelpAfterError();
   return program;
 }
