@@ -49,6 +49,8 @@ export interface CreateIntent {
   createdId: string | null;
   createdAt: number;
   correlationId: string;
+  /** JSON of what the write sets (the syncer's WriteAhead), for recognising it after a crash. */
+  write: string | null;
 }
 
 export interface Link {

@@ -5,6 +5,7 @@ import type { Logger } from '@siaghsync/shared/logger';
 import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { decide } from './decide/decide';
 import { initialState, type EntityState } from './decide/state';
+import { recoverWrites, type WriteAhead } from './decide/recover';
 import type { Decision, Fetched } from './decide/types';
 import { fetchRecords, type Systems } from './fetch';
 import type { StateTable } from './kafka/tables';
@@ -17,8 +18,10 @@ import type { CustomerLookups } from './preinvoice/fetch';
 export interface HandlerDeps {
   systems: Systems;
   config: SyncConfig;
-  /** Makes a create intent durable BEFORE the external create (idempotent producer, acks=all). */
+  /** Makes write intents durable BEFORE the external writes (idempotent producer, acks=all). */
   announce: (intents: Outputs['intents']) => Promise<void>;
+  /** Writes announced for an entity whose commit has not been read back (decide/recover.ts). */
+  announced?: (canonicalKey: string) => WriteAhead[];
   logger: Logger;
   now: () => number;
   retry: { maxAttempts: number; baseMs: number; maxMs: number };
@@ -133,8 +136,10 @@ async function attemptOnce(
 ): Promise<Outputs> {
   if (state.entityType === 'preinvoice') return attemptPreInvoice(deps, state, event, meta, attempt, started);
   const fetched: Fetched = await fetchRecords(deps.systems, deps.config, state, event);
+  // A write of an earlier attempt on this same state may have landed before that attempt died.
+  state = recoverWrites(state, deps.announced?.(state.canonicalKey) ?? [], fetched, deps.config);
   const decision: Decision = decide({ state, event, fetched, config: deps.config, now: deps.now() });
-  const intents = intentsFor(decision, event, deps.now());
+  const intents = intentsFor(decision, state, event, deps.now());
   if (intents.length > 0) await deps.announce(intents);
   const results: WriteResult[] = [];
   for (const write of decision.writes)

@@ -22,6 +22,8 @@ export interface ProcessorDeps {
   handler: HandlerDeps;
   states: StateTable;
   stateReader: TableReader;
+  /** The links and intents table: a re-run needs the writes announced before a crash (decide/recover.ts). */
+  intentReader?: TableReader;
   /** For retry markers and intents: the idempotent producer. */
   producer: Producer;
   logger: Logger;
@@ -172,7 +174,7 @@ export class Processor {
   private async restore(): Promise<void> {
     const t0 = Date.now();
     this.generation = await this.takeEpoch();
-    await this.d.stateReader.caughtUp();
+    await Promise.all([this.d.stateReader.caughtUp(), this.d.intentReader?.caughtUp()]);
     let parked = 0;
     for (const [key, state] of this.d.states.entries()) {
       if (state.pending.length > 0) {

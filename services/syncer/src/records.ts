@@ -9,7 +9,8 @@ import {
   type WorkEvent,
 } from '@siaghsync/shared/events';
 import type { EntityState } from './decide/state';
-import type { Decision, Fetched } from './decide/types';
+import { writeAheadOf } from './decide/recover';
+import type { Decision, Fetched, Write } from './decide/types';
 import { emptyOutputs, type Outputs } from './outputs';
 
 // Builders of the records the syncer commits: outcomes for the audit, intents, dead letters.
@@ -95,22 +96,33 @@ export function outcomeOf(
   return outcome;
 }
 
-/** Intents for each create the decision makes, keyed so the router can match the create's echo. */
-export function intentsFor(decision: Decision, event: WorkEvent, now: number): CreateIntent[] {
+/**
+ * Intents for each create and update the decision makes, made durable before the writes: a create's is
+ * keyed so the router can match its echo, and each says what its write sets (decide/recover.ts).
+ */
+export function intentsFor(
+  decision: Decision,
+  state: EntityState,
+  event: WorkEvent,
+  now: number,
+): CreateIntent[] {
   return decision.writes
-    .filter((w) => w.op === 'create')
+    .filter((w): w is Extract<Write, { op: 'create' | 'update' }> => w.op === 'create' || w.op === 'update')
     .map((w) => ({
-      intentId: deterministicEventId('intent', event.canonicalKey, w.side, event.correlationId),
+      intentId:
+        w.op === 'create'
+          ? deterministicEventId('intent', event.canonicalKey, w.side, event.correlationId)
+          : deterministicEventId('intent', event.canonicalKey, w.side, event.correlationId, state.version),
       canonicalKey: event.canonicalKey,
       entityType: decision.newState.entityType,
       targetSide: w.side,
-      naturalKey:
-        w.op === 'create' && w.record.customerNumber !== null ? String(w.record.customerNumber) : null,
-      checksum: w.op === 'create' ? w.checksum : '',
+      naturalKey: w.record.customerNumber !== null ? String(w.record.customerNumber) : null,
+      checksum: w.checksum,
       status: 'open' as const,
       createdId: null,
       createdAt: now,
       correlationId: event.correlationId,
+      write: JSON.stringify(writeAheadOf(w, state)),
     }));
 }
 

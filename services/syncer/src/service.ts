@@ -110,6 +110,7 @@ export async function startSyncer(
     instanceId: cfg.SYNCER_INSTANCE_ID,
     states,
     stateReader,
+    intentReader: routeReader,
     producer,
     logger,
     metrics,
@@ -129,12 +130,14 @@ export async function startSyncer(
         baseMs: cfg.SYNCER_RETRY_BASE_MS,
         maxMs: cfg.SYNCER_RETRY_MAX_MS,
       },
-      // The intent is durable (acks=all) before the external create it announces. Intents of
+      // The intent is durable (acks=all) before the external write it announces. Intents of
       // entities handled concurrently share one produce (group commit) instead of queueing one by one.
       announce: async (intents) => {
         const encoded = await encodeOutputs(codec, prefix, [{ links: [], intents, conflicts: [] }]);
         await Promise.all(encoded.flatMap((t) => t.messages.map((m) => intentCommits.submit(m).done)));
+        for (const i of intents) tables.rememberIntent(i);
       },
+      announced: (canonicalKey) => tables.announcedWrites(canonicalKey),
     },
   });
   const router = new Router({

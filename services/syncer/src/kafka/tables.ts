@@ -2,7 +2,8 @@ import type { CreateIntent, EntityStateRecord, Link, SourceSystem } from '@siagh
 import type { KafkaMessage } from '@siaghsync/shared/kafka/client';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import { fromRecord, supersedes, type EntityState } from '../decide/state';
-import type { RouteLookups } from '../route/route';
+import { parseWriteAhead, type WriteAhead } from '../decide/recover';
+import { intentKey, type RouteLookups } from '../route/route';
 
 /** The id index and open create intents, folded from the compacted `links` and `intents` topics. */
 export class RouteTables implements RouteLookups {
@@ -24,10 +25,32 @@ export class RouteTables implements RouteLookups {
 
   async applyIntent(message: KafkaMessage): Promise<void> {
     const key = message.key?.toString();
-    if (!key || message.value === null || message.value.length === 0) return;
-    const intent = await this.codec.decode<CreateIntent>(message.value);
+    if (!key) return;
+    if (message.value === null || message.value.length === 0) {
+      this.intents.delete(key);
+      return;
+    }
+    this.setIntent(key, await this.codec.decode<CreateIntent>(message.value));
+  }
+
+  /** Intents this process just made durable, visible before they are read back from the topic. */
+  rememberIntent(intent: CreateIntent): void {
+    this.setIntent(intentKey(intent), intent);
+  }
+
+  private setIntent(key: string, intent: CreateIntent): void {
     if (intent.status === 'open') this.intents.set(key, intent);
     else this.intents.delete(key);
+  }
+
+  /** The writes announced for an entity and not yet closed by a commit (see decide/recover.ts). */
+  announcedWrites(canonicalKey: string): WriteAhead[] {
+    const out: WriteAhead[] = [];
+    for (const side of ['crm', 'siagh'] as const) {
+      const w = parseWriteAhead(this.intents.get(`${side}:${canonicalKey}`)?.write ?? null);
+      if (w) out.push(w);
+    }
+    return out;
   }
 
   /** Links the syncer itself just committed, so its own router does not wait for the round trip. */

@@ -90,6 +90,7 @@ function intentsOf(decision: PreInvoiceDecision, event: WorkEvent, now: number):
       createdId: null,
       createdAt: now,
       correlationId: event.correlationId,
+      write: null,
     }));
 }
 

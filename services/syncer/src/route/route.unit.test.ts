@@ -10,6 +10,7 @@ const intent = (over: Partial<CreateIntent> = {}): CreateIntent => ({
   targetSide: 'siagh',
   naturalKey: null,
   checksum: 'abc',
+  write: null,
   status: 'open',
   createdId: null,
   createdAt: 1,

@@ -1,0 +1,87 @@
+import type { CanonicalCustomer } from '@siaghsync/shared/mapping/canonical';
+import { sideChecksum } from '@siaghsync/shared/mapping/sides';
+import type { MappedField, Side, SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import type { EntityState } from './state';
+import type { Fetched, Write } from './types';
+
+// A write lands in the target before its state is committed. If the syncer dies (or the commit fails) in
+// between, the re-run starts from the old base and finds our values in the target: without more, it takes
+// them for a person's edit on that side and settles them against the other side as a conflict, where the
+// other side's newer edit can lose (convergence seed 601: a Siagh postal code edit lost to the value we
+// had just written to the CRM). So every write is announced with what it sets before it is sent, and a
+// re-run first settles those announced writes against what the target now holds.
+
+/** What one write sets, carried in its intent (CreateIntent.write) before the write is sent. */
+export interface WriteAhead {
+  op: 'create' | 'update';
+  side: Side;
+  /** The state version the write was decided on. Once a later version is committed the write is settled. */
+  stateVersion: number;
+  values: Partial<CanonicalCustomer>;
+  /** Side checksum of the record the write leaves (our echo, if nobody touched it since). */
+  checksum: string;
+}
+
+export function writeAheadOf(write: Write, state: EntityState): WriteAhead | null {
+  if (write.op === 'create') {
+    return {
+      op: 'create',
+      side: write.side,
+      stateVersion: state.version,
+      values: write.record,
+      checksum: write.checksum,
+    };
+  }
+  if (write.op !== 'update') return null;
+  const values: Partial<Record<MappedField, unknown>> = {};
+  for (const f of write.fields) values[f] = write.record[f];
+  return {
+    op: 'update',
+    side: write.side,
+    stateVersion: state.version,
+    values: values as Partial<CanonicalCustomer>,
+    checksum: write.checksum,
+  };
+}
+
+/**
+ * The state a re-run should decide from, given the writes announced on exactly this state version. A
+ * field the target still holds with the value we sent was written by us: both sides held that value when
+ * we decided, so it becomes the base. A field holding anything else is left to the merge (the write did
+ * not land, or a person changed it since, which the merge sees as their edit).
+ */
+export function recoverWrites(
+  state: EntityState,
+  announced: readonly WriteAhead[],
+  fetched: Fetched,
+  config: SyncConfig,
+): EntityState {
+  const mine = announced.filter((w) => w.stateVersion === state.version && fetched[w.side] !== null);
+  if (mine.length === 0) return state;
+  let base: CanonicalCustomer | null = state.base === null ? null : { ...state.base };
+  const next: EntityState = { ...state, crm: { ...state.crm }, siagh: { ...state.siagh } };
+  for (const w of mine) {
+    const now = fetched[w.side]!;
+    if (w.op === 'create') {
+      // The record was created from `values`: whatever differs now was changed there afterwards.
+      base = { ...(w.values as CanonicalCustomer) };
+    } else if (base !== null) {
+      for (const [f, v] of Object.entries(w.values) as [MappedField, unknown][]) {
+        if (now.record[f] === v) (base as unknown as Record<string, unknown>)[f] = v;
+      }
+    }
+    if (sideChecksum(now.record, config, w.side) === w.checksum) next[w.side].written = w.checksum;
+  }
+  next.base = base;
+  return next;
+}
+
+export function parseWriteAhead(json: string | null): WriteAhead | null {
+  if (json === null) return null;
+  try {
+    const w = JSON.parse(json) as WriteAhead;
+    return (w.op === 'create' || w.op === 'update') && typeof w.stateVersion === 'number' ? w : null;
+  } catch {
+    return null;
+  }
+}

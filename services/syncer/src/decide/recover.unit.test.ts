@@ -1,0 +1,99 @@
+import { sideChecksum } from '@siaghsync/shared/mapping/sides';
+import { config, change, crmRec, customer, siaghRec, synced, when, KEY } from '../../test/spec';
+import { decide } from './decide';
+import { recoverWrites, writeAheadOf, type WriteAhead } from './recover';
+import { initialState } from './state';
+
+// A write that landed in the target before the syncer died, and whose state commit never happened.
+
+const base = customer({ postalCode: '1111111111' });
+
+/** The state a crash left: base still the old record, at version 3. */
+const before = () => ({ ...synced(base), version: 3 });
+
+/** The write that decision made (a Siagh postal code sent to the CRM) on that state. */
+function crmPostalCodeWrite(value: string): WriteAhead {
+  const record = customer({ postalCode: value });
+  return writeAheadOf(
+    {
+      side: 'crm',
+      op: 'update',
+      id: 'crm-guid-1',
+      record,
+      checksum: sideChecksum(record, config, 'crm'),
+      fields: ['postalCode'],
+    },
+    before(),
+  )!;
+}
+
+describe('recoverWrites: our own write after a crash is not a person edit', () => {
+  it('without it, the landed write beats a newer Siagh edit as a conflict (seed 601)', () => {
+    // The CRM holds what we wrote (2222...), Siagh was edited again since (3333...).
+    const fetched = {
+      crm: crmRec(customer({ postalCode: '2222222222' })),
+      siagh: siaghRec(customer({ postalCode: '3333333333' })),
+    };
+    const d = when(before(), change('siagh'), fetched);
+    expect(d.conflicts).toEqual([expect.objectContaining({ field: 'postalCode', winner: 'crm' })]);
+  });
+
+  it('with it, the newer Siagh edit flows to the CRM and nothing is recorded as a conflict', () => {
+    const fetched = {
+      crm: crmRec(customer({ postalCode: '2222222222' })),
+      siagh: siaghRec(customer({ postalCode: '3333333333' })),
+    };
+    const state = recoverWrites(before(), [crmPostalCodeWrite('2222222222')], fetched, config);
+    expect(state.base?.postalCode).toBe('2222222222');
+    const d = decide({ state, event: change('siagh'), fetched, config, now: 10_000 });
+    expect(d.conflicts).toEqual([]);
+    expect(d.writes).toEqual([
+      expect.objectContaining({ side: 'crm', op: 'update', fields: ['postalCode'] }),
+    ]);
+    expect(d.writes[0]).toMatchObject({ record: { postalCode: '3333333333' } });
+  });
+
+  it('marks the target as our echo when it holds exactly what we wrote', () => {
+    const fetched = {
+      crm: crmRec(customer({ postalCode: '2222222222' })),
+      siagh: siaghRec(customer({ postalCode: '2222222222' })),
+    };
+    const write = crmPostalCodeWrite('2222222222');
+    const state = recoverWrites(before(), [write], fetched, config);
+    expect(state.crm.written).toBe(write.checksum);
+    const d = decide({ state, event: change('crm'), fetched, config, now: 10_000 });
+    expect(d.writes).toEqual([]);
+    expect(d.outcome.status).toBe('skipped-echo');
+  });
+
+  it('a write that did not land leaves the base alone', () => {
+    const fetched = {
+      crm: crmRec(base),
+      siagh: siaghRec(customer({ postalCode: '2222222222' })),
+    };
+    const state = recoverWrites(before(), [crmPostalCodeWrite('2222222222')], fetched, config);
+    expect(state.base).toEqual(base);
+    const d = decide({ state, event: change('siagh'), fetched, config, now: 10_000 });
+    expect(d.writes).toEqual([expect.objectContaining({ side: 'crm', fields: ['postalCode'] })]);
+  });
+
+  it('a write announced on an older state version is settled already and ignored', () => {
+    const fetched = { crm: crmRec(customer({ postalCode: '2222222222' })), siagh: siaghRec(base) };
+    const stale = { ...crmPostalCodeWrite('2222222222'), stateVersion: 2 };
+    expect(recoverWrites(before(), [stale], fetched, config)).toEqual(before());
+  });
+
+  it('a create that landed becomes the base, so a person edit made on it since flows back', () => {
+    const created = customer();
+    const write = writeAheadOf(
+      { side: 'siagh', op: 'create', record: created, checksum: sideChecksum(created, config, 'siagh') },
+      initialState(KEY),
+    )!;
+    // Siagh's contact (ours) was renamed by a person before our commit; the CRM is unchanged.
+    const fetched = { crm: crmRec(created), siagh: siaghRec(customer({ name: 'نام تازه' })) };
+    const state = recoverWrites(initialState(KEY), [write], fetched, config);
+    const d = decide({ state, event: change('crm'), fetched, config, now: 10_000 });
+    expect(d.conflicts).toEqual([]);
+    expect(d.writes).toEqual([expect.objectContaining({ side: 'crm', op: 'update', fields: ['name'] })]);
+  });
+});
