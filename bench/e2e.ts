@@ -23,6 +23,7 @@ import { bareRoundTrip } from './lib/bareRoundTrip';
 import { editAtRate, waitWrites } from './lib/edits';
 import { freePort, startProc, stopProc, waitHttp, type Proc } from './lib/procs';
 import { figure, printTable, writeResults, type Figure } from './lib/results';
+import { stagesOf } from './lib/stages';
 import { percentiles } from './lib/stats';
 import { sentById, webhookOf, WriteWatcher, type Delivery } from './lib/writes';
 
@@ -203,9 +204,12 @@ async function main(): Promise<void> {
       writeFileSync(process.env.BENCH_E2E_SAMPLES, JSON.stringify({ fromWebhook, fromEdit, accepted, bare }));
     const file = writeResults('e2e', figures);
     const r = (n: number) => Math.round(n * 10) / 10;
+    const st = await stagesOf(ep.KAFKA_BROKERS.split(','), ep.SCHEMA_REGISTRY_URL, prefix);
+    const p = (x: { p50: number; p99: number }) => `p50 ${r(x.p50)} / p99 ${r(x.p99)} ms`;
     say(
-      `where the time goes: webhook answered by ingest (event in Kafka) p50 ${r(ack.p50)} / p99 ${r(ack.p99)} ms; ` +
-        `CRM edit -> target write p50 ${r(edit.p50)} / p99 ${r(edit.p99)} ms; wrote ${file}`,
+      `where the time goes: webhook answered by ingest (event in Kafka) ${p(ack)}; routed ${p(st.route)}; ` +
+        `waiting for the syncer ${p(st.queue)}; syncer handling (reads, intent, write) ${p(st.handle)}; ` +
+        `CRM edit -> target write ${p(edit)}; wrote ${file}`,
     );
     process.stdout.write(
       `e2e: ${fromWebhook.length}/${total} edits at ${r(achieved)}/s, webhook -> write p50 ${r(e2e.p50)} ms / ` +

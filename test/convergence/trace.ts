@@ -3,6 +3,7 @@ import { createLogger } from '@siaghsync/shared/logger';
 import { createKafka, topicName, type TopicKey } from '@siaghsync/shared/kafka/index';
 import { EventCodec } from '@siaghsync/shared/registry';
 import { clientEndpoints, loadStackConfig } from '../../scripts/stack/config';
+import { readTopicToEnd } from '../harness/readTopic';
 
 // `npx tsx test/convergence/trace.ts --prefix conv601-xxxx. --key customer:10043`: everything a finished
 // convergence run's topics say about one entity (work events, outcomes, conflicts, dead letters, state
@@ -22,8 +23,6 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'trace', level: 'warn' });
   const kafka = createKafka({ brokers: String(env.KAFKA_BROKERS).split(','), clientId: 'trace', logger });
   const codec = new EventCodec(String(env.SCHEMA_REGISTRY_URL));
-  const admin = kafka.admin();
-  await admin.connect();
   const rows: {
     topic: string;
     partition: number;
@@ -32,39 +31,14 @@ async function main(): Promise<void> {
     value: Record<string, unknown>;
   }[] = [];
   for (const key of TRACED) {
-    const topic = topicName(key, o.prefix);
-    const ends = await admin.fetchTopicOffsets(topic);
-    const want = new Map(ends.filter((e) => e.high !== e.low).map((e) => [e.partition, BigInt(e.high)]));
-    if (want.size === 0) continue;
-    const consumer = kafka.consumer({ groupId: `trace-${Date.now()}-${key}`, maxWaitTimeInMs: 200 });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await new Promise<void>((resolve) => {
-      void consumer.run({
-        // Per batch, not per message: a log written in transactions ends with a marker no message carries.
-        eachBatch: async ({ batch }) => {
-          for (const message of batch.messages) {
-            if (!message.value) continue;
-            const hit = message.key?.toString() === o.key || message.value.toString('latin1').includes(o.key);
-            if (!hit) continue;
-            const value = await codec.decode<Record<string, unknown>>(message.value);
-            rows.push({
-              topic: key,
-              partition: batch.partition,
-              offset: message.offset,
-              ts: Number(message.timestamp),
-              value,
-            });
-          }
-          if (BigInt(batch.lastOffset()) + 1n >= (want.get(batch.partition) ?? 0n))
-            want.delete(batch.partition);
-          if (want.size === 0) resolve();
-        },
-      });
+    await readTopicToEnd(kafka, topicName(key, o.prefix), async (message, partition) => {
+      if (!message.value) return;
+      const hit = message.key?.toString() === o.key || message.value.toString('latin1').includes(o.key);
+      if (!hit) return;
+      const value = await codec.decode<Record<string, unknown>>(message.value);
+      rows.push({ topic: key, partition, offset: message.offset, ts: Number(message.timestamp), value });
     });
-    await consumer.disconnect();
   }
-  await admin.disconnect();
   rows.sort((a, b) => a.ts - b.ts);
   const t0 = rows[0]?.ts ?? 0;
   for (const r of rows) {

@@ -12,6 +12,12 @@ import type { SyncerMetrics } from './metrics';
 import { encodeOutputs, type Outputs } from './outputs';
 import type { EventMeta } from './records';
 import { runKeyed } from './concurrency';
+import { PartitionLanes, type Queued } from './lanes';
+
+interface Decoded {
+  event: WorkEvent;
+  meta: EventMeta;
+}
 
 export interface ProcessorDeps {
   kafka: Kafka;
@@ -46,9 +52,23 @@ export class Processor {
   private tx: TransactionalSender | undefined;
   private generation = -1;
   private catchUp: Promise<void> | undefined;
+  private stopping = false;
+  private readonly workTopic: string;
+  /** Per partition, the first offset not yet committed in this epoch (where a re-read starts). */
+  private readonly nextToCommit = new Map<number, string>();
+  private readonly lanes: PartitionLanes<Decoded>;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly d: ProcessorDeps) {}
+  constructor(private readonly d: ProcessorDeps) {
+    this.workTopic = topicName('work', d.prefix);
+    this.lanes = new PartitionLanes<Decoded>({
+      chunk: d.commitEvery,
+      maxQueued: Math.max(d.commitEvery * 2, d.maxInFlight * 4),
+      process: (partition, events, lastOffset, epoch) =>
+        this.processChunk(partition, events, lastOffset, epoch),
+      onError: (err, partition) => this.recover(err, partition),
+    });
+  }
 
   async start(): Promise<void> {
     const d = this.d;
@@ -67,54 +87,35 @@ export class Processor {
       // processing anything.
       this.generation = -1;
       this.catchUp = undefined;
+      // kafkajs reads every assigned partition again from its committed offset; what lanes hold is stale.
+      this.lanes.reset();
+      this.nextToCommit.clear();
       d.logger.info({ assignment: e.payload.memberAssignment }, 'joined syncer group');
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: topicName('work', d.prefix), fromBeginning: true });
+    await this.consumer.subscribe({ topic: this.workTopic, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: d.partitionsConcurrency,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-        if (batch.messages.length === 0) return;
+        if (batch.messages.length === 0 || this.stopping) return;
         this.catchUp ??= this.restore();
         await this.catchUp;
-        const generation = this.generation;
+        // A batch fetched before a seek (see recover) is older than the position we asked for.
+        if (!isRunning() || isStale()) return;
+        const items = await this.decodeAll(batch.topic, batch.partition, batch.messages, this.generation);
+        if (!this.nextToCommit.has(batch.partition) && items[0])
+          this.nextToCommit.set(batch.partition, items[0].offset);
+        // Queue on the partition's lane and let kafkajs fetch on; the lane processes and commits in order.
         const beat = setInterval(
           () => void heartbeat().catch(() => undefined),
           Math.min(2_000, d.sessionTimeoutMs / 5),
         );
         try {
-          // A fetched batch can hold a partition's whole backlog; committing it in chunks keeps the
-          // work at risk from a crash small and shows progress (outcomes) while a backlog drains.
-          for (let i = 0; i < batch.messages.length; i += d.commitEvery) {
-            if (!isRunning() || isStale()) return;
-            const chunk = batch.messages.slice(i, i + d.commitEvery);
-            const events = await this.decodeAll(batch.topic, batch.partition, chunk, generation);
-            d.metrics.inFlight.inc(events.length);
-            const outputs = await runKeyed(
-              events,
-              (e) => e.event.canonicalKey,
-              d.maxInFlight,
-              async (e) => {
-                try {
-                  return await handleEvent(d.handler, d.states, e.event, e.meta);
-                } finally {
-                  d.metrics.inFlight.dec();
-                }
-              },
-            );
-            if (isStale()) {
-              // Our partitions were taken meanwhile: the new owner re-runs this chunk from the last commit.
-              d.logger.warn({ partition: batch.partition }, 'batch went stale; not committing');
-              return;
-            }
-            const last = chunk[chunk.length - 1]!;
-            await this.commit(outputs.flat(), batch.topic, batch.partition, last.offset);
-            // Only now does the consumer move past the chunk; on any error above it re-reads it.
-            resolveOffset(last.offset);
-            await heartbeat();
-          }
+          const queued = await this.lanes.push(batch.partition, items, () => isRunning() && !isStale());
+          // Only what a lane holds counts as consumed: anything else is fetched again.
+          if (queued !== null) resolveOffset(queued);
         } finally {
           clearInterval(beat);
         }
@@ -122,21 +123,65 @@ export class Processor {
     });
   }
 
-  private async decodeAll(topic: string, partition: number, messages: KafkaMessage[], generation: number) {
-    const out: { event: WorkEvent; meta: EventMeta }[] = [];
+  /** One chunk of a lane: handle its events (entities concurrently, each in order), then commit. */
+  private async processChunk(partition: number, events: Decoded[], lastOffset: string, epoch: number) {
+    const d = this.d;
+    d.metrics.inFlight.inc(events.length);
+    const outputs = await runKeyed(
+      events,
+      (e) => e.event.canonicalKey,
+      d.maxInFlight,
+      async (e) => {
+        try {
+          return await handleEvent(d.handler, d.states, e.event, e.meta);
+        } finally {
+          d.metrics.inFlight.dec();
+        }
+      },
+    );
+    if (epoch !== this.lanes.epoch) {
+      // A rebalance (or a failed chunk) happened meanwhile: the chunk is read again from the last commit.
+      d.logger.warn({ partition }, 'chunk of an earlier epoch; not committing');
+      return;
+    }
+    await this.commit(outputs.flat(), this.workTopic, partition, lastOffset);
+    this.nextToCommit.set(partition, (BigInt(lastOffset) + 1n).toString());
+  }
+
+  /**
+   * A chunk failed to commit (Kafka unavailable past the sender's retries). Nothing after it may commit
+   * first: every lane is emptied and each partition is read again from its first uncommitted offset.
+   */
+  private recover(err: unknown, partition: number): void {
+    this.d.logger.error({ err, partition }, 'chunk failed; reading again from the last commit');
+    this.lanes.reset();
+    for (const [p, offset] of this.nextToCommit)
+      this.consumer?.seek({ topic: this.workTopic, partition: p, offset });
+  }
+
+  private async decodeAll(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    generation: number,
+  ): Promise<Queued<Decoded>[]> {
+    const out: Queued<Decoded>[] = [];
     for (const m of messages) {
-      if (!m.value) continue;
-      try {
-        out.push({
-          event: await this.d.codec.decode<WorkEvent>(m.value),
-          meta: { topic, partition, offset: m.offset, generation },
-        });
-      } catch (err) {
-        // A record we cannot decode cannot be synced or dead-lettered with its content; it is logged
-        // with its coordinates so an operator can inspect it, and the partition is not blocked.
-        this.d.logger.error({ err, topic, partition, offset: m.offset }, 'undecodable work event skipped');
-        this.d.metrics.undecodable.inc();
+      let value: Decoded | null = null;
+      if (m.value) {
+        try {
+          value = {
+            event: await this.d.codec.decode<WorkEvent>(m.value),
+            meta: { topic, partition, offset: m.offset, generation },
+          };
+        } catch (err) {
+          // A record we cannot decode cannot be synced or dead-lettered with its content; it is logged
+          // with its coordinates so an operator can inspect it, and the partition is not blocked.
+          this.d.logger.error({ err, topic, partition, offset: m.offset }, 'undecodable work event skipped');
+          this.d.metrics.undecodable.inc();
+        }
       }
+      out.push({ offset: m.offset, value });
     }
     return out;
   }
@@ -214,7 +259,10 @@ export class Processor {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
-    // disconnect() waits for the running batch to finish and commit, then leaves the group.
+    // Take nothing new, finish and commit what the lanes hold, then leave the group.
+    this.stopping = true;
+    this.consumer?.pause([{ topic: this.workTopic }]);
+    await this.lanes.idle();
     await this.consumer?.disconnect();
     await this.tx?.disconnect();
   }

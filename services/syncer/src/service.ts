@@ -153,6 +153,7 @@ export async function startSyncer(
     logger,
     metrics,
     now: () => Date.now(),
+    partitionsConcurrency: cfg.SYNCER_PARTITIONS_CONCURRENCY,
   });
   await Promise.all([processor.start(), router.start()]);
   logger.info({ prefix, instance: cfg.SYNCER_INSTANCE_ID }, 'syncer started');

@@ -15,7 +15,8 @@ import { commitTransaction, type ConsumedOffsets } from './transactional';
  */
 export class TransactionalSender {
   private producer: Producer;
-  private tail: Promise<unknown> = Promise.resolve();
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
 
   constructor(
     private readonly kafka: Kafka,
@@ -30,11 +31,33 @@ export class TransactionalSender {
     await this.producer.connect();
   }
 
+  /**
+   * Commits `outputs` with `offsets`. One transaction is on the wire at a time; commits asked for
+   * meanwhile (other partitions of the same consumer) share the next one, so a busy consumer pays one
+   * transaction per round, not one per partition. All of a shared transaction's callers see its result.
+   */
   commit(outputs: TopicMessages[], offsets: ConsumedOffsets | undefined): Promise<void> {
-    const run = () => this.commitWithRetries(outputs, offsets);
-    const result = this.tail.then(run, run);
-    this.tail = result.catch(() => undefined);
-    return result;
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ outputs, offsets, resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.queue;
+      this.queue = [];
+      try {
+        await this.commitWithRetries(
+          group.flatMap((g) => g.outputs),
+          mergeOffsets(group.map((g) => g.offsets)),
+        );
+        for (const g of group) g.resolve();
+      } catch (err) {
+        for (const g of group) g.reject(err);
+      }
+    }
+    this.flushing = null;
   }
 
   private async commitWithRetries(
@@ -68,9 +91,42 @@ export class TransactionalSender {
   }
 
   async disconnect(): Promise<void> {
-    await this.tail;
+    await this.flushing;
     await this.producer.disconnect();
   }
+}
+
+interface Pending {
+  outputs: TopicMessages[];
+  offsets: ConsumedOffsets | undefined;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** One set of offsets for a shared transaction: per group, topic and partition, the furthest. */
+export function mergeOffsets(all: (ConsumedOffsets | undefined)[]): ConsumedOffsets | undefined {
+  const present = all.filter((o): o is ConsumedOffsets => o !== undefined && o.topics.length > 0);
+  if (present.length === 0) return undefined;
+  const groupId = present[0]!.consumerGroupId;
+  if (present.some((o) => o.consumerGroupId !== groupId))
+    throw new Error('one transaction can commit the offsets of one consumer group only');
+  const byTopic = new Map<string, Map<number, bigint>>();
+  for (const o of present)
+    for (const t of o.topics) {
+      const parts = byTopic.get(t.topic) ?? new Map<number, bigint>();
+      for (const p of t.partitions) {
+        const offset = BigInt(p.offset);
+        if ((parts.get(p.partition) ?? -1n) < offset) parts.set(p.partition, offset);
+      }
+      byTopic.set(t.topic, parts);
+    }
+  return {
+    consumerGroupId: groupId,
+    topics: [...byTopic].map(([topic, parts]) => ({
+      topic,
+      partitions: [...parts].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
+    })),
+  };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

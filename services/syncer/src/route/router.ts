@@ -28,6 +28,8 @@ export interface RouterDeps {
   logger: Logger;
   metrics: SyncerMetrics;
   now: () => number;
+  /** Partitions of `changes` routed at once; their transactions share commits (TransactionalSender). */
+  partitionsConcurrency: number;
 }
 
 /**
@@ -49,6 +51,7 @@ export class Router {
     await this.consumer.subscribe({ topic: topicName('changes', d.prefix), fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
+      partitionsConsumedConcurrently: d.partitionsConcurrency,
       eachBatch: async ({ batch, heartbeat }) => {
         if (batch.messages.length === 0) return;
         const out: { key: string; value: Buffer }[] = [];
