@@ -2,7 +2,7 @@
 // CRM customer in Siagh without risking a duplicate (read the CRM record, look the customer number up in
 // Siagh, create the contact), made through the same adapters, with the same in-flight bound, against the
 // same simulators, with no Kafka at all. Run as a child process like the syncer, so neither shares an
-// event loop with the simulators. Prints one JSON line: {"changes": n, "seconds": s}.
+// event loop with the simulators. Prints one JSON line: {"changes": n, "seconds": s, "cpuSeconds": c}.
 //
 // Env: the syncer's CRM_* / SIAGH_* settings (test/harness/systems.ts simulatorEnv) and BENCH_IN_FLIGHT.
 
@@ -23,6 +23,7 @@ const inFlight = Number(process.env.BENCH_IN_FLIGHT ?? 96);
 
 const ids = (await crm.listAllIdentities({ pageSize: 500 })).map((i) => String(i.identityId));
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 let next = 0;
 async function worker(): Promise<void> {
   for (let i = next++; i < ids.length; i = next++) {
@@ -39,6 +40,8 @@ async function worker(): Promise<void> {
 }
 await Promise.all(Array.from({ length: inFlight }, worker));
 const seconds = (performance.now() - t0) / 1000;
-process.stdout.write(`${JSON.stringify({ changes: ids.length, seconds })}\n`);
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+process.stdout.write(`${JSON.stringify({ changes: ids.length, seconds, cpuSeconds })}\n`);
 await Promise.all([crm.close(), siagh.close()]);
 process.exit(0);

@@ -26,7 +26,11 @@ export async function benchSystems(n: number, writeLatencyMs: number) {
  * The API ceiling (bench/apiCeiling.ts in its own process): creates/s with only the calls a create needs,
  * the same adapters, in-flight bound and simulators, and no Kafka.
  */
-export async function apiCeiling(n: number, writeLatencyMs: number, inFlight: number): Promise<number> {
+export async function apiCeiling(
+  n: number,
+  writeLatencyMs: number,
+  inFlight: number,
+): Promise<{ rate: number; cpuMsPerChange: number }> {
   const { crm, siagh } = await benchSystems(n, writeLatencyMs);
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'siaghsync-bench-ceiling-'));
   try {
@@ -42,12 +46,12 @@ export async function apiCeiling(n: number, writeLatencyMs: number, inFlight: nu
     const code = await new Promise<number | null>((resolve) => proc.child.once('exit', resolve));
     const last = fs.readFileSync(proc.log, 'utf8').trim().split('\n').at(-1) ?? '';
     if (code !== 0 || !last.startsWith('{')) throw new Error(`api ceiling failed (${code}); see ${proc.log}`);
-    const r = JSON.parse(last) as { changes: number; seconds: number };
+    const r = JSON.parse(last) as { changes: number; seconds: number; cpuSeconds: number };
     const created = siagh.recorder
       .list()
       .filter((c) => c.path === '/BpmsApi/SaveFormData' && c.status === 200).length;
     if (created !== n) throw new Error(`api ceiling created ${created} of ${n}; see ${proc.log}`);
-    return r.changes / r.seconds;
+    return { rate: r.changes / r.seconds, cpuMsPerChange: (r.cpuSeconds * 1000) / r.changes };
   } finally {
     await crm.close();
     await siagh.close();
