@@ -24,6 +24,9 @@ export async function decodeRecord(
     // Only the compacted state topic carries tombstones: the entity's state was removed.
     return stream === 'entity-state' ? { type: 'entity-state', key, data: null } : null;
   }
+  // Zero bytes is no Avro record: the syncer's table readers write such markers (with a barrier header)
+  // to every partition of the compacted topics they read, entity-state included, to know they caught up.
+  if (message.value.length === 0) return null;
   switch (stream) {
     case 'outcomes':
       return { type: 'outcome', data: await codec.decode<SyncOutcome>(message.value) };

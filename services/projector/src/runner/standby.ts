@@ -56,7 +56,9 @@ export class ActiveStandby {
       this.logger.error({ err }, 'projector activation failed; standing by');
       await this.stepDown();
       await this.lease.release();
-      if (rethrow) throw err;
+      // A broker that is restarting (coordinator loading or moved) is not a reason to exit: the next
+      // tick takes the lease again and retries. Anything else at start-up is, with its message.
+      if (rethrow && !isPassingKafkaError(err)) throw err;
     }
   }
 
@@ -85,4 +87,10 @@ export class ActiveStandby {
       this.busy = false;
     }
   }
+}
+
+/** kafkajs's own errors that it marks retriable (or leaves unmarked, like a connection refused). */
+export function isPassingKafkaError(err: unknown): boolean {
+  if (!(err instanceof Error) || !err.name.startsWith('KafkaJS')) return false;
+  return (err as { retriable?: unknown }).retriable !== false;
 }
