@@ -5,6 +5,10 @@ describe('runKeyed', () => {
     const log: string[] = [];
     let inFlight = 0;
     let peak = 0;
+    // a1 finishes only once b2 has: if a slow key blocked the others, a1 would wait out the 2 s fallback
+    // and finish first, and the order check below fails (no timing race either way).
+    let releaseA1 = () => {};
+    const a1Gate = new Promise<void>((resolve) => (releaseA1 = resolve));
     const items = ['a1', 'b1', 'a2', 'c1', 'b2', 'a3'];
     const out = await runKeyed(
       items,
@@ -13,8 +17,10 @@ describe('runKeyed', () => {
       async (s) => {
         inFlight++;
         peak = Math.max(peak, inFlight);
-        await new Promise((r) => setTimeout(r, s === 'a1' ? 20 : 5));
+        if (s === 'a1') await Promise.race([a1Gate, new Promise((r) => setTimeout(r, 2000))]);
+        else await new Promise((r) => setImmediate(r));
         log.push(s);
+        if (s === 'b2') releaseA1();
         inFlight--;
         return s.toUpperCase();
       },
@@ -23,7 +29,6 @@ describe('runKeyed', () => {
     expect(log.filter((s) => s.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
     expect(log.filter((s) => s.startsWith('b'))).toEqual(['b1', 'b2']);
     expect(peak).toBe(2);
-    // b finished before a1 did: other keys were not blocked by a slow one.
     expect(log.indexOf('b2')).toBeLessThan(log.indexOf('a1'));
   });
 });

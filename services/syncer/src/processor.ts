@@ -113,7 +113,11 @@ export class Processor {
           Math.min(2_000, d.sessionTimeoutMs / 5),
         );
         try {
-          const queued = await this.lanes.push(batch.partition, items, () => isRunning() && !isStale());
+          const queued = await this.lanes.push(
+            batch.partition,
+            items,
+            () => isRunning() && !isStale() && !this.stopping,
+          );
           // Only what a lane holds counts as consumed: anything else is fetched again.
           if (queued !== null) resolveOffset(queued);
         } finally {
@@ -139,12 +143,20 @@ export class Processor {
         }
       },
     );
+    const keys = new Set(events.map((e) => e.event.canonicalKey));
     if (epoch !== this.lanes.epoch) {
       // A rebalance (or a failed chunk) happened meanwhile: the chunk is read again from the last commit.
       d.logger.warn({ partition }, 'chunk of an earlier epoch; not committing');
+      d.states.discard(keys);
       return;
     }
-    await this.commit(outputs.flat(), this.workTopic, partition, lastOffset);
+    try {
+      await this.commit(outputs.flat(), this.workTopic, partition, lastOffset);
+    } catch (err) {
+      d.states.discard(keys);
+      throw err;
+    }
+    d.states.settle(keys);
     this.nextToCommit.set(partition, (BigInt(lastOffset) + 1n).toString());
   }
 
@@ -259,10 +271,10 @@ export class Processor {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
-    // Take nothing new, finish and commit what the lanes hold, then leave the group.
+    // Take nothing new, finish and commit the chunks under way, then leave the group.
     this.stopping = true;
     this.consumer?.pause([{ topic: this.workTopic }]);
-    await this.lanes.idle();
+    await this.lanes.drain();
     await this.consumer?.disconnect();
     await this.tx?.disconnect();
   }

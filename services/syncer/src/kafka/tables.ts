@@ -81,11 +81,18 @@ export class RouteTables implements RouteLookups {
 }
 
 /**
- * Entity state folded from the `entity-state` changelog. Records that do not supersede what we hold
- * (a zombie's write with an older generation, or a replay of an older version) are ignored.
+ * Entity state: what the `entity-state` changelog says (committed), overlaid with what events being
+ * handled have made of it and not committed yet (pending). A chunk whose transaction commits settles
+ * its pending states; one that does not (a rebalance meanwhile, a failed commit) discards them, so the
+ * re-run starts from the committed state again. Without that, a state built by an uncommitted run
+ * outlived it: its conflict events were never published but the state kept the conflict open, and the
+ * re-run saw nothing left to do (convergence seed 803).
+ * Records that do not supersede what we hold (a zombie's write with an older generation, or a replay of
+ * an older version) are ignored.
  */
 export class StateTable {
-  private readonly states = new Map<string, EntityState>();
+  private readonly committed = new Map<string, EntityState>();
+  private readonly pending = new Map<string, EntityState>();
   /** Called with every COMMITTED state read from the changelog (not with local, uncommitted offers). */
   onCommitted: ((state: EntityState) => void) | undefined;
 
@@ -95,27 +102,46 @@ export class StateTable {
     const key = message.key?.toString();
     if (!key || message.value === null || message.value.length === 0) return;
     const record = fromRecord(await this.codec.decode<EntityStateRecord>(message.value));
-    const taken = this.offer(record);
-    // Told even when not taken: our own commit read back does not supersede the local copy it came from.
-    if (taken || this.states.get(key)?.version === record.version) this.onCommitted?.(record);
+    const taken = supersedes(record, this.committed.get(key));
+    if (taken) this.committed.set(key, record);
+    // Told even when not taken: our own commit read back does not supersede the copy it came from.
+    if (taken || this.get(key)?.version === record.version) this.onCommitted?.(record);
   }
 
-  /** Takes `state` unless what we hold is newer. Returns whether it was taken. */
+  /** A state made by handling an event, not committed yet. Returns whether it was taken. */
   offer(state: EntityState): boolean {
-    if (!supersedes(state, this.states.get(state.canonicalKey))) return false;
-    this.states.set(state.canonicalKey, state);
+    if (!supersedes(state, this.get(state.canonicalKey))) return false;
+    this.pending.set(state.canonicalKey, state);
     return true;
   }
 
-  get(key: string): EntityState | undefined {
-    return this.states.get(key);
+  /** The transaction carrying these entities' states committed. */
+  settle(keys: Iterable<string>): void {
+    for (const key of keys) {
+      const s = this.pending.get(key);
+      if (!s) continue;
+      this.pending.delete(key);
+      if (supersedes(s, this.committed.get(key))) this.committed.set(key, s);
+    }
   }
 
-  entries(): IterableIterator<[string, EntityState]> {
-    return this.states.entries();
+  /** The transaction carrying these entities' states did not commit: back to the committed states. */
+  discard(keys: Iterable<string>): void {
+    for (const key of keys) this.pending.delete(key);
+  }
+
+  get(key: string): EntityState | undefined {
+    return this.pending.get(key) ?? this.committed.get(key);
+  }
+
+  *entries(): IterableIterator<[string, EntityState]> {
+    for (const [key, state] of this.committed) yield [key, this.pending.get(key) ?? state];
+    for (const [key, state] of this.pending) if (!this.committed.has(key)) yield [key, state];
   }
 
   get size(): number {
-    return this.states.size;
+    let n = this.committed.size;
+    for (const key of this.pending.keys()) if (!this.committed.has(key)) n++;
+    return n;
   }
 }
