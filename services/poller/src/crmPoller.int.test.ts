@@ -123,4 +123,21 @@ describe('CRM poller (real broker, registry, simulator)', () => {
       attributes: { kind: 'organization' },
     });
   });
+
+  it('a graceful stop does not wait for every detail of a sweep under way (the rest is looked at next sweep)', async () => {
+    // reconcileSweeps 1: every sweep re-reads every identity; 300 ms each, 4 at a time.
+    await call('PUT', `${sim.url}/_sim/faults`, {
+      paths: ['/api/v2/crmobject/person/get', '/api/v2/crmobject/organization/get'],
+      latency: { kind: 'fixed', ms: 300 },
+    });
+    const gets = () => sim.recorder.list().filter((c) => /\/(person|organization)\/get$/.test(c.path)).length;
+    const before = gets();
+    poller.handle('crm')!.runner.poke();
+    await eventually(() => gets() > before, 10_000, 'the sweep to start fetching details');
+    await poller.stop();
+    await call('DELETE', `${sim.url}/_sim/faults`);
+    const fetched = gets() - before;
+    expect(fetched).toBeGreaterThan(0);
+    expect(fetched).toBeLessThan(sim.store.identities.size);
+  });
 });

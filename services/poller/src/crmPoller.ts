@@ -21,6 +21,8 @@ export interface CrmSweepOptions {
   concurrency: number;
   reconcileSweeps: number;
   pageSize: number;
+  /** A graceful stop: the details not fetched yet are skipped and the sweep counts as incomplete. */
+  shouldStop?: () => boolean;
 }
 
 export function observeCrmIdentity(
@@ -96,6 +98,11 @@ export async function sweepCrm(
   const gone = new Set<string>();
   let errors = 0;
   await mapPool(plan.fetch, opts.concurrency, async (id) => {
+    if (opts.shouldStop?.()) {
+      // Like a failed fetch: the record is looked at again next sweep (by whichever poller runs it).
+      complete = false;
+      return;
+    }
     const kind = listing.ids.get(id) ?? 'person';
     try {
       const r = await fetchCrmDetail(client, id, kind);

@@ -59,10 +59,11 @@ export class Poller {
         timing,
         logger: log,
         metrics,
-        sweep: (tracker, correlationId) => {
+        sweep: (tracker, correlationId, shouldStop) => {
           if (source === 'crm') {
             if (!d.crm) throw new Error('CRM polling enabled without a CRM client');
-            return sweepCrm(d.crm, d.syncConfig, tracker, settings.crm, correlationId, log, metrics);
+            const opts = { ...settings.crm, shouldStop };
+            return sweepCrm(d.crm, d.syncConfig, tracker, opts, correlationId, log, metrics);
           }
           if (!d.siagh) throw new Error('Siagh polling enabled without a Siagh client');
           return sweepSiagh(d.siagh, d.syncConfig, tracker, correlationId);

@@ -32,7 +32,11 @@ export interface RunnerOptions {
   timing: Timing;
   logger: Logger;
   metrics: PollerMetrics;
-  sweep: (tracker: SourceTracker, correlationId: string) => Promise<SweepOutcome & { seen: number }>;
+  sweep: (
+    tracker: SourceTracker,
+    correlationId: string,
+    shouldStop: () => boolean,
+  ) => Promise<SweepOutcome & { seen: number }>;
 }
 
 export function nextDelay(t: Timing, failures: number, random = Math.random()): number {
@@ -119,7 +123,7 @@ export class SourceRunner {
         const correlationId = randomUUID();
         const end = metrics.sweepDuration.startTimer({ source });
         try {
-          const out = await this.o.sweep(tracker, correlationId);
+          const out = await this.o.sweep(tracker, correlationId, () => this.stopping);
           const result = out.result.trusted
             ? 'complete'
             : out.result.suppressedReason === 'suspicious-size'

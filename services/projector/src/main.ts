@@ -1,5 +1,6 @@
 import { exitOnConfigError } from '@siaghsync/shared/config';
 import { createLogger } from '@siaghsync/shared/logger';
+import { startWaitingForInfra } from '@siaghsync/shared/startup';
 import { loadConfig, type ProjectorConfig } from './config';
 import { startService } from './service';
 
@@ -13,7 +14,7 @@ const logger = createLogger({ service: 'projector', level: cfg.LOG_LEVEL });
 if (!cfg.OPERATOR_TOKEN)
   logger.warn('OPERATOR_TOKEN is not set: operator actions (resolve, redrive, rebuild) answer 503');
 
-const service = await startService(cfg, logger);
+const service = await startWaitingForInfra(() => startService(cfg, logger), logger);
 let stopping = false;
 const shutdown = (signal: string) => {
   if (stopping) return;

@@ -34,85 +34,101 @@ export async function startService(
   opts: ServiceOptions = {},
 ): Promise<RunningService> {
   const mongo = await MongoClient.connect(cfg.MONGODB_URI, { serverSelectionTimeoutMS: 10_000 });
-  const db = cfg.PROJECTOR_DB ? mongo.db(cfg.PROJECTOR_DB) : mongo.db();
-  const kafka = createKafka({
-    brokers: cfg.KAFKA_BROKERS,
-    clientId: cfg.KAFKA_CLIENT_ID ?? 'siaghsync-projector',
-    logger,
-  });
-  await ensureTopics(kafka, cfg.TOPIC_PREFIX, [
-    'outcomes',
-    'conflicts',
-    'deadLetters',
-    'entityState',
-    'work',
-  ]);
-  const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL);
-  await codec.registerAll();
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  const metrics = createMetrics();
+  // Closed again if a later step fails, so a retried start-up (startWaitingForInfra) leaks nothing.
+  const opened: (() => Promise<unknown>)[] = [() => mongo.close()];
+  try {
+    return await startParts();
+  } catch (err) {
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw err;
+  }
 
-  const projector = new Projector({
-    kafka,
-    codec,
-    db,
-    logger,
-    topicPrefix: cfg.TOPIC_PREFIX,
-    groupId: cfg.PROJECTOR_GROUP_ID,
-    sessionTimeoutMs: cfg.PROJECTOR_SESSION_TIMEOUT_MS,
-    leaseMs: cfg.PROJECTOR_LEASE_MS,
-    rebuildFlush: { maxEvents: cfg.PROJECTOR_REBUILD_FLUSH_EVENTS, maxAgeMs: cfg.PROJECTOR_REBUILD_FLUSH_MS },
-    onBatch: (version, s) => {
-      metrics.eventsApplied.inc({ version: String(version) }, s.events);
-      metrics.docsWritten.inc({ version: String(version) }, s.written);
-      metrics.batchSeconds.observe(s.ms / 1000);
-      metrics.rebuildProgress.set(projector.progress()?.ratio ?? 1);
-      metrics.liveVersion.set(projector.liveVersion ?? 0);
-    },
-    onDecodeError: (stream) => metrics.decodeErrors.inc({ stream }),
-    ...(opts.buildSignal ? { buildSignal: opts.buildSignal } : {}),
-  });
-  await projector.start();
+  async function startParts(): Promise<RunningService> {
+    const db = cfg.PROJECTOR_DB ? mongo.db(cfg.PROJECTOR_DB) : mongo.db();
+    const kafka = createKafka({
+      brokers: cfg.KAFKA_BROKERS,
+      clientId: cfg.KAFKA_CLIENT_ID ?? 'siaghsync-projector',
+      logger,
+    });
+    await ensureTopics(kafka, cfg.TOPIC_PREFIX, [
+      'outcomes',
+      'conflicts',
+      'deadLetters',
+      'entityState',
+      'work',
+    ]);
+    const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL);
+    await codec.registerAll();
+    const producer = createIdempotentProducer(kafka);
+    opened.push(() => producer.disconnect());
+    await producer.connect();
+    const metrics = createMetrics();
 
-  const workTopic = topicName('work', cfg.TOPIC_PREFIX);
-  const app = createApp({
-    metrics,
-    ready: () => projector.liveVersion !== null,
-    ctx: {
+    const projector = new Projector({
+      kafka,
+      codec,
       db,
       logger,
-      operatorToken: cfg.OPERATOR_TOKEN,
-      projector,
-      lag: lagReporter(kafka, cfg.PROJECTOR_LAG_GROUP_PREFIX),
-      async sendWork(event: WorkEvent) {
-        // Answer only after Kafka acknowledged (acks=all): a 202 means the syncer will see it.
-        await sendWithin(
-          producer,
-          workTopic,
-          [{ key: event.canonicalKey, value: await codec.encode('WorkEvent', event) }],
-          10_000,
-        );
+      topicPrefix: cfg.TOPIC_PREFIX,
+      groupId: cfg.PROJECTOR_GROUP_ID,
+      sessionTimeoutMs: cfg.PROJECTOR_SESSION_TIMEOUT_MS,
+      leaseMs: cfg.PROJECTOR_LEASE_MS,
+      rebuildFlush: {
+        maxEvents: cfg.PROJECTOR_REBUILD_FLUSH_EVENTS,
+        maxAgeMs: cfg.PROJECTOR_REBUILD_FLUSH_MS,
       },
-    },
-  });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(cfg.PROJECTOR_PORT, cfg.PROJECTOR_HOST, () => resolve(s));
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : cfg.PROJECTOR_PORT;
-  logger.info({ port, host: cfg.PROJECTOR_HOST }, 'projector listening');
+      onBatch: (version, s) => {
+        metrics.eventsApplied.inc({ version: String(version) }, s.events);
+        metrics.docsWritten.inc({ version: String(version) }, s.written);
+        metrics.batchSeconds.observe(s.ms / 1000);
+        metrics.rebuildProgress.set(projector.progress()?.ratio ?? 1);
+        metrics.liveVersion.set(projector.liveVersion ?? 0);
+      },
+      onDecodeError: (stream) => metrics.decodeErrors.inc({ stream }),
+      ...(opts.buildSignal ? { buildSignal: opts.buildSignal } : {}),
+    });
+    opened.push(() => projector.stop());
+    await projector.start();
 
-  return {
-    url: `http://${cfg.PROJECTOR_HOST}:${port}`,
-    projector,
-    async stop() {
-      // In-flight requests finish; runners commit what they wrote; then disconnect.
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await projector.stop();
-      await producer.disconnect();
-      await mongo.close();
-    },
-  };
+    const workTopic = topicName('work', cfg.TOPIC_PREFIX);
+    const app = createApp({
+      metrics,
+      ready: () => projector.liveVersion !== null,
+      ctx: {
+        db,
+        logger,
+        operatorToken: cfg.OPERATOR_TOKEN,
+        projector,
+        lag: lagReporter(kafka, cfg.PROJECTOR_LAG_GROUP_PREFIX),
+        async sendWork(event: WorkEvent) {
+          // Answer only after Kafka acknowledged (acks=all): a 202 means the syncer will see it.
+          await sendWithin(
+            producer,
+            workTopic,
+            [{ key: event.canonicalKey, value: await codec.encode('WorkEvent', event) }],
+            10_000,
+          );
+        },
+      },
+    });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(cfg.PROJECTOR_PORT, cfg.PROJECTOR_HOST, () => resolve(s));
+    });
+    const addr = server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : cfg.PROJECTOR_PORT;
+    logger.info({ port, host: cfg.PROJECTOR_HOST }, 'projector listening');
+
+    return {
+      url: `http://${cfg.PROJECTOR_HOST}:${port}`,
+      projector,
+      async stop() {
+        // In-flight requests finish; runners commit what they wrote; then disconnect.
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await projector.stop();
+        await producer.disconnect();
+        await mongo.close();
+      },
+    };
+  }
 }

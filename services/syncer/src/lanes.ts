@@ -81,6 +81,16 @@ export class PartitionLanes<T> {
     }
   }
 
+  /**
+   * For a graceful stop: drops what is queued (not started, so not committed: whoever reads the
+   * partition next starts there) and waits for the running chunks to finish and commit.
+   */
+  async drain(): Promise<void> {
+    for (const lane of this.lanes.values()) lane.queue = [];
+    this.wake();
+    await this.idle();
+  }
+
   get queued(): number {
     let n = 0;
     for (const l of this.lanes.values()) n += l.queue.length;

@@ -99,3 +99,14 @@ describe('PartitionLanes', () => {
     expect(errors).toEqual([{ partition: 0, first: '2' }]);
   });
 });
+
+describe('PartitionLanes.drain (graceful stop)', () => {
+  it('lets the running chunk finish and drops what has not started', async () => {
+    const { lanes, chunks } = recorder({ chunk: 2, delayMs: 30 });
+    await lanes.push(0, items(0, 10), () => true);
+    await new Promise((r) => setTimeout(r, 5));
+    await lanes.drain();
+    expect(chunks.map((c) => c.values)).toEqual([[0, 1]]);
+    expect(lanes.queued).toBe(0);
+  });
+});

@@ -1,6 +1,7 @@
 import express from 'express';
 import { exitOnConfigError } from '@siaghsync/shared/config';
 import { createLogger } from '@siaghsync/shared/logger';
+import { startWaitingForInfra } from '@siaghsync/shared/startup';
 import { loadSyncerConfig, type SyncerConfig } from './config';
 import { startSyncer } from './service';
 
@@ -12,7 +13,8 @@ try {
 }
 const logger = createLogger({ service: 'syncer', level: cfg.LOG_LEVEL });
 
-const syncer = await startSyncer(cfg, logger);
+// Kafka or the registry restarting while we start is waited out, not a crash (convergence seed 801).
+const syncer = await startWaitingForInfra(() => startSyncer(cfg, logger), logger);
 const app = express();
 app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
 app.get('/ready', async (_req, res) => {

@@ -51,134 +51,152 @@ export async function startSyncer(
     clientId: cfg.KAFKA_CLIENT_ID ?? `syncer-${cfg.SYNCER_INSTANCE_ID}`,
     logger,
   });
-  await ensureTopics(kafka, prefix);
-  const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL);
-  await codec.registerAll();
+  // What this start-up opened, closed again (last first) if a later step fails, so a retried start
+  // (startWaitingForInfra) does not leave a second set of clients running.
+  const opened: (() => Promise<unknown>)[] = [];
+  if (!opts.systems) opened.push(() => Promise.all([systems.crm.close(), systems.siagh.close()]));
+  try {
+    return await startParts();
+  } catch (err) {
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw err;
+  }
 
-  const producer: Producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  const states = new StateTable(codec);
-  const tables = new RouteTables(codec);
-  const customers = { linkOf: (k: string) => tables.linkOf(k), stateOf: (k: string) => states.get(k) };
-  // Quotes waiting for their customer's link are woken when the link is committed (preinvoice/wake.ts).
-  const waker = new PreInvoiceWaker({
-    ...customers,
-    wake: (canonicalKey, correlationId) =>
-      void codec
-        .encode('WorkEvent', retryMarker(canonicalKey, correlationId, Date.now()))
-        .then((value) =>
-          producer.send({
-            topic: topicName('work', prefix),
-            messages: [{ key: canonicalKey, value }],
-            acks: -1,
-          }),
-        )
-        .catch((err: unknown) => logger.error({ err, canonicalKey }, 'could not wake a waiting pre-invoice')),
-  });
-  states.onCommitted = (s) => waker.observe(s);
-  const stateReader = new TableReader(
-    kafka,
-    producer,
-    [topicName('entityState', prefix)],
-    (_t, m) => states.apply(m),
-    logger,
-    `${prefix}syncer-${cfg.SYNCER_INSTANCE_ID}`,
-  );
-  const linksTopic = topicName('links', prefix);
-  const routeReader = new TableReader(
-    kafka,
-    producer,
-    [linksTopic, topicName('intents', prefix)],
-    (t, m) => (t === linksTopic ? tables.applyLink(m) : tables.applyIntent(m)),
-    logger,
-    `${prefix}router-${cfg.SYNCER_INSTANCE_ID}`,
-  );
-  await Promise.all([stateReader.start(), routeReader.start()]);
+  async function startParts(): Promise<Syncer> {
+    await ensureTopics(kafka, prefix);
+    const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL);
+    await codec.registerAll();
 
-  const intentsTopic = topicName('intents', prefix);
-  const intentCommits = new GroupCommit<Message>({
-    maxBatch: 500,
-    send: async (messages) => {
-      await producer.send({ topic: intentsTopic, messages, acks: -1 });
-    },
-  });
-  const processor = new Processor({
-    kafka,
-    codec,
-    prefix,
-    groupId: `${prefix}${cfg.SYNCER_GROUP_ID}`,
-    instanceId: cfg.SYNCER_INSTANCE_ID,
-    states,
-    stateReader,
-    intentReader: routeReader,
-    producer,
-    logger,
-    metrics,
-    maxInFlight: cfg.SYNCER_MAX_IN_FLIGHT,
-    partitionsConcurrency: cfg.SYNCER_PARTITIONS_CONCURRENCY,
-    parkRetryMs: cfg.SYNCER_PARK_RETRY_MS,
-    sessionTimeoutMs: cfg.SYNCER_SESSION_TIMEOUT_MS,
-    commitEvery: cfg.SYNCER_COMMIT_EVERY,
-    handler: {
+    const producer: Producer = createIdempotentProducer(kafka);
+    opened.push(() => producer.disconnect());
+    await producer.connect();
+    const states = new StateTable(codec);
+    const tables = new RouteTables(codec);
+    const customers = { linkOf: (k: string) => tables.linkOf(k), stateOf: (k: string) => states.get(k) };
+    // Quotes waiting for their customer's link are woken when the link is committed (preinvoice/wake.ts).
+    const waker = new PreInvoiceWaker({
+      ...customers,
+      wake: (canonicalKey, correlationId) =>
+        void codec
+          .encode('WorkEvent', retryMarker(canonicalKey, correlationId, Date.now()))
+          .then((value) =>
+            producer.send({
+              topic: topicName('work', prefix),
+              messages: [{ key: canonicalKey, value }],
+              acks: -1,
+            }),
+          )
+          .catch((err: unknown) =>
+            logger.error({ err, canonicalKey }, 'could not wake a waiting pre-invoice'),
+          ),
+    });
+    states.onCommitted = (s) => waker.observe(s);
+    const stateReader = new TableReader(
+      kafka,
+      producer,
+      [topicName('entityState', prefix)],
+      (_t, m) => states.apply(m),
+      logger,
+      `${prefix}syncer-${cfg.SYNCER_INSTANCE_ID}`,
+    );
+    const linksTopic = topicName('links', prefix);
+    const routeReader = new TableReader(
+      kafka,
+      producer,
+      [linksTopic, topicName('intents', prefix)],
+      (t, m) => (t === linksTopic ? tables.applyLink(m) : tables.applyIntent(m)),
+      logger,
+      `${prefix}router-${cfg.SYNCER_INSTANCE_ID}`,
+    );
+    opened.push(() => Promise.all([stateReader.stop(), routeReader.stop()]));
+    await Promise.all([stateReader.start(), routeReader.start()]);
+
+    const intentsTopic = topicName('intents', prefix);
+    const intentCommits = new GroupCommit<Message>({
+      maxBatch: 500,
+      send: async (messages) => {
+        await producer.send({ topic: intentsTopic, messages, acks: -1 });
+      },
+    });
+    const processor = new Processor({
+      kafka,
+      codec,
+      prefix,
+      groupId: `${prefix}${cfg.SYNCER_GROUP_ID}`,
+      instanceId: cfg.SYNCER_INSTANCE_ID,
+      states,
+      stateReader,
+      intentReader: routeReader,
+      producer,
+      logger,
+      metrics,
+      maxInFlight: cfg.SYNCER_MAX_IN_FLIGHT,
+      partitionsConcurrency: cfg.SYNCER_PARTITIONS_CONCURRENCY,
+      parkRetryMs: cfg.SYNCER_PARK_RETRY_MS,
+      sessionTimeoutMs: cfg.SYNCER_SESSION_TIMEOUT_MS,
+      commitEvery: cfg.SYNCER_COMMIT_EVERY,
+      handler: {
+        systems,
+        config: syncConfig,
+        logger,
+        now: () => Date.now(),
+        customers,
+        retry: {
+          maxAttempts: cfg.SYNCER_MAX_ATTEMPTS,
+          baseMs: cfg.SYNCER_RETRY_BASE_MS,
+          maxMs: cfg.SYNCER_RETRY_MAX_MS,
+        },
+        // The intent is durable (acks=all) before the external write it announces. Intents of
+        // entities handled concurrently share one produce (group commit) instead of queueing one by one.
+        announce: async (intents) => {
+          const encoded = await encodeOutputs(codec, prefix, [{ links: [], intents, conflicts: [] }]);
+          await Promise.all(encoded.flatMap((t) => t.messages.map((m) => intentCommits.submit(m).done)));
+          for (const i of intents) tables.rememberIntent(i);
+        },
+        announced: (canonicalKey) => tables.announcedWrites(canonicalKey),
+      },
+    });
+    const router = new Router({
+      kafka,
+      codec,
+      prefix,
+      groupId: `${prefix}${cfg.SYNCER_ROUTER_GROUP_ID}`,
+      instanceId: cfg.SYNCER_INSTANCE_ID,
+      tables,
+      tableReader: routeReader,
       systems,
       config: syncConfig,
       logger,
+      metrics,
       now: () => Date.now(),
-      customers,
-      retry: {
-        maxAttempts: cfg.SYNCER_MAX_ATTEMPTS,
-        baseMs: cfg.SYNCER_RETRY_BASE_MS,
-        maxMs: cfg.SYNCER_RETRY_MAX_MS,
-      },
-      // The intent is durable (acks=all) before the external write it announces. Intents of
-      // entities handled concurrently share one produce (group commit) instead of queueing one by one.
-      announce: async (intents) => {
-        const encoded = await encodeOutputs(codec, prefix, [{ links: [], intents, conflicts: [] }]);
-        await Promise.all(encoded.flatMap((t) => t.messages.map((m) => intentCommits.submit(m).done)));
-        for (const i of intents) tables.rememberIntent(i);
-      },
-      announced: (canonicalKey) => tables.announcedWrites(canonicalKey),
-    },
-  });
-  const router = new Router({
-    kafka,
-    codec,
-    prefix,
-    groupId: `${prefix}${cfg.SYNCER_ROUTER_GROUP_ID}`,
-    instanceId: cfg.SYNCER_INSTANCE_ID,
-    tables,
-    tableReader: routeReader,
-    systems,
-    config: syncConfig,
-    logger,
-    metrics,
-    now: () => Date.now(),
-    partitionsConcurrency: cfg.SYNCER_PARTITIONS_CONCURRENCY,
-  });
-  await Promise.all([processor.start(), router.start()]);
-  logger.info({ prefix, instance: cfg.SYNCER_INSTANCE_ID }, 'syncer started');
+      partitionsConcurrency: cfg.SYNCER_PARTITIONS_CONCURRENCY,
+    });
+    opened.push(() => Promise.all([processor.stop(), router.stop()]));
+    await Promise.all([processor.start(), router.start()]);
+    logger.info({ prefix, instance: cfg.SYNCER_INSTANCE_ID }, 'syncer started');
 
-  return {
-    metrics,
-    states,
-    tables,
-    async ready() {
-      const admin = kafka.admin();
-      try {
-        await admin.connect();
-        await admin.describeCluster();
-        return true;
-      } catch {
-        return false;
-      } finally {
-        await admin.disconnect().catch(() => undefined);
-      }
-    },
-    async stop() {
-      await Promise.all([processor.stop(), router.stop()]);
-      await Promise.all([stateReader.stop(), routeReader.stop()]);
-      await producer.disconnect();
-      if (!opts.systems) await Promise.all([systems.crm.close(), systems.siagh.close()]);
-    },
-  };
+    return {
+      metrics,
+      states,
+      tables,
+      async ready() {
+        const admin = kafka.admin();
+        try {
+          await admin.connect();
+          await admin.describeCluster();
+          return true;
+        } catch {
+          return false;
+        } finally {
+          await admin.disconnect().catch(() => undefined);
+        }
+      },
+      async stop() {
+        await Promise.all([processor.stop(), router.stop()]);
+        await Promise.all([stateReader.stop(), routeReader.stop()]);
+        await producer.disconnect();
+        if (!opts.systems) await Promise.all([systems.crm.close(), systems.siagh.close()]);
+      },
+    };
+  }
 }

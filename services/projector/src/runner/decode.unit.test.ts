@@ -1,6 +1,6 @@
 import type { EventCodec } from '@siaghsync/shared/registry';
 import { decodeRecord } from './decode';
-import { isPassingKafkaError } from './standby';
+import { isPassingKafkaError } from '@siaghsync/shared/startup';
 
 describe('records the views do not fold', () => {
   const codec = {

@@ -1,4 +1,5 @@
 import type { Logger } from '@siaghsync/shared/logger';
+import { isPassingKafkaError } from '@siaghsync/shared/startup';
 import type { Lease } from '../store/lease';
 
 export interface ActiveHooks {
@@ -87,10 +88,4 @@ export class ActiveStandby {
       this.busy = false;
     }
   }
-}
-
-/** kafkajs's own errors that it marks retriable (or leaves unmarked, like a connection refused). */
-export function isPassingKafkaError(err: unknown): boolean {
-  if (!(err instanceof Error) || !err.name.startsWith('KafkaJS')) return false;
-  return (err as { retriable?: unknown }).retriable !== false;
 }

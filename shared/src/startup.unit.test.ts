@@ -1,0 +1,45 @@
+import { createLogger } from './logger';
+import { transient } from './errors';
+import { isPassingInfraError, startWaitingForInfra } from './startup';
+
+const quiet = createLogger({ service: 'test', level: 'silent' });
+const kafkaError = (name: string, retriable?: boolean) =>
+  Object.assign(new Error('x'), { name, ...(retriable === undefined ? {} : { retriable }) });
+
+describe('start-up that waits for Kafka and the registry', () => {
+  it('knows a restarting broker or registry from a real problem', () => {
+    expect(isPassingInfraError(kafkaError('KafkaJSConnectionClosedError', true))).toBe(true);
+    expect(isPassingInfraError(kafkaError('KafkaJSConnectionError'))).toBe(true);
+    expect(isPassingInfraError(transient('SCHEMA_REGISTRY_UNAVAILABLE', 'down'))).toBe(true);
+    expect(isPassingInfraError(kafkaError('KafkaJSProtocolError', false))).toBe(false);
+    expect(isPassingInfraError(new Error('bad YAML in config/sync.yaml'))).toBe(false);
+  });
+
+  it('retries a start that failed on a passing error, and returns what the start returned', async () => {
+    let calls = 0;
+    const started = await startWaitingForInfra(
+      async () => {
+        if (++calls < 3) throw kafkaError('KafkaJSConnectionClosedError', true);
+        return 'up';
+      },
+      quiet,
+      { maxDelayMs: 1 },
+    );
+    expect(started).toBe('up');
+    expect(calls).toBe(3);
+  });
+
+  it('gives up at once on any other error, and after the deadline on passing ones', async () => {
+    await expect(startWaitingForInfra(() => Promise.reject(new Error('bad config')), quiet)).rejects.toThrow(
+      'bad config',
+    );
+    let calls = 0;
+    await expect(
+      startWaitingForInfra(() => (calls++, Promise.reject(kafkaError('KafkaJSConnectionError'))), quiet, {
+        deadlineMs: 0,
+        maxDelayMs: 1,
+      }),
+    ).rejects.toThrow();
+    expect(calls).toBe(1);
+  });
+});
