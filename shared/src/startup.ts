@@ -39,3 +39,19 @@ export async function startWaitingForInfra<T>(
     }
   }
 }
+
+/**
+ * Runs a start-up that registers a closer for each client it opens; if a later step fails, closes them
+ * (last first) before rethrowing, so a retried start does not leave a second set of clients running.
+ */
+export async function closingOnFailure<T>(
+  start: (opened: (close: () => Promise<unknown>) => void) => Promise<T>,
+): Promise<T> {
+  const closers: (() => Promise<unknown>)[] = [];
+  try {
+    return await start((close) => closers.push(close));
+  } catch (err) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,6 +1,6 @@
 import { createLogger } from './logger';
 import { transient } from './errors';
-import { isPassingInfraError, startWaitingForInfra } from './startup';
+import { closingOnFailure, isPassingInfraError, startWaitingForInfra } from './startup';
 
 const quiet = createLogger({ service: 'test', level: 'silent' });
 const kafkaError = (name: string, retriable?: boolean) =>
@@ -41,5 +41,29 @@ describe('start-up that waits for Kafka and the registry', () => {
       }),
     ).rejects.toThrow();
     expect(calls).toBe(1);
+  });
+});
+
+describe('closingOnFailure', () => {
+  it('closes what a failed start opened, last first, and rethrows', async () => {
+    const closed: string[] = [];
+    await expect(
+      closingOnFailure(async (opened) => {
+        opened(async () => void closed.push('mongo'));
+        opened(async () => void closed.push('producer'));
+        throw new Error('registry down');
+      }),
+    ).rejects.toThrow('registry down');
+    expect(closed).toEqual(['producer', 'mongo']);
+  });
+
+  it('closes nothing when the start succeeds', async () => {
+    const closed: string[] = [];
+    const v = await closingOnFailure(async (opened) => {
+      opened(async () => void closed.push('producer'));
+      return 42;
+    });
+    expect(v).toBe(42);
+    expect(closed).toEqual([]);
   });
 });

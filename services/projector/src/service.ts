@@ -1,3 +1,4 @@
+import { closingOnFailure } from '@siaghsync/shared/startup';
 import type { Server } from 'node:http';
 import { MongoClient } from 'mongodb';
 import {
@@ -34,16 +35,9 @@ export async function startService(
   opts: ServiceOptions = {},
 ): Promise<RunningService> {
   const mongo = await MongoClient.connect(cfg.MONGODB_URI, { serverSelectionTimeoutMS: 10_000 });
-  // Closed again if a later step fails, so a retried start-up (startWaitingForInfra) leaks nothing.
-  const opened: (() => Promise<unknown>)[] = [() => mongo.close()];
-  try {
-    return await startParts();
-  } catch (err) {
-    for (const close of opened.reverse()) await close().catch(() => undefined);
-    throw err;
-  }
-
-  async function startParts(): Promise<RunningService> {
+  // Each client opened is registered: a failed start closes them, so a retried start leaks none.
+  return closingOnFailure(async (opened) => {
+    opened(() => mongo.close());
     const db = cfg.PROJECTOR_DB ? mongo.db(cfg.PROJECTOR_DB) : mongo.db();
     const kafka = createKafka({
       brokers: cfg.KAFKA_BROKERS,
@@ -60,7 +54,7 @@ export async function startService(
     const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL);
     await codec.registerAll();
     const producer = createIdempotentProducer(kafka);
-    opened.push(() => producer.disconnect());
+    opened(() => producer.disconnect());
     await producer.connect();
     const metrics = createMetrics();
 
@@ -87,7 +81,7 @@ export async function startService(
       onDecodeError: (stream) => metrics.decodeErrors.inc({ stream }),
       ...(opts.buildSignal ? { buildSignal: opts.buildSignal } : {}),
     });
-    opened.push(() => projector.stop());
+    opened(() => projector.stop());
     await projector.start();
 
     const workTopic = topicName('work', cfg.TOPIC_PREFIX);
@@ -130,5 +124,5 @@ export async function startService(
         await mongo.close();
       },
     };
-  }
+  });
 }

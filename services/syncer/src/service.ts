@@ -1,3 +1,4 @@
+import { closingOnFailure } from '@siaghsync/shared/startup';
 import { CrmClient } from '@siaghsync/shared/crm/client';
 import { loadCrmConfig } from '@siaghsync/shared/crm/config';
 import {
@@ -51,24 +52,15 @@ export async function startSyncer(
     clientId: cfg.KAFKA_CLIENT_ID ?? `syncer-${cfg.SYNCER_INSTANCE_ID}`,
     logger,
   });
-  // What this start-up opened, closed again (last first) if a later step fails, so a retried start
-  // (startWaitingForInfra) does not leave a second set of clients running.
-  const opened: (() => Promise<unknown>)[] = [];
-  if (!opts.systems) opened.push(() => Promise.all([systems.crm.close(), systems.siagh.close()]));
-  try {
-    return await startParts();
-  } catch (err) {
-    for (const close of opened.reverse()) await close().catch(() => undefined);
-    throw err;
-  }
-
-  async function startParts(): Promise<Syncer> {
+  // Each client opened is registered: a failed start closes them, so a retried start leaks none.
+  return closingOnFailure(async (opened) => {
+    if (!opts.systems) opened(() => Promise.all([systems.crm.close(), systems.siagh.close()]));
     await ensureTopics(kafka, prefix);
     const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL);
     await codec.registerAll();
 
     const producer: Producer = createIdempotentProducer(kafka);
-    opened.push(() => producer.disconnect());
+    opened(() => producer.disconnect());
     await producer.connect();
     const states = new StateTable(codec);
     const tables = new RouteTables(codec);
@@ -108,7 +100,7 @@ export async function startSyncer(
       logger,
       `${prefix}router-${cfg.SYNCER_INSTANCE_ID}`,
     );
-    opened.push(() => Promise.all([stateReader.stop(), routeReader.stop()]));
+    opened(() => Promise.all([stateReader.stop(), routeReader.stop()]));
     await Promise.all([stateReader.start(), routeReader.start()]);
 
     const intentsTopic = topicName('intents', prefix);
@@ -171,7 +163,7 @@ export async function startSyncer(
       now: () => Date.now(),
       partitionsConcurrency: cfg.SYNCER_PARTITIONS_CONCURRENCY,
     });
-    opened.push(() => Promise.all([processor.stop(), router.stop()]));
+    opened(() => Promise.all([processor.stop(), router.stop()]));
     await Promise.all([processor.start(), router.start()]);
     logger.info({ prefix, instance: cfg.SYNCER_INSTANCE_ID }, 'syncer started');
 
@@ -198,5 +190,5 @@ export async function startSyncer(
         if (!opts.systems) await Promise.all([systems.crm.close(), systems.siagh.close()]);
       },
     };
-  }
+  });
 }
