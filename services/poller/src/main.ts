@@ -1,6 +1,7 @@
 // Poller service entry point: configuration and wiring only (see poller.ts for the behaviour).
 
 import { createLogger } from '@siaghsync/shared/logger';
+import { startWaitingForInfra } from '@siaghsync/shared/startup';
 import { exitOnConfigError } from '@siaghsync/shared/config';
 import { createKafka, ensureTopics } from '@siaghsync/shared/kafka/index';
 import { EventCodec } from '@siaghsync/shared/registry';
@@ -35,9 +36,12 @@ async function main(): Promise<void> {
     clientId: env.KAFKA_CLIENT_ID ?? 'siaghsync-poller',
     logger,
   });
-  await ensureTopics(kafka, env.TOPIC_PREFIX, ['changes', 'pollerState']);
   const codec = new EventCodec(env.SCHEMA_REGISTRY_URL);
-  await codec.registerAll(['ChangeEvent']);
+  // Kafka or the registry still starting (npm start, a broker restart) is waited out, not a crash.
+  await startWaitingForInfra(async () => {
+    await ensureTopics(kafka, env.TOPIC_PREFIX, ['changes', 'pollerState']);
+    await codec.registerAll(['ChangeEvent']);
+  }, logger);
   const crm = crmConfig ? new CrmClient(crmConfig, { logger }) : undefined;
   const siagh = siaghConfig ? new SiaghClient(siaghConfig, { logger }) : undefined;
   const poller = new Poller({
