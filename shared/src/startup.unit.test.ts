@@ -18,10 +18,10 @@ describe('start-up that waits for Kafka and the registry', () => {
   it('retries a start that failed on a passing error, and returns what the start returned', async () => {
     let calls = 0;
     const started = await startWaitingForInfra(
-      async () => {
-        if (++calls < 3) throw kafkaError('KafkaJSConnectionClosedError', true);
-        return 'up';
-      },
+      () =>
+        ++calls < 3
+          ? Promise.reject(kafkaError('KafkaJSConnectionClosedError', true))
+          : Promise.resolve('up'),
       quiet,
       { maxDelayMs: 1 },
     );
@@ -48,10 +48,10 @@ describe('closingOnFailure', () => {
   it('closes what a failed start opened, last first, and rethrows', async () => {
     const closed: string[] = [];
     await expect(
-      closingOnFailure(async (opened) => {
-        opened(async () => void closed.push('mongo'));
-        opened(async () => void closed.push('producer'));
-        throw new Error('registry down');
+      closingOnFailure((opened) => {
+        opened(() => Promise.resolve(closed.push('mongo')));
+        opened(() => Promise.resolve(closed.push('producer')));
+        return Promise.reject(new Error('registry down'));
       }),
     ).rejects.toThrow('registry down');
     expect(closed).toEqual(['producer', 'mongo']);
@@ -59,9 +59,9 @@ describe('closingOnFailure', () => {
 
   it('closes nothing when the start succeeds', async () => {
     const closed: string[] = [];
-    const v = await closingOnFailure(async (opened) => {
-      opened(async () => void closed.push('producer'));
-      return 42;
+    const v = await closingOnFailure((opened) => {
+      opened(() => Promise.resolve(closed.push('producer')));
+      return Promise.resolve(42);
     });
     expect(v).toBe(42);
     expect(closed).toEqual([]);
