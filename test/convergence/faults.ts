@@ -31,8 +31,14 @@ export interface FaultPlanOptions {
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
 export function webhookFaults(seed: number) {
-  return { duplicateRate: 0.1, reorderWindowMs: 800, delayMs: 20, seed };
+  // The CRM retries a notice every few seconds for ~6 minutes (a sender may do so; ASSUMPTIONS.md), so
+  // what failed while Kafka was down arrives within seconds of its return and before the check.
+  const retry = { baseDelayMs: 500, maxDelayMs: 5_000, maxAttempts: 80 };
+  return { duplicateRate: 0.1, reorderWindowMs: 800, delayMs: 20, seed, retry };
 }
+
+/** Longest the CRM keeps retrying a notice with webhookFaults' schedule (the check waits for it). */
+export const WEBHOOK_RETRY_HORIZON_MS = 80 * 5_000;
 
 /**
  * One event every 2-5 s; a kill at most every 12 s, and at least one of the syncer (and of the projector

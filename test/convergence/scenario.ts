@@ -7,7 +7,7 @@ import { EventCodec } from '@siaghsync/shared/registry';
 import { startCrmSimulator } from '@siaghsync/simulators/crm/server';
 import { startSiaghSimulator } from '@siaghsync/simulators/siagh/server';
 import { check, type Verdict } from './checker';
-import { planFaults, runFaults, webhookFaults } from './faults';
+import { planFaults, runFaults, WEBHOOK_RETRY_HORIZON_MS, webhookFaults } from './faults';
 import { generateOps } from './generator';
 import { observe, pipelineLag } from './observer';
 import { freePort, kill9, spawnService, stop, waitExit, waitReady, type Service } from './processes';
@@ -176,7 +176,8 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     const load = Date.now() - tLoad;
     if (errors.length) throw new Error(`fault injection failed: ${String(errors[0])}`);
     const tQuiet = Date.now();
-    await Promise.race([crm.webhooks.drain(), sleep(60_000)]);
+    // Every notice delivered or given up first: a quote has no other way in (no list endpoint).
+    await Promise.race([crm.webhooks.drain(), sleep(WEBHOOK_RETRY_HORIZON_MS)]);
     await waitQuiet(kafka, prefix, seen, o.quietMs, o.idleTimeoutMs);
     const quiescence = Date.now() - tQuiet;
 
