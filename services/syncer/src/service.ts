@@ -1,4 +1,5 @@
 import { closingOnFailure } from '@siaghsync/shared/startup';
+import { transient } from '@siaghsync/shared/errors';
 import { CrmClient } from '@siaghsync/shared/crm/client';
 import { loadCrmConfig } from '@siaghsync/shared/crm/config';
 import {
@@ -142,7 +143,15 @@ export async function startSyncer(
         // entities handled concurrently share one produce (group commit) instead of queueing one by one.
         announce: async (intents) => {
           const encoded = await encodeOutputs(codec, prefix, [{ links: [], intents, conflicts: [] }]);
-          await Promise.all(encoded.flatMap((t) => t.messages.map((m) => intentCommits.submit(m).done)));
+          try {
+            await Promise.all(encoded.flatMap((t) => t.messages.map((m) => intentCommits.submit(m).done)));
+          } catch (err) {
+            // Kafka unavailable is never the entity's fault: retried and parked, never dead-lettered
+            // (kafkajs reports its exhausted retries as non-retriable; seed 803 dead-lettered one so).
+            throw transient('KAFKA_UNAVAILABLE', `intent not stored: ${(err as Error).message}`, {
+              cause: err,
+            });
+          }
           for (const i of intents) tables.rememberIntent(i);
         },
         announced: (canonicalKey) => tables.announcedWrites(canonicalKey),
