@@ -130,29 +130,30 @@ export class Processor {
   /** One chunk of a lane: handle its events (entities concurrently, each in order), then commit. */
   private async processChunk(partition: number, events: Decoded[], lastOffset: string, epoch: number) {
     const d = this.d;
-    d.metrics.inFlight.inc(events.length);
-    const outputs = await runKeyed(
-      events,
-      (e) => e.event.canonicalKey,
-      d.maxInFlight,
-      async (e) => {
-        try {
-          return await handleEvent(d.handler, d.states, e.event, e.meta);
-        } finally {
-          d.metrics.inFlight.dec();
-        }
-      },
-    );
     const keys = new Set(events.map((e) => e.event.canonicalKey));
-    if (epoch !== this.lanes.epoch) {
-      // A rebalance (or a failed chunk) happened meanwhile: the chunk is read again from the last commit.
-      d.logger.warn({ partition }, 'chunk of an earlier epoch; not committing');
-      d.states.discard(keys);
-      return;
-    }
     try {
+      d.metrics.inFlight.inc(events.length);
+      const outputs = await runKeyed(
+        events,
+        (e) => e.event.canonicalKey,
+        d.maxInFlight,
+        async (e) => {
+          try {
+            return await handleEvent(d.handler, d.states, e.event, e.meta);
+          } finally {
+            d.metrics.inFlight.dec();
+          }
+        },
+      );
+      if (epoch !== this.lanes.epoch) {
+        // A rebalance (or a failed chunk) happened meanwhile: the chunk is read again from the last commit.
+        d.logger.warn({ partition }, 'chunk of an earlier epoch; not committing');
+        d.states.discard(keys);
+        return;
+      }
       await this.commit(outputs.flat(), this.workTopic, partition, lastOffset);
     } catch (err) {
+      // Whatever failed, nothing of this chunk was committed: its states go back to the committed ones.
       d.states.discard(keys);
       throw err;
     }
