@@ -35,12 +35,38 @@ export function nextOffsets(
   consumerGroupId: string,
   processed: { topic: string; partition: number; offset: string }[],
 ): ConsumedOffsets {
+  return furthest(
+    consumerGroupId,
+    processed.map((p) => ({ ...p, offset: BigInt(p.offset) + 1n })),
+  );
+}
+
+/** One set of offsets for a shared transaction: per group, topic and partition, the furthest. */
+export function mergeOffsets(all: (ConsumedOffsets | undefined)[]): ConsumedOffsets | undefined {
+  const present = all.filter((o): o is ConsumedOffsets => o !== undefined && o.topics.length > 0);
+  if (present.length === 0) return undefined;
+  const groupId = present[0]!.consumerGroupId;
+  if (present.some((o) => o.consumerGroupId !== groupId))
+    throw new Error('one transaction can commit the offsets of one consumer group only');
+  return furthest(
+    groupId,
+    present.flatMap((o) =>
+      o.topics.flatMap((t) =>
+        t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: BigInt(p.offset) })),
+      ),
+    ),
+  );
+}
+
+function furthest(
+  consumerGroupId: string,
+  entries: { topic: string; partition: number; offset: bigint }[],
+): ConsumedOffsets {
   const byTopic = new Map<string, Map<number, bigint>>();
-  for (const p of processed) {
-    const parts = byTopic.get(p.topic) ?? new Map<number, bigint>();
-    const next = BigInt(p.offset) + 1n;
-    if ((parts.get(p.partition) ?? -1n) < next) parts.set(p.partition, next);
-    byTopic.set(p.topic, parts);
+  for (const e of entries) {
+    const parts = byTopic.get(e.topic) ?? new Map<number, bigint>();
+    if ((parts.get(e.partition) ?? -1n) < e.offset) parts.set(e.partition, e.offset);
+    byTopic.set(e.topic, parts);
   }
   return {
     consumerGroupId,

@@ -1,7 +1,7 @@
 import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import type { Logger } from '../logger';
 import { createTransactionalProducer } from './producer';
-import { commitTransaction, type ConsumedOffsets } from './transactional';
+import { commitTransaction, mergeOffsets, type ConsumedOffsets } from './transactional';
 
 /**
  * Commits consume-transform-produce transactions one at a time, and survives what kafkajs does not:
@@ -101,32 +101,6 @@ interface Pending {
   offsets: ConsumedOffsets | undefined;
   resolve: () => void;
   reject: (err: unknown) => void;
-}
-
-/** One set of offsets for a shared transaction: per group, topic and partition, the furthest. */
-export function mergeOffsets(all: (ConsumedOffsets | undefined)[]): ConsumedOffsets | undefined {
-  const present = all.filter((o): o is ConsumedOffsets => o !== undefined && o.topics.length > 0);
-  if (present.length === 0) return undefined;
-  const groupId = present[0]!.consumerGroupId;
-  if (present.some((o) => o.consumerGroupId !== groupId))
-    throw new Error('one transaction can commit the offsets of one consumer group only');
-  const byTopic = new Map<string, Map<number, bigint>>();
-  for (const o of present)
-    for (const t of o.topics) {
-      const parts = byTopic.get(t.topic) ?? new Map<number, bigint>();
-      for (const p of t.partitions) {
-        const offset = BigInt(p.offset);
-        if ((parts.get(p.partition) ?? -1n) < offset) parts.set(p.partition, offset);
-      }
-      byTopic.set(t.topic, parts);
-    }
-  return {
-    consumerGroupId: groupId,
-    topics: [...byTopic].map(([topic, parts]) => ({
-      topic,
-      partitions: [...parts].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
-    })),
-  };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

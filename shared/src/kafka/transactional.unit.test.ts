@@ -1,4 +1,4 @@
-import { mergeOffsets } from './transactionalSender';
+import { mergeOffsets } from './transactional';
 
 describe('mergeOffsets (one transaction for the commits of several partitions)', () => {
   const at = (topic: string, partition: number, offset: string) => ({
