@@ -108,6 +108,8 @@ describe('conflicts on the real pipeline', () => {
       w.conflicts.find((c) => c.conflictId === open.conflictId && c.status === 'resolved'),
     );
     await w.waitFor('siagh got crm value', () => contact().Description === 'از طرف فروش');
+    // The outcome commits with the conflict but is read from its own topic: wait for it, then count.
+    await w.waitFor('resolution outcome', () => count('resolved') >= 1);
     expect(count('resolved')).toBe(1);
   });
 });
