@@ -5,7 +5,7 @@ import type { Logger } from '@siaghsync/shared/logger';
 import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { decide } from './decide/decide';
 import { initialState, type EntityState } from './decide/state';
-import { recoverWrites, type WriteAhead } from './decide/recover';
+import { adoptCreated, recoverWrites, type WriteAhead } from './decide/recover';
 import type { Decision, Fetched } from './decide/types';
 import { fetchRecords, type Systems } from './fetch';
 import type { StateTable } from './kafka/tables';
@@ -135,15 +135,23 @@ async function attemptOnce(
   started: number,
 ): Promise<Outputs> {
   if (state.entityType === 'preinvoice') return attemptPreInvoice(deps, state, event, meta, attempt, started);
-  const fetched: Fetched = await fetchRecords(deps.systems, deps.config, state, event);
   // A write of an earlier attempt on this same state may have landed before that attempt died.
-  state = recoverWrites(state, deps.announced?.(state.canonicalKey) ?? [], fetched, deps.config);
+  const announced = deps.announced?.(state.canonicalKey) ?? [];
+  state = adoptCreated(state, announced, deps.config);
+  const fetched: Fetched = await fetchRecords(deps.systems, deps.config, state, event);
+  state = recoverWrites(state, announced, fetched, deps.config);
   const decision: Decision = decide({ state, event, fetched, config: deps.config, now: deps.now() });
   const intents = intentsFor(decision, state, event, deps.now());
   if (intents.length > 0) await deps.announce(intents);
   const results: WriteResult[] = [];
-  for (const write of decision.writes)
-    results.push(await performWrite(deps.systems, deps.config, write, fetched, state));
+  for (const write of decision.writes) {
+    const result = await performWrite(deps.systems, deps.config, write, fetched, state);
+    results.push(result);
+    // The new id is durable before anything else happens to that record, so its events route here and a
+    // re-run after a crash links it by id even if a person deletes it meanwhile (decide/recover.ts).
+    const intent = write.op === 'create' ? intents.find((i) => i.targetSide === write.side) : undefined;
+    if (intent) await deps.announce([{ ...intent, createdId: result.id }]);
+  }
   const newState: EntityState = {
     ...applyWriteResults(decision.newState, results),
     generation: meta.generation,

@@ -37,6 +37,7 @@ export interface World {
   crm: CrmClient;
   siagh: SiaghClient;
   syncer: Syncer;
+  codec: EventCodec;
   prefix: string;
   emit(source: 'crm' | 'siagh', id: string, extra?: Partial<ChangeEvent>): Promise<void>;
   /** Produces a record straight to one of the pipeline's topics (what another service would do). */
@@ -53,6 +54,8 @@ export interface WorldOptions {
   crm?: Parameters<typeof startCrmSimulator>[0];
   siagh?: Parameters<typeof startSiaghSimulator>[0];
   env?: Record<string, string>;
+  /** False: no syncer until the test calls startSyncer() (it prepares what a crashed run left first). */
+  start?: boolean;
 }
 
 export async function createWorld(label: string, opts: WorldOptions = {}): Promise<World> {
@@ -118,14 +121,18 @@ export async function createWorld(label: string, opts: WorldOptions = {}): Promi
     syncers.push(s);
     return s;
   };
-  const syncer = await start();
+  if (opts.start !== false) await start();
   let seq = 0;
   return {
     crmSim,
     siaghSim,
     crm,
     siagh,
-    syncer,
+    get syncer(): Syncer {
+      if (!syncers[0]) throw new Error('no syncer started yet');
+      return syncers[0];
+    },
+    codec,
     prefix,
     outcomes,
     deadLetters,

@@ -20,6 +20,8 @@ export interface WriteAhead {
   values: Partial<CanonicalCustomer>;
   /** Side checksum of the record the write leaves (our echo, if nobody touched it since). */
   checksum: string;
+  /** For a create: the id the target gave the record, announced right after the create returned. */
+  createdId?: string | null;
 }
 
 export function writeAheadOf(write: Write, state: EntityState): WriteAhead | null {
@@ -42,6 +44,35 @@ export function writeAheadOf(write: Write, state: EntityState): WriteAhead | nul
     values: values as Partial<CanonicalCustomer>,
     checksum: write.checksum,
   };
+}
+
+/**
+ * Before fetching: a create announced on exactly this state version whose id is known (createdId) did
+ * happen, so the re-run continues from the state that create's commit would have left: the record is
+ * linked by id (not searched by customer number, which finds nothing once a person deleted it), the
+ * base is what was created, and the source side was seen as it was then. A deleted record then takes
+ * the delete policy instead of being created again (convergence seed 804: a delete undone, an edit lost).
+ */
+export function adoptCreated(
+  state: EntityState,
+  announced: readonly WriteAhead[],
+  config: SyncConfig,
+): EntityState {
+  const created = announced.filter(
+    (w) => w.op === 'create' && w.stateVersion === state.version && w.createdId && state[w.side].id === null,
+  );
+  if (created.length === 0) return state;
+  const next: EntityState = { ...state, crm: { ...state.crm }, siagh: { ...state.siagh } };
+  for (const w of created) {
+    const values = w.values as CanonicalCustomer;
+    const source: Side = w.side === 'crm' ? 'siagh' : 'crm';
+    next[w.side] = { ...next[w.side], id: w.createdId!, written: w.checksum, deleted: false };
+    next[source] = { ...next[source], seen: sideChecksum(values, config, source) };
+    next.base = { ...values };
+    next.kind = values.kind;
+    next.naturalKey = values.customerNumber ?? next.naturalKey;
+  }
+  return next;
 }
 
 /**

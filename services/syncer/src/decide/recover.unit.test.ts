@@ -1,7 +1,7 @@
 import { sideChecksum } from '@siaghsync/shared/mapping/sides';
 import { config, change, crmRec, customer, siaghRec, synced, when, KEY } from '../../test/spec';
 import { decide } from './decide';
-import { recoverWrites, writeAheadOf, type WriteAhead } from './recover';
+import { adoptCreated, recoverWrites, writeAheadOf, type WriteAhead } from './recover';
 import { initialState } from './state';
 
 // A write that landed in the target before the syncer died, and whose state commit never happened.
@@ -95,5 +95,84 @@ describe('recoverWrites: our own write after a crash is not a person edit', () =
     const d = decide({ state, event: change('crm'), fetched, config, now: 10_000 });
     expect(d.conflicts).toEqual([]);
     expect(d.writes).toEqual([expect.objectContaining({ side: 'crm', op: 'update', fields: ['name'] })]);
+  });
+});
+
+describe('adoptCreated: a create whose id was announced, then the syncer died before its commit', () => {
+  // Seed 804: Siagh contact 501 → CRM person created (id crm-guid-1), crash, then a person edited and
+  // deleted that person. Searching by customer number finds nothing; creating again undid the delete.
+  const created = customer();
+  const createWrite = (createdId: string | null): WriteAhead => ({
+    ...writeAheadOf(
+      { side: 'crm', op: 'create', record: created, checksum: sideChecksum(created, config, 'crm') },
+      initialState(KEY),
+    )!,
+    createdId,
+  });
+  const siaghEvent = change('siagh', { sourceId: '501' });
+
+  it('links the created record by id, so its deletion takes the delete policy instead of a second create', () => {
+    const state = adoptCreated(initialState(KEY), [createWrite('crm-guid-1')], config);
+    expect(state.crm.id).toBe('crm-guid-1');
+    const d = decide({
+      state,
+      event: siaghEvent,
+      fetched: { crm: null, siagh: siaghRec(created) },
+      config,
+      now: 10_000,
+    });
+    expect(d.writes.map((w) => w.op)).not.toContain('create');
+    expect(d.outcome.status).toBe('deleted');
+    expect(d.writes).toEqual([expect.objectContaining({ side: 'siagh', op: 'deactivate', id: '501' })]);
+  });
+
+  it('without the id the same re-run creates a second record (what the announcement prevents)', () => {
+    const state = adoptCreated(initialState(KEY), [createWrite(null)], config);
+    expect(state).toEqual(initialState(KEY));
+    const d = decide({
+      state,
+      event: siaghEvent,
+      fetched: { crm: null, siagh: siaghRec(created), missing: { crm: 1231 } },
+      config,
+      now: 10_000,
+    });
+    expect(d.writes).toEqual([expect.objectContaining({ side: 'crm', op: 'create' })]);
+  });
+
+  it('a Siagh edit made since the create makes the delete a conflict, never a silent loss', () => {
+    const state = adoptCreated(initialState(KEY), [createWrite('crm-guid-1')], config);
+    const d = decide({
+      state,
+      event: siaghEvent,
+      fetched: { crm: null, siagh: siaghRec(customer({ name: 'نام تازه' })) },
+      config,
+      now: 10_000,
+    });
+    expect(d.writes).toEqual([]);
+    expect(d.outcome.status).toBe('conflict');
+    expect(d.conflicts).toEqual([expect.objectContaining({ field: 'record', policy: 'delete-vs-edit' })]);
+  });
+
+  it('a CRM edit of the created record flows to Siagh from the created values as base', () => {
+    const announced = [createWrite('crm-guid-1')];
+    const fetched = { crm: crmRec(customer({ phone: '02188776655' })), siagh: siaghRec(created) };
+    const state = recoverWrites(
+      adoptCreated(initialState(KEY), announced, config),
+      announced,
+      fetched,
+      config,
+    );
+    const d = decide({ state, event: change('crm'), fetched, config, now: 10_000 });
+    expect(d.conflicts).toEqual([]);
+    expect(d.writes).toEqual([expect.objectContaining({ side: 'siagh', op: 'update', fields: ['phone'] })]);
+  });
+
+  it('ignores a create announced on another state version, or on a side already linked', () => {
+    const other = { ...createWrite('crm-guid-1'), stateVersion: 7 };
+    expect(adoptCreated(initialState(KEY), [other], config)).toEqual(initialState(KEY));
+    const linked = synced(created);
+    expect(adoptCreated(linked, [{ ...createWrite('x'), stateVersion: linked.version }], config)).toEqual(
+      linked,
+    );
   });
 });

@@ -47,8 +47,9 @@ export class RouteTables implements RouteLookups {
   announcedWrites(canonicalKey: string): WriteAhead[] {
     const out: WriteAhead[] = [];
     for (const side of ['crm', 'siagh'] as const) {
-      const w = parseWriteAhead(this.intents.get(`${side}:${canonicalKey}`)?.write ?? null);
-      if (w) out.push(w);
+      const intent = this.intents.get(`${side}:${canonicalKey}`);
+      const w = parseWriteAhead(intent?.write ?? null);
+      if (w) out.push({ ...w, createdId: intent?.createdId ?? null });
     }
     return out;
   }
@@ -60,6 +61,13 @@ export class RouteTables implements RouteLookups {
 
   linkOf(sourceKey: string): string | undefined {
     return this.links.get(sourceKey);
+  }
+
+  createdBy(side: SourceSystem, sourceId: string): CreateIntent | undefined {
+    for (const intent of this.intents.values()) {
+      if (intent.targetSide === side && intent.createdId === sourceId) return intent;
+    }
+    return undefined;
   }
 
   openIntentFor(

@@ -1,6 +1,9 @@
 import type { EventCodec } from '@siaghsync/shared/registry';
+import type { CreateIntent } from '@siaghsync/shared/events';
+import { writeAheadOf } from '../decide/recover';
 import { initialState, type EntityState } from '../decide/state';
-import { StateTable } from './tables';
+import { customer } from '../../test/spec';
+import { RouteTables, StateTable } from './tables';
 
 const state = (key: string, version: number, generation = 1): EntityState => ({
   ...initialState(key),
@@ -50,5 +53,40 @@ describe('StateTable: a state counts once its transaction commits', () => {
     t.settle(['customer:1']);
     expect(t.offer(state('customer:1', 9, 6))).toBe(false);
     expect(t.get('customer:1')).toMatchObject({ version: 5, generation: 7 });
+  });
+});
+
+describe('RouteTables: the id a create returned routes that record to the entity that created it', () => {
+  const created = customer();
+  const write = writeAheadOf(
+    { side: 'crm', op: 'create', record: created, checksum: 'sum' },
+    initialState('customer:1231'),
+  );
+  const intent = (over: Partial<CreateIntent>): CreateIntent => ({
+    intentId: 'i1',
+    canonicalKey: 'customer:1231',
+    entityType: 'customer',
+    targetSide: 'crm',
+    naturalKey: '1231',
+    checksum: 'sum',
+    write: JSON.stringify(write),
+    status: 'open',
+    createdId: null,
+    createdAt: 1,
+    correlationId: 'c',
+    ...over,
+  });
+
+  it('before the create returns, only content matches; after, the id does; after the commit, neither', () => {
+    const t = new RouteTables({} as EventCodec);
+    t.rememberIntent(intent({}));
+    expect(t.createdBy('crm', 'guid-9')).toBeUndefined();
+    expect(t.announcedWrites('customer:1231')).toEqual([{ ...write, createdId: null }]);
+    t.rememberIntent(intent({ createdId: 'guid-9' }));
+    expect(t.createdBy('crm', 'guid-9')?.canonicalKey).toBe('customer:1231');
+    expect(t.createdBy('siagh', 'guid-9')).toBeUndefined();
+    expect(t.announcedWrites('customer:1231')).toEqual([{ ...write, createdId: 'guid-9' }]);
+    t.rememberIntent(intent({ createdId: 'guid-9', status: 'done' }));
+    expect(t.createdBy('crm', 'guid-9')).toBeUndefined();
   });
 });

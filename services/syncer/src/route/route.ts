@@ -4,6 +4,8 @@ import { sourceKey } from '@siaghsync/shared/events';
 export interface RouteLookups {
   /** The id index: canonical key of a source id already linked. */
   linkOf(sourceKey: string): string | undefined;
+  /** An open create intent that already created record `sourceId` on `side` (its createdId). */
+  createdBy(side: SourceSystem, sourceId: string): CreateIntent | undefined;
   /** An open create intent whose target is `side` and whose record matches by natural key or checksum. */
   openIntentFor(
     side: SourceSystem,
@@ -26,7 +28,11 @@ export function routeChange(
   }
   const linked = lookups.linkOf(sourceKey(change.source, change.sourceId));
   if (linked) return { canonicalKey: linked, reason: 'id-index' };
-  const intent = lookups.openIntentFor(change.source, change.naturalKey, change.checksum);
+  // By id before content: a record we created and a person then deleted can no longer be read for its
+  // natural key, yet its events belong to the entity that created it (convergence seed 804).
+  const intent =
+    lookups.createdBy(change.source, change.sourceId) ??
+    lookups.openIntentFor(change.source, change.naturalKey, change.checksum);
   if (intent) return { canonicalKey: intent.canonicalKey, reason: 'open-intent' };
   if (change.naturalKey !== null && /^\d+$/.test(change.naturalKey)) {
     return { canonicalKey: `customer:${Number(change.naturalKey)}`, reason: 'natural-key' };

@@ -2,7 +2,11 @@ import type { CreateIntent } from '@siaghsync/shared/events';
 import { sampleChange } from '../../../../test/fixtures/events';
 import { routeChange, type RouteLookups } from './route';
 
-const none: RouteLookups = { linkOf: () => undefined, openIntentFor: () => undefined };
+const none: RouteLookups = {
+  linkOf: () => undefined,
+  createdBy: () => undefined,
+  openIntentFor: () => undefined,
+};
 const intent = (over: Partial<CreateIntent> = {}): CreateIntent => ({
   intentId: 'i1',
   canonicalKey: 'customer:crm:guid-1',
@@ -26,7 +30,7 @@ describe('routing to a canonical key', () => {
 
   it('the echo of our own create, before its link is recorded, joins the entity of the open intent', () => {
     const lookups: RouteLookups = {
-      linkOf: () => undefined,
+      ...none,
       openIntentFor: (side, _n, checksum) => (side === 'siagh' && checksum === 'abc' ? intent() : undefined),
     };
     const r = routeChange(
@@ -34,6 +38,18 @@ describe('routing to a canonical key', () => {
       lookups,
     );
     expect(r).toEqual({ canonicalKey: 'customer:crm:guid-1', reason: 'open-intent' });
+  });
+
+  it('a record our create made, deleted before its link is recorded, joins the entity that created it', () => {
+    // Unreadable once deleted: no natural key, no checksum; only the id the create returned.
+    const created = intent({ targetSide: 'crm', canonicalKey: 'customer:1231', createdId: 'guid-9' });
+    const lookups: RouteLookups = {
+      ...none,
+      createdBy: (side, id) => (side === 'crm' && id === 'guid-9' ? created : undefined),
+    };
+    const change = sampleChange({ source: 'crm', sourceId: 'guid-9', naturalKey: null, checksum: null });
+    expect(routeChange(change, lookups)).toEqual({ canonicalKey: 'customer:1231', reason: 'open-intent' });
+    expect(routeChange(change, none).reason).toBe('new-key');
   });
 
   it('the natural key maps 100-<n> / tmpid n to customer:n from either side', () => {
