@@ -6,10 +6,17 @@ import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { decide } from './decide/decide';
 import { initialState, type EntityState } from './decide/state';
 import { adoptCreated, recoverWrites, type WriteAhead } from './decide/recover';
-import type { Decision, Fetched } from './decide/types';
+import { directionTo, type Decision, type Fetched } from './decide/types';
 import { fetchRecords, type Systems } from './fetch';
 import type { StateTable } from './kafka/tables';
-import { deadLetterOutputs, intentsFor, outcomeOf, parkedOutputs, type EventMeta } from './records';
+import {
+  closedIntents,
+  deadLetterOutputs,
+  intentsFor,
+  outcomeOf,
+  parkedOutputs,
+  type EventMeta,
+} from './records';
 import { emptyOutputs, linksFor, type Outputs } from './outputs';
 import { applyWriteResults, performWrite, type WriteResult } from './write';
 import { attemptPreInvoice } from './preinvoice/handle';
@@ -137,7 +144,9 @@ async function attemptOnce(
   if (state.entityType === 'preinvoice') return attemptPreInvoice(deps, state, event, meta, attempt, started);
   // A write of an earlier attempt on this same state may have landed before that attempt died.
   const announced = deps.announced?.(state.canonicalKey) ?? [];
+  const committed = state;
   state = adoptCreated(state, announced, deps.config);
+  const adopted = state !== committed;
   const fetched: Fetched = await fetchRecords(deps.systems, deps.config, state, event);
   state = recoverWrites(state, announced, fetched, deps.config);
   const decision: Decision = decide({ state, event, fetched, config: deps.config, now: deps.now() });
@@ -157,25 +166,37 @@ async function attemptOnce(
     generation: meta.generation,
   };
   const now = deps.now();
+  // The audit's record of a create made by an attempt that died before its commit is this re-run's.
+  const createdEarlier = adopted && decision.outcome.status === 'linked';
   const outcome = outcomeOf(deps, event, meta, attempt, newState, {
-    status: decision.outcome.status,
-    direction: decision.outcome.direction,
+    status: createdEarlier ? 'created' : decision.outcome.status,
+    direction: createdEarlier ? adoptedDirection(announced, committed) : decision.outcome.direction,
     fieldDiff: decision.outcome.fieldDiff,
-    note: decision.outcome.note,
+    note: createdEarlier ? 'created by an earlier attempt that did not commit' : decision.outcome.note,
     fetched,
     durationMs: now - started,
   });
+  // Against the COMMITTED state: a link adopted from an announced create has never been recorded.
   const newLinks = linksFor(newState, event.correlationId, now).filter(
-    (l) => (l.side === 'crm' ? state.crm.id : state.siagh.id) !== l.sourceId,
+    (l) => (l.side === 'crm' ? committed.crm.id : committed.siagh.id) !== l.sourceId,
   );
   return {
     state: newState,
     links: newLinks,
-    intents: intents.map((i) => ({
-      ...i,
-      status: 'done' as const,
-      createdId: results.find((r) => r.write.side === i.targetSide)?.id ?? null,
-    })),
+    intents: [
+      ...intents.map((i) => ({
+        ...i,
+        status: 'done' as const,
+        createdId: results.find((r) => r.write.side === i.targetSide)?.id ?? null,
+      })),
+      // Writes announced by attempts that died are settled by this commit: their intents close with it.
+      ...closedIntents(
+        announced.filter((w) => !intents.some((i) => i.targetSide === w.side)),
+        newState,
+        event,
+        now,
+      ),
+    ],
     outcome,
     conflicts: decision.conflicts.map((c) => ({
       ...c,
@@ -187,3 +208,8 @@ async function attemptOnce(
 
 export const outcomeIdFor = (event: WorkEvent, meta: EventMeta): string =>
   deterministicEventId(event.canonicalKey, meta.topic, meta.partition, meta.offset, meta.index ?? 0);
+
+function adoptedDirection(announced: readonly WriteAhead[], committed: EntityState) {
+  const w = announced.find((a) => a.op === 'create' && a.createdId && committed[a.side].id === null);
+  return w ? directionTo(w.side) : 'none';
+}

@@ -9,7 +9,7 @@ import {
   type WorkEvent,
 } from '@siaghsync/shared/events';
 import type { EntityState } from './decide/state';
-import { writeAheadOf } from './decide/recover';
+import { writeAheadOf, type WriteAhead } from './decide/recover';
 import type { Decision, Fetched, Write } from './decide/types';
 import { emptyOutputs, type Outputs } from './outputs';
 
@@ -124,6 +124,28 @@ export function intentsFor(
       correlationId: event.correlationId,
       write: JSON.stringify(writeAheadOf(w, state)),
     }));
+}
+
+/** Intents of writes that an earlier, uncommitted attempt announced, closed by this commit. */
+export function closedIntents(
+  announced: readonly WriteAhead[],
+  state: EntityState,
+  event: WorkEvent,
+  now: number,
+): CreateIntent[] {
+  return announced.map((w) => ({
+    intentId: deterministicEventId('intent-closed', state.canonicalKey, w.side, w.stateVersion),
+    canonicalKey: state.canonicalKey,
+    entityType: state.entityType,
+    targetSide: w.side,
+    naturalKey: state.naturalKey === null ? null : String(state.naturalKey),
+    checksum: w.checksum,
+    status: 'done' as const,
+    createdId: w.createdId ?? null,
+    createdAt: now,
+    correlationId: event.correlationId,
+    write: null,
+  }));
 }
 
 interface FailureContext {

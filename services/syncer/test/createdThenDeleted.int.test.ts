@@ -15,49 +15,61 @@ import { createWorld, type World } from './harness';
 // between the create and the commit leaves); the syncer started afterwards must apply the delete policy
 // (crm→siagh: deactivate) and create nothing.
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 let w: World;
+let deletedFirst: string;
+let deletedAfter: string;
+beforeAll(async () => {
+  w = await createWorld('createdel', { start: false });
+  // Both crashed runs happen before any syncer runs, as after a kill -9: the syncer that starts
+  // restores the intents they left before it takes their events.
+  deletedFirst = await crashedCreate(6804);
+  await editThenDelete(deletedFirst);
+  deletedAfter = await crashedCreate(6805);
+  await w.startSyncer();
+});
 afterAll(async () => {
   await w?.close();
 });
 
-it('a record our crashed run created, then deleted by a person, is not created again', async () => {
-  w = await createWorld('createdel', { start: false });
-  const config = loadSyncConfig();
+/**
+ * A Siagh contact's change on `work`, and the run that dies on it: it announces, creates the CRM
+ * customer, announces the new id, and never commits. Returns the CRM id it created.
+ */
+async function crashedCreate(n: number): Promise<string> {
   const code = await w.siagh.saveContactFields([
-    ['gn_web_users.fullname', 'مریم کاظمی'],
-    ['gn_web_users.tmpid', '6804'],
+    ['gn_web_users.fullname', `مریم کاظمی ${n}`],
+    ['gn_web_users.tmpid', String(n)],
     ['gn_web_users.towardtype', '0'],
-    ['gn_web_users.mobileno', '09121116804'],
+    ['gn_web_users.mobileno', `0912111${n}`],
   ]);
+  const correlationId = `corr-createdel-${n}`;
   const work: WorkEvent = {
-    canonicalKey: 'customer:6804',
+    canonicalKey: `customer:${n}`,
     kind: 'change',
     routeReason: 'natural-key',
     routedAt: Date.now(),
-    correlationId: 'corr-createdel-1',
+    correlationId,
     change: newChangeEvent({
-      eventId: 'createdel-siagh-1',
+      eventId: `createdel-siagh-${n}`,
       source: 'siagh',
       entityType: 'customer',
       sourceId: String(code),
       operation: 'upsert',
-      naturalKey: '6804',
+      naturalKey: String(n),
       observedTime: Date.now(),
       trigger: 'poll',
-      correlationId: 'corr-createdel-1',
+      correlationId,
     }),
     resolution: null,
     redriveOf: null,
   };
   await w.produce('work', work.canonicalKey, 'WorkEvent', work);
-
-  // The run that dies: it announces, creates in the CRM, announces the new id, and never commits.
   const crashed = await handleEvent(
     {
       systems: { crm: w.crm, siagh: w.siagh },
-      config,
+      config: loadSyncConfig(),
       announce: async (intents) => {
         for (const i of intents) await w.produce('intents', intentKey(i), 'CreateIntent', i);
       },
@@ -72,27 +84,47 @@ it('a record our crashed run created, then deleted by a person, is not created a
   expect(crashed[0]?.outcome?.status).toBe('created');
   const personId = crashed[0]!.intents[0]!.createdId!;
   expect(personId).toBeTruthy();
+  return personId;
+}
 
-  // A person edits the new customer, then deletes it; the CRM's webhooks become changes.
+const statuses = (n: number) =>
+  w.outcomes.filter((o) => o.canonicalKey === `customer:${n}`).map((o) => o.status);
+
+async function crmHits(n: number) {
+  const number = `100-${n}`;
+  return (await w.crm.listAllIdentities({ searchTerm: number })).filter((h) => h.customerNo === number);
+}
+
+async function editThenDelete(personId: string): Promise<void> {
   const current = (await w.crm.getIdentity(personId))!.record as Record<string, unknown>;
   await w.crm.update('person', personId, { ...current, email: 'maryam@example.com' });
   await w.emit('crm', personId);
   expect(await w.crm.delete('person', personId)).toBe(true);
   await w.emit('crm', personId, { operation: 'delete' });
+}
 
-  await w.startSyncer();
-  const statuses = () => w.outcomes.filter((o) => o.canonicalKey === 'customer:6804').map((o) => o.status);
-  await w.waitFor('the re-run and both CRM events', () => statuses().length >= 3);
+it('deleted by a person before the re-run: the delete policy applies, nothing is created again', async () => {
+  const personId = deletedFirst;
+  await w.waitFor('the re-run and both CRM events', () => statuses(6804).length >= 3);
   // Both CRM events joined the entity that created the record; none started one of its own.
-  expect(w.outcomes.filter((o) => o.crmId === personId).map((o) => o.canonicalKey)).not.toContain(
-    `customer:crm:${personId}`,
-  );
-  expect(statuses()).toContain('deleted');
-  expect(statuses()).not.toContain('created');
-  const hits = (await w.crm.listAllIdentities({ searchTerm: '100-6804' })).filter(
-    (h) => h.customerNo === '100-6804',
-  );
-  expect(hits).toEqual([]);
-  const contact = (await w.siagh.findContactsByCustomerNumber(6804))[0]!;
-  expect(contact.IsActive).toBe(false);
+  expect(w.outcomes.filter((o) => o.canonicalKey === `customer:crm:${personId}`)).toEqual([]);
+  expect(statuses(6804)).toContain('deleted');
+  expect(statuses(6804)).not.toContain('created');
+  expect(await crmHits(6804)).toEqual([]);
+  expect((await w.siagh.findContactsByCustomerNumber(6804))[0]!.IsActive).toBe(false);
+});
+
+it('deleted by a person after the re-run linked it: the link was recorded, so the delete follows', async () => {
+  const personId = deletedAfter;
+  await w.waitFor('the re-run', () => statuses(6805).length >= 1);
+  // The audit has the create, made by the attempt that died.
+  expect(statuses(6805)).toEqual(['created']);
+  expect(w.outcomes.find((o) => o.canonicalKey === 'customer:6805')?.crmId).toBe(personId);
+
+  await editThenDelete(personId);
+  await w.waitFor('both CRM events', () => statuses(6805).length >= 3);
+  expect(w.outcomes.filter((o) => o.canonicalKey === `customer:crm:${personId}`)).toEqual([]);
+  expect(statuses(6805)).toContain('deleted');
+  expect(await crmHits(6805)).toEqual([]);
+  expect((await w.siagh.findContactsByCustomerNumber(6805))[0]!.IsActive).toBe(false);
 });
