@@ -1,10 +1,9 @@
 // One HTTP client per target system: an undici Pool (keep-alive, connect/headers/body timeouts), a
-// client-side token bucket (bottleneck) so we never exceed what the target tolerates, and retries
+// client-side token bucket and concurrency bound (callLimiter.ts) so we never exceed what the target tolerates, and retries
 // (cockatiel: exponential backoff with decorrelated jitter) limited by a retry budget. A 429 pauses the
 // whole client until its Retry-After, so no call to that target goes out before the server allows it.
 // Non-idempotent calls (creates) are only retried when the request certainly was not processed.
 
-import Bottleneck from 'bottleneck';
 import {
   ExponentialBackoff,
   handleWhen,
@@ -18,6 +17,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { SyncError } from '../errors';
 import type { Logger } from '../logger';
 import { parseRetryAfter } from './retryAfter';
+import { CallLimiter, type RateLimitOptions } from './callLimiter';
 import { RetryBudget, type RetryBudgetOptions } from './retryBudget';
 import { certainlyNotProcessed, errorForNetwork, errorForStatus, type SystemName } from './statusErrors';
 
@@ -30,11 +30,6 @@ export interface RetryOptions {
   budget: RetryBudgetOptions;
 }
 
-export interface RateLimitOptions {
-  perSecond: number;
-  burst: number;
-  maxConcurrent: number;
-}
 
 export interface HttpClientOptions {
   system: SystemName;
@@ -95,7 +90,7 @@ export class HttpClient {
   readonly system: SystemName;
   private readonly pool: Pool;
   private readonly prefix: string;
-  private readonly limiter: Bottleneck | undefined;
+  private readonly limiter: CallLimiter | undefined;
   private readonly budget: RetryBudget;
   private readonly retryOptions: RetryOptions;
   private pausedUntil = 0;
@@ -114,16 +109,7 @@ export class HttpClient {
     this.retryOptions = { ...DEFAULT_RETRY, ...options.retry };
     this.budget = new RetryBudget(this.retryOptions.budget);
     if (options.rateLimit !== false) {
-      const rl = { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
-      // Refill every 100 ms rather than per token: fewer timers, same average rate.
-      const tick = 100;
-      this.limiter = new Bottleneck({
-        maxConcurrent: rl.maxConcurrent,
-        reservoir: rl.burst,
-        reservoirIncreaseMaximum: rl.burst,
-        reservoirIncreaseAmount: Math.max(1, Math.round((rl.perSecond * tick) / 1000)),
-        reservoirIncreaseInterval: Math.max(tick, Math.round(1000 / rl.perSecond)),
-      });
+      this.limiter = new CallLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit });
     }
   }
 
@@ -217,7 +203,6 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.limiter?.disconnect(false);
     await this.pool.close();
   }
 }
