@@ -23,7 +23,7 @@ export async function benchSystems(n: number, writeLatencyMs: number) {
 }
 
 /**
- * The API ceiling (bench/apiCeiling.ts in its own process): creates/s with only the calls a create needs,
+ * The API ceiling (bench/lib/apiCeilingChild.ts in its own process): creates/s with only the calls a create needs,
  * the same adapters, in-flight bound and simulators, and no Kafka.
  */
 export async function apiCeiling(
@@ -36,7 +36,7 @@ export async function apiCeiling(
   try {
     const proc = startProc(
       'api-ceiling',
-      'bench/apiCeiling.ts',
+      'bench/lib/apiCeilingChild.ts',
       {
         ...simulatorEnv(crm, siagh),
         BENCH_IN_FLIGHT: String(inFlight),

@@ -12,7 +12,7 @@ export interface RateLimitOptions {
  * first come first served. A call first takes a slot and only then a token, so every start is paced by
  * the bucket (a token taken while waiting for a slot would let a burst out when slots free up).
  * Bottleneck did this before and put every job through two one-at-a-time locks, each waiting on a
- * timer: about 400 jobs/s at most whatever the limits, one job at a time at 0 ms (bench/apiCeiling.ts).
+ * timer: about 400 jobs/s at most whatever the limits, one job at a time at 0 ms (bench/lib/apiCeilingChild.ts).
  */
 export class CallLimiter {
   private readonly slots: BulkheadPolicy;
