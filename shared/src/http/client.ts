@@ -30,7 +30,6 @@ export interface RetryOptions {
   budget: RetryBudgetOptions;
 }
 
-
 export interface HttpClientOptions {
   system: SystemName;
   baseUrl: string;
