@@ -1,4 +1,5 @@
-import type { Kafka } from 'kafkajs';
+import { ConstantBackoff, handleAll, retry } from 'cockatiel';
+import type { Admin, Kafka } from 'kafkajs';
 import { TOPICS, topicConfigEntries, topicName, type TopicKey } from './topics';
 
 /**
@@ -33,10 +34,30 @@ export async function ensureTopics(
       const onlyExists =
         type === 'TOPIC_ALREADY_EXISTS' ||
         (nested.length > 0 && nested.every((e) => e.type === 'TOPIC_ALREADY_EXISTS'));
-      if (!onlyExists) throw err;
+      // Created, but a broker that just started answers the leader wait with "does not host this
+      // topic-partition" for a moment (kafkajs only waits out LEADER_NOT_AVAILABLE): wait here instead
+      // (a fresh `npm run bench -- e2e` failed so).
+      if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE') {
+        await awaitLeaders(
+          admin,
+          missing.map((k) => topicName(k, prefix)),
+        );
+      } else if (!onlyExists) throw err;
     }
     return missing.map((k) => topicName(k, prefix));
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Until every partition of `topics` has a leader (up to about 30 s). */
+async function awaitLeaders(admin: Admin, topics: string[]): Promise<void> {
+  await retry(handleAll, { maxAttempts: 60, backoff: new ConstantBackoff(500) }).execute(async () => {
+    const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+    const leaderless = meta.flatMap((t) =>
+      t.partitions.filter((p) => p.leader < 0).map((p) => `${t.name}/${p.partitionId}`),
+    );
+    if (meta.length < topics.length || leaderless.length > 0)
+      throw new Error(`topics without leaders yet: ${leaderless.join(', ') || 'metadata incomplete'}`);
+  });
 }
