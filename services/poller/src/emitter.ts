@@ -7,6 +7,8 @@ import type { Message, Producer } from 'kafkajs';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import { sourceKey, type ChangeEvent } from '@siaghsync/shared/events';
 
+const ABORT_TIMEOUT_MS = 30_000;
+
 /** One record's outcome: its event (if any) and its state update (if any). */
 export interface Emission {
   event: ChangeEvent | null;
@@ -58,7 +60,11 @@ export async function emitAll(
       }
       await tx.commit();
     } catch (err) {
-      await tx.abort().catch(() => undefined);
+      // Bounded: an abort that never returns (seen on Kafka 4.1 after a restart) must not hang the sweep;
+      // the runner then replaces the producer (runner.ts isStuckTransaction).
+      await Promise.race([tx.abort(), new Promise((r) => setTimeout(r, ABORT_TIMEOUT_MS).unref())]).catch(
+        () => undefined,
+      );
       throw err;
     }
     sent += events.length;

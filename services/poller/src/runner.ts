@@ -95,7 +95,7 @@ export class SourceRunner {
 
   private async loop(): Promise<void> {
     const { source, logger, metrics } = this.o;
-    const producer = createTransactionalProducer(this.o.kafka, this.o.transactionalId);
+    let producer = createTransactionalProducer(this.o.kafka, this.o.transactionalId);
     this.producer = producer;
     try {
       await producer.connect(); // initialises the transactional id: a previous active poller is fenced here
@@ -161,6 +161,21 @@ export class SourceRunner {
             { source, correlationId, err, kind, failures },
             'sweep failed: nothing committed, backing off',
           );
+          if (isStuckTransaction(err)) {
+            // kafkajs can leave a producer in ABORTING for good after a broker restart; every later sweep
+            // then fails at beginTransaction (convergence seed 2003: the Siagh poller stalled for the rest
+            // of the run). A new producer with the same transactional id aborts whatever was left open.
+            logger.warn({ source, correlationId }, 'replacing the stuck transactional producer');
+            const old = producer;
+            void old.disconnect().catch(() => undefined);
+            producer = createTransactionalProducer(this.o.kafka, this.o.transactionalId);
+            this.producer = producer;
+            target.producer = producer;
+            await producer.connect().catch((e: unknown) => {
+              // The next sweep fails again and comes back here; nothing was committed meanwhile.
+              logger.warn({ source, err: e }, 'transactional producer reconnect failed');
+            });
+          }
         } finally {
           end();
           this.sweeps++;
@@ -173,4 +188,10 @@ export class SourceRunner {
       await producer.disconnect().catch(() => undefined);
     }
   }
+}
+
+/** A producer whose transaction state machine is wedged (kafkajs) rather than a failed call or a fence. */
+export function isStuckTransaction(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return /Transaction state exception|did not complete within/i.test(message);
 }
