@@ -57,7 +57,7 @@ export class CrmClient {
       baseUrl: config.baseUrl,
       headersTimeoutMs: config.timeoutMs,
       bodyTimeoutMs: config.timeoutMs,
-      rateLimit: { perSecond: config.rateLimitPerSecond, burst: config.rateLimitPerSecond },
+      rateLimit: { perSecond: config.rateLimitPerSecond },
       messageOf: crmMessageOf,
       logger: options.logger,
       ...options.http,

@@ -25,28 +25,24 @@ async function run(limiter: CallLimiter, n: number, workMs: number) {
 }
 
 describe('CallLimiter', () => {
-  it('lets a burst out at once, then paces starts at the rate, first come first served', async () => {
-    const { starts, order } = await run(
-      new CallLimiter({ perSecond: 20, burst: 5, maxConcurrent: 100 }),
-      15,
-      0,
-    );
+  it('lets a second’s worth out at once, then never more than perSecond starts in any second, in order', async () => {
+    const { starts, order } = await run(new CallLimiter({ perSecond: 10, maxConcurrent: 100 }), 25, 0);
     expect(order).toEqual([...order].sort((a, b) => a - b));
-    // Call i needs i - 4 tokens beyond the burst, one per 50 ms.
-    for (let i = 5; i < 15; i++) expect(starts[i]).toBeGreaterThanOrEqual((i - 4) * 50 - 5);
-    // The burst did not wait for the bucket.
-    expect(starts[4]).toBeLessThan(starts[14]! - 400);
+    // The 11th start of any run of 11 is at least a second after the first (5 ms of timer slack).
+    for (let i = 10; i < 25; i++) expect(starts[i]! - starts[i - 10]!).toBeGreaterThanOrEqual(995);
+    // An idle client did not wait for its first second's worth.
+    expect(starts[9]).toBeLessThan(starts[10]! - 500);
   });
 
   it('never runs more than maxConcurrent calls at once', async () => {
-    const limiter = new CallLimiter({ perSecond: 10_000, burst: 10_000, maxConcurrent: 3 });
+    const limiter = new CallLimiter({ perSecond: 10_000, maxConcurrent: 3 });
     const { maxRunning, order } = await run(limiter, 12, 20);
     expect(maxRunning).toBe(3);
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
   it('a failed call frees its slot and passes its error on', async () => {
-    const limiter = new CallLimiter({ perSecond: 1000, burst: 10, maxConcurrent: 1 });
+    const limiter = new CallLimiter({ perSecond: 1000, maxConcurrent: 1 });
     await expect(limiter.schedule(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(limiter.schedule(() => Promise.resolve(7))).resolves.toBe(7);
   });

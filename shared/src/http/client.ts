@@ -70,7 +70,7 @@ export const DEFAULT_RETRY: RetryOptions = {
   maxRetryAfterMs: 30_000,
   budget: { ratio: 0.2, minPerSecond: 5, max: 50 },
 };
-export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 50, burst: 50, maxConcurrent: 16 };
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 50, maxConcurrent: 16 };
 
 /** Waits at least the server's Retry-After, otherwise the jittered exponential delay. */
 class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {

@@ -75,7 +75,7 @@ export class SiaghClient {
       baseUrl: config.baseUrl,
       headersTimeoutMs: config.timeoutMs,
       bodyTimeoutMs: config.timeoutMs,
-      rateLimit: { perSecond: config.rateLimitPerSecond, burst: config.rateLimitPerSecond },
+      rateLimit: { perSecond: config.rateLimitPerSecond },
       messageOf: siaghMessageOf,
       logger: options.logger,
       ...options.http,
