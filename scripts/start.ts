@@ -172,6 +172,10 @@ async function main(): Promise<void> {
       cwd: REPO_ROOT,
       env: { ...env, ...common, ...part.env },
       stdio: ['ignore', log, log],
+      // Its own process group: a terminal's Ctrl-C reaches only this script, which then stops the parts in
+      // order. In the terminal's group the simulators died with the services, and the syncer's last events
+      // retried against a CRM already gone until it was killed.
+      detached: true,
     });
     fs.closeSync(log);
     children.push({ name: part.name, child });
@@ -214,6 +218,11 @@ async function main(): Promise<void> {
     }
     process.exit(exitCode);
   };
+  // Detached parts do not die with this script: if it ends without stopping them, they are killed.
+  process.on('exit', () => {
+    for (const { child } of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
