@@ -5,7 +5,7 @@ import type { Logger } from '@siaghsync/shared/logger';
 import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { decide } from './decide/decide';
 import { initialState, type EntityState } from './decide/state';
-import { adoptCreated, recoverWrites, type WriteAhead } from './decide/recover';
+import { adoptableCreates, adoptCreated, recoverWrites, type WriteAhead } from './decide/recover';
 import { directionTo, type Decision, type Fetched } from './decide/types';
 import { fetchRecords, type Systems } from './fetch';
 import type { StateTable } from './kafka/tables';
@@ -145,8 +145,8 @@ async function attemptOnce(
   // A write of an earlier attempt on this same state may have landed before that attempt died.
   const announced = deps.announced?.(state.canonicalKey) ?? [];
   const committed = state;
+  const adopted = adoptableCreates(committed, announced)[0];
   state = adoptCreated(state, announced, deps.config);
-  const adopted = state !== committed;
   const fetched: Fetched = await fetchRecords(deps.systems, deps.config, state, event);
   state = recoverWrites(state, announced, fetched, deps.config);
   const decision: Decision = decide({ state, event, fetched, config: deps.config, now: deps.now() });
@@ -167,10 +167,10 @@ async function attemptOnce(
   };
   const now = deps.now();
   // The audit's record of a create made by an attempt that died before its commit is this re-run's.
-  const createdEarlier = adopted && decision.outcome.status === 'linked';
+  const createdEarlier = adopted !== undefined && decision.outcome.status === 'linked';
   const outcome = outcomeOf(deps, event, meta, attempt, newState, {
     status: createdEarlier ? 'created' : decision.outcome.status,
-    direction: createdEarlier ? adoptedDirection(announced, committed) : decision.outcome.direction,
+    direction: createdEarlier ? directionTo(adopted.side) : decision.outcome.direction,
     fieldDiff: decision.outcome.fieldDiff,
     note: createdEarlier ? 'created by an earlier attempt that did not commit' : decision.outcome.note,
     fetched,
@@ -208,8 +208,3 @@ async function attemptOnce(
 
 export const outcomeIdFor = (event: WorkEvent, meta: EventMeta): string =>
   deterministicEventId(event.canonicalKey, meta.topic, meta.partition, meta.offset, meta.index ?? 0);
-
-function adoptedDirection(announced: readonly WriteAhead[], committed: EntityState) {
-  const w = announced.find((a) => a.op === 'create' && a.createdId && committed[a.side].id === null);
-  return w ? directionTo(w.side) : 'none';
-}

@@ -58,9 +58,7 @@ export function adoptCreated(
   announced: readonly WriteAhead[],
   config: SyncConfig,
 ): EntityState {
-  const created = announced.filter(
-    (w) => w.op === 'create' && w.stateVersion === state.version && w.createdId && state[w.side].id === null,
-  );
+  const created = adoptableCreates(state, announced);
   if (created.length === 0) return state;
   const next: EntityState = { ...state, crm: { ...state.crm }, siagh: { ...state.siagh } };
   for (const w of created) {
@@ -73,6 +71,13 @@ export function adoptCreated(
     next.naturalKey = values.customerNumber ?? next.naturalKey;
   }
   return next;
+}
+
+/** The announced creates adoptCreated takes over: this state version, id known, side not linked yet. */
+export function adoptableCreates(state: EntityState, announced: readonly WriteAhead[]): WriteAhead[] {
+  return announced.filter(
+    (w) => w.op === 'create' && w.stateVersion === state.version && w.createdId && state[w.side].id === null,
+  );
 }
 
 /**
