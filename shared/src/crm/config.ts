@@ -8,7 +8,7 @@ export const crmEnvSchema = z.object({
   CRM_BASE_URL: z.string().url(),
   CRM_USERNAME: z.string().min(1),
   CRM_PASSWORD: z.string().min(1),
-  CRM_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
+  CRM_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(50),
   CRM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 });
 

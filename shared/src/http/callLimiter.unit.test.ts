@@ -34,6 +34,29 @@ describe('CallLimiter', () => {
     expect(starts[9]).toBeLessThan(starts[10]! - 500);
   });
 
+  it('never more than perSecond starts in any second when calls arrive at random times', async () => {
+    const limiter = new CallLimiter({ perSecond: 8, maxConcurrent: 50 });
+    const t0 = performance.now();
+    const starts: number[] = [];
+    // Arrivals spread over 1.5 s with clumps, so windows start and end at every phase.
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        await sleep(Math.floor(random() * 1500));
+        await limiter.schedule(() => Promise.resolve(void starts.push(performance.now() - t0)));
+      }),
+    );
+    starts.sort((a, b) => a - b);
+    expect(starts).toHaveLength(40);
+    for (let i = 8; i < starts.length; i++) expect(starts[i]! - starts[i - 8]!).toBeGreaterThanOrEqual(995);
+  });
+
+  it('rejects a rate that is not a whole number of calls', () => {
+    expect(() => new CallLimiter({ perSecond: 0.5, maxConcurrent: 1 })).toThrow(/perSecond/);
+    expect(() => new CallLimiter({ perSecond: 0, maxConcurrent: 1 })).toThrow(/perSecond/);
+  });
+
   it('never runs more than maxConcurrent calls at once', async () => {
     const limiter = new CallLimiter({ perSecond: 10_000, maxConcurrent: 3 });
     const { maxRunning, order } = await run(limiter, 12, 20);
