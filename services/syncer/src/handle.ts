@@ -35,6 +35,11 @@ export interface HandlerDeps {
   onOutcome?: (outcome: SyncOutcome, attempts: number) => void;
   /** The id index and customer states, for a pre-invoice's customer link. */
   customers?: CustomerLookups;
+  /**
+   * Aborted when the syncer stops: an event that failed transiently parks at once instead of waiting out
+   * its backoff, so a stop never runs a retry schedule (the parked event is retried after the restart).
+   */
+  stopping?: AbortSignal;
 }
 
 /**
@@ -100,7 +105,8 @@ async function runWithRetries(
 ): Promise<{ state: EntityState; outputs: Outputs; parked: boolean }> {
   const started = deps.now();
   let lastError: SyncError | undefined;
-  for (let attempt = 1; attempt <= deps.retry.maxAttempts; attempt++) {
+  let attempt = 1;
+  for (; attempt <= deps.retry.maxAttempts; attempt++) {
     try {
       const outputs = await attemptOnce(deps, state, event, meta, attempt, started);
       // A pre-invoice waiting for its customer's link parks like a retry, woken by the link (preinvoice/wake.ts).
@@ -125,11 +131,16 @@ async function runWithRetries(
       if (attempt < deps.retry.maxAttempts) {
         const backoff = Math.min(deps.retry.maxMs, deps.retry.baseMs * 2 ** (attempt - 1));
         const jittered = backoff / 2 + Math.random() * (backoff / 2);
-        await sleep(Math.max(jittered, lastError.retryAfterMs ?? 0));
+        const waited = await backoffUnlessStopping(
+          Math.max(jittered, lastError.retryAfterMs ?? 0),
+          deps.stopping,
+        );
+        if (!waited) break;
       }
     }
   }
-  const outputs = parkedOutputs(deps, state, event, meta, lastError!, deps.retry.maxAttempts, started);
+  const attempts = Math.min(attempt, deps.retry.maxAttempts);
+  const outputs = parkedOutputs(deps, state, event, meta, lastError!, attempts, started);
   return { state: outputs.state ?? state, outputs, parked: true };
 }
 
@@ -208,3 +219,15 @@ async function attemptOnce(
 
 export const outcomeIdFor = (event: WorkEvent, meta: EventMeta): string =>
   deterministicEventId(event.canonicalKey, meta.topic, meta.partition, meta.offset, meta.index ?? 0);
+
+/** False when the syncer began to stop before or during the wait. */
+async function backoffUnlessStopping(ms: number, stopping: AbortSignal | undefined): Promise<boolean> {
+  if (stopping?.aborted) return false;
+  try {
+    await sleep(ms, undefined, stopping ? { signal: stopping } : undefined);
+    return true;
+  } catch (err) {
+    if (stopping?.aborted) return false;
+    throw err;
+  }
+}

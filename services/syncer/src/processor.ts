@@ -58,9 +58,12 @@ export class Processor {
   private readonly nextToCommit = new Map<number, string>();
   private readonly lanes: PartitionLanes<Decoded>;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly stopSignal = new AbortController();
+  private readonly handler: HandlerDeps;
 
   constructor(private readonly d: ProcessorDeps) {
     this.workTopic = topicName('work', d.prefix);
+    this.handler = { ...d.handler, stopping: this.stopSignal.signal };
     this.lanes = new PartitionLanes<Decoded>({
       chunk: d.commitEvery,
       maxQueued: Math.max(d.commitEvery * 2, d.maxInFlight * 4),
@@ -84,13 +87,17 @@ export class Processor {
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       // Partitions may have moved: take a new epoch and read the state changelog up to now before
-      // processing anything.
+      // processing anything. Started here, not at the first batch: the restore re-arms the retries of
+      // parked entities, which a quiet topic would otherwise never deliver a batch to trigger.
       this.generation = -1;
-      this.catchUp = undefined;
       // kafkajs reads every assigned partition again from its committed offset; what lanes hold is stale.
       this.lanes.reset();
       this.nextToCommit.clear();
       d.logger.info({ assignment: e.payload.memberAssignment }, 'joined syncer group');
+      const restoring = this.restore();
+      // A failed restore fails the next batch too (it awaits the same promise), and kafkajs rejoins.
+      restoring.catch((err: unknown) => d.logger.error({ err }, 'state restore failed'));
+      this.catchUp = restoring;
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.workTopic, fromBeginning: true });
@@ -139,7 +146,7 @@ export class Processor {
         d.maxInFlight,
         async (e) => {
           try {
-            return await handleEvent(d.handler, d.states, e.event, e.meta);
+            return await handleEvent(this.handler, d.states, e.event, e.meta);
           } finally {
             d.metrics.inFlight.dec();
           }
@@ -245,6 +252,8 @@ export class Processor {
   }
 
   private scheduleRetry(canonicalKey: string, correlationId: string): void {
+    // A stopping syncer arms nothing: whoever restores the partition next re-arms every parked entity.
+    if (this.stopping) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       const marker: WorkEvent = {
@@ -272,8 +281,10 @@ export class Processor {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
-    // Take nothing new, finish and commit the chunks under way, then leave the group.
+    // Take nothing new, finish and commit the chunks under way (an event waiting to retry parks at once
+    // and is retried after the restart), then leave the group.
     this.stopping = true;
+    this.stopSignal.abort();
     this.consumer?.pause([{ topic: this.workTopic }]);
     await this.lanes.drain();
     await this.consumer?.disconnect();
