@@ -119,10 +119,17 @@ export class SourceRunner {
       this.tracker = tracker;
       metrics.recordsTracked.set({ source }, restored.state.hashes.size);
       let failures = 0;
+      // False after a replacement until the new producer has connected (a sweep that cannot connect it fails
+      // and backs off like any other, and the next one tries again).
+      let connected = true;
       while (!this.stopping) {
         const correlationId = randomUUID();
         const end = metrics.sweepDuration.startTimer({ source });
         try {
+          if (!connected) {
+            await producer.connect();
+            connected = true;
+          }
           const out = await this.o.sweep(tracker, correlationId, () => this.stopping);
           const result = out.result.trusted
             ? 'complete'
@@ -171,10 +178,7 @@ export class SourceRunner {
             producer = createTransactionalProducer(this.o.kafka, this.o.transactionalId);
             this.producer = producer;
             target.producer = producer;
-            await producer.connect().catch((e: unknown) => {
-              // The next sweep fails again and comes back here; nothing was committed meanwhile.
-              logger.warn({ source, err: e }, 'transactional producer reconnect failed');
-            });
+            connected = false;
           }
         } finally {
           end();
