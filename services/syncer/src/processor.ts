@@ -51,6 +51,8 @@ export class Processor {
   private consumer: Consumer | undefined;
   private tx: TransactionalSender | undefined;
   private generation = -1;
+  /** Group joins so far: a restore of an earlier join that finishes late must not set the epoch. */
+  private joins = 0;
   private catchUp: Promise<void> | undefined;
   private stopping = false;
   private readonly workTopic: string;
@@ -94,7 +96,7 @@ export class Processor {
       this.lanes.reset();
       this.nextToCommit.clear();
       d.logger.info({ assignment: e.payload.memberAssignment }, 'joined syncer group');
-      const restoring = this.restore();
+      const restoring = this.restore(++this.joins);
       // A failed restore fails the next batch too (it awaits the same promise), and kafkajs rejoins.
       restoring.catch((err: unknown) => d.logger.error({ err }, 'state restore failed'));
       this.catchUp = restoring;
@@ -107,7 +109,7 @@ export class Processor {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0 || this.stopping) return;
-        this.catchUp ??= this.restore();
+        this.catchUp ??= this.restore(this.joins);
         await this.catchUp;
         // A batch fetched before a seek (see recover) is older than the position we asked for.
         if (!isRunning() || isStale()) return;
@@ -236,9 +238,12 @@ export class Processor {
   }
 
   /** Restore: the changelog up to now; then re-arm retries of entities that have parked events. */
-  private async restore(): Promise<void> {
+  private async restore(join: number): Promise<void> {
     const t0 = Date.now();
-    this.generation = await this.takeEpoch();
+    const epoch = await this.takeEpoch();
+    // Superseded by a later join: whoever waits on this restore waits for that one's instead.
+    if (join !== this.joins) return this.catchUp;
+    this.generation = epoch;
     await Promise.all([this.d.stateReader.caughtUp(), this.d.intentReader?.caughtUp()]);
     let parked = 0;
     for (const [key, state] of this.d.states.entries()) {
