@@ -47,15 +47,20 @@ export async function performWrite(
         // fields we do not change must be what the CRM holds now: read again just before writing, and if
         // a person changed the record since the decision was made, decide again (a retry) rather than
         // write back what we read before their edit.
-        const current = await systems.crm.getIdentity(write.id, write.record.kind);
-        if (current === undefined || changedSince(current, fetched, config)) {
-          throw transient(
-            'CRM_CHANGED_BEFORE_WRITE',
-            'the CRM record changed between our read and our write; deciding again',
-          );
-        }
-        const raw = current.record as Record<string, unknown>;
-        await systems.crm.update(write.record.kind, write.id, canonicalToCrm(write.record, config, raw));
+        // The read and the write go out back to back, and the write is sent once: retried later it could
+        // undo an edit made meanwhile (a failed write is decided again from a new read instead).
+        await systems.crm.readThenWrite(async () => {
+          const current = await systems.crm.getIdentity(write.id, write.record.kind);
+          if (current === undefined || changedSince(current, fetched, config)) {
+            throw transient(
+              'CRM_CHANGED_BEFORE_WRITE',
+              'the CRM record changed between our read and our write; deciding again',
+            );
+          }
+          const raw = current.record as Record<string, unknown>;
+          const body = canonicalToCrm(write.record, config, raw);
+          await systems.crm.update(write.record.kind, write.id, body, { once: true });
+        });
       }
       return { write, id: write.id, foundExisting: false };
     case 'deactivate':

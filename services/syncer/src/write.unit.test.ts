@@ -11,19 +11,33 @@ import { performWrite } from './write';
 
 function crmStub(current: CanonicalCustomer | undefined) {
   const updates: Record<string, unknown>[] = [];
+  /** How each call was made: inside readThenWrite or not, and the update's options. */
+  const calls: string[] = [];
+  let inside = false;
   const systems = {
     crm: {
-      getIdentity: (_id: string) =>
-        Promise.resolve(
+      readThenWrite: async <T>(fn: () => Promise<T>) => {
+        inside = true;
+        try {
+          return await fn();
+        } finally {
+          inside = false;
+        }
+      },
+      getIdentity: (_id: string) => {
+        calls.push(`read${inside ? ' (paired)' : ''}`);
+        return Promise.resolve(
           current && { kind: current.kind, record: canonicalToCrm(current, config, { id: 'crm-guid-1' }) },
-        ),
-      update: (_kind: string, _id: string, body: Record<string, unknown>) => {
+        );
+      },
+      update: (_kind: string, _id: string, body: Record<string, unknown>, opts: { once?: boolean } = {}) => {
+        calls.push(`update${inside ? ' (paired)' : ''}${opts.once ? ' once' : ''}`);
         updates.push(body);
         return Promise.resolve();
       },
     },
   } as unknown as Systems;
-  return { systems, updates };
+  return { systems, updates, calls };
 }
 
 const read = customer();
@@ -41,10 +55,12 @@ const fetched = { crm: crmRec(asRead), siagh: siaghRec(read) };
 
 describe('performWrite: CRM update', () => {
   it('writes over the record as the CRM holds it now when nobody changed it since our read', async () => {
-    const { systems, updates } = crmStub(read);
+    const { systems, updates, calls } = crmStub(read);
     await performWrite(systems, config, write, fetched, initialState(KEY));
     expect(updates).toHaveLength(1);
     expect(updates[0]).toMatchObject({ id: 'crm-guid-1', email: 'new@example.com' });
+    // Read and write back to back, and the write never re-sent later with what was read.
+    expect(calls).toEqual(['read (paired)', 'update (paired) once']);
   });
 
   it('a person edited the record after our read: no write, a transient error so the event is decided again', async () => {

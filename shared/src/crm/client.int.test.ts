@@ -186,6 +186,32 @@ describe('CrmClient against the CRM simulator', () => {
     expect(sim.store.dump().identities.length).toBe(before + 1);
   });
 
+  it('a write built from a read is sent once: not after a 5xx, nor late behind a 429', async () => {
+    const person = sim.store.dump().identities.find((i) => i.identityType === 1)!;
+    const current = await crm.getPerson(person.crmId);
+    sim.recorder.reset();
+    sim.faults.set({ paths: ['/api/v2/crmobject/person/update'], script: [{ kind: 'status', status: 503 }] });
+    const e = await caught(
+      crm.readThenWrite(() => crm.update('person', person.crmId, { ...current }, { once: true })),
+    );
+    expect([e.kind, e.code]).toEqual(['transient', 'CRM_SERVER_ERROR']);
+    expect(calls('crmobject/person/update')).toHaveLength(1);
+
+    // Another call's 429 holds the client back for 2 s: the write fails at once instead of going out then.
+    sim.recorder.reset();
+    sim.faults.set({
+      paths: ['/api/v2/crmobject/identity'],
+      script: [{ kind: 'rateLimit', retryAfterSeconds: 2 }],
+    });
+    const listed = crm.listIdentities({ pageSize: 1 });
+    await new Promise((r) => setTimeout(r, 200));
+    const late = await caught(crm.update('person', person.crmId, { ...current }, { once: true }));
+    expect(late.kind).toBe('rate-limited');
+    expect(late.retryAfterMs).toBeGreaterThan(1000);
+    expect(calls('crmobject/person/update')).toHaveLength(0);
+    await expect(listed).resolves.toHaveLength(1);
+  });
+
   it('reads a quote and writes the Siagh document number back', async () => {
     const person = sim.store.dump().identities.find((i) => i.identityType === 1)!;
     const created = sim.store.quotes.create(

@@ -68,20 +68,23 @@ export class CrmClient {
   /** Logs in (normally called through the single-flight session, not directly). */
   async login(): Promise<{ value: string; expiresAtMs: number | undefined }> {
     const path = `${API}/auth/login`;
-    const res = await this.http.request({
-      method: 'POST',
-      path,
-      idempotent: true,
-      body: {
-        username: this.config.username,
-        password: this.config.password,
-        deviceId: this.options.deviceId ?? 'siaghsync',
-        platformType: 1,
-        os: 'linux',
-        osVersion: process.version,
-        token: null,
-      },
-    });
+    // Calls that hold a limiter slot (readThenWrite) may be waiting for this login: it must not queue for one.
+    const res = await this.http.priority(() =>
+      this.http.request({
+        method: 'POST',
+        path,
+        idempotent: true,
+        body: {
+          username: this.config.username,
+          password: this.config.password,
+          deviceId: this.options.deviceId ?? 'siaghsync',
+          platformType: 1,
+          os: 'linux',
+          osVersion: process.version,
+          token: null,
+        },
+      }),
+    );
     const body = parseCrmResponse(loginResponseSchema, res.json, path);
     const expires = body.expiresAt ? Date.parse(body.expiresAt) : Number.NaN;
     this.options.logger?.debug({ system: 'CRM', expiresAt: body.expiresAt }, 'logged in');
@@ -94,6 +97,7 @@ export class CrmClient {
     body: unknown,
     schema: z.ZodType<T, z.ZodTypeDef, unknown>,
     idempotent = true,
+    once = false,
   ): Promise<T> {
     const path = `${API}/${endpoint}`;
     const res = await this.session.run(
@@ -103,6 +107,7 @@ export class CrmClient {
           path,
           body,
           idempotent,
+          once,
           headers: { authorization: `Bearer ${token}` },
         }),
       (e: SyncError) => e.code === 'CRM_UNAUTHORIZED',
@@ -180,8 +185,26 @@ export class CrmClient {
   }
 
   /** Replaces the record `id` with `body` (send the whole record: see mapping/crm.ts canonicalToCrm). */
-  async update(kind: CustomerKind, id: string, body: Record<string, unknown>): Promise<void> {
-    await this.call(`crmobject/${kind}/update`, { ...body, id }, mutationResponseSchema);
+  /**
+   * Updates a person or organization. `once`: the body was built from a read just made (see
+   * `readThenWrite`): one attempt, not retried later with what may by then be stale.
+   */
+  async update(
+    kind: CustomerKind,
+    id: string,
+    body: Record<string, unknown>,
+    opts: { once?: boolean } = {},
+  ): Promise<void> {
+    await this.call(`crmobject/${kind}/update`, { ...body, id }, mutationResponseSchema, true, opts.once);
+  }
+
+  /**
+   * A read and the write built from it, back to back in one slot of the rate limiter. The CRM's update
+   * takes the whole record and has no version check: an edit a person makes between our read and our
+   * write is overwritten, so that gap is kept as short as the network allows.
+   */
+  readThenWrite<T>(fn: () => Promise<T>): Promise<T> {
+    return this.http.exclusive(fn);
   }
 
   updatePerson(id: string, body: Record<string, unknown>): Promise<void> {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bulkhead, type BulkheadPolicy } from 'cockatiel';
 
@@ -25,7 +26,11 @@ export class CallLimiter {
   private readonly slots: BulkheadPolicy;
   private readonly recentStarts: Float64Array;
   private next = 0;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly waiting: (() => void)[] = [];
+  private readonly urgent: (() => void)[] = [];
+  private pumping = false;
+  /** Set inside `hold` and `priority`: calls that need no slot of their own and go first. */
+  private readonly held = new AsyncLocalStorage<true>();
 
   constructor(options: RateLimitOptions) {
     if (!(options.perSecond >= 1) || !Number.isInteger(options.perSecond)) {
@@ -36,24 +41,58 @@ export class CallLimiter {
   }
 
   schedule<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.held.getStore()) return this.turn(true).then(fn);
     return this.slots.execute(async () => {
-      await this.turn();
+      await this.turn(false);
       return fn();
     });
   }
 
-  /** Resolves when this call may start; turns are handed out in the order they were asked for. */
-  private turn(): Promise<void> {
-    this.queue = this.queue.then(async () => {
-      // A timer may fire a little early by performance.now(), so wait until the window has really passed.
-      for (;;) {
-        const wait = this.recentStarts[this.next]! + WINDOW_MS - performance.now();
-        if (wait <= 0) break;
-        await sleep(Math.ceil(wait));
-      }
-      this.recentStarts[this.next] = performance.now();
-      this.next = (this.next + 1) % this.recentStarts.length;
+  /**
+   * Runs `fn` in one slot, and each call it makes goes ahead of the calls waiting for their turn. For a
+   * read followed by a write built from it: the CRM's update has no version check, so every moment spent
+   * queueing between the two is a moment in which a person's edit can be overwritten with what was read.
+   */
+  hold<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.held.getStore()) return fn();
+    return this.slots.execute(() => this.held.run(true, fn));
+  }
+
+  /**
+   * Calls made by `fn` take no slot and go ahead of the waiting ones. For a login: calls that hold a slot
+   * may be waiting for it, and a login queued behind them for a slot would wait for ever.
+   */
+  priority<T>(fn: () => Promise<T>): Promise<T> {
+    return this.held.getStore() ? fn() : this.held.run(true, fn);
+  }
+
+  /** Resolves when this call may start; turns go in the order they were asked for, urgent ones first. */
+  private turn(urgent: boolean): Promise<void> {
+    return new Promise<void>((resolve) => {
+      (urgent ? this.urgent : this.waiting).push(resolve);
+      void this.pump();
     });
-    return this.queue;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.urgent.length > 0 || this.waiting.length > 0) {
+        // Who goes next is chosen only once the window allows a start, so an urgent call that arrives
+        // meanwhile is not left behind. A timer may fire a little early by performance.now(): check again.
+        const wait = this.recentStarts[this.next]! + WINDOW_MS - performance.now();
+        if (wait > 0) {
+          await sleep(Math.ceil(wait));
+          continue;
+        }
+        const start = (this.urgent.shift() ?? this.waiting.shift())!;
+        this.recentStarts[this.next] = performance.now();
+        this.next = (this.next + 1) % this.recentStarts.length;
+        start();
+      }
+    } finally {
+      this.pumping = false;
+    }
   }
 }

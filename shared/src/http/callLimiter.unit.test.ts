@@ -57,6 +57,36 @@ describe('CallLimiter', () => {
     expect(() => new CallLimiter({ perSecond: 0, maxConcurrent: 1 })).toThrow(/perSecond/);
   });
 
+  it('the calls of a hold go ahead of the calls waiting for their turn, in one slot', async () => {
+    const limiter = new CallLimiter({ perSecond: 2, maxConcurrent: 3 });
+    const started: string[] = [];
+    const call = (name: string) => limiter.schedule(() => Promise.resolve(void started.push(name)));
+    // Two start at once; c and d wait for the next window.
+    const queued = [call('a'), call('b'), call('c'), call('d')];
+    await sleep(50);
+    const pair = limiter.hold(async () => {
+      await call('read');
+      await call('write');
+    });
+    await Promise.all([...queued, pair]);
+    // Each window lets two calls start; in each, the hold's call goes before the one queued earlier.
+    expect(started).toEqual(['a', 'b', 'read', 'c', 'write', 'd']);
+  });
+
+  it('a priority call needs no slot: a login is not stuck behind holds waiting for it', async () => {
+    const limiter = new CallLimiter({ perSecond: 100, maxConcurrent: 1 });
+    let loggedIn!: () => void;
+    const session = new Promise<void>((resolve) => (loggedIn = resolve));
+    // The only slot is held by a read-then-write that waits for the session...
+    const pair = limiter.hold(async () => {
+      await session;
+      return limiter.schedule(() => Promise.resolve('written'));
+    });
+    // ...which a login outside any hold provides.
+    await limiter.priority(() => limiter.schedule(() => Promise.resolve(loggedIn())));
+    await expect(pair).resolves.toBe('written');
+  });
+
   it('never runs more than maxConcurrent calls at once', async () => {
     const limiter = new CallLimiter({ perSecond: 10_000, maxConcurrent: 3 });
     const { maxRunning, order } = await run(limiter, 12, 20);

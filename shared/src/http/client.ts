@@ -14,7 +14,7 @@ import {
 } from 'cockatiel';
 import { Pool } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
-import { SyncError } from '../errors';
+import { SyncError, rateLimited } from '../errors';
 import type { Logger } from '../logger';
 import { parseRetryAfter } from './retryAfter';
 import { CallLimiter, type RateLimitOptions } from './callLimiter';
@@ -53,6 +53,12 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** May this exact request be sent twice? Creates may not. */
   idempotent: boolean;
+  /**
+   * Send now or not at all: one attempt, and no waiting out another call's 429 first. For a body built from
+   * a read just made (the CRM's whole-record update): sent seconds later it could undo an edit made
+   * meanwhile, so the caller reads again instead.
+   */
+  once?: boolean;
 }
 
 export interface HttpResponse {
@@ -154,8 +160,19 @@ export class HttpClient {
 
   private async attempt(req: HttpRequest): Promise<HttpResponse> {
     // A 429 seen by any call holds back every call to this target until its Retry-After has passed.
-    for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now())
+    for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
+      if (req.once) {
+        throw rateLimited(
+          `${this.system}_RATE_LIMITED`,
+          `${this.system} calls held back by a 429 on ${req.path}`,
+          {
+            retryAfterMs: wait,
+            details: { path: req.path },
+          },
+        );
+      }
       await sleep(wait);
+    }
     const res = this.limiter ? await this.limiter.schedule(() => this.send(req)) : await this.send(req);
     if (res.status >= 200 && res.status < 300) return res;
     const retryAfterMs = res.status === 429 ? parseRetryAfter(res.headers['retry-after']) : undefined;
@@ -170,8 +187,22 @@ export class HttpClient {
     throw error;
   }
 
+  /**
+   * Runs `fn` in one slot of the client's concurrency bound, its calls ahead of the calls waiting for their
+   * turn (callLimiter.ts hold): a read and the write built from it go out back to back.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.limiter ? this.limiter.hold(fn) : fn();
+  }
+
+  /** Calls made by `fn` take no slot and go first (callLimiter.ts priority): for logins. */
+  priority<T>(fn: () => Promise<T>): Promise<T> {
+    return this.limiter ? this.limiter.priority(fn) : fn();
+  }
+
   /** Sends with retries; a 2xx is returned, anything else throws a SyncError from the catalogue. */
   async request(req: HttpRequest): Promise<HttpResponse> {
+    if (req.once) return this.attempt(req);
     this.budget.deposit();
     const policy = retry(
       handleWhen((e) => this.shouldRetry(e, req.idempotent)),
