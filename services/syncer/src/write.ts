@@ -102,16 +102,21 @@ async function createInCrm(
   fetched: Fetched,
 ): Promise<WriteResult> {
   if (record.customerNumber !== null && fetched.missing?.crm !== record.customerNumber) {
-    const existing = await findCrmByCustomerNumber(
-      systems,
-      config,
-      record.customerNumber,
-      state ?? initialState(''),
-    );
-    if (existing) {
-      await systems.crm.update(record.kind, existing.id, canonicalToCrm(record, config, existing.raw));
-      return { write, id: existing.id, foundExisting: true };
-    }
+    const customerNumber = record.customerNumber;
+    // Found: an update built from the record just read, so sent like one (see the update case above).
+    const found = await systems.crm.readThenWrite(async () => {
+      const existing = await findCrmByCustomerNumber(
+        systems,
+        config,
+        customerNumber,
+        state ?? initialState(''),
+      );
+      if (!existing) return undefined;
+      const body = canonicalToCrm(record, config, existing.raw);
+      await systems.crm.update(record.kind, existing.id, body, { once: true });
+      return existing.id;
+    });
+    if (found !== undefined) return { write, id: found, foundExisting: true };
   }
   const id = await systems.crm.create(record.kind, canonicalToCrm(record, config));
   return { write, id, foundExisting: false };
