@@ -184,10 +184,10 @@ export class CrmClient {
     return this.create('organization', body);
   }
 
-  /** Replaces the record `id` with `body` (send the whole record: see mapping/crm.ts canonicalToCrm). */
   /**
-   * Updates a person or organization. `once`: the body was built from a read just made (see
-   * `readThenWrite`): one attempt, not retried later with what may by then be stale.
+   * Replaces the record `id` with `body` (send the whole record: see mapping/crm.ts canonicalToCrm).
+   * `once`: the body was built from a read just made (see `readThenWrite`): one attempt, not retried
+   * later with what may by then be stale.
    */
   async update(
     kind: CustomerKind,
