@@ -1,5 +1,5 @@
 import { transient } from '@siaghsync/shared/errors';
-import { canonicalToCrm, crmToCanonical } from '@siaghsync/shared/mapping/crm';
+import { canonicalToCrm, crmToCanonical, crmUpdateBody } from '@siaghsync/shared/mapping/crm';
 import { sideChecksum } from '@siaghsync/shared/mapping/sides';
 import type { CanonicalCustomer, CustomerKind } from '@siaghsync/shared/mapping/canonical';
 import { SIAGH_CONTACT_TABLE, SIAGH_FALSE, canonicalToSiaghPairs } from '@siaghsync/shared/mapping/siagh';
@@ -43,12 +43,11 @@ export async function performWrite(
           Number(write.id),
         );
       } else {
-        // The CRM's update takes the whole body (APIS.md: "same body plus id"), so what we send for the
-        // fields we do not change must be what the CRM holds now: read again just before writing, and if
-        // a person changed the record since the decision was made, decide again (a retry) rather than
-        // write back what we read before their edit.
-        // The read and the write go out back to back, and the write is sent once: retried later it could
-        // undo an edit made meanwhile (a failed write is decided again from a new read instead).
+        // The CRM's update has no version check, so what we send of a property must be what the CRM holds
+        // now plus our change: read again just before writing, and if a person changed the record since
+        // the decision was made, decide again (a retry) rather than write back what we read before their
+        // edit. The read and the write go out back to back, and the write is sent once: retried later it
+        // could undo an edit made meanwhile (a failed write is decided again from a new read instead).
         await systems.crm.readThenWrite(async () => {
           const current = await systems.crm.getIdentity(write.id, write.record.kind);
           if (current === undefined || changedSince(current, fetched, config)) {
@@ -58,8 +57,9 @@ export async function performWrite(
             );
           }
           const raw = current.record as Record<string, unknown>;
-          const body = canonicalToCrm(write.record, config, raw);
-          await systems.crm.update(write.record.kind, write.id, body, { once: true });
+          const body = crmUpdateBody(write.record, config, raw, write.fields, systems.crm.updateMode);
+          if (Object.keys(body).length > 0)
+            await systems.crm.update(write.record.kind, write.id, body, { once: true });
         });
       }
       return { write, id: write.id, foundExisting: false };
@@ -112,7 +112,7 @@ async function createInCrm(
         state ?? initialState(''),
       );
       if (!existing) return undefined;
-      const body = canonicalToCrm(record, config, existing.raw);
+      const body = crmUpdateBody(record, config, existing.raw, 'all', systems.crm.updateMode);
       await systems.crm.update(record.kind, existing.id, body, { once: true });
       return existing.id;
     });

@@ -1,4 +1,4 @@
-import { canonicalToCrm, crmToCanonical } from '@siaghsync/shared/mapping/crm';
+import { canonicalToCrm, crmToCanonical, type CrmUpdateMode } from '@siaghsync/shared/mapping/crm';
 import type { CanonicalCustomer } from '@siaghsync/shared/mapping/canonical';
 import { config, crmRec, customer, siaghRec, KEY } from '../test/spec';
 import { initialState } from './decide/state';
@@ -9,13 +9,18 @@ import { performWrite } from './write';
 // The write edge with the CRM stubbed: what it sends, and that it refuses to write back values read
 // before a person's edit.
 
-function crmStub(current: CanonicalCustomer | undefined) {
+function crmStub(
+  current: CanonicalCustomer | undefined,
+  updateMode: CrmUpdateMode = 'changed-fields',
+  raw: Record<string, unknown> = { id: 'crm-guid-1' },
+) {
   const updates: Record<string, unknown>[] = [];
   /** How each call was made: inside readThenWrite or not, and the update's options. */
   const calls: string[] = [];
   let inside = false;
   const systems = {
     crm: {
+      updateMode,
       readThenWrite: async <T>(fn: () => Promise<T>) => {
         inside = true;
         try {
@@ -27,7 +32,7 @@ function crmStub(current: CanonicalCustomer | undefined) {
       getIdentity: (_id: string) => {
         calls.push(`read${inside ? ' (paired)' : ''}`);
         return Promise.resolve(
-          current && { kind: current.kind, record: canonicalToCrm(current, config, { id: 'crm-guid-1' }) },
+          current && { kind: current.kind, record: canonicalToCrm(current, config, raw) },
         );
       },
       update: (_kind: string, _id: string, body: Record<string, unknown>, opts: { once?: boolean } = {}) => {
@@ -54,12 +59,20 @@ const write: Write = {
 const fetched = { crm: crmRec(asRead), siagh: siaghRec(read) };
 
 describe('performWrite: CRM update', () => {
-  it('writes over the record as the CRM holds it now when nobody changed it since our read', async () => {
+  it('sends only the changed property, read and written back to back, the write sent once', async () => {
     const { systems, updates, calls } = crmStub(read);
     await performWrite(systems, config, write, fetched, initialState(KEY));
-    expect(updates).toHaveLength(1);
-    expect(updates[0]).toMatchObject({ id: 'crm-guid-1', email: 'new@example.com' });
+    expect(updates).toEqual([{ email: 'new@example.com' }]);
     // Read and write back to back, and the write never re-sent later with what was read.
+    expect(calls).toEqual(['read (paired)', 'update (paired) once']);
+  });
+
+  it('whole-record mode: writes over the record as the CRM holds it now, unmapped properties kept', async () => {
+    const { systems, updates, calls } = crmStub(read, 'whole-record', { id: 'crm-guid-1', tags: ['vip'] });
+    await performWrite(systems, config, write, fetched, initialState(KEY));
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).toMatchObject({ id: 'crm-guid-1', tags: ['vip'], email: 'new@example.com' });
+    expect(updates[0]).toHaveProperty('nickName');
     expect(calls).toEqual(['read (paired)', 'update (paired) once']);
   });
 

@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import { HttpClient, type HttpClientOptions } from '../http/client';
 import { SingleFlightSession } from '../http/session';
 import type { CustomerKind } from '../mapping/canonical';
+import type { CrmUpdateMode } from '../mapping/crm';
 import type { CrmConfig } from './config';
 import { crmMessageOf, crmRefusal } from './refusals';
 import {
@@ -200,11 +201,17 @@ export class CrmClient {
 
   /**
    * A read and the write built from it, back to back in one slot of the rate limiter. The CRM's update
-   * takes the whole record and has no version check: an edit a person makes between our read and our
-   * write is overwritten, so that gap is kept as short as the network allows.
+   * has no version check: what we send of a property is what we just read plus our change, so an edit a
+   * person saves to that property between our read and our write is overwritten, and that gap is kept as
+   * short as the network allows.
    */
   readThenWrite<T>(fn: () => Promise<T>): Promise<T> {
     return this.http.exclusive(fn);
+  }
+
+  /** What an identity update carries for this installation (`CRM_UPDATE_MODE`). */
+  get updateMode(): CrmUpdateMode {
+    return this.config.updateMode ?? 'changed-fields';
   }
 
   updatePerson(id: string, body: Record<string, unknown>): Promise<void> {

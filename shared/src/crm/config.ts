@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { parseEnv } from '../config';
+import { CRM_UPDATE_MODES, type CrmUpdateMode } from '../mapping/crm';
 
 export const crmEnvSchema = z.object({
   CRM_BASE_URL: z.string().url(),
@@ -10,6 +11,7 @@ export const crmEnvSchema = z.object({
   CRM_PASSWORD: z.string().min(1),
   CRM_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(50),
   CRM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  CRM_UPDATE_MODE: z.enum(CRM_UPDATE_MODES).default('changed-fields'),
 });
 
 export interface CrmConfig {
@@ -18,6 +20,8 @@ export interface CrmConfig {
   password: string;
   rateLimitPerSecond: number;
   timeoutMs: number;
+  /** What an identity update carries (see `CrmUpdateMode`); default `changed-fields`. */
+  updateMode?: CrmUpdateMode;
 }
 
 export function loadCrmConfig(env: NodeJS.ProcessEnv = process.env): CrmConfig {
@@ -28,5 +32,6 @@ export function loadCrmConfig(env: NodeJS.ProcessEnv = process.env): CrmConfig {
     password: e.CRM_PASSWORD,
     rateLimitPerSecond: e.CRM_RATE_LIMIT_PER_SECOND,
     timeoutMs: e.CRM_TIMEOUT_MS,
+    updateMode: e.CRM_UPDATE_MODE,
   };
 }

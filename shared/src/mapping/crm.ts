@@ -8,9 +8,9 @@ import {
   type CanonicalCustomer,
   type CustomerKind,
 } from './canonical';
-import { getCrmPath, setCrmPath } from './crmPath';
+import { getCrmPath, parseCrmPath, setCrmPath } from './crmPath';
 import { writableRules } from './sides';
-import type { MappedField, SyncConfig } from './syncConfig';
+import { MAPPED_FIELDS, type MappedField, type SyncConfig } from './syncConfig';
 
 export type CrmBody = Record<string, unknown>;
 
@@ -60,6 +60,43 @@ export function canonicalToCrm(record: CanonicalCustomer, config: SyncConfig, ba
   for (const rule of writableRules(config, 'crm', base === undefined ? 'create' : 'update')) {
     if (rule.crm === null || NOT_FOR[rule.field] === c.kind) continue;
     setCrmPath(body, rule.crm, rule.field === 'active' ? c.active : c[rule.field]);
+  }
+  return body;
+}
+
+/**
+ * How the CRM's update is sent (`CRM_UPDATE_MODE`). `changed-fields`: only the top-level properties that
+ * hold a changed field, so an edit a person saves to another property while our write is on its way is
+ * kept (the CRM leaves omitted properties as they are, as the quote write-back already relies on).
+ * `whole-record`: every property as just read, for an installation whose update clears what is omitted;
+ * an edit landing between our read and our write is then overwritten (README, "What it cannot promise").
+ */
+export const CRM_UPDATE_MODES = ['changed-fields', 'whole-record'] as const;
+export type CrmUpdateMode = (typeof CRM_UPDATE_MODES)[number];
+
+/**
+ * The update body for `record` over `current` (the record as just read). A list property (phoneContacts,
+ * addressContacts) is sent whole, built from `current`: the CRM replaces lists, so the entries we do not
+ * change must be what it holds now.
+ */
+export function crmUpdateBody(
+  record: CanonicalCustomer,
+  config: SyncConfig,
+  current: CrmBody,
+  fields: readonly MappedField[] | 'all',
+  mode: CrmUpdateMode,
+): CrmBody {
+  if (mode === 'whole-record') return canonicalToCrm(record, config, current);
+  const wanted = new Set<MappedField>(fields === 'all' ? MAPPED_FIELDS : fields);
+  const c = normalizeCustomer(record);
+  // Applied over a copy of what was read, so list entries and formatting we do not change stay as they are.
+  const full = structuredClone<CrmBody>(current);
+  const body: CrmBody = {};
+  for (const rule of writableRules(config, 'crm', 'update')) {
+    if (rule.crm === null || NOT_FOR[rule.field] === c.kind || !wanted.has(rule.field)) continue;
+    setCrmPath(full, rule.crm, rule.field === 'active' ? c.active : c[rule.field]);
+    const top = parseCrmPath(rule.crm)[0]?.name;
+    if (top !== undefined) body[top] = full[top];
   }
   return body;
 }

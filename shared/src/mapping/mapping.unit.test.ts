@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SyncError } from '../errors';
 import { emptyCustomer, normalizeCustomer, stableStringify, type CanonicalCustomer } from './canonical';
 import { parseCtrlValues, decodeCtrlValue } from './ctrlValues';
-import { canonicalToCrm, crmToCanonical } from './crm';
+import { canonicalToCrm, crmToCanonical, crmUpdateBody } from './crm';
 import { canonicalToSiaghCtrlValues, canonicalToSiaghPairs, siaghToCanonical } from './siagh';
 import { sideChecksum, sideFields } from './sides';
 import { loadSyncConfig } from './syncConfig';
@@ -101,6 +101,50 @@ describe('CRM mapping', () => {
     expect(crmToCanonical({ firstName: 'سارا', lastName: 'احمدی' }, 'person', config).name).toBe(
       'سارا احمدی',
     );
+  });
+});
+
+describe('CRM update body', () => {
+  const read = crmToCanonical(crmPerson, 'person', config);
+
+  it('changed-fields: only the properties holding a changed field, nothing else of the record', () => {
+    const c = { ...read, email: 'new@example.com', description: 'یادداشت' };
+    const body = crmUpdateBody(c, config, crmPerson, ['email', 'description'], 'changed-fields');
+    expect(body).toEqual({ email: 'new@example.com', description: 'یادداشت' });
+  });
+
+  it('changed-fields: a phone change sends the whole list, the other entries as just read', () => {
+    const c = { ...read, mobile: '09350000000' };
+    const body = crmUpdateBody(c, config, crmPerson, ['mobile'], 'changed-fields');
+    expect(Object.keys(body)).toEqual(['phoneContacts']);
+    expect(body.phoneContacts).toEqual([
+      { default: true, phoneType: 'Mobile', phoneNumber: '09350000000' },
+      { default: false, phoneType: 'Phone', phoneNumber: '021-88776655' },
+    ]);
+  });
+
+  it('changed-fields: a field that does not flow to the CRM is not sent even if named', () => {
+    const readOnly = Object.values(config.fields).filter(
+      (r) => r.crm !== null && (r.direction === 'none' || r.direction === 'crm-to-siagh'),
+    );
+    expect(readOnly.map((r) => r.field)).toEqual(expect.arrayContaining(['firstName', 'city']));
+    for (const rule of readOnly) {
+      expect(crmUpdateBody(read, config, crmPerson, [rule.field], 'changed-fields')).toEqual({});
+    }
+  });
+
+  it('whole-record: every property as just read plus the change', () => {
+    const c = { ...read, email: 'new@example.com' };
+    const body = crmUpdateBody(c, config, crmPerson, ['email'], 'whole-record');
+    expect(body).toEqual(canonicalToCrm(c, config, crmPerson));
+    expect(body.tags).toEqual(['vip']);
+  });
+
+  it('all: every field that flows to the CRM (a create that found its record already there)', () => {
+    const body = crmUpdateBody(read, config, crmPerson, 'all', 'changed-fields');
+    expect(body).not.toHaveProperty('tags');
+    expect(body).not.toHaveProperty('crmId');
+    expect(body).toMatchObject({ nickName: 'علی کریمی', email: 'ali@example.com' });
   });
 });
 
