@@ -7,7 +7,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from '@siaghsync/shared/logger';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import type { SourceSystem } from '@siaghsync/shared/events';
-import { createTransactionalProducer } from '@siaghsync/shared/kafka/producer';
+import { connectTransactional, createTransactionalProducer } from '@siaghsync/shared/kafka/producer';
 import { classify } from '@siaghsync/shared/errors';
 import { restoreState } from './stateStore';
 import { SourceTracker, type SweepOutcome } from './tracker';
@@ -98,7 +98,8 @@ export class SourceRunner {
     let producer = createTransactionalProducer(this.o.kafka, this.o.transactionalId);
     this.producer = producer;
     try {
-      await producer.connect(); // initialises the transactional id: a previous active poller is fenced here
+      // Fences a previous active poller and aborts what it left open, before its state is read back.
+      await connectTransactional(producer);
       const restored = await restoreState(this.o.kafka, this.o.stateTopic, source, logger);
       const target = {
         producer,
@@ -127,7 +128,7 @@ export class SourceRunner {
         const end = metrics.sweepDuration.startTimer({ source });
         try {
           if (!connected) {
-            await producer.connect();
+            await connectTransactional(producer);
             connected = true;
           }
           const out = await this.o.sweep(tracker, correlationId, () => this.stopping);

@@ -171,6 +171,7 @@ export async function startSyncer(
       metrics,
       now: () => Date.now(),
       partitionsConcurrency: cfg.SYNCER_PARTITIONS_CONCURRENCY,
+      sessionTimeoutMs: cfg.SYNCER_SESSION_TIMEOUT_MS,
     });
     opened(() => Promise.all([processor.stop(), router.stop()]));
     await Promise.all([processor.start(), router.start()]);

@@ -45,6 +45,7 @@ export type {
   Producer,
   Consumer,
   Admin,
+  Batch,
   EachBatchPayload,
   KafkaMessage,
   Transaction,

@@ -30,6 +30,20 @@ export function createTransactionalProducer(kafka: Kafka, transactionalId: strin
 }
 
 /**
+ * Connects a transactional producer and fences its predecessor at once. kafkajs's connect() asks only
+ * for an idempotent producer id; the transactional InitProducerId, which bumps the epoch and aborts what
+ * a crashed predecessor left open, waits for the first transaction. Until then that open transaction
+ * holds back every read_committed reader of its partitions (the last stable offset) until the broker's
+ * transaction timeout: after a kill -9 the syncer's own state restore, the router's table catch-up and
+ * the projector waited a minute or more behind it. An empty transaction sends nothing but that request.
+ */
+export async function connectTransactional(producer: Producer): Promise<void> {
+  await producer.connect();
+  const fence = await producer.transaction();
+  await fence.abort();
+}
+
+/**
  * Sends with a deadline: a caller that must answer an HTTP request cannot wait for kafkajs's own
  * retries to run out. Rejects with a transient error on timeout; the send may still complete later,
  * which is fine for an at-least-once sender whose events carry deterministic ids.

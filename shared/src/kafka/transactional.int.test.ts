@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { requireEnv, uniqueName } from '../../../test/harness/names';
 import { commitTransaction, nextOffsets } from './transactional';
-import { createIdempotentProducer, createTransactionalProducer } from './producer';
+import { connectTransactional, createIdempotentProducer, createTransactionalProducer } from './producer';
 
 const kafka = () =>
   new Kafka({
@@ -102,4 +102,33 @@ describe('transactional consume-transform-produce (real broker)', () => {
     expect(Number(endOffsets[0]!.high)).toBeGreaterThan(2);
     await admin.disconnect();
   });
+  it('a restarted producer fences its crashed predecessor on connect: read_committed readers are not held back', async () => {
+    const k = kafka();
+    const topic = uniqueName('fence');
+    const admin = k.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic }] });
+    await admin.disconnect();
+    const txid = uniqueName('txid');
+
+    // The crash: a transaction with a record in it, neither committed nor aborted (transaction timeout 60 s).
+    const crashed = createTransactionalProducer(k, txid);
+    await connectTransactional(crashed);
+    const open = await crashed.transaction();
+    await open.send({ topic, messages: [{ key: 'a', value: 'left open' }] });
+    const plain = createIdempotentProducer(k);
+    await plain.connect();
+    await plain.send({ topic, messages: [{ key: 'b', value: 'written after' }] });
+    await plain.disconnect();
+
+    const successor = createTransactionalProducer(k, txid);
+    await connectTransactional(successor);
+    // Behind an open transaction a read_committed reader sees nothing (the last stable offset stays before
+    // it) until the broker times the transaction out; fenced, the open one is aborted and the rest readable.
+    const got = await readAll(k, topic, 1, 10_000);
+    expect(got.map((m) => m.value?.toString())).toEqual(['written after']);
+    await expect(open.commit()).rejects.toThrow();
+    await successor.disconnect();
+    await crashed.disconnect().catch(() => undefined);
+  }, 60_000);
 });

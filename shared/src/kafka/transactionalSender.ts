@@ -1,6 +1,6 @@
 import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import type { Logger } from '../logger';
-import { createTransactionalProducer } from './producer';
+import { connectTransactional, createTransactionalProducer } from './producer';
 import { commitTransaction, mergeOffsets, type ConsumedOffsets } from './transactional';
 
 /**
@@ -27,8 +27,9 @@ export class TransactionalSender {
     this.producer = createTransactionalProducer(kafka, transactionalId);
   }
 
+  /** Connects and fences the previous holder of the transactional id (see connectTransactional). */
   async connect(): Promise<void> {
-    await this.producer.connect();
+    await connectTransactional(this.producer);
   }
 
   /**
@@ -87,7 +88,7 @@ export class TransactionalSender {
     const old = this.producer;
     this.producer = createTransactionalProducer(this.kafka, this.transactionalId);
     void withTimeout(old.disconnect(), timeoutMs, 'disconnect').catch(() => undefined);
-    await withTimeout(this.producer.connect(), timeoutMs, 'reconnect');
+    await withTimeout(connectTransactional(this.producer), timeoutMs, 'reconnect');
   }
 
   async disconnect(): Promise<void> {

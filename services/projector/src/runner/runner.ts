@@ -42,6 +42,9 @@ export interface RunnerDeps {
 
 const TICK_MS = 50;
 const RETRY_MS = 1000;
+/** A window taking this long from its first read to its commit is logged (a stalled view explains itself). */
+const SLOW_WINDOW_MS = 5_000;
+const PROGRESS_LOG_MS = 30_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -70,6 +73,8 @@ export class ProjectionRunner {
   /** A build's collections are read by nobody yet: documents are replaced through the journal. */
   private replaceBy: ReplaceBy;
   private timer: NodeJS.Timeout | null = null;
+  /** Since the last progress line: fetches answered, events read, windows written. */
+  private activity = { fetches: 0, events: 0, windows: 0, since: Date.now() };
 
   constructor(private readonly deps: RunnerDeps) {
     this.groupId = `${deps.groupId}.v${deps.version}`;
@@ -108,11 +113,56 @@ export class ProjectionRunner {
         Date.now(),
       );
     });
+    // Once per rebalance or crash: what an operator needs to explain views that stopped moving.
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      logger.info(
+        {
+          group: this.groupId,
+          version: this.version,
+          memberId: payload.memberId,
+          partitions: Object.values(payload.memberAssignment).reduce((n, ps) => n + ps.length, 0),
+          joinMs: payload.duration,
+        },
+        'projection runner joined its group',
+      ),
+    );
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      logger.error(
+        { group: this.groupId, version: this.version, err: payload.error, restart: payload.restart },
+        'projection consumer crashed; restarting it',
+      );
+      // kafkajs restarts only after a retriable error; after any other the views would stop moving
+      // while this instance still holds the lease, so the runner starts a new consumer itself.
+      if (!payload.restart && this.consumer === consumer) void this.restartAfterCrash();
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.topics.keys()], fromBeginning: true });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.handle(p) });
+    consumer.on(consumer.events.FETCH, () => void this.activity.fetches++);
     this.timer = setInterval(() => this.tick(), TICK_MS);
     logger.info({ group: this.groupId, version: this.version }, 'projection runner started');
+  }
+
+  private async restartAfterCrash(): Promise<void> {
+    const old = this.consumer;
+    this.consumer = null;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await old?.disconnect().catch(() => undefined);
+    while (!this.stopping) {
+      await sleep(RETRY_MS);
+      if (this.stopping) return;
+      try {
+        // What was read but not written is dropped: uncommitted, it is delivered again.
+        await this.start();
+        return;
+      } catch (err) {
+        this.deps.logger.error({ err, version: this.version }, 'restarting the projection consumer failed');
+        const half = this.consumer as Consumer | null;
+        this.consumer = null;
+        await half?.disconnect().catch(() => undefined);
+      }
+    }
   }
 
   /** Writes what was read (best effort: what is not written is re-delivered), then leaves the group. */
@@ -163,11 +213,30 @@ export class ProjectionRunner {
   }
 
   private tick(): void {
+    this.reportActivity();
     const w = this.window;
     if (!w || this.flushing || this.stopping || Date.now() < this.retryAt || !w.due(Date.now())) return;
     this.flush().catch((err: unknown) =>
       this.deps.logger.error({ err, version: this.version }, 'writing a window failed; retrying'),
     );
+  }
+
+  /** A line per PROGRESS_LOG_MS at info: views that stop moving show whether reads or writes stopped. */
+  private reportActivity(): void {
+    const a = this.activity;
+    const now = Date.now();
+    if (now - a.since < PROGRESS_LOG_MS) return;
+    this.deps.logger.info(
+      {
+        version: this.version,
+        fetches: a.fetches,
+        events: a.events,
+        windows: a.windows,
+        pending: this.window?.size,
+      },
+      'projection runner activity',
+    );
+    this.activity = { fetches: 0, events: 0, windows: 0, since: now };
   }
 
   private async handle({
@@ -203,6 +272,7 @@ export class ProjectionRunner {
     // counted too, or the position stays one short of the end and a rebuild never reaches its targets.
     const last = batch.lastOffset();
     window.add(posKey({ stream, partition: batch.partition }), Number(last) + 1, events, started);
+    this.activity.events += events.length;
     // Resolved moves the fetch position only; the group's offset is committed after the window is written.
     resolveOffset(last);
     await heartbeat();
@@ -259,7 +329,14 @@ export class ProjectionRunner {
       for (const [pk, next] of Object.entries(taken.read))
         if ((this.positions[pk] ?? 0) < next) this.positions[pk] = next;
       await this.commit();
-      this.deps.onBatch?.(this, { ...stats, ms: Date.now() - taken.since });
+      const ms = Date.now() - taken.since;
+      this.activity.windows++;
+      if (ms >= SLOW_WINDOW_MS)
+        this.deps.logger.info(
+          { version: this.version, events: stats.events, written: stats.written, ms },
+          'slow view window',
+        );
+      this.deps.onBatch?.(this, { ...stats, ms });
     } finally {
       this.flushing = false;
     }

@@ -1,4 +1,4 @@
-import type { Consumer, Kafka } from '@siaghsync/shared/kafka/client';
+import type { Batch, Consumer, Kafka } from '@siaghsync/shared/kafka/client';
 import { nextOffsets } from '@siaghsync/shared/kafka/transactional';
 import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
 import { topicName } from '@siaghsync/shared/kafka/topics';
@@ -30,6 +30,8 @@ export interface RouterDeps {
   now: () => number;
   /** Partitions of `changes` routed at once; their transactions share commits (TransactionalSender). */
   partitionsConcurrency: number;
+  /** Group session: a syncer killed -9 holds its partitions this long before the group moves on. */
+  sessionTimeoutMs: number;
 }
 
 /**
@@ -46,7 +48,13 @@ export class Router {
     const d = this.d;
     this.tx = new TransactionalSender(d.kafka, `${d.prefix}router-${d.instanceId}`, d.logger);
     await this.tx.connect();
-    this.consumer = d.kafka.consumer({ groupId: d.groupId, sessionTimeout: 30_000, maxWaitTimeInMs: 100 });
+    this.consumer = d.kafka.consumer({
+      groupId: d.groupId,
+      sessionTimeout: d.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(d.sessionTimeoutMs / 4)),
+      rebalanceTimeout: Math.max(60_000, d.sessionTimeoutMs * 2),
+      maxWaitTimeInMs: 100,
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: topicName('changes', d.prefix), fromBeginning: true });
     await this.consumer.run({
@@ -54,61 +62,73 @@ export class Router {
       partitionsConsumedConcurrently: d.partitionsConcurrency,
       eachBatch: async ({ batch, heartbeat }) => {
         if (batch.messages.length === 0) return;
-        const out: { key: string; value: Buffer }[] = [];
-        let caughtUp = false;
-        // Decoding and enrichment (a CRM read for thin webhooks) run concurrently; routing then goes
-        // in offset order, so events of one record keep their order on `work`.
-        const changes = await runKeyed(
-          batch.messages,
-          (m) => m.offset,
-          16,
-          async (m): Promise<ChangeEvent | undefined> => {
-            if (!m.value) return undefined;
-            let change: ChangeEvent;
-            try {
-              change = await d.codec.decode<ChangeEvent>(m.value);
-            } catch (err) {
-              d.logger.error(
-                { err, partition: batch.partition, offset: m.offset },
-                'undecodable change skipped',
-              );
-              d.metrics.undecodable.inc();
-              return undefined;
-            }
-            // A failed read of the CRM fails the batch, which is then retried: never routed blind.
-            return this.enrich(change);
-          },
+        // CRM reads and the table catch-up can outlast a short session: keep the membership alive.
+        const beat = setInterval(
+          () => void heartbeat().catch(() => undefined),
+          Math.min(2_000, d.sessionTimeoutMs / 5),
         );
-        await heartbeat();
-        for (const change of changes) {
-          if (!change) continue;
-          let route = routeChange(change, d.tables);
-          if (route.reason === 'new-key' && !caughtUp) {
-            // Before minting a key, make sure no link or intent committed meanwhile is still unread.
-            await d.tableReader.caughtUp();
-            caughtUp = true;
-            route = routeChange(change, d.tables);
-          }
-          d.metrics.routed.inc({ reason: route.reason });
-          const work: WorkEvent = {
-            canonicalKey: route.canonicalKey,
-            kind: 'change',
-            routeReason: route.reason,
-            routedAt: d.now(),
-            correlationId: change.correlationId,
-            change,
-            resolution: null,
-            redriveOf: null,
-          };
-          out.push({ key: route.canonicalKey, value: await d.codec.encode('WorkEvent', work) });
+        try {
+          await this.route(batch, heartbeat);
+        } finally {
+          clearInterval(beat);
         }
-        const last = batch.messages[batch.messages.length - 1]!;
-        await this.tx!.commit(
-          out.length ? [{ topic: topicName('work', d.prefix), messages: out }] : [],
-          nextOffsets(d.groupId, [{ topic: batch.topic, partition: batch.partition, offset: last.offset }]),
-        );
       },
     });
+  }
+
+  /** One batch of `changes` onto `work`, committed with its offsets in one transaction. */
+  private async route(batch: Batch, heartbeat: () => Promise<void>): Promise<void> {
+    const d = this.d;
+    const out: { key: string; value: Buffer }[] = [];
+    let caughtUp = false;
+    // Decoding and enrichment (a CRM read for thin webhooks) run concurrently; routing then goes
+    // in offset order, so events of one record keep their order on `work`.
+    const changes = await runKeyed(
+      batch.messages,
+      (m) => m.offset,
+      16,
+      async (m): Promise<ChangeEvent | undefined> => {
+        if (!m.value) return undefined;
+        let change: ChangeEvent;
+        try {
+          change = await d.codec.decode<ChangeEvent>(m.value);
+        } catch (err) {
+          d.logger.error({ err, partition: batch.partition, offset: m.offset }, 'undecodable change skipped');
+          d.metrics.undecodable.inc();
+          return undefined;
+        }
+        // A failed read of the CRM fails the batch, which is then retried: never routed blind.
+        return this.enrich(change);
+      },
+    );
+    await heartbeat();
+    for (const change of changes) {
+      if (!change) continue;
+      let route = routeChange(change, d.tables);
+      if (route.reason === 'new-key' && !caughtUp) {
+        // Before minting a key, make sure no link or intent committed meanwhile is still unread.
+        await d.tableReader.caughtUp();
+        caughtUp = true;
+        route = routeChange(change, d.tables);
+      }
+      d.metrics.routed.inc({ reason: route.reason });
+      const work: WorkEvent = {
+        canonicalKey: route.canonicalKey,
+        kind: 'change',
+        routeReason: route.reason,
+        routedAt: d.now(),
+        correlationId: change.correlationId,
+        change,
+        resolution: null,
+        redriveOf: null,
+      };
+      out.push({ key: route.canonicalKey, value: await d.codec.encode('WorkEvent', work) });
+    }
+    const last = batch.messages[batch.messages.length - 1]!;
+    await this.tx!.commit(
+      out.length ? [{ topic: topicName('work', d.prefix), messages: out }] : [],
+      nextOffsets(d.groupId, [{ topic: batch.topic, partition: batch.partition, offset: last.offset }]),
+    );
   }
 
   /**
