@@ -102,8 +102,9 @@ export async function foldView(
 const DUPLICATE_KEY = 11000;
 
 /**
- * New documents go in with insertMany and existing ones are replaced: on FerretDB an update scans
- * its collection where an insert does not, and a rebuild is mostly inserts. A "new" document that
+ * New documents go in with insertMany and existing ones are replaced: an insert is the cheapest write on
+ * every backend (FerretDB 1.24 unpatched even scans the collection for an update by _id, see
+ * scripts/stack/install.ts), and a rebuild is mostly inserts. A "new" document that
  * exists after all (the audit is written blind; a replayed batch) fails with a duplicate key and is
  * replaced instead. Existing documents are never deleted and re-inserted without the journal: a crash
  * between the two would lose state that no replay restores.
