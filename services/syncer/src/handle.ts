@@ -161,7 +161,7 @@ async function attemptOnce(
   const fetched: Fetched = await fetchRecords(deps.systems, deps.config, state, event);
   state = recoverWrites(state, announced, fetched, deps.config);
   const decision: Decision = decide({ state, event, fetched, config: deps.config, now: deps.now() });
-  const intents = intentsFor(decision, state, event, deps.now());
+  const intents = intentsFor(decision, state, event, deps.now(), announced);
   if (intents.length > 0) await deps.announce(intents);
   const results: WriteResult[] = [];
   for (const write of decision.writes) {

@@ -9,7 +9,7 @@ import {
   type WorkEvent,
 } from '@siaghsync/shared/events';
 import type { EntityState } from './decide/state';
-import { writeAheadOf, type WriteAhead } from './decide/recover';
+import { carryCreate, writeAheadOf, type WriteAhead } from './decide/recover';
 import type { Decision, Fetched, Write } from './decide/types';
 import { emptyOutputs, type Outputs } from './outputs';
 
@@ -105,10 +105,12 @@ export function intentsFor(
   state: EntityState,
   event: WorkEvent,
   now: number,
+  announced: readonly WriteAhead[] = [],
 ): CreateIntent[] {
   return decision.writes
     .filter((w): w is Extract<Write, { op: 'create' | 'update' }> => w.op === 'create' || w.op === 'update')
-    .map((w) => ({
+    .map((w) => ({ w, ahead: carryCreate(writeAheadOf(w, state)!, announced) }))
+    .map(({ w, ahead }) => ({
       intentId:
         w.op === 'create'
           ? deterministicEventId('intent', event.canonicalKey, w.side, event.correlationId)
@@ -119,10 +121,10 @@ export function intentsFor(
       naturalKey: w.record.customerNumber !== null ? String(w.record.customerNumber) : null,
       checksum: w.checksum,
       status: 'open' as const,
-      createdId: null,
+      createdId: ahead.createdId ?? null,
       createdAt: now,
       correlationId: event.correlationId,
-      write: JSON.stringify(writeAheadOf(w, state)),
+      write: JSON.stringify(ahead),
     }));
 }
 

@@ -22,6 +22,8 @@ export interface WriteAhead {
   checksum: string;
   /** For a create: the id the target gave the record, announced right after the create returned. */
   createdId?: string | null;
+  /** For a create: what a later attempt on the same state version then updated on it (see carryCreate). */
+  then?: Partial<CanonicalCustomer>;
 }
 
 export function writeAheadOf(write: Write, state: EntityState): WriteAhead | null {
@@ -44,6 +46,22 @@ export function writeAheadOf(write: Write, state: EntityState): WriteAhead | nul
     values: values as Partial<CanonicalCustomer>,
     checksum: write.checksum,
   };
+}
+
+/**
+ * What to announce for `w`, given the writes earlier attempts announced on this state version. The intents
+ * table keeps one open write per side, so an update announced over an open create replaced it, and the next
+ * re-run forgot the create: no link by id, no base, the created record taken for a person's and both sides
+ * settled by field policy (seed 2017: a CRM mobile edit overwritten with the value the Siagh contact had
+ * been created with, after three attempts died). The update is announced as that create, carrying it.
+ */
+export function carryCreate(w: WriteAhead, announced: readonly WriteAhead[]): WriteAhead {
+  if (w.op !== 'update') return w;
+  const created = announced.find(
+    (a) => a.op === 'create' && a.side === w.side && a.stateVersion === w.stateVersion && a.createdId,
+  );
+  if (!created) return w;
+  return { ...created, checksum: w.checksum, then: { ...created.then, ...w.values } };
 }
 
 /**
@@ -98,11 +116,12 @@ export function recoverWrites(
   const next: EntityState = { ...state, crm: { ...state.crm }, siagh: { ...state.siagh } };
   for (const w of mine) {
     const now = fetched[w.side]!;
-    if (w.op === 'create') {
-      // The record was created from `values`: whatever differs now was changed there afterwards.
-      base = { ...(w.values as CanonicalCustomer) };
-    } else if (base !== null) {
-      for (const [f, v] of Object.entries(w.values) as [MappedField, unknown][]) {
+    // A create: the record was created from `values`, whatever differs now was changed there afterwards,
+    // except an update a later attempt made on it (`then`), which is ours where the target holds it.
+    if (w.op === 'create') base = { ...(w.values as CanonicalCustomer) };
+    const updated = w.op === 'create' ? (w.then ?? {}) : w.values;
+    if (base !== null) {
+      for (const [f, v] of Object.entries(updated) as [MappedField, unknown][]) {
         if (now.record[f] === v) (base as unknown as Record<string, unknown>)[f] = v;
       }
     }

@@ -1,7 +1,7 @@
 import { sideChecksum } from '@siaghsync/shared/mapping/sides';
 import { config, change, crmRec, customer, siaghRec, synced, when, KEY } from '../../test/spec';
 import { decide } from './decide';
-import { adoptCreated, recoverWrites, writeAheadOf, type WriteAhead } from './recover';
+import { adoptCreated, carryCreate, recoverWrites, writeAheadOf, type WriteAhead } from './recover';
 import { initialState } from './state';
 
 // A write that landed in the target before the syncer died, and whose state commit never happened.
@@ -174,5 +174,92 @@ describe('adoptCreated: a create whose id was announced, then the syncer died be
     expect(adoptCreated(linked, [{ ...createWrite('x'), stateVersion: linked.version }], config)).toEqual(
       linked,
     );
+  });
+});
+
+describe('carryCreate: an update announced over a create that an earlier attempt made', () => {
+  // Seed 2017: CRM person created → Siagh contact created (announced, id 1296), crash; the re-run adopted
+  // it and announced an address update to Siagh, crash; a person changed the mobile in the CRM; the third
+  // attempt no longer knew of the create and wrote Siagh's (created) mobile over the CRM's edit.
+  const created = customer();
+  const createAhead: WriteAhead = {
+    ...writeAheadOf(
+      { side: 'siagh', op: 'create', record: created, checksum: sideChecksum(created, config, 'siagh') },
+      initialState(KEY),
+    )!,
+    createdId: '501',
+  };
+  const addressed = customer({ address: 'تهران، خیابان نو' });
+  const addressUpdate = {
+    side: 'siagh' as const,
+    op: 'update' as const,
+    id: '501',
+    record: addressed,
+    checksum: sideChecksum(addressed, config, 'siagh'),
+    fields: ['address' as const],
+  };
+  /** The intents table keeps one open write per side: attempt 2's replaces attempt 1's. */
+  const tableAfterAttempt2 = (announceAs: WriteAhead): WriteAhead[] => [announceAs];
+  const thirdAttempt = (announced: WriteAhead[], siaghNow: typeof created) => {
+    const fetched = {
+      crm: crmRec(customer({ address: addressed.address, mobile: '09350000000' })),
+      siagh: siaghRec(siaghNow),
+    };
+    const state = recoverWrites(
+      adoptCreated(initialState(KEY), announced, config),
+      announced,
+      fetched,
+      config,
+    );
+    return decide({ state, event: change('crm'), fetched, config, now: 10_000 });
+  };
+
+  it('announces the create with the update on top, keeping the created id', () => {
+    const carried = carryCreate(writeAheadOf(addressUpdate, initialState(KEY))!, [createAhead]);
+    expect(carried).toMatchObject({
+      op: 'create',
+      side: 'siagh',
+      createdId: '501',
+      values: created,
+      then: { address: addressed.address },
+      checksum: addressUpdate.checksum,
+    });
+  });
+
+  it('the third attempt still links by id, and the CRM mobile edit flows to Siagh', () => {
+    const announced = tableAfterAttempt2(
+      carryCreate(writeAheadOf(addressUpdate, initialState(KEY))!, [createAhead]),
+    );
+    const d = thirdAttempt(announced, addressed);
+    expect(d.conflicts).toEqual([]);
+    expect(d.writes).toEqual([expect.objectContaining({ side: 'siagh', op: 'update', fields: ['mobile'] })]);
+    expect(d.writes[0]).toMatchObject({ id: '501', record: { mobile: '09350000000' } });
+  });
+
+  it('without it, the third attempt writes the created mobile over the CRM edit (what seed 2017 lost)', () => {
+    const announced = tableAfterAttempt2(writeAheadOf(addressUpdate, initialState(KEY))!);
+    const d = thirdAttempt(announced, addressed);
+    const toCrm = d.writes.find((w) => w.side === 'crm');
+    expect(toCrm).toMatchObject({ op: 'update', record: { mobile: created.mobile } });
+  });
+
+  it('an update that never landed is not taken for a Siagh edit of that field', () => {
+    const announced = tableAfterAttempt2(
+      carryCreate(writeAheadOf(addressUpdate, initialState(KEY))!, [createAhead]),
+    );
+    // Siagh still holds the created address: the base keeps it, so the CRM's address (and mobile) flow on.
+    const d = thirdAttempt(announced, created);
+    expect(d.conflicts).toEqual([]);
+    expect(d.writes).toHaveLength(1);
+    expect(d.writes[0]).toMatchObject({ side: 'siagh', op: 'update' });
+    expect(d.writes[0]?.op === 'update' && [...d.writes[0].fields].sort()).toEqual(['address', 'mobile']);
+  });
+
+  it('leaves a create, an update on the other side and an update without an announced create alone', () => {
+    const update = writeAheadOf(addressUpdate, initialState(KEY))!;
+    expect(carryCreate(createAhead, [createAhead])).toBe(createAhead);
+    expect(carryCreate(update, [])).toBe(update);
+    expect(carryCreate(update, [{ ...createAhead, side: 'crm' }])).toBe(update);
+    expect(carryCreate(update, [{ ...createAhead, createdId: null }])).toBe(update);
   });
 });
