@@ -109,6 +109,8 @@ async function main(): Promise<void> {
         SIAGH_BASE_URL: `http://127.0.0.1:${ports.siagh}`,
         SIAGH_USERNAME: 'admin',
         SIAGH_PASSWORD: 'admin',
+        // The bundled CRM simulator keeps properties an update omits (simulators/crm/ASSUMPTIONS.md).
+        CRM_UPDATE_MODE: env.CRM_UPDATE_MODE ?? 'changed-fields',
       };
   // The simulators keep their data in memory and start from the seed each time, while Kafka and
   // MongoDB keep theirs. A demo run therefore gets its own topics and database: the pipeline's memory

@@ -84,6 +84,9 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     SIAGH_RATE_LIMIT_PER_SECOND: '500',
     CRM_TIMEOUT_MS: '10000',
     SIAGH_TIMEOUT_MS: '10000',
+    // The simulator keeps properties an update omits (simulators/crm/ASSUMPTIONS.md), as the README asks
+    // an operator to check before choosing this mode.
+    CRM_UPDATE_MODE: 'changed-fields',
     CRM_WEBHOOK_SECRET: secret,
     INGEST_PORT: String(ports.ingest),
     POLLER_PORT: String(ports.poller),

@@ -211,7 +211,7 @@ export class CrmClient {
 
   /** What an identity update carries for this installation (`CRM_UPDATE_MODE`). */
   get updateMode(): CrmUpdateMode {
-    return this.config.updateMode ?? 'changed-fields';
+    return this.config.updateMode ?? 'whole-record';
   }
 
   updatePerson(id: string, body: Record<string, unknown>): Promise<void> {
@@ -248,6 +248,8 @@ export class CrmClient {
   /**
    * Updates a quote (`crmobject/quote/sales/update`, assumed: see simulators/crm/ASSUMPTIONS.md). Used for the
    * Siagh document number write-back, so send only what changes: the CRM merges extendedProperties by userKey.
+   * Sent so whatever CRM_UPDATE_MODE says: a quote as read carries computed totals (its discount is the header's
+   * plus the lines'), which sent back as an update would change the quote.
    */
   async updateQuote(id: string, patch: Record<string, unknown>): Promise<void> {
     await this.call('crmobject/quote/sales/update', { ...patch, id }, mutationResponseSchema);

@@ -11,7 +11,7 @@ export const crmEnvSchema = z.object({
   CRM_PASSWORD: z.string().min(1),
   CRM_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(50),
   CRM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
-  CRM_UPDATE_MODE: z.enum(CRM_UPDATE_MODES).default('changed-fields'),
+  CRM_UPDATE_MODE: z.enum(CRM_UPDATE_MODES).default('whole-record'),
 });
 
 export interface CrmConfig {
@@ -20,7 +20,7 @@ export interface CrmConfig {
   password: string;
   rateLimitPerSecond: number;
   timeoutMs: number;
-  /** What an identity update carries (see `CrmUpdateMode`); default `changed-fields`. */
+  /** What an update carries (see `CrmUpdateMode`); default `whole-record`. */
   updateMode?: CrmUpdateMode;
 }
 

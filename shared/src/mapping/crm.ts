@@ -65,11 +65,11 @@ export function canonicalToCrm(record: CanonicalCustomer, config: SyncConfig, ba
 }
 
 /**
- * How the CRM's update is sent (`CRM_UPDATE_MODE`). `changed-fields`: only the top-level properties that
- * hold a changed field, so an edit a person saves to another property while our write is on its way is
- * kept (the CRM leaves omitted properties as they are, as the quote write-back already relies on).
- * `whole-record`: every property as just read, for an installation whose update clears what is omitted;
- * an edit landing between our read and our write is then overwritten (README, "What it cannot promise").
+ * How the CRM's update is sent (`CRM_UPDATE_MODE`). APIS.md says only "same body plus id", so the default,
+ * `whole-record`, sends every property as just read plus our change: right whether the CRM replaces the
+ * record or merges into it, but an edit landing between our read and our write is overwritten (README,
+ * "What it cannot promise"). `changed-fields` sends only the top-level properties that hold a changed
+ * field, so such an edit to another property is kept; it is for a CRM known to keep omitted properties.
  */
 export const CRM_UPDATE_MODES = ['changed-fields', 'whole-record'] as const;
 export type CrmUpdateMode = (typeof CRM_UPDATE_MODES)[number];

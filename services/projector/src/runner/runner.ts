@@ -73,12 +73,19 @@ export class ProjectionRunner {
   /** A build's collections are read by nobody yet: documents are replaced through the journal. */
   private replaceBy: ReplaceBy;
   private timer: NodeJS.Timeout | null = null;
+  /** A restart after a crash kafkajs gave up on (stop waits for it). */
+  private restarting: Promise<void> = Promise.resolve();
+  /** Window bounds and targets for the next window (a build's until it goes live). */
+  private policy: FlushPolicy;
+  private targets: Positions | null;
   /** Since the last progress line: fetches answered, events read, windows written. */
   private activity = { fetches: 0, events: 0, windows: 0, since: Date.now() };
 
   constructor(private readonly deps: RunnerDeps) {
     this.groupId = `${deps.groupId}.v${deps.version}`;
     this.replaceBy = deps.targets ? 'journal' : 'update';
+    this.policy = deps.flush;
+    this.targets = deps.targets ?? null;
     this.topics = streamTopics(deps.topicPrefix);
     for (const [topic, stream] of this.topics) this.streamTopic.set(stream, topic);
   }
@@ -90,7 +97,8 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     const { kafka, logger } = this.deps;
     await this.loadCommitted();
-    const window = new FlushWindow(this.positions, this.deps.flush, this.deps.targets ?? null);
+    if (this.stopping) return;
+    const window = new FlushWindow(this.positions, this.policy, this.targets);
     this.window = window;
     const session = this.deps.sessionTimeoutMs;
     const consumer = kafka.consumer({
@@ -133,11 +141,17 @@ export class ProjectionRunner {
       );
       // kafkajs restarts only after a retriable error; after any other the views would stop moving
       // while this instance still holds the lease, so the runner starts a new consumer itself.
-      if (!payload.restart && this.consumer === consumer) void this.restartAfterCrash();
+      if (!payload.restart && this.consumer === consumer) this.restarting = this.restartAfterCrash();
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.topics.keys()], fromBeginning: true });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.handle(p) });
+    // A stop that came while this (re)start was under way found no consumer to stop.
+    if (this.stopping) {
+      if (this.consumer === consumer) this.consumer = null;
+      await consumer.disconnect();
+      return;
+    }
     consumer.on(consumer.events.FETCH, () => void this.activity.fetches++);
     this.timer = setInterval(() => this.tick(), TICK_MS);
     logger.info({ group: this.groupId, version: this.version }, 'projection runner started');
@@ -170,6 +184,7 @@ export class ProjectionRunner {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.restarting;
     await this.flush().catch((err: unknown) =>
       this.deps.logger.warn(
         { err, version: this.version },
@@ -186,6 +201,8 @@ export class ProjectionRunner {
    * documents replaced in place (readers are coming). Resolves once the window being written is.
    */
   async goLive(policy: FlushPolicy): Promise<void> {
+    this.policy = policy;
+    this.targets = null;
     this.window?.retarget(policy, null);
     this.replaceBy = 'update';
     await this.chain;
@@ -312,8 +329,9 @@ export class ProjectionRunner {
   }
 
   private async flushOnce(): Promise<void> {
-    const taken = this.window?.take();
-    if (!taken) return;
+    const window = this.window;
+    const taken = window?.take();
+    if (!window || !taken) return;
     this.flushing = true;
     try {
       const { db, lock, signal } = this.deps;
@@ -322,7 +340,8 @@ export class ProjectionRunner {
         const opts = { lock, replaceBy: this.replaceBy };
         stats = await applyBatch(db, this.version, taken.events, signal ? { ...opts, signal } : opts);
       } catch (err) {
-        this.window?.putBack(taken);
+        // Into the window it came from only: a consumer restarted meanwhile reads these events again.
+        if (this.window === window) window.putBack(taken);
         this.retryAt = Date.now() + RETRY_MS;
         throw err;
       }

@@ -110,7 +110,10 @@ export function recoverWrites(
   fetched: Fetched,
   config: SyncConfig,
 ): EntityState {
-  const mine = announced.filter((w) => w.stateVersion === state.version && fetched[w.side] !== null);
+  // Creates first: a create sets the base, which the updates (of either side) then refine.
+  const mine = announced
+    .filter((w) => w.stateVersion === state.version && fetched[w.side] !== null)
+    .sort((a, b) => (a.op === b.op ? 0 : a.op === 'create' ? -1 : 1));
   if (mine.length === 0) return state;
   let base: CanonicalCustomer | null = state.base === null ? null : { ...state.base };
   const next: EntityState = { ...state, crm: { ...state.crm }, siagh: { ...state.siagh } };

@@ -263,3 +263,46 @@ describe('carryCreate: an update announced over a create that an earlier attempt
     expect(carryCreate(update, [{ ...createAhead, createdId: null }])).toBe(update);
   });
 });
+
+describe('recoverWrites: a carried create and an update of the other side, in either order', () => {
+  // Attempt 2 adopted a created Siagh contact and sent a description to the CRM and an address to Siagh
+  // (carried as the create); both landed, then it died, and a person edited the description in Siagh.
+  const created = customer({ description: 'D0' });
+  const createAhead: WriteAhead = {
+    ...writeAheadOf(
+      { side: 'siagh', op: 'create', record: created, checksum: sideChecksum(created, config, 'siagh') },
+      initialState(KEY),
+    )!,
+    createdId: '501',
+    then: { address: 'تهران، خیابان نو' },
+  };
+  const crmDescription: WriteAhead = {
+    op: 'update',
+    side: 'crm',
+    stateVersion: 0,
+    values: { description: 'D1' },
+    checksum: 'x',
+  };
+  const fetched = {
+    crm: crmRec(customer({ description: 'D1', address: 'تهران، خیابان نو' })),
+    siagh: siaghRec(customer({ description: 'D2', address: 'تهران، خیابان نو' })),
+  };
+
+  it.each([
+    ['crm first', [crmDescription, createAhead]],
+    ['create first', [createAhead, crmDescription]],
+  ])('%s: the CRM description we wrote is the base, so the Siagh edit flows on', (_, announced) => {
+    const state = recoverWrites(
+      adoptCreated(initialState(KEY), announced, config),
+      announced,
+      fetched,
+      config,
+    );
+    expect(state.base).toMatchObject({ description: 'D1', address: 'تهران، خیابان نو' });
+    const d = decide({ state, event: change('siagh'), fetched, config, now: 10_000 });
+    expect(d.conflicts).toEqual([]);
+    expect(d.writes).toEqual([
+      expect.objectContaining({ side: 'crm', op: 'update', fields: ['description'] }),
+    ]);
+  });
+});
