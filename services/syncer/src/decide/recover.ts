@@ -49,16 +49,19 @@ export function writeAheadOf(write: Write, state: EntityState): WriteAhead | nul
 }
 
 /**
- * What to announce for `w`, given the writes earlier attempts announced on this state version. The intents
- * table keeps one open write per side, so an update announced over an open create replaced it, and the next
- * re-run forgot the create: no link by id, no base, the created record taken for a person's and both sides
- * settled by field policy (seed 2017: a CRM mobile edit overwritten with the value the Siagh contact had
- * been created with, after three attempts died). The update is announced as that create, carrying it.
+ * What to announce for `w`, given the writes earlier attempts announced and nobody has committed yet. The
+ * intents table keeps one open write per side, so an update announced over an open create replaced it, and
+ * the next re-run forgot the create: no link by id, no base, the created record taken for a person's and
+ * both sides settled by field policy (seed 2017: a CRM mobile edit overwritten with the value the Siagh
+ * contact had been created with), or created again (seed 2036: a second Siagh contact, the first one's
+ * edits lost). The create may be of an earlier version than the update: the state moves on in memory
+ * before its commit, and a crash takes it back to the create's version. The update is announced as that
+ * create, carrying it; on a re-run only what the target still holds of the update counts as ours.
  */
 export function carryCreate(w: WriteAhead, announced: readonly WriteAhead[]): WriteAhead {
   if (w.op !== 'update') return w;
   const created = announced.find(
-    (a) => a.op === 'create' && a.side === w.side && a.stateVersion === w.stateVersion && a.createdId,
+    (a) => a.op === 'create' && a.side === w.side && a.stateVersion <= w.stateVersion && a.createdId,
   );
   if (!created) return w;
   return { ...created, checksum: w.checksum, then: { ...created.then, ...w.values } };

@@ -306,3 +306,53 @@ describe('recoverWrites: a carried create and an update of the other side, in ei
     ]);
   });
 });
+
+describe('carryCreate across uncommitted versions (seed 2036)', () => {
+  // Attempt 1 created Siagh contact 1243 at version 0; later events of the same entity ran in memory up to
+  // version 2 and sent Siagh an update; the syncer died before any commit, so the state is back at 0.
+  const created = customer();
+  const createAhead: WriteAhead = {
+    ...writeAheadOf(
+      { side: 'siagh', op: 'create', record: created, checksum: sideChecksum(created, config, 'siagh') },
+      initialState(KEY),
+    )!,
+    createdId: '1243',
+  };
+  const emailed = customer({ email: 'new@example.com' });
+  const updateAtV2 = writeAheadOf(
+    {
+      side: 'siagh',
+      op: 'update',
+      id: '1243',
+      record: emailed,
+      checksum: sideChecksum(emailed, config, 'siagh'),
+      fields: ['email'],
+    },
+    { ...initialState(KEY), version: 2 },
+  )!;
+
+  it('the update of version 2 carries the create of version 0, so the re-run at 0 adopts 1243', () => {
+    const announced = [carryCreate(updateAtV2, [createAhead])];
+    const state = adoptCreated(initialState(KEY), announced, config);
+    expect(state.siagh.id).toBe('1243');
+    // A person's Siagh edit since then flows to the CRM instead of a second contact being created.
+    const fetched = {
+      crm: crmRec(emailed),
+      siagh: siaghRec(customer({ email: 'new@example.com', phone: '02155554444' })),
+    };
+    const d = decide({
+      state: recoverWrites(state, announced, fetched, config),
+      event: change('siagh'),
+      fetched,
+      config,
+      now: 10_000,
+    });
+    expect(d.writes.map((w) => w.op)).not.toContain('create');
+    expect(d.writes).toEqual([expect.objectContaining({ side: 'crm', op: 'update', fields: ['phone'] })]);
+  });
+
+  it('a create announced on a later version than the update is not carried', () => {
+    const later = { ...createAhead, stateVersion: 3 };
+    expect(carryCreate(updateAtV2, [later])).toBe(updateAtV2);
+  });
+});
