@@ -8,6 +8,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@siaghsync/shared/logger';
 import type { SourceSystem } from '@siaghsync/shared/events';
+import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
 import { stickyLeaderAssigner } from './stickyAssigner';
 
 export interface LeaderOptions {
@@ -23,6 +24,7 @@ export interface LeaderOptions {
 export class LeaderElection {
   private consumer: Consumer | undefined;
   private leading = false;
+  private stopped = false;
 
   constructor(private readonly opts: LeaderOptions) {}
 
@@ -41,6 +43,7 @@ export class LeaderElection {
   }
 
   async start(): Promise<void> {
+    if (this.stopped) return;
     const { kafka, stateTopic, groupId, sessionTimeoutMs } = this.opts;
     const consumer = kafka.consumer({
       groupId,
@@ -58,6 +61,16 @@ export class LeaderElection {
     });
     // A crash of the consumer (lost coordinator, fatal error) means we can no longer prove leadership.
     consumer.on(consumer.events.CRASH, () => this.set(false));
+    // And one kafkajs does not restart would leave this poller out of the election for good.
+    restartWhenGivenUp(consumer, {
+      logger: this.opts.logger,
+      name: `leader-${this.opts.source}`,
+      stopped: () => this.stopped,
+      restart: async () => {
+        await consumer.disconnect().catch(() => undefined);
+        await this.start();
+      },
+    });
     consumer.on(consumer.events.STOP, () => this.set(false));
     await consumer.connect();
     await consumer.subscribe({ topic: stateTopic, fromBeginning: false });
@@ -66,6 +79,7 @@ export class LeaderElection {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.set(false);
     await this.consumer?.disconnect();
     this.consumer = undefined;

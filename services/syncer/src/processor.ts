@@ -1,5 +1,6 @@
 import type { Consumer, Kafka, KafkaMessage, Producer } from '@siaghsync/shared/kafka/client';
 import { nextOffsets } from '@siaghsync/shared/kafka/transactional';
+import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
 import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
 import { topicName } from '@siaghsync/shared/kafka/topics';
 import type { Logger } from '@siaghsync/shared/logger';
@@ -79,7 +80,12 @@ export class Processor {
     const d = this.d;
     this.tx = new TransactionalSender(d.kafka, `${d.prefix}syncer-${d.instanceId}`, d.logger);
     await this.tx.connect();
-    this.consumer = d.kafka.consumer({
+    await this.startConsumer();
+  }
+
+  private async startConsumer(): Promise<void> {
+    const d = this.d;
+    const consumer = d.kafka.consumer({
       groupId: d.groupId,
       sessionTimeout: d.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(d.sessionTimeoutMs / 4)),
@@ -87,7 +93,19 @@ export class Processor {
       readUncommitted: false,
       maxWaitTimeInMs: 100,
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
+    this.consumer = consumer;
+    restartWhenGivenUp(consumer, {
+      logger: d.logger,
+      name: 'processor',
+      stopped: () => this.stopping,
+      restart: async () => {
+        // What lanes hold belongs to the old consumer's assignment; the new one joins and restores.
+        this.lanes.reset();
+        await consumer.disconnect().catch(() => undefined);
+        await this.startConsumer();
+      },
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
       // Partitions may have moved: take a new epoch and read the state changelog up to now before
       // processing anything. Started here, not at the first batch: the restore re-arms the retries of
       // parked entities, which a quiet topic would otherwise never deliver a batch to trigger.
@@ -101,9 +119,9 @@ export class Processor {
       restoring.catch((err: unknown) => d.logger.error({ err }, 'state restore failed'));
       this.catchUp = restoring;
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.workTopic, fromBeginning: true });
-    await this.consumer.run({
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.workTopic, fromBeginning: true });
+    await consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: d.partitionsConcurrency,
       eachBatchAutoResolve: false,

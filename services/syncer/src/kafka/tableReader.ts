@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage, Producer } from '@siaghsync/shared/kafka/client';
 import type { Logger } from '@siaghsync/shared/logger';
+import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
 
 const BARRIER_HEADER = 'x-siaghsync-barrier';
 
@@ -13,6 +14,7 @@ const BARRIER_HEADER = 'x-siaghsync-barrier';
  */
 export class TableReader {
   private consumer: Consumer | undefined;
+  private stopped = false;
   private readonly waiting = new Map<string, { remaining: Set<string>; resolve: () => void }>();
 
   constructor(
@@ -26,14 +28,25 @@ export class TableReader {
 
   async start(): Promise<void> {
     // A group of its own, never committed: every start reads the tables from the beginning.
-    this.consumer = this.kafka.consumer({
+    const consumer = this.kafka.consumer({
       groupId: `${this.groupPrefix}-table-${randomUUID()}`,
       sessionTimeout: 30_000,
       maxWaitTimeInMs: 200,
     });
-    await this.consumer.connect();
-    for (const topic of this.topics) await this.consumer.subscribe({ topic, fromBeginning: true });
-    await this.consumer.run({
+    this.consumer = consumer;
+    // A new consumer reads the tables from the beginning again: applying a record twice changes nothing.
+    restartWhenGivenUp(consumer, {
+      logger: this.logger,
+      name: `tables ${this.topics.join(', ')}`,
+      stopped: () => this.stopped,
+      restart: async () => {
+        await consumer.disconnect().catch(() => undefined);
+        await this.start();
+      },
+    });
+    await consumer.connect();
+    for (const topic of this.topics) await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
         const barrier = message.headers?.[BARRIER_HEADER];
@@ -102,6 +115,7 @@ export class TableReader {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer?.disconnect();
   }
 }

@@ -1,5 +1,6 @@
 import type { Batch, Consumer, Kafka } from '@siaghsync/shared/kafka/client';
 import { nextOffsets } from '@siaghsync/shared/kafka/transactional';
+import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
 import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
 import { topicName } from '@siaghsync/shared/kafka/topics';
 import type { Logger } from '@siaghsync/shared/logger';
@@ -41,6 +42,7 @@ export interface RouterDeps {
 export class Router {
   private consumer: Consumer | undefined;
   private tx: TransactionalSender | undefined;
+  private stopping = false;
 
   constructor(private readonly d: RouterDeps) {}
 
@@ -48,16 +50,31 @@ export class Router {
     const d = this.d;
     this.tx = new TransactionalSender(d.kafka, `${d.prefix}router-${d.instanceId}`, d.logger);
     await this.tx.connect();
-    this.consumer = d.kafka.consumer({
+    await this.startConsumer();
+  }
+
+  private async startConsumer(): Promise<void> {
+    const d = this.d;
+    const consumer = d.kafka.consumer({
       groupId: d.groupId,
       sessionTimeout: d.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(d.sessionTimeoutMs / 4)),
       rebalanceTimeout: Math.max(60_000, d.sessionTimeoutMs * 2),
       maxWaitTimeInMs: 100,
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: topicName('changes', d.prefix), fromBeginning: true });
-    await this.consumer.run({
+    this.consumer = consumer;
+    restartWhenGivenUp(consumer, {
+      logger: d.logger,
+      name: 'router',
+      stopped: () => this.stopping,
+      restart: async () => {
+        await consumer.disconnect().catch(() => undefined);
+        await this.startConsumer();
+      },
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: topicName('changes', d.prefix), fromBeginning: true });
+    await consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: d.partitionsConcurrency,
       eachBatch: async ({ batch, heartbeat }) => {
@@ -152,6 +169,7 @@ export class Router {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.consumer?.disconnect();
     await this.tx?.disconnect();
   }

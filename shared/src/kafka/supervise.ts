@@ -1,0 +1,41 @@
+import type { Consumer } from 'kafkajs';
+import type { Logger } from '../logger';
+
+export interface GiveUpOptions {
+  logger: Logger;
+  /** Names the consumer in logs (its role, e.g. "router"). */
+  name: string;
+  /** True once the owner is stopping: no restart then. */
+  stopped: () => boolean;
+  /** Puts a new consumer in place of the one kafkajs gave up on (and disconnects the old one). */
+  restart: () => Promise<void>;
+  delayMs?: number;
+}
+
+/**
+ * kafkajs restarts a crashed consumer only after a retriable error. After any other, such as "Failed to
+ * find group coordinator" once a broker outage outlasts the client's retries (convergence seed 2037: the
+ * router stopped for good after an 18 s outage while its process lived on), nothing is consumed again.
+ * This starts a new consumer instead, retrying until it runs or the owner stops.
+ */
+export function restartWhenGivenUp(consumer: Consumer, o: GiveUpOptions): void {
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    o.logger.error(
+      { err: payload.error, consumer: o.name, restart: payload.restart },
+      payload.restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed; starting a new one',
+    );
+    if (payload.restart || o.stopped()) return;
+    void (async () => {
+      while (!o.stopped()) {
+        await new Promise((r) => setTimeout(r, o.delayMs ?? 1000));
+        if (o.stopped()) return;
+        try {
+          await o.restart();
+          return;
+        } catch (err) {
+          o.logger.error({ err, consumer: o.name }, 'starting a new consumer failed; retrying');
+        }
+      }
+    })();
+  });
+}
