@@ -4,11 +4,15 @@ import { SyncError } from './errors';
 
 /**
  * kafkajs's own errors that it marks retriable (or leaves unmarked, like a refused connection): a broker
- * restarting, a coordinator loading or moving. Anything else is a real problem.
+ * restarting, a coordinator loading or moving. Its retries running out on such an error come wrapped as a
+ * non-retriable KafkaJSNumberOfRetriesExceeded whose cause is the passing one (convergence seeds 2044 and
+ * 2045: a syncer restarted during a 23-37 s broker outage exited instead of waiting); kafkajs itself restarts
+ * a consumer on it, and so does a start-up. Anything else is a real problem.
  */
 export function isPassingKafkaError(err: unknown): boolean {
   if (!(err instanceof Error) || !err.name.startsWith('KafkaJS')) return false;
-  return (err as { retriable?: unknown }).retriable !== false;
+  if ((err as { retriable?: unknown }).retriable !== false) return true;
+  return err.name === 'KafkaJSNumberOfRetriesExceeded' || isPassingKafkaError(err.cause);
 }
 
 /** What a service start-up waits out instead of exiting: Kafka or the schema registry coming back. */

@@ -12,6 +12,19 @@ describe('start-up that waits for Kafka and the registry', () => {
     expect(isPassingInfraError(kafkaError('KafkaJSConnectionError'))).toBe(true);
     expect(isPassingInfraError(transient('SCHEMA_REGISTRY_UNAVAILABLE', 'down'))).toBe(true);
     expect(isPassingInfraError(kafkaError('KafkaJSProtocolError', false))).toBe(false);
+    // Retries run out on a refused connection: non-retriable on the outside, passing inside (seed 2045).
+    const exhausted = Object.assign(kafkaError('KafkaJSNumberOfRetriesExceeded', false), {
+      cause: kafkaError('KafkaJSConnectionError', true),
+    });
+    expect(isPassingInfraError(exhausted)).toBe(true);
+    const wrapped = Object.assign(kafkaError('KafkaJSNonRetriableError', false), {
+      cause: kafkaError('KafkaJSConnectionError', true),
+    });
+    expect(isPassingInfraError(wrapped)).toBe(true);
+    const fatal = Object.assign(kafkaError('KafkaJSNonRetriableError', false), {
+      cause: kafkaError('KafkaJSProtocolError', false),
+    });
+    expect(isPassingInfraError(fatal)).toBe(false);
     expect(isPassingInfraError(new Error('bad YAML in config/sync.yaml'))).toBe(false);
   });
 
