@@ -66,10 +66,7 @@ export class LeaderElection {
       logger: this.opts.logger,
       name: `leader-${this.opts.source}`,
       stopped: () => this.stopped,
-      restart: async () => {
-        await consumer.disconnect().catch(() => undefined);
-        await this.start();
-      },
+      restart: () => this.start(),
     });
     consumer.on(consumer.events.STOP, () => this.set(false));
     await consumer.connect();

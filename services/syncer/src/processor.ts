@@ -1,6 +1,7 @@
 import type { Consumer, Kafka, KafkaMessage, Producer } from '@siaghsync/shared/kafka/client';
 import { nextOffsets } from '@siaghsync/shared/kafka/transactional';
 import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
+import { groupTimings, keepBeating } from './kafka/membership';
 import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
 import { topicName } from '@siaghsync/shared/kafka/topics';
 import type { Logger } from '@siaghsync/shared/logger';
@@ -87,9 +88,7 @@ export class Processor {
     const d = this.d;
     const consumer = d.kafka.consumer({
       groupId: d.groupId,
-      sessionTimeout: d.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3_000, Math.floor(d.sessionTimeoutMs / 4)),
-      rebalanceTimeout: Math.max(60_000, d.sessionTimeoutMs * 2),
+      ...groupTimings(d.sessionTimeoutMs),
       readUncommitted: false,
       maxWaitTimeInMs: 100,
     });
@@ -101,7 +100,6 @@ export class Processor {
       restart: async () => {
         // What lanes hold belongs to the old consumer's assignment; the new one joins and restores.
         this.lanes.reset();
-        await consumer.disconnect().catch(() => undefined);
         await this.startConsumer();
       },
     });
@@ -135,10 +133,7 @@ export class Processor {
         if (!this.nextToCommit.has(batch.partition) && items[0])
           this.nextToCommit.set(batch.partition, items[0].offset);
         // Queue on the partition's lane and let kafkajs fetch on; the lane processes and commits in order.
-        const beat = setInterval(
-          () => void heartbeat().catch(() => undefined),
-          Math.min(2_000, d.sessionTimeoutMs / 5),
-        );
+        const stopBeating = keepBeating(heartbeat, d.sessionTimeoutMs);
         try {
           const queued = await this.lanes.push(
             batch.partition,
@@ -148,7 +143,7 @@ export class Processor {
           // Only what a lane holds counts as consumed: anything else is fetched again.
           if (queued !== null) resolveOffset(queued);
         } finally {
-          clearInterval(beat);
+          stopBeating();
         }
       },
     });

@@ -7,7 +7,7 @@ export interface GiveUpOptions {
   name: string;
   /** True once the owner is stopping: no restart then. */
   stopped: () => boolean;
-  /** Puts a new consumer in place of the one kafkajs gave up on (and disconnects the old one). */
+  /** Puts a new consumer in place of the one kafkajs gave up on (already disconnected). */
   restart: () => Promise<void>;
   delayMs?: number;
 }
@@ -26,6 +26,7 @@ export function restartWhenGivenUp(consumer: Consumer, o: GiveUpOptions): void {
     );
     if (payload.restart || o.stopped()) return;
     void (async () => {
+      await consumer.disconnect().catch(() => undefined);
       while (!o.stopped()) {
         await new Promise((r) => setTimeout(r, o.delayMs ?? 1000));
         if (o.stopped()) return;

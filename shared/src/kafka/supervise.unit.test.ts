@@ -9,6 +9,7 @@ function crashingConsumer() {
   const consumer = {
     events: { CRASH: 'consumer.crash' },
     on: (event: string, listener: (e: unknown) => void) => emitter.on(event, listener),
+    disconnect: () => Promise.resolve(),
   } as unknown as Consumer;
   const crash = (restart: boolean) =>
     emitter.emit('consumer.crash', {

@@ -1,3 +1,4 @@
+import type { CanonicalCustomer } from '@siaghsync/shared/mapping/canonical';
 import { sideChecksum } from '@siaghsync/shared/mapping/sides';
 import { config, change, crmRec, customer, siaghRec, synced, when, KEY } from '../../test/spec';
 import { decide } from './decide';
@@ -5,6 +6,15 @@ import { adoptCreated, carryCreate, recoverWrites, writeAheadOf, type WriteAhead
 import { initialState } from './state';
 
 // A write that landed in the target before the syncer died, and whose state commit never happened.
+
+/** A Siagh create announced on the initial state, whose id `createdId` was announced after it returned. */
+const siaghCreate = (created: CanonicalCustomer, createdId: string): WriteAhead => ({
+  ...writeAheadOf(
+    { side: 'siagh', op: 'create', record: created, checksum: sideChecksum(created, config, 'siagh') },
+    initialState(KEY),
+  )!,
+  createdId,
+});
 
 const base = customer({ postalCode: '1111111111' });
 
@@ -182,13 +192,7 @@ describe('carryCreate: an update announced over a create that an earlier attempt
   // it and announced an address update to Siagh, crash; a person changed the mobile in the CRM; the third
   // attempt no longer knew of the create and wrote Siagh's (created) mobile over the CRM's edit.
   const created = customer();
-  const createAhead: WriteAhead = {
-    ...writeAheadOf(
-      { side: 'siagh', op: 'create', record: created, checksum: sideChecksum(created, config, 'siagh') },
-      initialState(KEY),
-    )!,
-    createdId: '501',
-  };
+  const createAhead = siaghCreate(created, '501');
   const addressed = customer({ address: 'تهران، خیابان نو' });
   const addressUpdate = {
     side: 'siagh' as const,
@@ -269,11 +273,7 @@ describe('recoverWrites: a carried create and an update of the other side, in ei
   // (carried as the create); both landed, then it died, and a person edited the description in Siagh.
   const created = customer({ description: 'D0' });
   const createAhead: WriteAhead = {
-    ...writeAheadOf(
-      { side: 'siagh', op: 'create', record: created, checksum: sideChecksum(created, config, 'siagh') },
-      initialState(KEY),
-    )!,
-    createdId: '501',
+    ...siaghCreate(created, '501'),
     then: { address: 'تهران، خیابان نو' },
   };
   const crmDescription: WriteAhead = {
@@ -311,13 +311,7 @@ describe('carryCreate across uncommitted versions (seed 2036)', () => {
   // Attempt 1 created Siagh contact 1243 at version 0; later events of the same entity ran in memory up to
   // version 2 and sent Siagh an update; the syncer died before any commit, so the state is back at 0.
   const created = customer();
-  const createAhead: WriteAhead = {
-    ...writeAheadOf(
-      { side: 'siagh', op: 'create', record: created, checksum: sideChecksum(created, config, 'siagh') },
-      initialState(KEY),
-    )!,
-    createdId: '1243',
-  };
+  const createAhead = siaghCreate(created, '1243');
   const emailed = customer({ email: 'new@example.com' });
   const updateAtV2 = writeAheadOf(
     {

@@ -39,10 +39,7 @@ export class TableReader {
       logger: this.logger,
       name: `tables ${this.topics.join(', ')}`,
       stopped: () => this.stopped,
-      restart: async () => {
-        await consumer.disconnect().catch(() => undefined);
-        await this.start();
-      },
+      restart: () => this.start(),
     });
     await consumer.connect();
     for (const topic of this.topics) await consumer.subscribe({ topic, fromBeginning: true });

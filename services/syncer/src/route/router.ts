@@ -1,6 +1,7 @@
 import type { Batch, Consumer, Kafka } from '@siaghsync/shared/kafka/client';
 import { nextOffsets } from '@siaghsync/shared/kafka/transactional';
 import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
+import { groupTimings, keepBeating } from '../kafka/membership';
 import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
 import { topicName } from '@siaghsync/shared/kafka/topics';
 import type { Logger } from '@siaghsync/shared/logger';
@@ -57,9 +58,7 @@ export class Router {
     const d = this.d;
     const consumer = d.kafka.consumer({
       groupId: d.groupId,
-      sessionTimeout: d.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3_000, Math.floor(d.sessionTimeoutMs / 4)),
-      rebalanceTimeout: Math.max(60_000, d.sessionTimeoutMs * 2),
+      ...groupTimings(d.sessionTimeoutMs),
       maxWaitTimeInMs: 100,
     });
     this.consumer = consumer;
@@ -67,10 +66,7 @@ export class Router {
       logger: d.logger,
       name: 'router',
       stopped: () => this.stopping,
-      restart: async () => {
-        await consumer.disconnect().catch(() => undefined);
-        await this.startConsumer();
-      },
+      restart: () => this.startConsumer(),
     });
     await consumer.connect();
     await consumer.subscribe({ topic: topicName('changes', d.prefix), fromBeginning: true });
@@ -80,14 +76,11 @@ export class Router {
       eachBatch: async ({ batch, heartbeat }) => {
         if (batch.messages.length === 0) return;
         // CRM reads and the table catch-up can outlast a short session: keep the membership alive.
-        const beat = setInterval(
-          () => void heartbeat().catch(() => undefined),
-          Math.min(2_000, d.sessionTimeoutMs / 5),
-        );
+        const stopBeating = keepBeating(heartbeat, d.sessionTimeoutMs);
         try {
           await this.route(batch, heartbeat);
         } finally {
-          clearInterval(beat);
+          stopBeating();
         }
       },
     });
