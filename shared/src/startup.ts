@@ -7,11 +7,15 @@ import { SyncError } from './errors';
  * restarting, a coordinator loading or moving. Its retries running out on such an error come wrapped as a
  * non-retriable KafkaJSNumberOfRetriesExceeded whose cause is the passing one (convergence seeds 2044 and
  * 2045: a syncer restarted during a 23-37 s broker outage exited instead of waiting); kafkajs itself restarts
- * a consumer on it, and so does a start-up. Anything else is a real problem.
+ * a consumer on it, and so does a start-up. "No group coordinator" is non-retriable to kafkajs but passes
+ * too: the broker is back and its coordinator partitions are still loading (seed 2054: a syncer started
+ * 10 s after an 18.5 s outage exited on it while fencing its transactional producer). Anything else is a
+ * real problem.
  */
 export function isPassingKafkaError(err: unknown): boolean {
   if (!(err instanceof Error) || !err.name.startsWith('KafkaJS')) return false;
   if ((err as { retriable?: unknown }).retriable !== false) return true;
+  if (err.name === 'KafkaJSGroupCoordinatorNotFound') return true;
   return err.name === 'KafkaJSNumberOfRetriesExceeded' || isPassingKafkaError(err.cause);
 }
 

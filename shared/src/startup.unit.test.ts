@@ -12,6 +12,8 @@ describe('start-up that waits for Kafka and the registry', () => {
     expect(isPassingInfraError(kafkaError('KafkaJSConnectionError'))).toBe(true);
     expect(isPassingInfraError(transient('SCHEMA_REGISTRY_UNAVAILABLE', 'down'))).toBe(true);
     expect(isPassingInfraError(kafkaError('KafkaJSProtocolError', false))).toBe(false);
+    // Coordinators still loading after a broker restart: non-retriable to kafkajs, passing here (seed 2054).
+    expect(isPassingInfraError(kafkaError('KafkaJSGroupCoordinatorNotFound', false))).toBe(true);
     // Retries run out on a refused connection: non-retriable on the outside, passing inside (seed 2045).
     const exhausted = Object.assign(kafkaError('KafkaJSNumberOfRetriesExceeded', false), {
       cause: kafkaError('KafkaJSConnectionError', true),
