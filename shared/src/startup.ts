@@ -8,9 +8,9 @@ import { SyncError } from './errors';
  * non-retriable KafkaJSNumberOfRetriesExceeded whose cause is the passing one (convergence seeds 2044 and
  * 2045: a syncer restarted during a 23-37 s broker outage exited instead of waiting); kafkajs itself restarts
  * a consumer on it, and so does a start-up. "No group coordinator" is non-retriable to kafkajs but passes
- * too: the broker is back and its coordinator partitions are still loading (seed 2054: a syncer started
- * 10 s after an 18.5 s outage exited on it while fencing its transactional producer). Anything else is a
- * real problem.
+ * too: the broker is back but cannot yet name the coordinator (seed 2054: a syncer started 46 s after an
+ * 18.5 s outage searched 37 s for its router's transaction coordinator while fencing its transactional
+ * producer, then exited). Anything else is a real problem.
  */
 export function isPassingKafkaError(err: unknown): boolean {
   if (!(err instanceof Error) || !err.name.startsWith('KafkaJS')) return false;
