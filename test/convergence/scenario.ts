@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createKafka, ensureTopics } from '@siaghsync/shared/kafka/index';
+import { createKafka, ensureTopics, logLevel } from '@siaghsync/shared/kafka/index';
 import { createLogger } from '@siaghsync/shared/logger';
 import { loadSyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { EventCodec } from '@siaghsync/shared/registry';
@@ -112,7 +112,14 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     PROJECTOR_SESSION_TIMEOUT_MS: '6000',
     PROJECTOR_LEASE_MS: '6000',
   };
-  const kafka = createKafka({ brokers: o.infra.KAFKA_BROKERS.split(','), clientId: 'convergence', logger });
+  // The harness's own client logs nothing: during the planned broker restart it printed every refused
+  // connection (hundreds of lines a run) between the summary lines; its failures still surface as errors.
+  const kafka = createKafka({
+    brokers: o.infra.KAFKA_BROKERS.split(','),
+    clientId: 'convergence',
+    logger,
+    level: logLevel.NOTHING,
+  });
   await ensureTopics(kafka, prefix);
   const codec = new EventCodec(o.infra.SCHEMA_REGISTRY_URL);
   await codec.registerAll();
