@@ -113,7 +113,7 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     PROJECTOR_LEASE_MS: '6000',
   };
   // The harness's own client logs nothing: during the planned broker restart it printed every refused
-  // connection (hundreds of lines a run) between the summary lines; its failures still surface as errors.
+  // connection (15-50 lines a run) between the progress lines; its failures still surface as errors.
   const kafka = createKafka({
     brokers: o.infra.KAFKA_BROKERS.split(','),
     clientId: 'convergence',
