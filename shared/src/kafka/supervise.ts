@@ -27,16 +27,24 @@ export function restartWhenGivenUp(consumer: Consumer, o: GiveUpOptions): void {
     if (payload.restart || o.stopped()) return;
     void (async () => {
       await consumer.disconnect().catch(() => undefined);
-      while (!o.stopped()) {
-        await new Promise((r) => setTimeout(r, o.delayMs ?? 1000));
-        if (o.stopped()) return;
-        try {
-          await o.restart();
-          return;
-        } catch (err) {
-          o.logger.error({ err, consumer: o.name }, 'starting a new consumer failed; retrying');
-        }
-      }
+      await retryUntilStarted(o);
     })();
   });
+}
+
+/**
+ * Calls `restart` after `delayMs` until it resolves or the owner stops, logging each failure. `restart`
+ * must release what a failed attempt opened.
+ */
+export async function retryUntilStarted(o: GiveUpOptions): Promise<void> {
+  while (!o.stopped()) {
+    await new Promise((r) => setTimeout(r, o.delayMs ?? 1000));
+    if (o.stopped()) return;
+    try {
+      await o.restart();
+      return;
+    } catch (err) {
+      o.logger.error({ err, consumer: o.name }, 'starting a new consumer failed; retrying');
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { Consumer, EachBatchPayload, Kafka } from '@siaghsync/shared/kafka/index';
 import { topicName, type TopicKey } from '@siaghsync/shared/kafka/index';
+import { retryUntilStarted } from '@siaghsync/shared/kafka/supervise';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import type { Logger } from '@siaghsync/shared/logger';
 import { posKey, STREAMS, type Positioned, type Stream } from '../events';
@@ -163,20 +164,23 @@ export class ProjectionRunner {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await old?.disconnect().catch(() => undefined);
-    while (!this.stopping) {
-      await sleep(RETRY_MS);
-      if (this.stopping) return;
-      try {
-        // What was read but not written is dropped: uncommitted, it is delivered again.
-        await this.start();
-        return;
-      } catch (err) {
-        this.deps.logger.error({ err, version: this.version }, 'restarting the projection consumer failed');
-        const half = this.consumer as Consumer | null;
-        this.consumer = null;
-        await half?.disconnect().catch(() => undefined);
-      }
-    }
+    await retryUntilStarted({
+      logger: this.deps.logger,
+      name: `projection v${this.version}`,
+      stopped: () => this.stopping,
+      delayMs: RETRY_MS,
+      restart: async () => {
+        try {
+          // What was read but not written is dropped: uncommitted, it is delivered again.
+          await this.start();
+        } catch (err) {
+          const half = this.consumer;
+          this.consumer = null;
+          await half?.disconnect().catch(() => undefined);
+          throw err;
+        }
+      },
+    });
   }
 
   /** Writes what was read (best effort: what is not written is re-delivered), then leaves the group. */
