@@ -292,7 +292,12 @@ async function main(): Promise<void> {
     const load = spawnPart({
       name: 'load',
       entry: 'scripts/load/main.ts',
-      env: { CRM_SIM_URL: `http://127.0.0.1:${ports.crm}`, SIAGH_SIM_URL: `http://127.0.0.1:${ports.siagh}` },
+      env: {
+        CRM_SIM_URL: `http://127.0.0.1:${ports.crm}`,
+        SIAGH_SIM_URL: `http://127.0.0.1:${ports.siagh}`,
+        SIM_CUSTOMERS: customers,
+        SIM_OVERLAP: env.SIM_OVERLAP ?? '0.6',
+      },
     });
     load.on('exit', (code) => {
       if (!stopping)

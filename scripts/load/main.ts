@@ -4,7 +4,7 @@
 // Prints one summary line every LOAD_REPORT_MS; stops cleanly on SIGINT/SIGTERM.
 
 import { z } from 'zod';
-import { nextOp, poolsFrom, rng, type Edit, type Pools } from './plan';
+import { nextOp, poolsFrom, rng, seededMaxCustomerNumber, type Edit, type Pools } from './plan';
 
 const env = z
   .object({
@@ -24,6 +24,9 @@ const env = z
       .nonnegative()
       .default(Date.now() % 1_000_000),
     LOAD_REPORT_MS: z.coerce.number().int().positive().default(10_000),
+    // The seeded dataset's size: only its customers are edited, never a record a person creates.
+    SIM_CUSTOMERS: z.coerce.number().int().nonnegative().default(3000),
+    SIM_OVERLAP: z.coerce.number().min(0).max(1).default(0.6),
   })
   .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
 if (!env.success) {
@@ -52,6 +55,7 @@ async function loadPools(): Promise<Pools> {
   return poolsFrom(
     (await crm.json()) as Parameters<typeof poolsFrom>[0],
     (await siagh.json()) as Parameters<typeof poolsFrom>[1],
+    seededMaxCustomerNumber(cfg.SIM_CUSTOMERS, cfg.SIM_OVERLAP),
   );
 }
 

@@ -74,15 +74,31 @@ interface DumpSiagh {
   contacts: { Code: number; tmpid: string | null; IsAdminUser?: boolean }[];
 }
 
-/** Pools from the simulators' dumps; pairs are matched by customer number (100-<n> = tmpid <n>). */
-export function poolsFrom(crm: DumpCrm, siagh: DumpSiagh): Pools {
-  const contacts = siagh.contacts.filter((c) => !c.IsAdminUser);
-  const byTmpid = new Map(contacts.filter((c) => c.tmpid).map((c) => [c.tmpid!, c.Code]));
+const crmNumber = (i: DumpCrm['identities'][number]): number | null => {
+  const n = /^100-(\d+)$/.exec(i.customerNumber ?? '')?.[1];
+  return n ? Number(n) : null;
+};
+const siaghNumber = (c: DumpSiagh['contacts'][number]): number | null =>
+  c.tmpid && /^\d+$/.test(c.tmpid) ? Number(c.tmpid) : null;
+
+/**
+ * Pools from the simulators' dumps; pairs are matched by customer number (100-<n> = tmpid <n>). Only
+ * the demo's seeded customers (numbers 1..maxCustomerNumber) are edited: a record a person creates
+ * while trying the product is theirs, and an edit of it by the generator would look like a lost edit.
+ */
+export function poolsFrom(crm: DumpCrm, siagh: DumpSiagh, maxCustomerNumber = Infinity): Pools {
+  const seeded = (n: number | null) => n !== null && n >= 1 && n <= maxCustomerNumber;
+  const identities = crm.identities.filter((i) => seeded(crmNumber(i)));
+  const contacts = siagh.contacts.filter((c) => !c.IsAdminUser && seeded(siaghNumber(c)));
+  const byTmpid = new Map(contacts.map((c) => [siaghNumber(c)!, c.Code]));
   const pairs: [string, number][] = [];
-  for (const i of crm.identities) {
-    const n = /^100-(\d+)$/.exec(i.customerNumber ?? '')?.[1];
-    const code = n ? byTmpid.get(n) : undefined;
+  for (const i of identities) {
+    const code = byTmpid.get(crmNumber(i)!);
     if (code !== undefined) pairs.push([i.crmId, code]);
   }
-  return { crm: crm.identities.map((i) => i.crmId), siagh: contacts.map((c) => c.Code), pairs };
+  return { crm: identities.map((i) => i.crmId), siagh: contacts.map((c) => c.Code), pairs };
 }
+
+/** The highest customer number of a seeded demo dataset (simulators/data/generator.ts numbers from 1). */
+export const seededMaxCustomerNumber = (customers: number, overlap: number): number =>
+  2 * customers - Math.round(customers * overlap);

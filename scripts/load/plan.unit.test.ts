@@ -1,4 +1,5 @@
-import { nextOp, poolsFrom, rng } from './plan';
+import { generateDataset } from '../../simulators/data/generator';
+import { nextOp, poolsFrom, rng, seededMaxCustomerNumber } from './plan';
 
 describe('load generator plan', () => {
   const pools = poolsFrom(
@@ -19,7 +20,35 @@ describe('load generator plan', () => {
   );
 
   it('pairs records by customer number and leaves the admin user alone', () => {
-    expect(pools).toEqual({ crm: ['a', 'b', 'c'], siagh: [10, 11], pairs: [['a', 10]] });
+    expect(pools).toEqual({ crm: ['a', 'b'], siagh: [10, 11], pairs: [['a', 10]] });
+  });
+
+  it('edits only the seeded customers, never a record a person created', () => {
+    const seeded = poolsFrom(
+      {
+        identities: [
+          { crmId: 'a', customerNumber: '100-3' },
+          { crmId: 'p', customerNumber: '100-512345' },
+        ],
+      },
+      {
+        contacts: [
+          { Code: 10, tmpid: '3' },
+          { Code: 77, tmpid: '512345' },
+        ],
+      },
+      4,
+    );
+    expect(seeded).toEqual({ crm: ['a'], siagh: [10], pairs: [['a', 10]] });
+  });
+
+  it('knows the highest customer number of the seeded dataset', () => {
+    const d = generateDataset({ seed: 3, customers: 50, overlap: 0.6 });
+    const numbers = [
+      ...d.crm.identities.map((i) => Number(String(i.customerNumber).replace('100-', ''))),
+      ...d.siagh.contacts.map((c) => Number(c.tmpid)),
+    ];
+    expect(Math.max(...numbers)).toBe(seededMaxCustomerNumber(50, 0.6));
   });
 
   it('is repeatable from its seed and mixes single-side and both-sides edits', () => {

@@ -61,9 +61,11 @@ export async function pipelineLag(
     .fetchTopicMetadata({ topics: [topicName('work', prefix)] })
     .then((m) => m.topics[0]?.partitions.length ?? 1)
     .finally(() => admin.disconnect());
-  const [router, work] = await Promise.all([
+  const [router, work, bulk] = await Promise.all([
     groupLag(kafka, `${prefix}siaghsync-router`, topicName('changes', prefix)),
     groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('work', prefix)),
+    groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('workBulk', prefix)),
   ]);
-  return { router, work, partitions };
+  // `partitions` bounds the commit markers an idle pipeline leaves as lag: one per partition of each topic.
+  return { router, work: work + bulk, partitions: partitions * 2 };
 }

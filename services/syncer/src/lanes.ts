@@ -1,12 +1,18 @@
 /**
- * One lane per partition between kafkajs's fetch loop and our processing.
+ * One lane per consumed partition (of `work` and of `work-bulk`) between kafkajs's fetch loop and our
+ * processing.
  *
  * kafkajs fetches from a broker again only once every batch of its previous fetch has been handled, so
- * with the work done inside `eachBatch` one slow partition held up all the others: an event that arrived
- * meanwhile waited for the slowest batch of the round before it was even fetched (most of the end-to-end
- * p99). Here a batch is queued on its partition's lane and the fetch loop goes on; each lane processes
- * and commits its chunks in offset order, one chunk at a time, so per-partition (and per-entity) order is
- * kept and partitions no longer wait for each other.
+ * `eachBatch` must never wait for processing: a batch is queued on its lane and `push` returns at once.
+ * A lane that holds `highWater` items or more asks for its partition to be paused (kafkajs then leaves it
+ * out of its fetches) and for a resume once it is down to half of that. So the fetch loop always runs,
+ * every lane with lag always has work, and memory stays bounded by one fetch over the mark per lane.
+ *
+ * Each lane processes and commits its chunks in offset order, one chunk at a time, so per-partition
+ * order is kept. Two lanes can hold events of one entity (its live events on `work`, its bulk events on
+ * `work-bulk`, same partition number): a chunk holds the keys of its events until it has committed, and
+ * a lane takes only the longest prefix of its queue whose keys no other lane holds. One entity is thus
+ * never handled by two chunks at once, and no chunk ever waits while holding keys (no deadlock).
  *
  * A rebalance starts a new epoch: whatever is queued is dropped (kafkajs fetches it again from the
  * committed offsets), and a chunk already running finishes but must not commit (`process` is told the
@@ -21,20 +27,27 @@ export interface Queued<T> {
 export interface LaneOptions<T> {
   /** Items per chunk (one transaction each). */
   chunk: number;
-  /** Items a lane holds before `push` waits (back-pressure on the fetch loop). */
-  maxQueued: number;
-  process: (partition: number, values: T[], lastOffset: string, epoch: number) => Promise<void>;
+  /** Items a lane holds before its partition is paused (resumed at half of it). */
+  highWater: number;
+  /** The entity an item belongs to; items of one entity are never processed by two lanes at once. */
+  keyOf: (value: T) => string;
+  process: (lane: string, values: T[], lastOffset: string, epoch: number) => Promise<void>;
   /** A chunk failed: its partition must be read again from its last commit (see Processor.recover). */
-  onError: (err: unknown, partition: number, firstOffset: string) => void;
+  onError: (err: unknown, lane: string, firstOffset: string) => void;
+  /** Pause (true) or resume (false) fetching for the lane's partition. */
+  onPressure?: (lane: string, paused: boolean) => void;
 }
 
 interface Lane<T> {
   queue: Queued<T>[];
   running: boolean;
+  paused: boolean;
 }
 
 export class PartitionLanes<T> {
-  private readonly lanes = new Map<number, Lane<T>>();
+  private readonly lanes = new Map<string, Lane<T>>();
+  /** Entity key -> the lane whose running chunk holds it. */
+  private readonly held = new Map<string, string>();
   private waiters: (() => void)[] = [];
   private epochNo = 0;
 
@@ -44,33 +57,25 @@ export class PartitionLanes<T> {
     return this.epochNo;
   }
 
-  /**
-   * Queues items in order; waits while the lane is full. Returns the offset of the last item queued, or
-   * null if a new epoch began meanwhile (the caller must then not mark anything as consumed).
-   */
-  async push(partition: number, items: Queued<T>[], stillWanted: () => boolean): Promise<string | null> {
-    const lane = this.laneOf(partition);
-    const epoch = this.epochNo;
-    let last: string | null = null;
-    for (const item of items) {
-      while (lane.queue.length >= this.o.maxQueued) {
-        // Started only here and at the end, so a chunk takes all that is queued, not one item.
-        this.kick(partition, lane);
-        await new Promise<void>((resolve) => this.waiters.push(resolve));
-        if (epoch !== this.epochNo || !stillWanted()) return null;
-      }
-      if (epoch !== this.epochNo) return null;
-      lane.queue.push(item);
-      last = item.offset;
+  /** Queues items in order and returns the offset of the last one; never waits (see the class comment). */
+  push(laneId: string, items: Queued<T>[]): string | null {
+    const lane = this.laneOf(laneId);
+    for (const item of items) lane.queue.push(item);
+    if (!lane.paused && lane.queue.length >= this.o.highWater) {
+      lane.paused = true;
+      this.o.onPressure?.(laneId, true);
     }
-    this.kick(partition, lane);
-    return last;
+    this.kick(laneId, lane);
+    return items.length > 0 ? items[items.length - 1]!.offset : null;
   }
 
-  /** A new epoch: queued items are dropped; running chunks finish without committing. */
+  /** A new epoch: queued items are dropped and paused lanes resumed; running chunks finish without committing. */
   reset(): void {
     this.epochNo++;
-    for (const lane of this.lanes.values()) lane.queue = [];
+    for (const [id, lane] of this.lanes) {
+      lane.queue = [];
+      this.release(id, lane);
+    }
     this.wake();
   }
 
@@ -97,40 +102,76 @@ export class PartitionLanes<T> {
     return n;
   }
 
-  private laneOf(partition: number): Lane<T> {
-    let lane = this.lanes.get(partition);
+  /** Items queued per lane (for the metrics). */
+  depths(): Map<string, number> {
+    return new Map([...this.lanes].map(([id, l]) => [id, l.queue.length]));
+  }
+
+  private laneOf(id: string): Lane<T> {
+    let lane = this.lanes.get(id);
     if (!lane) {
-      lane = { queue: [], running: false };
-      this.lanes.set(partition, lane);
+      lane = { queue: [], running: false, paused: false };
+      this.lanes.set(id, lane);
     }
     return lane;
   }
 
-  private kick(partition: number, lane: Lane<T>): void {
+  private kick(id: string, lane: Lane<T>): void {
     if (lane.running) return;
     lane.running = true;
-    void this.work(partition, lane);
+    void this.work(id, lane);
   }
 
-  private async work(partition: number, lane: Lane<T>): Promise<void> {
+  /** How many items at the front of the queue may be taken now: no key held by another lane. */
+  private takeable(id: string, lane: Lane<T>): number {
+    const limit = Math.min(this.o.chunk, lane.queue.length);
+    for (let i = 0; i < limit; i++) {
+      const v = lane.queue[i]!.value;
+      if (v === null) continue;
+      const holder = this.held.get(this.o.keyOf(v));
+      if (holder !== undefined && holder !== id) return i;
+    }
+    return limit;
+  }
+
+  private async work(id: string, lane: Lane<T>): Promise<void> {
     try {
       while (lane.queue.length > 0) {
         const epoch = this.epochNo;
-        const taken = lane.queue.splice(0, this.o.chunk);
-        this.wake();
+        const n = this.takeable(id, lane);
+        if (n === 0) {
+          // The next item's entity is in another lane's running chunk: wait for a chunk to end.
+          await new Promise<void>((resolve) => this.waiters.push(resolve));
+          continue;
+        }
+        const taken = lane.queue.splice(0, n);
+        if (lane.paused && lane.queue.length <= this.o.highWater / 2) this.release(id, lane);
         const values = taken.flatMap((q) => (q.value === null ? [] : [q.value]));
+        const keys = [...new Set(values.map((v) => this.o.keyOf(v)))];
+        for (const k of keys) this.held.set(k, id);
+        this.wake();
         try {
-          await this.o.process(partition, values, taken[taken.length - 1]!.offset, epoch);
+          await this.o.process(id, values, taken[taken.length - 1]!.offset, epoch);
         } catch (err) {
           // Nothing after the failed chunk may commit before it: drop the rest, read again from the commit.
           lane.queue = [];
-          this.o.onError(err, partition, taken[0]!.offset);
+          this.release(id, lane);
+          this.o.onError(err, id, taken[0]!.offset);
+        } finally {
+          for (const k of keys) if (this.held.get(k) === id) this.held.delete(k);
+          this.wake();
         }
       }
     } finally {
       lane.running = false;
       this.wake();
     }
+  }
+
+  private release(id: string, lane: Lane<T>): void {
+    if (!lane.paused) return;
+    lane.paused = false;
+    this.o.onPressure?.(id, false);
   }
 
   private wake(): void {

@@ -1,9 +1,10 @@
 import type { Consumer, Kafka, KafkaMessage, Producer } from '@siaghsync/shared/kafka/client';
 import { nextOffsets } from '@siaghsync/shared/kafka/transactional';
 import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
-import { groupTimings, keepBeating } from './kafka/membership';
+import { groupTimings } from './kafka/membership';
+import { coPartitionedAssigner } from './kafka/coPartitioned';
 import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
-import { topicName } from '@siaghsync/shared/kafka/topics';
+import { topicName, WORK_PARTITIONS } from '@siaghsync/shared/kafka/topics';
 import type { Logger } from '@siaghsync/shared/logger';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import type { WorkEvent } from '@siaghsync/shared/events';
@@ -37,17 +38,26 @@ export interface ProcessorDeps {
   logger: Logger;
   metrics: SyncerMetrics;
   maxInFlight: number;
-  partitionsConcurrency: number;
   parkRetryMs: number;
   sessionTimeoutMs: number;
   /** Events per transaction within a fetched batch. */
   commitEvery: number;
 }
 
+/** A lane is one consumed partition: `<topic>:<partition>`. */
+const laneId = (topic: string, partition: number): string => `${topic}:${partition}`;
+
 /**
- * The syncer's consumer group on `work`: events of different entities in a batch run concurrently
- * (bounded), events of one entity strictly in order; the batch's state, outcomes and offsets commit
- * in one transaction. Heartbeats go on during slow target calls.
+ * Bytes one fetch takes from a partition: small enough that one fetch adds little over a lane's high
+ * water mark, large enough that a busy lane is refilled in one round.
+ */
+const MAX_BYTES_PER_PARTITION = 256 * 1024;
+
+/**
+ * The syncer's consumer group on `work` (live changes) and `work-bulk` (the import's), co-partitioned:
+ * both topics' partition p go to the same member, so every event of one entity reaches one process.
+ * Events of different entities in a chunk run concurrently (bounded), events of one entity strictly in
+ * order and never in two lanes at once; a chunk's state, outcomes and offsets commit in one transaction.
  */
 export class Processor {
   private consumer: Consumer | undefined;
@@ -58,8 +68,10 @@ export class Processor {
   private catchUp: Promise<void> | undefined;
   private stopping = false;
   private readonly workTopic: string;
-  /** Per partition, the first offset not yet committed in this epoch (where a re-read starts). */
-  private readonly nextToCommit = new Map<number, string>();
+  private readonly bulkTopic: string;
+  /** Per lane, the first offset not yet committed in this epoch (where a re-read starts). */
+  private readonly nextToCommit = new Map<string, string>();
+  private readonly laneCoords = new Map<string, { topic: string; partition: number }>();
   private readonly lanes: PartitionLanes<Decoded>;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly stopSignal = new AbortController();
@@ -67,13 +79,15 @@ export class Processor {
 
   constructor(private readonly d: ProcessorDeps) {
     this.workTopic = topicName('work', d.prefix);
+    this.bulkTopic = topicName('workBulk', d.prefix);
     this.handler = { ...d.handler, stopping: this.stopSignal.signal };
     this.lanes = new PartitionLanes<Decoded>({
       chunk: d.commitEvery,
-      maxQueued: Math.max(d.commitEvery * 2, d.maxInFlight * 4),
-      process: (partition, events, lastOffset, epoch) =>
-        this.processChunk(partition, events, lastOffset, epoch),
-      onError: (err, partition) => this.recover(err, partition),
+      highWater: Math.max(d.commitEvery * 4, d.maxInFlight * 8),
+      keyOf: (e) => e.event.canonicalKey,
+      process: (lane, events, lastOffset, epoch) => this.processChunk(lane, events, lastOffset, epoch),
+      onError: (err, lane) => this.recover(err, lane),
+      onPressure: (lane, paused) => this.pressure(lane, paused),
     });
   }
 
@@ -91,6 +105,8 @@ export class Processor {
       ...groupTimings(d.sessionTimeoutMs),
       readUncommitted: false,
       maxWaitTimeInMs: 100,
+      maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
+      partitionAssigners: [coPartitionedAssigner],
     });
     this.consumer = consumer;
     restartWhenGivenUp(consumer, {
@@ -118,40 +134,46 @@ export class Processor {
       this.catchUp = restoring;
     });
     await consumer.connect();
-    await consumer.subscribe({ topic: this.workTopic, fromBeginning: true });
+    await consumer.subscribe({ topics: [this.workTopic, this.bulkTopic], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
-      partitionsConsumedConcurrently: d.partitionsConcurrency,
+      // eachBatch only decodes and queues, so every partition can be handled in the same round.
+      partitionsConsumedConcurrently: WORK_PARTITIONS * 2,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+      eachBatch: async ({ batch, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0 || this.stopping) return;
         this.catchUp ??= this.restore(this.joins);
         await this.catchUp;
         // A batch fetched before a seek (see recover) is older than the position we asked for.
         if (!isRunning() || isStale()) return;
+        const epoch = this.lanes.epoch;
         const items = await this.decodeAll(batch.topic, batch.partition, batch.messages, this.generation);
-        if (!this.nextToCommit.has(batch.partition) && items[0])
-          this.nextToCommit.set(batch.partition, items[0].offset);
-        // Queue on the partition's lane and let kafkajs fetch on; the lane processes and commits in order.
-        const stopBeating = keepBeating(heartbeat, d.sessionTimeoutMs);
-        try {
-          const queued = await this.lanes.push(
-            batch.partition,
-            items,
-            () => isRunning() && !isStale() && !this.stopping,
-          );
-          // Only what a lane holds counts as consumed: anything else is fetched again.
-          if (queued !== null) resolveOffset(queued);
-        } finally {
-          stopBeating();
-        }
+        // A rebalance while decoding: this batch belongs to the old assignment and is fetched again.
+        if (epoch !== this.lanes.epoch || !isRunning() || isStale() || this.stopping) return;
+        const lane = laneId(batch.topic, batch.partition);
+        this.laneCoords.set(lane, { topic: batch.topic, partition: batch.partition });
+        if (!this.nextToCommit.has(lane) && items[0]) this.nextToCommit.set(lane, items[0].offset);
+        // Queue on the partition's lane and return at once, so kafkajs fetches on; the lane processes and
+        // commits in order, and pauses its partition while it is full (see lanes.ts).
+        const queued = this.lanes.push(lane, items);
+        // Only what a lane holds counts as consumed: anything else is fetched again.
+        if (queued !== null) resolveOffset(queued);
       },
     });
   }
 
+  private pressure(lane: string, paused: boolean): void {
+    const at = this.laneCoords.get(lane);
+    if (!at || !this.consumer) return;
+    const tp = [{ topic: at.topic, partitions: [at.partition] }];
+    if (paused) this.consumer.pause(tp);
+    else this.consumer.resume(tp);
+  }
+
   /** One chunk of a lane: handle its events (entities concurrently, each in order), then commit. */
-  private async processChunk(partition: number, events: Decoded[], lastOffset: string, epoch: number) {
+  private async processChunk(lane: string, events: Decoded[], lastOffset: string, epoch: number) {
     const d = this.d;
+    const { topic, partition } = this.laneCoords.get(lane)!;
     const keys = new Set(events.map((e) => e.event.canonicalKey));
     try {
       d.metrics.inFlight.inc(events.length);
@@ -169,29 +191,31 @@ export class Processor {
       );
       if (epoch !== this.lanes.epoch) {
         // A rebalance (or a failed chunk) happened meanwhile: the chunk is read again from the last commit.
-        d.logger.warn({ partition }, 'chunk of an earlier epoch; not committing');
+        d.logger.warn({ topic, partition }, 'chunk of an earlier epoch; not committing');
         d.states.discard(keys);
         return;
       }
-      await this.commit(outputs.flat(), this.workTopic, partition, lastOffset);
+      await this.commit(outputs.flat(), topic, partition, lastOffset);
     } catch (err) {
       // Whatever failed, nothing of this chunk was committed: its states go back to the committed ones.
       d.states.discard(keys);
       throw err;
     }
     d.states.settle(keys);
-    this.nextToCommit.set(partition, (BigInt(lastOffset) + 1n).toString());
+    this.nextToCommit.set(lane, (BigInt(lastOffset) + 1n).toString());
   }
 
   /**
    * A chunk failed to commit (Kafka unavailable past the sender's retries). Nothing after it may commit
    * first: every lane is emptied and each partition is read again from its first uncommitted offset.
    */
-  private recover(err: unknown, partition: number): void {
-    this.d.logger.error({ err, partition }, 'chunk failed; reading again from the last commit');
+  private recover(err: unknown, lane: string): void {
+    this.d.logger.error({ err, lane }, 'chunk failed; reading again from the last commit');
     this.lanes.reset();
-    for (const [p, offset] of this.nextToCommit)
-      this.consumer?.seek({ topic: this.workTopic, partition: p, offset });
+    for (const [id, offset] of this.nextToCommit) {
+      const at = this.laneCoords.get(id);
+      if (at) this.consumer?.seek({ topic: at.topic, partition: at.partition, offset });
+    }
   }
 
   private async decodeAll(
@@ -303,7 +327,7 @@ export class Processor {
     // and is retried after the restart), then leave the group.
     this.stopping = true;
     this.stopSignal.abort();
-    this.consumer?.pause([{ topic: this.workTopic }]);
+    this.consumer?.pause([{ topic: this.workTopic }, { topic: this.bulkTopic }]);
     await this.lanes.drain();
     await this.consumer?.disconnect();
     await this.tx?.disconnect();

@@ -124,7 +124,6 @@ export async function startSyncer(
       logger,
       metrics,
       maxInFlight: cfg.SYNCER_MAX_IN_FLIGHT,
-      partitionsConcurrency: cfg.SYNCER_PARTITIONS_CONCURRENCY,
       parkRetryMs: cfg.SYNCER_PARK_RETRY_MS,
       sessionTimeoutMs: cfg.SYNCER_SESSION_TIMEOUT_MS,
       commitEvery: cfg.SYNCER_COMMIT_EVERY,

@@ -39,8 +39,10 @@ export async function waitIdle(kafka: Kafka, prefix: string, timeoutMs: number, 
   let stableSince = 0;
   for (;;) {
     const router = await groupLag(kafka, `${prefix}siaghsync-router`, topicName('changes', prefix));
-    const work = await groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('work', prefix));
-    const partitions = 6;
+    const work =
+      (await groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('work', prefix))) +
+      (await groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('workBulk', prefix)));
+    const partitions = 12;
     if (router <= slack * partitions && work <= slack * partitions) {
       if (stableSince === 0) stableSince = Date.now();
       if (Date.now() - stableSince > 3000) return;

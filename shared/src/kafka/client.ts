@@ -10,6 +10,18 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * A transaction begun while the broker still writes the previous one's markers is answered
+ * CONCURRENT_TRANSACTIONS, which kafkajs retries itself (and TransactionalSender spaces transactions to
+ * make rare). kafkajs logs every such answer at error level; it is an expected retry, so debug.
+ */
+export function kafkajsLevel(level: number, log: object): 'error' | 'warn' | 'info' | 'debug' {
+  const error = (log as { error?: unknown }).error;
+  if (typeof error === 'string' && /concurrent operation on the same transaction/i.test(error))
+    return 'debug';
+  return LEVELS[level] ?? 'info';
+}
+
 export interface KafkaClientConfig {
   brokers: string[];
   clientId: string;
@@ -33,7 +45,7 @@ export function createKafka(cfg: KafkaClientConfig): Kafka {
       () =>
       ({ namespace, level, log }: LogEntry) => {
         const { message, ...extra } = log;
-        kafkaLogger[LEVELS[level] ?? 'info']({ namespace, ...extra }, message);
+        kafkaLogger[kafkajsLevel(level, log)]({ namespace, ...extra }, message);
       },
   };
   return new Kafka(config);

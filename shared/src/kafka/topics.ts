@@ -32,6 +32,14 @@ export const TOPICS = {
     reason:
       'Events routed to their canonical key (repartition): every event of one customer, from either side, lands on one partition and is processed in order.',
   },
+  workBulk: {
+    name: 'work-bulk',
+    partitions: WORK_PARTITIONS,
+    cleanup: 'delete',
+    retentionMs: 14 * DAY,
+    reason:
+      "The initial import's routed events, keyed and partitioned like `work`: bulk work has its own lanes, so a live change never waits behind the import's queue of other customers.",
+  },
   entityState: {
     name: 'entity-state',
     partitions: WORK_PARTITIONS,

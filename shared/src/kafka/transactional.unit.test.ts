@@ -28,3 +28,14 @@ describe('mergeOffsets (one transaction for the commits of several partitions)',
     );
   });
 });
+
+describe('kafkajs log levels', () => {
+  it('an expected CONCURRENT_TRANSACTIONS retry is debug, other errors stay errors', async () => {
+    const { kafkajsLevel, logLevel } = await import('./client');
+    const concurrent =
+      'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
+    expect(kafkajsLevel(logLevel.ERROR, { error: concurrent })).toBe('debug');
+    expect(kafkajsLevel(logLevel.ERROR, { error: 'Connection timeout' })).toBe('error');
+    expect(kafkajsLevel(logLevel.WARN, {})).toBe('warn');
+  });
+});

@@ -13,16 +13,25 @@ import { commitTransaction, mergeOffsets, type ConsumedOffsets } from './transac
  *    the old one and aborts whatever it left open.
  * The outputs of a batch are deterministic, so sending them again in a new transaction is safe.
  */
+/**
+ * How long after a commit the next transaction begins at the earliest. The broker writes the commit
+ * markers after it has answered EndTxn; a transaction begun before they are written is refused with
+ * CONCURRENT_TRANSACTIONS (kafkajs retries it from 100 ms on). Waiting this little first avoids the
+ * refusal, and the commits asked for meanwhile share the next transaction.
+ */
+const GAP_AFTER_COMMIT_MS = 15;
+
 export class TransactionalSender {
   private producer: Producer;
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
+  private lastEnd = 0;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly transactionalId: string,
     private readonly logger: Logger,
-    private readonly opts: { stepTimeoutMs?: number; attempts?: number } = {},
+    private readonly opts: { stepTimeoutMs?: number; attempts?: number; gapMs?: number } = {},
   ) {
     this.producer = createTransactionalProducer(kafka, transactionalId);
   }
@@ -46,6 +55,8 @@ export class TransactionalSender {
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
+      const gap = this.lastEnd + (this.opts.gapMs ?? GAP_AFTER_COMMIT_MS) - Date.now();
+      if (gap > 0) await new Promise((r) => setTimeout(r, gap));
       const group = this.queue;
       this.queue = [];
       try {
@@ -57,6 +68,7 @@ export class TransactionalSender {
       } catch (err) {
         for (const g of group) g.reject(err);
       }
+      this.lastEnd = Date.now();
     }
     this.flushing = null;
   }

@@ -89,7 +89,8 @@ export class Router {
   /** One batch of `changes` onto `work`, committed with its offsets in one transaction. */
   private async route(batch: Batch, heartbeat: () => Promise<void>): Promise<void> {
     const d = this.d;
-    const out: { key: string; value: Buffer }[] = [];
+    const live: { key: string; value: Buffer }[] = [];
+    const bulk: { key: string; value: Buffer }[] = [];
     let caughtUp = false;
     // Decoding and enrichment (a CRM read for thin webhooks) run concurrently; routing then goes
     // in offset order, so events of one record keep their order on `work`.
@@ -132,11 +133,19 @@ export class Router {
         resolution: null,
         redriveOf: null,
       };
-      out.push({ key: route.canonicalKey, value: await d.codec.encode('WorkEvent', work) });
+      // The import goes to its own topic, so live changes overtake it (processor.ts).
+      (change.trigger === 'backfill' ? bulk : live).push({
+        key: route.canonicalKey,
+        value: await d.codec.encode('WorkEvent', work),
+      });
     }
     const last = batch.messages[batch.messages.length - 1]!;
+    const outputs = [
+      { topic: topicName('work', d.prefix), messages: live },
+      { topic: topicName('workBulk', d.prefix), messages: bulk },
+    ].filter((t) => t.messages.length > 0);
     await this.tx!.commit(
-      out.length ? [{ topic: topicName('work', d.prefix), messages: out }] : [],
+      outputs,
       nextOffsets(d.groupId, [{ topic: batch.topic, partition: batch.partition, offset: last.offset }]),
     );
   }
