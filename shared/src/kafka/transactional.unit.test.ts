@@ -35,6 +35,7 @@ describe('kafkajs log levels', () => {
     const concurrent =
       'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
     expect(kafkajsLevel(logLevel.ERROR, { error: concurrent })).toBe('debug');
+    expect(kafkajsLevel(logLevel.ERROR, { message: `Failed to send messages: ${concurrent}` })).toBe('debug');
     expect(kafkajsLevel(logLevel.ERROR, { error: 'Connection timeout' })).toBe('error');
     expect(kafkajsLevel(logLevel.WARN, {})).toBe('warn');
   });
