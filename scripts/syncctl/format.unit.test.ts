@@ -98,3 +98,33 @@ describe('syncctl formatting and argument parsing', () => {
     expect(() => assertInactive('g', 'Stable', 2)).toThrow(/g is active \(state Stable, 2 members\)/);
   });
 });
+
+describe('status: the poll interval in force and why', () => {
+  it('lists each source of the poller with its interval and the reason', async () => {
+    const { formatStatus, pollingOf } = await import('./status');
+    const detail = {
+      ready: true,
+      siagh: {
+        leader: true,
+        sweeps: 12,
+        intervalMs: 2000,
+        intervalReason: 'GetAll takes 41 ms: the minimum',
+      },
+      crm: { leader: true, sweeps: 3, intervalMs: 60000, intervalReason: 'configured' },
+    };
+    expect(pollingOf(detail).map((p) => [p.source, p.interval])).toEqual([
+      ['siagh', '2.0 s'],
+      ['crm', '60.0 s'],
+    ]);
+    const text = formatStatus(
+      {
+        services: [{ name: 'poller', url: 'http://x', health: 'up', ready: true, detail }],
+        kafka: { reachable: true, groups: [] },
+        counts: null,
+      },
+      false,
+    );
+    expect(text).toContain('GetAll takes 41 ms: the minimum');
+    expect(pollingOf('down')).toEqual([]);
+  });
+});

@@ -38,6 +38,37 @@ async function probe(ctx: Ctx, name: string, url: string): Promise<ServiceStatus
   }
 }
 
+interface SourcePolling {
+  source: string;
+  leader: boolean;
+  sweeps: number | null;
+  interval: string;
+  reason: string;
+}
+
+/** The poller's /ready details per source (leader, sweeps, the interval in force and why). */
+export function pollingOf(detail: unknown): SourcePolling[] {
+  if (!detail || typeof detail !== 'object') return [];
+  return Object.entries(detail as Record<string, unknown>).flatMap(([source, v]) => {
+    if (source !== 'crm' && source !== 'siagh') return [];
+    const d = (v ?? {}) as {
+      leader?: unknown;
+      sweeps?: unknown;
+      intervalMs?: unknown;
+      intervalReason?: unknown;
+    };
+    return [
+      {
+        source,
+        leader: d.leader === true,
+        sweeps: typeof d.sweeps === 'number' ? d.sweeps : null,
+        interval: typeof d.intervalMs === 'number' ? `${(d.intervalMs / 1000).toFixed(1)} s` : '-',
+        reason: typeof d.intervalReason === 'string' ? d.intervalReason : '-',
+      },
+    ];
+  });
+}
+
 export function formatStatus(r: StatusReport, verbose: boolean): string {
   const lines = [
     'Services',
@@ -46,6 +77,16 @@ export function formatStatus(r: StatusReport, verbose: boolean): string {
       r.services.map((s) => [s.name, s.url, s.health, s.ready === null ? '-' : s.ready ? 'yes' : 'NO']),
     ),
   ];
+  const polling = pollingOf(r.services.find((s) => s.name === 'poller')?.detail);
+  if (polling.length > 0) {
+    lines.push('', 'Polling (this poller instance)');
+    lines.push(
+      table(
+        ['source', 'leader', 'sweeps', 'interval', 'why'],
+        polling.map((p) => [p.source, p.leader ? 'yes' : 'no', p.sweeps, p.interval, p.reason]),
+      ),
+    );
+  }
   lines.push('', 'Consumer lag');
   if (!r.kafka.reachable) lines.push(`  Kafka unreachable: ${r.kafka.error ?? ''}`);
   else if (r.kafka.groups.length === 0) lines.push('  no consumer groups yet');

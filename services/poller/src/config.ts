@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { envPort, infraEnv, parseEnv } from '@siaghsync/shared/config';
 import type { SourceSystem } from '@siaghsync/shared/events';
+import type { IntervalPolicy } from './interval';
 
 const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -27,7 +28,11 @@ export const pollerEnvSchema = z.object({
       'expected a comma list of crm, siagh',
     )
     .transform((l) => [...new Set(l)] as SourceSystem[]),
-  POLLER_SIAGH_INTERVAL_MS: ms(30_000),
+  /** Unset = adaptive: from the measured cost of a GetAll against POLLER_SIAGH_LOAD_BUDGET (interval.ts). */
+  POLLER_SIAGH_INTERVAL_MS: z.coerce.number().int().positive().optional(),
+  POLLER_SIAGH_LOAD_BUDGET: z.coerce.number().gt(0).max(1).default(0.05),
+  POLLER_SIAGH_MIN_INTERVAL_MS: ms(2_000),
+  POLLER_SIAGH_MAX_INTERVAL_MS: ms(300_000),
   POLLER_CRM_INTERVAL_MS: ms(60_000),
   POLLER_JITTER: z.coerce.number().min(0).max(0.9).default(0.2),
   POLLER_BACKOFF_MAX_MS: ms(300_000),
@@ -43,7 +48,7 @@ export type PollerEnv = z.infer<typeof pollerEnvSchema>;
 
 export interface PollerSettings {
   sources: SourceSystem[];
-  siagh: { intervalMs: number };
+  siagh: IntervalPolicy;
   crm: { intervalMs: number; reconcileSweeps: number; concurrency: number; pageSize: number };
   jitter: number;
   backoffMaxMs: number;
@@ -55,7 +60,12 @@ export interface PollerSettings {
 export function toSettings(e: PollerEnv): PollerSettings {
   return {
     sources: e.POLLER_SOURCES,
-    siagh: { intervalMs: e.POLLER_SIAGH_INTERVAL_MS },
+    siagh: {
+      fixedMs: e.POLLER_SIAGH_INTERVAL_MS,
+      budget: e.POLLER_SIAGH_LOAD_BUDGET,
+      minMs: e.POLLER_SIAGH_MIN_INTERVAL_MS,
+      maxMs: Math.max(e.POLLER_SIAGH_MIN_INTERVAL_MS, e.POLLER_SIAGH_MAX_INTERVAL_MS),
+    },
     crm: {
       intervalMs: e.POLLER_CRM_INTERVAL_MS,
       reconcileSweeps: e.POLLER_CRM_RECONCILE_SWEEPS,

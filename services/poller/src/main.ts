@@ -61,7 +61,18 @@ async function main(): Promise<void> {
     ready: () => poller.handles.every((h) => !h.election.isLeader || h.runner.tracker !== undefined),
     status: () =>
       Object.fromEntries(
-        poller.handles.map((h) => [h.source, { leader: h.election.isLeader, sweeps: h.runner.sweeps }]),
+        poller.handles.map((h) => {
+          const interval = h.runner.intervalChoice();
+          return [
+            h.source,
+            {
+              leader: h.election.isLeader,
+              sweeps: h.runner.sweeps,
+              intervalMs: interval.ms,
+              intervalReason: interval.reason,
+            },
+          ];
+        }),
       ),
   });
   logger.info({ host: env.POLLER_HOST, port: env.POLLER_PORT, sources: settings.sources }, 'poller started');

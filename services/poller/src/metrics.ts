@@ -14,6 +14,8 @@ export interface PollerMetrics {
   lastCompleteSweep: Gauge<'source'>;
   detailCalls: Counter<'result'>;
   leader: Gauge<'source'>;
+  interval: Gauge<'source'>;
+  getAllSeconds: Gauge;
 }
 
 export function createMetrics(withDefaults = true): PollerMetrics {
@@ -26,6 +28,17 @@ export function createMetrics(withDefaults = true): PollerMetrics {
       name: 'siaghsync_poller_sweeps_total',
       help: 'Sweeps by source and result (complete, incomplete, suspicious, failed)',
       labelNames: ['source', 'result'],
+      registers: r,
+    }),
+    interval: new Gauge({
+      name: 'siaghsync_poller_interval_seconds',
+      help: 'Wait between sweeps in force (Siagh: adapted to the measured GetAll cost, see interval.ts)',
+      labelNames: ['source'],
+      registers: r,
+    }),
+    getAllSeconds: new Gauge({
+      name: 'siaghsync_poller_siagh_getall_seconds',
+      help: 'Duration of the last Siagh GetAll, request to parsed answer',
       registers: r,
     }),
     sweepDuration: new Histogram({

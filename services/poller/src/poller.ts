@@ -15,6 +15,7 @@ import { SourceRunner } from './runner';
 import { sweepCrm } from './crmPoller';
 import { sweepSiagh } from './siaghPoller';
 import type { PollerMetrics } from './metrics';
+import { chooseInterval, CostSamples } from './interval';
 
 export interface PollerDeps {
   kafka: Kafka;
@@ -42,8 +43,9 @@ export class Poller {
     const stateTopic = topicName('pollerState', prefix);
     for (const source of settings.sources) {
       const log = logger.child({ source });
+      const costs = new CostSamples();
       const timing = {
-        intervalMs: source === 'crm' ? settings.crm.intervalMs : settings.siagh.intervalMs,
+        intervalMs: source === 'crm' ? settings.crm.intervalMs : settings.siagh.minMs,
         jitter: settings.jitter,
         backoffMaxMs: settings.backoffMaxMs,
       };
@@ -57,6 +59,7 @@ export class Poller {
         chunkSize: settings.chunkSize,
         minRatio: settings.minRatio,
         timing,
+        ...(source === 'siagh' && { interval: () => chooseInterval(settings.siagh, costs.values) }),
         logger: log,
         metrics,
         sweep: (tracker, correlationId, shouldStop) => {
@@ -66,7 +69,10 @@ export class Poller {
             return sweepCrm(d.crm, d.syncConfig, tracker, opts, correlationId, log, metrics);
           }
           if (!d.siagh) throw new Error('Siagh polling enabled without a Siagh client');
-          return sweepSiagh(d.siagh, d.syncConfig, tracker, correlationId);
+          return sweepSiagh(d.siagh, d.syncConfig, tracker, correlationId, (ms) => {
+            costs.add(ms);
+            metrics.getAllSeconds.set(ms / 1000);
+          });
         },
       });
       const election = new LeaderElection({

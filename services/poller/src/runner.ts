@@ -12,6 +12,7 @@ import { classify } from '@siaghsync/shared/errors';
 import { restoreState } from './stateStore';
 import { SourceTracker, type SweepOutcome } from './tracker';
 import type { PollerMetrics } from './metrics';
+import type { IntervalChoice } from './interval';
 
 export interface Timing {
   intervalMs: number;
@@ -30,6 +31,8 @@ export interface RunnerOptions {
   chunkSize: number;
   minRatio: number;
   timing: Timing;
+  /** The interval in force now, when it adapts (Siagh: from the measured GetAll cost); else timing's. */
+  interval?: () => IntervalChoice;
   logger: Logger;
   metrics: PollerMetrics;
   sweep: (
@@ -76,6 +79,17 @@ export class SourceRunner {
     this.stopping = true;
     this.wake?.();
     await this.running;
+  }
+
+  /** The interval in force and why (for /ready and `syncctl status`). */
+  intervalChoice(): IntervalChoice {
+    return this.o.interval?.() ?? { ms: this.o.timing.intervalMs, reason: 'configured' };
+  }
+
+  private timing(): Timing {
+    const ms = this.intervalChoice().ms;
+    this.o.metrics.interval.set({ source: this.o.source }, ms / 1000);
+    return { ...this.o.timing, intervalMs: ms };
   }
 
   /** Runs a sweep now instead of waiting for the interval (tests, operators). */
@@ -185,7 +199,7 @@ export class SourceRunner {
           end();
           this.sweeps++;
         }
-        if (!this.stopping) await this.sleep(nextDelay(this.o.timing, failures));
+        if (!this.stopping) await this.sleep(nextDelay(this.timing(), failures));
       }
     } finally {
       this.tracker = undefined;

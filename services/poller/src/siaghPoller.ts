@@ -50,8 +50,12 @@ export async function sweepSiagh(
   config: SyncConfig,
   tracker: SourceTracker,
   correlationId: string,
+  /** How long the GetAll took, request to parsed answer: an upper bound of its cost to the server. */
+  onGetAll?: (ms: number) => void,
 ): Promise<SweepOutcome & { seen: number }> {
+  const t0 = performance.now();
   const contacts = await client.getAllContacts();
+  onGetAll?.(performance.now() - t0);
   const obs = observeSiagh(contacts, config);
   const out = await tracker.commitSweep({
     hashes: obs.hashes,
