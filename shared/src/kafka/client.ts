@@ -16,9 +16,9 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
  * make rare). kafkajs logs every such answer at error level; it is an expected retry, so debug.
  */
 export function kafkajsLevel(level: number, log: object): 'error' | 'warn' | 'info' | 'debug' {
-  const error = (log as { error?: unknown }).error;
-  if (typeof error === 'string' && /concurrent operation on the same transaction/i.test(error))
-    return 'debug';
+  const { error, message } = log as { error?: unknown; message?: unknown };
+  const text = `${typeof error === 'string' ? error : ''} ${typeof message === 'string' ? message : ''}`;
+  if (/concurrent operation on the same transaction/i.test(text)) return 'debug';
   return LEVELS[level] ?? 'info';
 }
 
