@@ -46,7 +46,8 @@ class Batcher {
     private readonly counts: BackfillCounts,
   ) {}
 
-  async add(source: SourceSystem, id: string, o: Observed): Promise<void> {
+  /** `readStartedAt`: when the read that returned this record began (the syncer's reads/freshness.ts). */
+  async add(source: SourceSystem, id: string, o: Observed, readStartedAt: number): Promise<void> {
     const event = newChangeEvent({
       eventId: deterministicEventId('backfill', source, id, o.checksum, this.d.runId),
       source,
@@ -60,7 +61,7 @@ class Batcher {
       naturalKey: o.naturalKey,
       checksum: o.checksum,
       snapshot: o.snapshot,
-      attributes: o.attributes ?? {},
+      attributes: { ...o.attributes, readStartedAt: String(readStartedAt) },
     });
     this.pending.push({
       key: sourceKey(source, id),
@@ -90,13 +91,14 @@ export async function backfillSiagh(client: SiaghClient, d: BackfillDeps): Promi
     errors: 0,
     complete: true,
   };
+  const readStartedAt = Date.now();
   const contacts = await client.getAllContacts();
   counts.total = contacts.length;
   const out = new Batcher(d, counts);
   for (const c of contacts) {
     counts.read++;
     try {
-      await out.add('siagh', String(c.Code), observeSiaghContact(c, d.syncConfig));
+      await out.add('siagh', String(c.Code), observeSiaghContact(c, d.syncConfig), readStartedAt);
     } catch (err) {
       counts.errors++;
       d.logger.warn({ err, code: c.Code }, 'backfill: contact skipped');
@@ -123,11 +125,12 @@ export async function backfillCrm(client: CrmClient, d: BackfillDeps): Promise<B
   const out = new Batcher(d, counts);
   await mapPool([...listing.ids], d.concurrency, async ([id, kind]) => {
     try {
+      const readStartedAt = Date.now();
       const r = await fetchCrmDetail(client, id, kind);
       counts.read++;
       if (r === 'gone')
         counts.skipped++; // deleted since it was listed
-      else await out.add('crm', id, observeCrmIdentity(r, kind, d.syncConfig));
+      else await out.add('crm', id, observeCrmIdentity(r, kind, d.syncConfig), readStartedAt);
     } catch (err) {
       counts.errors++;
       d.logger.warn({ err, id }, 'backfill: identity failed');

@@ -34,6 +34,16 @@ const schema = z.object({
    * target calls, so a 40-second call does not cost the member its partitions.
    */
   SYNCER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  /**
+   * The import's events share list reads (reads/): Siagh's GetAll and the CRM's identity list, each made
+   * at most this often, used while younger than the max age; 0 = every event reads its own records.
+   */
+  SYNCER_LIST_READ_MIN_INTERVAL_MS: z.coerce.number().int().min(0).default(2_000),
+  SYNCER_LIST_READ_MAX_AGE_MS: z.coerce.number().int().min(1_000).default(15_000),
+  SYNCER_LIST_READS: z.enum(['on', 'off']).default('on'),
+  SYNCER_CRM_LIST_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Records of the events just handled kept to serve the events after them (the other side of a pair). */
+  SYNCER_RECORDS_KEPT: z.coerce.number().int().min(0).default(20_000),
   SYNC_CONFIG_PATH: z.string().optional(),
 });
 

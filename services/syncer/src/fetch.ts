@@ -8,6 +8,15 @@ import type { SiaghClient } from '@siaghsync/shared/siagh/client';
 import type { WorkEvent } from '@siaghsync/shared/events';
 import type { EntityState } from './decide/state';
 import type { Fetched, SideRecord } from './decide/types';
+import type { BulkReads } from './reads/bulkReads';
+import { isBulk } from './reads/freshness';
+import {
+  bulkCrmById,
+  bulkFindCrm,
+  bulkFindSiagh,
+  bulkSiaghByCode,
+  type BulkFetchDeps,
+} from './reads/bulkFetch';
 
 export interface Systems {
   crm: CrmClient;
@@ -17,18 +26,43 @@ export interface Systems {
 // Step 1 of the path: the CURRENT record of both sides. Events are hints (thin, stale, duplicated,
 // out of order); deciding on what the systems hold now is what makes every re-run converge.
 
+export interface FetchContext {
+  /** Shared list reads for bulk events (reads/); without it every read is a single-record one. */
+  reads?: BulkReads | undefined;
+  countRead?: (side: 'crm' | 'siagh') => void;
+}
+
 export async function fetchRecords(
   systems: Systems,
   config: SyncConfig,
   state: EntityState,
   event: WorkEvent,
+  ctx: FetchContext = {},
 ): Promise<Fetched> {
   const change = event.change;
   const crmId = state.crm.id ?? (change?.source === 'crm' ? change.sourceId : null);
   const siaghId = state.siagh.id ?? (change?.source === 'siagh' ? change.sourceId : null);
+  const bulk: BulkFetchDeps | undefined =
+    ctx.reads && isBulk(event)
+      ? {
+          reads: ctx.reads,
+          config,
+          getCrm: (id, kind) => fetchCrm(systems, config, id, state, kind),
+          ...(ctx.countRead && { countRead: ctx.countRead }),
+        }
+      : undefined;
+  const count = (side: 'crm' | 'siagh') => ctx.countRead?.(side);
   let [crm, siagh] = await Promise.all([
-    crmId ? fetchCrm(systems, config, crmId, state, crmKindHint(change)) : Promise.resolve(null),
-    siaghId ? fetchSiaghByCode(systems, config, siaghId) : Promise.resolve(null),
+    crmId
+      ? bulk
+        ? bulkCrmById(bulk, state, event, crmId, crmKindHint(change))
+        : (count('crm'), fetchCrm(systems, config, crmId, state, crmKindHint(change)))
+      : Promise.resolve(null),
+    siaghId
+      ? bulk
+        ? bulkSiaghByCode(bulk, state, event, siaghId)
+        : (count('siagh'), fetchSiaghByCode(systems, config, siaghId))
+      : Promise.resolve(null),
   ]);
   // The counterpart is found by the natural key (customer number) when no link names it yet.
   const n =
@@ -36,11 +70,15 @@ export async function fetchRecords(
   const missing: NonNullable<Fetched['missing']> = {};
   if (n !== null) {
     if (crm === null && state.crm.id === null) {
-      crm = await findCrmByCustomerNumber(systems, config, n, state);
+      crm = bulk
+        ? await bulkFindCrm(bulk, state, event, n)
+        : (count('crm'), await findCrmByCustomerNumber(systems, config, n, state));
       if (crm === null) missing.crm = n;
     }
     if (siagh === null && state.siagh.id === null) {
-      siagh = await findSiaghByCustomerNumber(systems, config, n);
+      siagh = bulk
+        ? await bulkFindSiagh(bulk, state, event, n)
+        : (count('siagh'), await findSiaghByCustomerNumber(systems, config, n));
       if (siagh === null) missing.siagh = n;
     }
   }
@@ -65,6 +103,7 @@ async function fetchCrm(
   state: EntityState,
   hint?: CustomerKind,
 ): Promise<SideRecord | null> {
+  const readAt = Date.now();
   const found = await systems.crm.getIdentity(id, state.kind ?? hint);
   if (!found) return null;
   const raw = found.record as Record<string, unknown>;
@@ -73,6 +112,7 @@ async function fetchCrm(
     record: crmToCanonical(raw, found.kind, config),
     time: parseCrmLocalTime(raw.modifyDate),
     raw,
+    readAt,
   };
 }
 
@@ -97,9 +137,10 @@ async function fetchSiaghByCode(
   config: SyncConfig,
   code: string,
 ): Promise<SideRecord | null> {
+  const readAt = Date.now();
   const rows = await systems.siagh.findContacts({ Code: Number(code) });
   const row = rows[0];
-  return row ? siaghRecord(row, config) : null;
+  return row ? { ...siaghRecord(row, config), readAt } : null;
 }
 
 export async function findSiaghByCustomerNumber(
@@ -107,11 +148,12 @@ export async function findSiaghByCustomerNumber(
   config: SyncConfig,
   n: number,
 ): Promise<SideRecord | null> {
+  const readAt = Date.now();
   const rows = await systems.siagh.findContactsByCustomerNumber(n);
   // Two contacts with one customer number is a data problem in Siagh; the oldest (lowest Code) is the
   // one finance documents most likely reference.
   const row = [...rows].sort((a, b) => Number(a.Code) - Number(b.Code))[0];
-  return row ? siaghRecord(row, config) : null;
+  return row ? { ...siaghRecord(row, config), readAt } : null;
 }
 
 function siaghRecord(raw: Record<string, unknown>, config: SyncConfig): SideRecord {

@@ -21,6 +21,8 @@ import { emptyOutputs, linksFor, type Outputs } from './outputs';
 import { applyWriteResults, performWrite, type WriteResult } from './write';
 import { attemptPreInvoice } from './preinvoice/handle';
 import type { CustomerLookups } from './preinvoice/fetch';
+import type { BulkReads } from './reads/bulkReads';
+import { stampKnown } from './reads/freshness';
 
 export interface HandlerDeps {
   systems: Systems;
@@ -40,6 +42,10 @@ export interface HandlerDeps {
    * its backoff, so a stop never runs a retry schedule (the parked event is retried after the restart).
    */
   stopping?: AbortSignal;
+  /** List reads shared by the import's events (reads/); unset = single-record reads only. */
+  reads?: BulkReads;
+  /** Counts each single-record read (metrics: API reads per event). */
+  countRead?: (side: 'crm' | 'siagh') => void;
 }
 
 /**
@@ -158,7 +164,10 @@ async function attemptOnce(
   const committed = state;
   const adopted = adoptableCreates(committed, announced)[0];
   state = adoptCreated(state, announced, deps.config);
-  const fetched: Fetched = await fetchRecords(deps.systems, deps.config, state, event);
+  const fetched: Fetched = await fetchRecords(deps.systems, deps.config, state, event, {
+    reads: deps.reads,
+    ...(deps.countRead && { countRead: deps.countRead }),
+  });
   state = recoverWrites(state, announced, fetched, deps.config);
   const decision: Decision = decide({ state, event, fetched, config: deps.config, now: deps.now() });
   const intents = intentsFor(decision, state, event, deps.now(), announced);
@@ -172,11 +181,11 @@ async function attemptOnce(
     const intent = write.op === 'create' ? intents.find((i) => i.targetSide === write.side) : undefined;
     if (intent) await deps.announce([{ ...intent, createdId: result.id }]);
   }
+  const now = deps.now();
   const newState: EntityState = {
-    ...applyWriteResults(decision.newState, results),
+    ...stampKnown(applyWriteResults(decision.newState, results), fetched, results, now),
     generation: meta.generation,
   };
-  const now = deps.now();
   // The audit's record of a create made by an attempt that died before its commit is this re-run's.
   const createdEarlier = adopted !== undefined && decision.outcome.status === 'linked';
   const outcome = outcomeOf(deps, event, meta, attempt, newState, {

@@ -7,6 +7,8 @@ export interface SyncerMetrics {
   undecodable: Counter;
   restoreSeconds: Gauge;
   routed: Counter<'reason'>;
+  /** API reads made to fetch records: single-record reads and shared list reads (reads/). */
+  apiReads: Counter<'side' | 'kind'>;
   observe(outcome: SyncOutcome): void;
 }
 
@@ -58,6 +60,12 @@ export function createMetrics(withDefaults = true): SyncerMetrics {
       name: 'siaghsync_syncer_routed_total',
       help: 'Raw changes routed to a canonical key, by how the key was found',
       labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    apiReads: new Counter({
+      name: 'siaghsync_syncer_api_reads_total',
+      help: 'Reads of the CRM and Siagh made to fetch records, single-record or list (a list read serves many events); per event: divide by siaghsync_syncer_events_total',
+      labelNames: ['side', 'kind'] as const,
       registers: [registry],
     }),
     observe(o) {

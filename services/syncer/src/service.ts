@@ -25,6 +25,7 @@ import { encodeOutputs } from './outputs';
 import { Processor } from './processor';
 import { Router } from './route/router';
 import { PreInvoiceWaker, retryMarker } from './preinvoice/wake';
+import { BulkReads } from './reads/bulkReads';
 
 export interface Syncer {
   metrics: SyncerMetrics;
@@ -111,6 +112,19 @@ export async function startSyncer(
         await producer.send({ topic: intentsTopic, messages, acks: -1 });
       },
     });
+    const reads =
+      cfg.SYNCER_LIST_READS === 'on'
+        ? new BulkReads({
+            crm: systems.crm,
+            siagh: systems.siagh,
+            now: () => Date.now(),
+            minIntervalMs: cfg.SYNCER_LIST_READ_MIN_INTERVAL_MS,
+            maxAgeMs: cfg.SYNCER_LIST_READ_MAX_AGE_MS,
+            crmPageSize: cfg.SYNCER_CRM_LIST_PAGE_SIZE,
+            keepRecords: cfg.SYNCER_RECORDS_KEPT,
+            onListCall: (side) => metrics.apiReads.inc({ side, kind: 'list' }),
+          })
+        : undefined;
     const processor = new Processor({
       kafka,
       codec,
@@ -133,6 +147,8 @@ export async function startSyncer(
         logger,
         now: () => Date.now(),
         customers,
+        ...(reads && { reads }),
+        countRead: (side) => metrics.apiReads.inc({ side, kind: 'single' }),
         retry: {
           maxAttempts: cfg.SYNCER_MAX_ATTEMPTS,
           baseMs: cfg.SYNCER_RETRY_BASE_MS,

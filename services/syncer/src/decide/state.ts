@@ -14,6 +14,11 @@ export interface SideState {
   /** Side checksum of the last record we processed from there. */
   seen: string | null;
   deleted: boolean;
+  /**
+   * Start time of the newest read of this side a decision used, or end time of our last write there
+   * (epoch ms): a read that began earlier is older than what we already know (reads/freshness.ts).
+   */
+  knownAt?: number;
 }
 
 export interface OpenConflict {
@@ -77,11 +82,15 @@ interface Extra {
   kind: CustomerKind | null;
   crmSeen: string | null;
   siaghSeen: string | null;
+  crmKnownAt?: number;
+  siaghKnownAt?: number;
   preInvoice?: PreInvoiceExtra;
 }
 
 export function toRecord(s: EntityState): EntityStateRecord {
   const extra: Extra = { kind: s.kind, crmSeen: s.crm.seen, siaghSeen: s.siagh.seen };
+  if (s.crm.knownAt) extra.crmKnownAt = s.crm.knownAt;
+  if (s.siagh.knownAt) extra.siaghKnownAt = s.siagh.knownAt;
   if (s.preInvoice) extra.preInvoice = s.preInvoice;
   const written: Record<string, string> = {};
   if (s.crm.written) written.crm = s.crm.written;
@@ -123,12 +132,14 @@ export function fromRecord(r: EntityStateRecord): EntityState {
       written: r.writtenChecksum.crm ?? null,
       seen: r.seenChecksum.crm ?? null,
       deleted: r.deleted.crm ?? false,
+      ...(extra.crmKnownAt !== undefined && { knownAt: extra.crmKnownAt }),
     },
     siagh: {
       id: r.siaghId,
       written: r.writtenChecksum.siagh ?? null,
       seen: r.seenChecksum.siagh ?? null,
       deleted: r.deleted.siagh ?? false,
+      ...(extra.siaghKnownAt !== undefined && { knownAt: extra.siaghKnownAt }),
     },
     base: parse<CanonicalCustomer | null>(r.base, null),
     fieldTimes: parse(r.fieldTimes, { crm: {}, siagh: {} }),

@@ -10,6 +10,8 @@ export interface SideRecord {
   /** Source modification time (epoch ms) when the system has one (the CRM does, Siagh does not). */
   time: number | null;
   raw: Record<string, unknown>;
+  /** When the read that returned it began (epoch ms); see reads/freshness.ts. */
+  readAt?: number;
 }
 
 export interface Fetched {

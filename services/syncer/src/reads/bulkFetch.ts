@@ -1,0 +1,142 @@
+// Step 1 of the path for a bulk event (the import): the same records fetch.ts reads, taken from the
+// event's own snapshot, from records kept from events just handled, and from shared list reads, each only
+// where freshness.ts allows it; a single-record read where none does.
+
+import { parseCrmLocalTime } from '@siaghsync/shared/crm/time';
+import { crmToCanonical } from '@siaghsync/shared/mapping/crm';
+import type { CustomerKind } from '@siaghsync/shared/mapping/canonical';
+import { siaghToCanonical } from '@siaghsync/shared/mapping/siagh';
+import type { Side, SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import type { WorkEvent } from '@siaghsync/shared/events';
+import type { EntityState } from '../decide/state';
+import type { SideRecord } from '../decide/types';
+import type { BulkReads } from './bulkReads';
+import { minReadStart, ownSnapshotUsable, snapshotReadAt } from './freshness';
+
+export interface BulkFetchDeps {
+  reads: BulkReads;
+  config: SyncConfig;
+  /** A single-record read of the CRM (kind hint), returning undefined when it does not exist. */
+  getCrm: (id: string, kind?: CustomerKind) => Promise<SideRecord | null>;
+  /** Single-record reads made (list reads are counted by BulkReads). */
+  countRead?: (side: Side) => void;
+}
+
+const kindOf = (v: string | undefined): CustomerKind | undefined =>
+  v === 'person' || v === 'organization' ? v : undefined;
+
+export function crmSideRecord(
+  id: string,
+  raw: Record<string, unknown>,
+  kind: CustomerKind,
+  config: SyncConfig,
+  readAt: number,
+): SideRecord {
+  return {
+    id,
+    record: crmToCanonical(raw, kind, config),
+    time: parseCrmLocalTime(raw.modifyDate),
+    raw,
+    readAt,
+  };
+}
+
+export function siaghSideRecord(
+  raw: Record<string, unknown>,
+  config: SyncConfig,
+  readAt: number,
+): SideRecord {
+  return { id: String(raw.Code), record: siaghToCanonical(raw, config), time: null, raw, readAt };
+}
+
+/** The event's own record from its snapshot, when that is allowed; also kept for the events after it. */
+export function ownSnapshot(d: BulkFetchDeps, state: EntityState, event: WorkEvent): SideRecord | null {
+  const c = event.change;
+  if (!c || !ownSnapshotUsable(state, event)) return null;
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(c.snapshot!) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const readAt = snapshotReadAt(event);
+  if (c.source === 'siagh') {
+    d.reads.remember('siagh', c.sourceId, { raw, readAt });
+    return siaghSideRecord(raw, d.config, readAt);
+  }
+  const kind = kindOf(c.attributes.kind) ?? state.kind ?? 'person';
+  d.reads.remember('crm', c.sourceId, { raw, readAt, kind });
+  return crmSideRecord(c.sourceId, raw, kind, d.config, readAt);
+}
+
+export async function bulkCrmById(
+  d: BulkFetchDeps,
+  state: EntityState,
+  event: WorkEvent,
+  id: string,
+  hint?: CustomerKind,
+): Promise<SideRecord | null> {
+  if (event.change?.source === 'crm' && event.change.sourceId === id) {
+    const own = ownSnapshot(d, state, event);
+    if (own) return own;
+  }
+  const need = minReadStart(state, event, 'crm', state.crm.id !== null);
+  const kept = d.reads.recall('crm', id, need);
+  if (kept)
+    return crmSideRecord(id, kept.raw, kept.kind ?? state.kind ?? hint ?? 'person', d.config, kept.readAt);
+  d.countRead?.('crm');
+  const read = await d.getCrm(id, state.kind ?? hint);
+  if (read?.readAt !== undefined)
+    d.reads.remember('crm', id, { raw: read.raw, readAt: read.readAt, kind: read.record.kind });
+  return read;
+}
+
+export async function bulkSiaghByCode(
+  d: BulkFetchDeps,
+  state: EntityState,
+  event: WorkEvent,
+  code: string,
+): Promise<SideRecord | null> {
+  if (event.change?.source === 'siagh' && event.change.sourceId === code) {
+    const own = ownSnapshot(d, state, event);
+    if (own) return own;
+  }
+  const need = minReadStart(state, event, 'siagh', state.siagh.id !== null);
+  const kept = d.reads.recall('siagh', code, need);
+  if (kept) return siaghSideRecord(kept.raw, d.config, kept.readAt);
+  const list = await d.reads.siagh(need);
+  const row = list.value.byCode.get(code);
+  return row ? siaghSideRecord(row as Record<string, unknown>, d.config, list.startedAt) : null;
+}
+
+/** The Siagh contact with customer number n in a list begun after the event was observed. */
+export async function bulkFindSiagh(
+  d: BulkFetchDeps,
+  state: EntityState,
+  event: WorkEvent,
+  n: number,
+): Promise<SideRecord | null> {
+  const list = await d.reads.siagh(minReadStart(state, event, 'siagh', false));
+  // Two contacts with one customer number: the oldest (lowest Code), as fetch.ts chooses.
+  const row = [...(list.value.byNumber.get(n) ?? [])].sort((a, b) => Number(a.Code) - Number(b.Code))[0];
+  return row ? siaghSideRecord(row as Record<string, unknown>, d.config, list.startedAt) : null;
+}
+
+/** The CRM identity with customer number n, by an identity list begun after the event was observed. */
+export async function bulkFindCrm(
+  d: BulkFetchDeps,
+  state: EntityState,
+  event: WorkEvent,
+  n: number,
+): Promise<SideRecord | null> {
+  const need = minReadStart(state, event, 'crm', false);
+  const index = await d.reads.crmIndex(need);
+  for (const hit of index.value.get(n) ?? []) {
+    const kept = d.reads.recall('crm', hit.id, state.crm.knownAt ?? 0);
+    const rec = kept
+      ? crmSideRecord(hit.id, kept.raw, kept.kind ?? hit.kind, d.config, kept.readAt)
+      : (d.countRead?.('crm'), await d.getCrm(hit.id, hit.kind));
+    if (rec && rec.record.customerNumber === n) return rec;
+  }
+  return null;
+}

@@ -1,0 +1,85 @@
+/**
+ * One list read shared by every caller it is fresh enough for: a caller asks for a read begun at or
+ * after `need`; the latest one serves if it is (and is not older than `maxAgeMs`), one already under way
+ * serves if it began late enough, else a new one starts, at most one at a time and no sooner than
+ * `minIntervalMs` after the previous one began (so a stream of events costs a read every interval, not
+ * one each, and the target's rate limit is left to the writes).
+ */
+export interface Taken<T> {
+  startedAt: number;
+  value: T;
+}
+
+export interface SharedReadOptions<T> {
+  load: () => Promise<T>;
+  now: () => number;
+  minIntervalMs: number;
+  maxAgeMs: number;
+  /** Called once per read made (for the metrics). */
+  onRead?: (ms: number) => void;
+}
+
+export class SharedRead<T> {
+  private latest: Taken<T> | undefined;
+  private inFlight: { startedAt: number; done: Promise<Taken<T>> } | undefined;
+  private lastStart = -Infinity;
+
+  constructor(private readonly o: SharedReadOptions<T>) {}
+
+  async atLeast(need: number): Promise<Taken<T>> {
+    for (;;) {
+      const now = this.o.now();
+      // A read that must begin later than now: nothing made before then can serve.
+      if (need > now && !(this.inFlight && this.inFlight.startedAt >= need)) {
+        await new Promise((r) => setTimeout(r, need - now));
+        continue;
+      }
+      const l = this.latest;
+      if (l && l.startedAt >= need && now - l.startedAt <= this.o.maxAgeMs) return l;
+      const f = this.inFlight;
+      if (f) {
+        // A failure fails this caller's attempt (a transient error: it is retried with backoff).
+        const got = await f.done;
+        if (got.startedAt >= need) return got;
+        continue; // begun too early for this caller
+      }
+      const wait = this.lastStart + this.o.minIntervalMs - now;
+      if (wait > 0) {
+        await new Promise((r) => setTimeout(r, wait));
+        if (this.inFlight) continue;
+      }
+      this.start();
+    }
+  }
+
+  private start(): void {
+    const startedAt = this.o.now();
+    this.lastStart = startedAt;
+    const t0 = performance.now();
+    // Cleared in the same turn the read settles, so a caller going round never waits on it again.
+    const settle = () => {
+      if (this.inFlight?.startedAt === startedAt) this.inFlight = undefined;
+    };
+    const done = this.o.load().then(
+      (value) => {
+        settle();
+        this.o.onRead?.(performance.now() - t0);
+        const taken = { startedAt, value };
+        if (!this.latest || this.latest.startedAt <= startedAt) this.latest = taken;
+        return taken;
+      },
+      (err: unknown) => {
+        settle();
+        throw err;
+      },
+    );
+    // Callers that await it see the failure; nobody else must see it as unhandled.
+    done.catch(() => undefined);
+    this.inFlight = { startedAt, done };
+  }
+
+  /** Drops what was read (memory: a GetAll of every contact), keeping nothing stale around. */
+  forget(): void {
+    this.latest = undefined;
+  }
+}
