@@ -13,6 +13,21 @@ export interface AdminDeps {
   clock: SimClock;
   expireSessions(): number;
   dump(): unknown;
+  /** Customer numbers of the records held (null when a record has none): for GET /_sim/stats. */
+  customerNumbers(): (number | null)[];
+}
+
+/** How many records, and customer numbers held by more than one record (duplicates). */
+export function numberStats(numbers: (number | null)[]): {
+  records: number;
+  numbered: number;
+  duplicated: number;
+} {
+  const seen = new Map<number, number>();
+  for (const n of numbers) if (n !== null) seen.set(n, (seen.get(n) ?? 0) + 1);
+  let duplicated = 0;
+  for (const c of seen.values()) if (c > 1) duplicated++;
+  return { records: numbers.length, numbered: seen.size, duplicated };
 }
 
 /** Answers a zod failure as 400 with the issues, the way our own tools expect. */
@@ -78,6 +93,11 @@ export function commonAdminRouter(deps: AdminDeps): Router {
 
   r.get('/dump', (_req, res) => {
     res.json(deps.dump());
+  });
+
+  // Cheap enough to poll at 100,000 records (a dump is tens of megabytes): benchmarks watch it.
+  r.get('/stats', (_req, res) => {
+    res.json(numberStats(deps.customerNumbers()));
   });
   return r;
 }

@@ -79,6 +79,11 @@ export async function startCrmSimulator(opts: CrmSimOptions = {}): Promise<CrmSi
       clock,
       expireSessions: () => tokens.expireAll(),
       dump: () => ({ ...store.dump(), quotes: [...store.quotes.quotes.values()] }),
+      customerNumbers: () =>
+        [...store.identities.values()].map((i) => {
+          const m = /^100-(\d+)$/.exec(String(i.customerNumber ?? ''));
+          return m ? Number(m[1]) : null;
+        }),
     }),
     crmAdminRouter(store, webhooks),
   );

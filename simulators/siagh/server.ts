@@ -70,6 +70,10 @@ export async function startSiaghSimulator(opts: SiaghSimOptions = {}): Promise<S
       clock,
       expireSessions: () => sessions.expireAll(),
       dump: () => store.dump(),
+      customerNumbers: () =>
+        [...store.contacts.values()].map((c) =>
+          /^\d+$/.test(String(c.tmpid ?? '')) ? Number(c.tmpid) : null,
+        ),
     }),
     siaghAdminRouter(store),
   );

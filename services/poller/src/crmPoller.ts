@@ -105,10 +105,14 @@ export async function sweepCrm(
     }
     const kind = listing.ids.get(id) ?? 'person';
     try {
+      const readStartedAt = String(Date.now());
       const r = await fetchCrmDetail(client, id, kind);
       metrics?.detailCalls.inc({ result: r === 'gone' ? 'gone' : 'ok' });
       if (r === 'gone') gone.add(id);
-      else details.set(id, observeCrmIdentity(r, kind, config));
+      else {
+        const o = observeCrmIdentity(r, kind, config);
+        details.set(id, { ...o, attributes: { ...o.attributes, readStartedAt } });
+      }
     } catch (err) {
       errors++;
       complete = false;

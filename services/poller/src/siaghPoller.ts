@@ -54,12 +54,17 @@ export async function sweepSiagh(
   onGetAll?: (ms: number) => void,
 ): Promise<SweepOutcome & { seen: number }> {
   const t0 = performance.now();
+  const readStartedAt = String(Date.now());
   const contacts = await client.getAllContacts();
   onGetAll?.(performance.now() - t0);
   const obs = observeSiagh(contacts, config);
   const out = await tracker.commitSweep({
     hashes: obs.hashes,
-    details: obs.details,
+    // When the read began: the syncer may take a snapshot as the read of a bulk event (reads/freshness.ts).
+    details: (id) => {
+      const o = obs.details(id);
+      return o && { ...o, attributes: { ...o.attributes, readStartedAt } };
+    },
     complete: true,
     correlationId,
   });

@@ -40,6 +40,13 @@ export interface SweepOutcome {
   emitted: number;
 }
 
+/**
+ * A sweep that finds more changed records than this is a bulk re-observation (the first sweep of an empty
+ * state, the first after a long outage, a batch job's mass edit), not people editing: its events are
+ * marked bulk, so the syncer queues them with the import and live changes overtake them.
+ */
+export const BULK_SWEEP_UPSERTS = 200;
+
 export class SourceTracker {
   constructor(
     readonly source: SourceSystem,
@@ -67,6 +74,7 @@ export class SourceTracker {
       correlationId: input.correlationId,
     };
 
+    const bulk = result.upserts.length > BULK_SWEEP_UPSERTS;
     for (const id of result.upserts) {
       const d = input.details(id);
       const prev = this.state.hashes.get(id);
@@ -88,7 +96,7 @@ export class SourceTracker {
         naturalKey: d.naturalKey,
         checksum: d.checksum,
         snapshot: d.snapshot,
-        attributes: d.attributes ?? {},
+        attributes: bulk ? { ...d.attributes, bulk: 'sweep' } : (d.attributes ?? {}),
       });
       emissions.push({ event, state: u ? stateMessage(this.source, u) : null });
       updates.delete(id);

@@ -13,7 +13,7 @@
 // after the event was observed: creates are where duplicates come from.
 
 import type { Side } from '@siaghsync/shared/mapping/syncConfig';
-import type { WorkEvent } from '@siaghsync/shared/events';
+import type { ChangeEvent, WorkEvent } from '@siaghsync/shared/events';
 import type { EntityState } from '../decide/state';
 import type { Fetched } from '../decide/types';
 
@@ -24,8 +24,14 @@ import type { Fetched } from '../decide/types';
  */
 export const CLOCK_SKEW_MS = 1_000;
 
-/** The import's events: served by shared list reads. */
-export const isBulk = (event: WorkEvent): boolean => event.change?.trigger === 'backfill';
+/**
+ * Bulk work: the import, and a poller sweep that re-observed many records at once (the poller marks
+ * it, services/poller/src/tracker.ts). Routed to `work-bulk`, served by shared list reads.
+ */
+export const isBulkChange = (change: ChangeEvent | null): boolean =>
+  change !== null && (change.trigger === 'backfill' || change.attributes.bulk !== undefined);
+
+export const isBulk = (event: WorkEvent): boolean => isBulkChange(event.change);
 
 /** When the change was observed; for an event without one (a retry, a resolution), when it was routed. */
 export const observedAt = (event: WorkEvent): number => event.change?.observedTime ?? event.routedAt;

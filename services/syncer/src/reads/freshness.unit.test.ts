@@ -34,9 +34,12 @@ const known = (crm: number, siagh = 0): EntityState => {
 };
 
 describe('which reads may serve an event', () => {
-  it('only the import is bulk', () => {
+  it('the import and mass re-observations are bulk, live edits are not', () => {
     expect(isBulk(event())).toBe(true);
     expect(isBulk(event({ trigger: 'webhook' }))).toBe(false);
+    // A poller sweep that re-observed many records at once is bulk work too.
+    expect(isBulk(event({ trigger: 'poll', attributes: { bulk: 'sweep' } }))).toBe(true);
+    expect(isBulk(event({ trigger: 'poll' }))).toBe(false);
   });
 
   it("a search by customer number needs a read begun after the event's observation", () => {

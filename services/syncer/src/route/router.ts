@@ -16,6 +16,7 @@ import type { RouteTables } from '../kafka/tables';
 import type { SyncerMetrics } from '../metrics';
 import { runKeyed } from '../concurrency';
 import { routeChange } from './route';
+import { isBulkChange } from '../reads/freshness';
 
 export interface RouterDeps {
   kafka: Kafka;
@@ -134,7 +135,7 @@ export class Router {
         redriveOf: null,
       };
       // The import goes to its own topic, so live changes overtake it (processor.ts).
-      (change.trigger === 'backfill' ? bulk : live).push({
+      (isBulkChange(change) ? bulk : live).push({
         key: route.canonicalKey,
         value: await d.codec.encode('WorkEvent', work),
       });
