@@ -20,10 +20,11 @@ export function startProc(
   env: Record<string, string>,
   logDir: string,
   nodeArgs: string[] = [],
+  args: string[] = [],
 ): Proc {
   const log = path.join(logDir, `${name}.log`);
   const fd = fs.openSync(log, 'a');
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', fd, fd],
