@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SyncOutcome } from '@siaghsync/shared/events';
+import { kafkaRetries } from '@siaghsync/shared/kafka/client';
 
 export interface SyncerMetrics {
   registry: Registry;
@@ -38,6 +39,15 @@ export function createMetrics(withDefaults = true): SyncerMetrics {
     labelNames: ['status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
+  });
+  // kafkajs retries these itself (logged at debug, shared/src/kafka/client.ts); a quiet pipeline has none.
+  new Gauge({
+    name: 'siaghsync_syncer_concurrent_transaction_retries',
+    help: 'Transactions kafkajs retried because the previous one was still completing on the broker (CONCURRENT_TRANSACTIONS), since start',
+    registers: [registry],
+    collect() {
+      this.set(kafkaRetries.concurrentTransactions);
+    },
   });
   return {
     registry,

@@ -10,6 +10,9 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/** Retries kafkajs made that we log at debug, counted for the services' metrics. */
+export const kafkaRetries = { concurrentTransactions: 0 };
+
 /**
  * A transaction begun while the broker still writes the previous one's markers is answered
  * CONCURRENT_TRANSACTIONS, which kafkajs retries itself (and TransactionalSender spaces transactions to
@@ -18,7 +21,10 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 export function kafkajsLevel(level: number, log: object): 'error' | 'warn' | 'info' | 'debug' {
   const { error, message } = log as { error?: unknown; message?: unknown };
   const text = `${typeof error === 'string' ? error : ''} ${typeof message === 'string' ? message : ''}`;
-  if (/concurrent operation on the same transaction/i.test(text)) return 'debug';
+  if (/concurrent operation on the same transaction/i.test(text)) {
+    kafkaRetries.concurrentTransactions++;
+    return 'debug';
+  }
   return LEVELS[level] ?? 'info';
 }
 
