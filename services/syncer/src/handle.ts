@@ -4,6 +4,7 @@ import { deterministicEventId, type SyncOutcome, type WorkEvent } from '@siaghsy
 import type { Logger } from '@siaghsync/shared/logger';
 import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { decide } from './decide/decide';
+import { echoWithoutRead } from './decide/echo';
 import { initialState, type EntityState } from './decide/state';
 import { adoptableCreates, adoptCreated, recoverWrites, type WriteAhead } from './decide/recover';
 import { directionTo, type Decision, type Fetched } from './decide/types';
@@ -162,6 +163,24 @@ async function attemptOnce(
   // A write of an earlier attempt on this same state may have landed before that attempt died.
   const announced = deps.announced?.(state.canonicalKey) ?? [];
   const committed = state;
+  const echo = announced.length === 0 ? echoWithoutRead(state, event) : null;
+  if (echo !== null) {
+    const echoed = {
+      ...state,
+      version: state.version + 1,
+      updatedAt: deps.now(),
+      generation: meta.generation,
+    };
+    return {
+      ...emptyOutputs(),
+      state: echoed,
+      outcome: outcomeOf(deps, event, meta, attempt, echoed, {
+        status: 'skipped-echo',
+        note: echo,
+        durationMs: deps.now() - started,
+      }),
+    };
+  }
   const adopted = adoptableCreates(committed, announced)[0];
   state = adoptCreated(state, announced, deps.config);
   const fetched: Fetched = await fetchRecords(deps.systems, deps.config, state, event, {
