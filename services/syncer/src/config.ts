@@ -22,6 +22,8 @@ const schema = z.object({
   SYNCER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(256).default(16),
   /** Events per Kafka transaction: smaller = less re-run after a crash, larger = fewer commits. */
   SYNCER_COMMIT_EVERY: z.coerce.number().int().min(1).max(10_000).default(64),
+  /** The same for the import's lanes: short, because a live event of an entity in a bulk chunk waits for it. */
+  SYNCER_BULK_COMMIT_EVERY: z.coerce.number().int().min(1).max(10_000).default(16),
   SYNCER_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
   /** Attempts of one event on transient errors before it is parked on its entity for a later retry. */
   SYNCER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),

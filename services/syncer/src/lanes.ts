@@ -25,8 +25,8 @@ export interface Queued<T> {
 }
 
 export interface LaneOptions<T> {
-  /** Items per chunk (one transaction each). */
-  chunk: number;
+  /** Items per chunk (one transaction each), per lane. */
+  chunk: number | ((lane: string) => number);
   /** Items a lane holds before its partition is paused (resumed at half of it). */
   highWater: number;
   /** The entity an item belongs to; items of one entity are never processed by two lanes at once. */
@@ -124,7 +124,8 @@ export class PartitionLanes<T> {
 
   /** How many items at the front of the queue may be taken now: no key held by another lane. */
   private takeable(id: string, lane: Lane<T>): number {
-    const limit = Math.min(this.o.chunk, lane.queue.length);
+    const chunk = typeof this.o.chunk === 'number' ? this.o.chunk : this.o.chunk(id);
+    const limit = Math.min(chunk, lane.queue.length);
     for (let i = 0; i < limit; i++) {
       const v = lane.queue[i]!.value;
       if (v === null) continue;

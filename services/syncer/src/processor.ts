@@ -42,6 +42,8 @@ export interface ProcessorDeps {
   sessionTimeoutMs: number;
   /** Events per transaction within a fetched batch. */
   commitEvery: number;
+  /** The same for the bulk lanes (`work-bulk`). */
+  bulkCommitEvery: number;
 }
 
 /** A lane is one consumed partition: `<topic>:<partition>`. */
@@ -82,7 +84,10 @@ export class Processor {
     this.bulkTopic = topicName('workBulk', d.prefix);
     this.handler = { ...d.handler, stopping: this.stopSignal.signal };
     this.lanes = new PartitionLanes<Decoded>({
-      chunk: d.commitEvery,
+      // A bulk chunk holds its entities until it commits, and a live event of one of them waits that
+      // long (lanes.ts): bulk chunks are kept short so an echo or an edit of an entity being imported
+      // waits seconds, not the time of 64 rate-limited creates.
+      chunk: (lane) => (lane.startsWith(`${this.bulkTopic}:`) ? d.bulkCommitEvery : d.commitEvery),
       highWater: Math.max(d.commitEvery * 4, d.maxInFlight * 8),
       keyOf: (e) => e.event.canonicalKey,
       process: (lane, events, lastOffset, epoch) => this.processChunk(lane, events, lastOffset, epoch),

@@ -141,6 +141,7 @@ export async function startSyncer(
       parkRetryMs: cfg.SYNCER_PARK_RETRY_MS,
       sessionTimeoutMs: cfg.SYNCER_SESSION_TIMEOUT_MS,
       commitEvery: cfg.SYNCER_COMMIT_EVERY,
+      bulkCommitEvery: cfg.SYNCER_BULK_COMMIT_EVERY,
       handler: {
         systems,
         config: syncConfig,
