@@ -16,6 +16,8 @@ import { encodeOutputs, type Outputs } from './outputs';
 import type { EventMeta } from './records';
 import { runKeyed } from './concurrency';
 import { PartitionLanes, type Queued } from './lanes';
+import { isBulk } from './reads/freshness';
+import { asLiveWork } from '@siaghsync/shared/http/callLimiter';
 
 interface Decoded {
   event: WorkEvent;
@@ -188,7 +190,9 @@ export class Processor {
         d.maxInFlight,
         async (e) => {
           try {
-            return await handleEvent(this.handler, d.states, e.event, e.meta);
+            // A person's edit goes ahead of the import's calls at the targets' rate limits.
+            const handle = () => handleEvent(this.handler, d.states, e.event, e.meta);
+            return await (isBulk(e.event) ? handle() : asLiveWork(handle));
           } finally {
             d.metrics.inFlight.dec();
           }

@@ -10,6 +10,20 @@ export interface RateLimitOptions {
 const WINDOW_MS = 1000;
 
 /**
+ * Calls made for live work (a person's edit, as opposed to the import's bulk work) go ahead of the queue:
+ * at a target's rate limit, an edit must not wait behind hundreds of the import's queued creates. They
+ * take no slot of the concurrency bound (one queued behind bulk calls for a slot would wait as long);
+ * live volume is a few calls a second, so the bound is exceeded by little. Process-wide, so that every
+ * client's limiter sees it.
+ */
+const liveWork = new AsyncLocalStorage<true>();
+
+/** Runs `fn` as live work: its calls through any CallLimiter go before the waiting bulk calls. */
+export function asLiveWork<T>(fn: () => Promise<T>): Promise<T> {
+  return liveWork.run(true, fn);
+}
+
+/**
  * At most `maxConcurrent` calls at once and `perSecond` starts in any 1,000 ms, first come first served: a
  * client that has been idle may send a second's worth at once, never more.
  *
@@ -28,6 +42,7 @@ export class CallLimiter {
   private next = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly urgent: (() => void)[] = [];
+  private readonly live: (() => void)[] = [];
   private pumping = false;
   /** Set inside `hold` and `priority`: calls that need no slot of their own and go first. */
   private readonly held = new AsyncLocalStorage<true>();
@@ -41,9 +56,10 @@ export class CallLimiter {
   }
 
   schedule<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.held.getStore()) return this.turn(true).then(fn);
+    if (this.held.getStore()) return this.turn('urgent').then(fn);
+    if (liveWork.getStore()) return this.turn('live').then(fn);
     return this.slots.execute(async () => {
-      await this.turn(false);
+      await this.turn('waiting');
       return fn();
     });
   }
@@ -66,10 +82,10 @@ export class CallLimiter {
     return this.held.getStore() ? fn() : this.held.run(true, fn);
   }
 
-  /** Resolves when this call may start; turns go in the order they were asked for, urgent ones first. */
-  private turn(urgent: boolean): Promise<void> {
+  /** Resolves when this call may start; turns go in the order they were asked for, urgent then live first. */
+  private turn(queue: 'urgent' | 'live' | 'waiting'): Promise<void> {
     return new Promise<void>((resolve) => {
-      (urgent ? this.urgent : this.waiting).push(resolve);
+      this[queue].push(resolve);
       void this.pump();
     });
   }
@@ -78,7 +94,7 @@ export class CallLimiter {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.urgent.length > 0 || this.waiting.length > 0) {
+      while (this.urgent.length > 0 || this.live.length > 0 || this.waiting.length > 0) {
         // Who goes next is chosen only once the window allows a start, so an urgent call that arrives
         // meanwhile is not left behind. A timer may fire a little early by performance.now(): check again.
         const wait = this.recentStarts[this.next]! + WINDOW_MS - performance.now();
@@ -86,7 +102,7 @@ export class CallLimiter {
           await sleep(Math.ceil(wait));
           continue;
         }
-        const start = (this.urgent.shift() ?? this.waiting.shift())!;
+        const start = (this.urgent.shift() ?? this.live.shift() ?? this.waiting.shift())!;
         this.recentStarts[this.next] = performance.now();
         this.next = (this.next + 1) % this.recentStarts.length;
         start();

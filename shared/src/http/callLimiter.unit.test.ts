@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CallLimiter } from './callLimiter';
+import { asLiveWork, CallLimiter } from './callLimiter';
 
 // Real timers: the limiter's clock is its library's. Only lower bounds on start times are asserted
 // (a call never starts before the bucket allows it), which a slow machine cannot break.
@@ -71,6 +71,18 @@ describe('CallLimiter', () => {
     await Promise.all([...queued, pair]);
     // Each window lets two calls start; in each, the hold's call goes before the one queued earlier.
     expect(started).toEqual(['a', 'b', 'read', 'c', 'write', 'd']);
+  });
+
+  it("a live edit's calls go ahead of the import's queued calls, even with every slot taken", async () => {
+    const limiter = new CallLimiter({ perSecond: 2, maxConcurrent: 2 });
+    const started: string[] = [];
+    const call = (name: string) => limiter.schedule(() => Promise.resolve(void started.push(name)));
+    const bulk = ['b1', 'b2', 'b3', 'b4', 'b5'].map(call);
+    await sleep(50);
+    const live = asLiveWork(() => call('live'));
+    await Promise.all([...bulk, live]);
+    // The first window went to b1 and b2; the live call takes the next start, before b3.
+    expect(started).toEqual(['b1', 'b2', 'live', 'b3', 'b4', 'b5']);
   });
 
   it('a priority call needs no slot: a login is not stuck behind holds waiting for it', async () => {

@@ -17,6 +17,7 @@ import type { SyncerMetrics } from '../metrics';
 import { runKeyed } from '../concurrency';
 import { routeChange } from './route';
 import { isBulkChange } from '../reads/freshness';
+import { asLiveWork } from '@siaghsync/shared/http/callLimiter';
 
 export interface RouterDeps {
   kafka: Kafka;
@@ -110,7 +111,7 @@ export class Router {
           return undefined;
         }
         // A failed read of the CRM fails the batch, which is then retried: never routed blind.
-        return this.enrich(change);
+        return isBulkChange(change) ? this.enrich(change) : asLiveWork(() => this.enrich(change));
       },
     );
     await heartbeat();
