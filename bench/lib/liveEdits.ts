@@ -100,7 +100,7 @@ export class LiveEdits {
           p.side === 'crm'
             ? (await this.siagh.findContacts({ Code: p.code }))[0]?.Email
             : (await this.crm.getIdentity(p.crmId))?.record.email;
-        if (String(there ?? '').toLowerCase() !== p.email.toLowerCase()) continue;
+        if (typeof there !== 'string' || there.toLowerCase() !== p.email.toLowerCase()) continue;
         (p.side === 'crm' ? this.crmToSiagh : this.siaghToCrm).push(Date.now() - p.at);
         this.pending.splice(this.pending.indexOf(p), 1);
       }

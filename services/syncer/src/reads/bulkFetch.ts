@@ -106,7 +106,7 @@ export async function bulkSiaghByCode(
   if (kept) return siaghSideRecord(kept.raw, d.config, kept.readAt);
   const list = await d.reads.siagh(need);
   const row = list.value.byCode.get(code);
-  return row ? siaghSideRecord(row as Record<string, unknown>, d.config, list.startedAt) : null;
+  return row ? siaghSideRecord(row, d.config, list.startedAt) : null;
 }
 
 /** The Siagh contact with customer number n in a list begun after the event was observed. */
@@ -119,7 +119,7 @@ export async function bulkFindSiagh(
   const list = await d.reads.siagh(minReadStart(state, event, 'siagh', false));
   // Two contacts with one customer number: the oldest (lowest Code), as fetch.ts chooses.
   const row = [...(list.value.byNumber.get(n) ?? [])].sort((a, b) => Number(a.Code) - Number(b.Code))[0];
-  return row ? siaghSideRecord(row as Record<string, unknown>, d.config, list.startedAt) : null;
+  return row ? siaghSideRecord(row, d.config, list.startedAt) : null;
 }
 
 /** The CRM identity with customer number n, by an identity list begun after the event was observed. */
