@@ -2,7 +2,7 @@ import type { Consumer, Kafka, KafkaMessage, Producer } from '@siaghsync/shared/
 import { nextOffsets } from '@siaghsync/shared/kafka/transactional';
 import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
 import { groupTimings } from './kafka/membership';
-import { coPartitionedAssigner } from './kafka/coPartitioned';
+import { processorAssigners } from './kafka/coPartitioned';
 import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
 import { topicName, WORK_PARTITIONS } from '@siaghsync/shared/kafka/topics';
 import type { Logger } from '@siaghsync/shared/logger';
@@ -113,7 +113,7 @@ export class Processor {
       readUncommitted: false,
       maxWaitTimeInMs: 100,
       maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
-      partitionAssigners: [coPartitionedAssigner],
+      partitionAssigners: processorAssigners,
     });
     this.consumer = consumer;
     restartWhenGivenUp(consumer, {

@@ -3,7 +3,7 @@
 // keeps one entity out of two chunks at once only within a process): partition p of every subscribed
 // topic goes to one member. Members are ordered by member id, so every group leader computes the same.
 
-import { AssignerProtocol, type Assigner, type PartitionAssigner } from 'kafkajs';
+import { AssignerProtocol, PartitionAssigners, type Assigner, type PartitionAssigner } from 'kafkajs';
 
 export const CO_PARTITIONED = 'SiaghSyncCoPartitioned';
 
@@ -47,3 +47,9 @@ export const coPartitionedAssigner: PartitionAssigner = ({ cluster }) =>
       }));
     },
   }) satisfies Assigner;
+
+/**
+ * Round-robin second: during a rolling upgrade from a syncer that knew only it, the group still forms
+ * (the older members read `work` only); once every member is new, co-partitioned is the one chosen.
+ */
+export const processorAssigners: PartitionAssigner[] = [coPartitionedAssigner, PartitionAssigners.roundRobin];
