@@ -1,8 +1,5 @@
 import type { CrmClient } from '@siaghsync/shared/crm/client';
-import { parseCrmLocalTime } from '@siaghsync/shared/crm/time';
-import { crmToCanonical } from '@siaghsync/shared/mapping/crm';
 import { formatCustomerNumber, type CustomerKind } from '@siaghsync/shared/mapping/canonical';
-import { siaghToCanonical } from '@siaghsync/shared/mapping/siagh';
 import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import type { SiaghClient } from '@siaghsync/shared/siagh/client';
 import type { WorkEvent } from '@siaghsync/shared/events';
@@ -15,6 +12,8 @@ import {
   bulkFindCrm,
   bulkFindSiagh,
   bulkSiaghByCode,
+  crmSideRecord,
+  siaghSideRecord,
   type BulkFetchDeps,
 } from './reads/bulkFetch';
 
@@ -106,14 +105,7 @@ async function fetchCrm(
   const readAt = Date.now();
   const found = await systems.crm.getIdentity(id, state.kind ?? hint);
   if (!found) return null;
-  const raw = found.record as Record<string, unknown>;
-  return {
-    id,
-    record: crmToCanonical(raw, found.kind, config),
-    time: parseCrmLocalTime(raw.modifyDate),
-    raw,
-    readAt,
-  };
+  return crmSideRecord(id, found.record, found.kind, config, readAt);
 }
 
 export async function findCrmByCustomerNumber(
@@ -140,7 +132,7 @@ async function fetchSiaghByCode(
   const readAt = Date.now();
   const rows = await systems.siagh.findContacts({ Code: Number(code) });
   const row = rows[0];
-  return row ? { ...siaghRecord(row, config), readAt } : null;
+  return row ? siaghSideRecord(row, config, readAt) : null;
 }
 
 export async function findSiaghByCustomerNumber(
@@ -153,9 +145,5 @@ export async function findSiaghByCustomerNumber(
   // Two contacts with one customer number is a data problem in Siagh; the oldest (lowest Code) is the
   // one finance documents most likely reference.
   const row = [...rows].sort((a, b) => Number(a.Code) - Number(b.Code))[0];
-  return row ? { ...siaghRecord(row, config), readAt } : null;
-}
-
-function siaghRecord(raw: Record<string, unknown>, config: SyncConfig): SideRecord {
-  return { id: String(raw.Code), record: siaghToCanonical(raw, config), time: null, raw };
+  return row ? siaghSideRecord(row, config, readAt) : null;
 }

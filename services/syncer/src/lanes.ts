@@ -102,11 +102,6 @@ export class PartitionLanes<T> {
     return n;
   }
 
-  /** Items queued per lane (for the metrics). */
-  depths(): Map<string, number> {
-    return new Map([...this.lanes].map(([id, l]) => [id, l.queue.length]));
-  }
-
   private laneOf(id: string): Lane<T> {
     let lane = this.lanes.get(id);
     if (!lane) {

@@ -69,6 +69,31 @@ export function ownSnapshot(d: BulkFetchDeps, state: EntityState, event: WorkEve
   return crmSideRecord(c.sourceId, raw, kind, d.config, readAt);
 }
 
+/**
+ * The record of `id` on `side` without a call: the event's own snapshot, or one kept from an event just
+ * handled that is fresh enough; else null, with how fresh a read must be.
+ */
+function ownOrKept(
+  d: BulkFetchDeps,
+  state: EntityState,
+  event: WorkEvent,
+  side: Side,
+  id: string,
+  hint?: CustomerKind,
+): { found: SideRecord | null; need: number } {
+  const need = minReadStart(state, event, side, state[side].id !== null);
+  const own =
+    event.change?.source === side && event.change.sourceId === id ? ownSnapshot(d, state, event) : null;
+  if (own) return { found: own, need };
+  const kept = d.reads.recall(side, id, need);
+  if (!kept) return { found: null, need };
+  const found =
+    side === 'siagh'
+      ? siaghSideRecord(kept.raw, d.config, kept.readAt)
+      : crmSideRecord(id, kept.raw, kept.kind ?? state.kind ?? hint ?? 'person', d.config, kept.readAt);
+  return { found, need };
+}
+
 export async function bulkCrmById(
   d: BulkFetchDeps,
   state: EntityState,
@@ -76,14 +101,8 @@ export async function bulkCrmById(
   id: string,
   hint?: CustomerKind,
 ): Promise<SideRecord | null> {
-  if (event.change?.source === 'crm' && event.change.sourceId === id) {
-    const own = ownSnapshot(d, state, event);
-    if (own) return own;
-  }
-  const need = minReadStart(state, event, 'crm', state.crm.id !== null);
-  const kept = d.reads.recall('crm', id, need);
-  if (kept)
-    return crmSideRecord(id, kept.raw, kept.kind ?? state.kind ?? hint ?? 'person', d.config, kept.readAt);
+  const { found } = ownOrKept(d, state, event, 'crm', id, hint);
+  if (found) return found;
   d.countRead?.('crm');
   const read = await d.getCrm(id, state.kind ?? hint);
   if (read?.readAt !== undefined)
@@ -97,13 +116,8 @@ export async function bulkSiaghByCode(
   event: WorkEvent,
   code: string,
 ): Promise<SideRecord | null> {
-  if (event.change?.source === 'siagh' && event.change.sourceId === code) {
-    const own = ownSnapshot(d, state, event);
-    if (own) return own;
-  }
-  const need = minReadStart(state, event, 'siagh', state.siagh.id !== null);
-  const kept = d.reads.recall('siagh', code, need);
-  if (kept) return siaghSideRecord(kept.raw, d.config, kept.readAt);
+  const { found, need } = ownOrKept(d, state, event, 'siagh', code);
+  if (found) return found;
   const list = await d.reads.siagh(need);
   const row = list.value.byCode.get(code);
   return row ? siaghSideRecord(row, d.config, list.startedAt) : null;

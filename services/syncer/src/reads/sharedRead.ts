@@ -15,8 +15,6 @@ export interface SharedReadOptions<T> {
   now: () => number;
   minIntervalMs: number;
   maxAgeMs: number;
-  /** Called once per read made (for the metrics). */
-  onRead?: (ms: number) => void;
 }
 
 export class SharedRead<T> {
@@ -55,7 +53,6 @@ export class SharedRead<T> {
   private start(): void {
     const startedAt = this.o.now();
     this.lastStart = startedAt;
-    const t0 = performance.now();
     // Cleared in the same turn the read settles, so a caller going round never waits on it again.
     const settle = () => {
       if (this.inFlight?.startedAt === startedAt) this.inFlight = undefined;
@@ -63,7 +60,6 @@ export class SharedRead<T> {
     const done = this.o.load().then(
       (value) => {
         settle();
-        this.o.onRead?.(performance.now() - t0);
         const taken = { startedAt, value };
         if (!this.latest || this.latest.startedAt <= startedAt) this.latest = taken;
         return taken;
@@ -76,10 +72,5 @@ export class SharedRead<T> {
     // Callers that await it see the failure; nobody else must see it as unhandled.
     done.catch(() => undefined);
     this.inFlight = { startedAt, done };
-  }
-
-  /** Drops what was read (memory: a GetAll of every contact), keeping nothing stale around. */
-  forget(): void {
-    this.latest = undefined;
   }
 }
