@@ -4,7 +4,7 @@ import { deterministicEventId, type SyncOutcome, type WorkEvent } from '@siaghsy
 import type { Logger } from '@siaghsync/shared/logger';
 import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { decide } from './decide/decide';
-import { echoWithoutRead } from './decide/echo';
+import { settledWithoutRead } from './decide/echo';
 import { initialState, type EntityState } from './decide/state';
 import { adoptableCreates, adoptCreated, recoverWrites, type WriteAhead } from './decide/recover';
 import { directionTo, type Decision, type Fetched } from './decide/types';
@@ -163,8 +163,8 @@ async function attemptOnce(
   // A write of an earlier attempt on this same state may have landed before that attempt died.
   const announced = deps.announced?.(state.canonicalKey) ?? [];
   const committed = state;
-  const echo = announced.length === 0 ? echoWithoutRead(state, event) : null;
-  if (echo !== null) {
+  const settled = announced.length === 0 ? settledWithoutRead(state, event) : null;
+  if (settled !== null) {
     const echoed = {
       ...state,
       version: state.version + 1,
@@ -175,8 +175,7 @@ async function attemptOnce(
       ...emptyOutputs(),
       state: echoed,
       outcome: outcomeOf(deps, event, meta, attempt, echoed, {
-        status: 'skipped-echo',
-        note: echo,
+        ...settled,
         durationMs: deps.now() - started,
       }),
     };

@@ -1,4 +1,5 @@
 import type { WorkEvent } from '@siaghsync/shared/events';
+import { isBulk } from '../reads/freshness';
 import type { EntityState, SideState } from './state';
 
 /**
@@ -29,4 +30,36 @@ export function echoWithoutRead(state: EntityState, event: WorkEvent): string | 
   if (c.source === 'crm' && c.attributes.crmEvent === 'Insert' && (side.knownAt ?? 0) > 0)
     return "the CRM's Insert notice of a record this entity already holds";
   return null;
+}
+
+/**
+ * A bulk re-observation of what this entity already synced: the poller's first sweep re-reads every
+ * record the import just carried (or the import re-reads what a sweep carried), and deciding each again
+ * would cost a read of its counterpart at the targets' rate limits for nothing. Safe only when the pair is
+ * settled: both sides linked and present, nothing queued or open, and the observed record is the one the
+ * last decision used with no write of ours there since (written = seen). Were our last write there
+ * different from what we saw, the same checksum could be a person reverting our write, which must be
+ * decided. The counterpart's own changes arrive as their own events.
+ */
+export function unchangedWithoutRead(state: EntityState, event: WorkEvent): string | null {
+  const c = event.change;
+  if (event.kind !== 'change' || !c || c.operation !== 'upsert' || state.entityType !== 'customer')
+    return null;
+  if (!isBulk(event) || c.checksum === null) return null;
+  const side = state[c.source];
+  const counterpart = state[c.source === 'crm' ? 'siagh' : 'crm'];
+  if (side.id !== c.sourceId || side.deleted || counterpart.id === null || counterpart.deleted) return null;
+  if (state.pending.length > 0 || state.openConflicts.length > 0) return null;
+  if (side.seen !== c.checksum || (side.written !== null && side.written !== side.seen)) return null;
+  return 'a bulk re-observation of the record this pair last synced';
+}
+
+export type SettledWithoutRead = { status: 'skipped-echo' | 'skipped-unchanged'; note: string };
+
+/** An event told settled by the state alone (no announced writes pending on the entity). */
+export function settledWithoutRead(state: EntityState, event: WorkEvent): SettledWithoutRead | null {
+  const echo = echoWithoutRead(state, event);
+  if (echo !== null) return { status: 'skipped-echo', note: echo };
+  const unchanged = unchangedWithoutRead(state, event);
+  return unchanged === null ? null : { status: 'skipped-unchanged', note: unchanged };
 }

@@ -1,5 +1,5 @@
 import { newChangeEvent, type ChangeEvent, type WorkEvent } from '@siaghsync/shared/events';
-import { echoWithoutRead } from './echo';
+import { echoWithoutRead, settledWithoutRead, unchangedWithoutRead } from './echo';
 import { initialState, type EntityState } from './state';
 
 const work = (c: Partial<ChangeEvent>): WorkEvent => ({
@@ -53,5 +53,61 @@ describe('our own write coming back, told without a read', () => {
     // An entity that has never read or written that record yet must read it.
     const fresh = initialState('customer:3');
     expect(echoWithoutRead({ ...fresh, crm: { ...fresh.crm, id: 'g-1' } }, insert)).toBeNull();
+  });
+});
+
+describe('a bulk re-observation of what the pair already synced, told without a read', () => {
+  const settled = (): EntityState => {
+    const s = linked();
+    return {
+      ...s,
+      crm: { ...s.crm, written: null, seen: 'crm-seen' },
+      siagh: { ...s.siagh, written: 'siagh-seen', seen: 'siagh-seen' },
+    };
+  };
+  const sweep = (c: Partial<ChangeEvent>): WorkEvent =>
+    work({ attributes: { bulk: 'sweep', readStartedAt: '9' }, ...c });
+
+  it('the sweep or the import carrying the checksum the last decision saw', () => {
+    expect(unchangedWithoutRead(settled(), sweep({ checksum: 'siagh-seen' }))).not.toBeNull();
+    const crm = sweep({ source: 'crm', sourceId: 'g-1', checksum: 'crm-seen' });
+    expect(unchangedWithoutRead(settled(), crm)).not.toBeNull();
+    const imported = work({ trigger: 'backfill', checksum: 'siagh-seen' });
+    expect(unchangedWithoutRead(settled(), imported)).not.toBeNull();
+    expect(settledWithoutRead(settled(), imported)?.status).toBe('skipped-echo');
+    expect(settledWithoutRead(settled(), crm)?.status).toBe('skipped-unchanged');
+  });
+
+  it('a live event, another checksum, or no checksum is decided on fresh reads', () => {
+    expect(unchangedWithoutRead(settled(), work({ checksum: 'siagh-seen' }))).toBeNull();
+    expect(unchangedWithoutRead(settled(), sweep({ checksum: 'edited' }))).toBeNull();
+    expect(unchangedWithoutRead(settled(), sweep({ checksum: null }))).toBeNull();
+    expect(unchangedWithoutRead(settled(), sweep({ checksum: 'siagh-seen', sourceId: '2002' }))).toBeNull();
+  });
+
+  it('the same checksum after a write of ours there may be a person reverting it: decided', () => {
+    const s = settled();
+    const wrote = { ...s, crm: { ...s.crm, written: 'what-we-wrote' } };
+    const crm = sweep({ source: 'crm', sourceId: 'g-1', checksum: 'crm-seen' });
+    expect(unchangedWithoutRead(wrote, crm)).toBeNull();
+  });
+
+  it('a pair not settled is decided: counterpart missing or deleted, work queued, a conflict open', () => {
+    const s = settled();
+    const e = sweep({ checksum: 'siagh-seen' });
+    expect(unchangedWithoutRead({ ...s, crm: { ...s.crm, id: null } }, e)).toBeNull();
+    expect(unchangedWithoutRead({ ...s, crm: { ...s.crm, deleted: true } }, e)).toBeNull();
+    expect(unchangedWithoutRead({ ...s, siagh: { ...s.siagh, deleted: true } }, e)).toBeNull();
+    expect(unchangedWithoutRead({ ...s, pending: [e] }, e)).toBeNull();
+    const conflict = {
+      conflictId: 'x',
+      field: 'email' as const,
+      crmValue: 'a',
+      siaghValue: 'b',
+      baseValue: '',
+      policy: 'manual',
+      detectedAt: 1,
+    };
+    expect(unchangedWithoutRead({ ...s, openConflicts: [conflict] }, e)).toBeNull();
   });
 });
