@@ -41,11 +41,26 @@ export interface SweepOutcome {
 }
 
 /**
- * A sweep that finds more changed records than this is a bulk re-observation (the first sweep of an empty
- * state, the first after a long outage, a batch job's mass edit), not people editing: its events are
- * marked bulk, so the syncer queues them with the import and live changes overtake them.
+ * More upserts of one kind than this in a sweep is a bulk re-observation, not people editing: records
+ * first seen (the first sweep of an empty state, the import's creates coming back) or records changed (a
+ * batch job's mass edit, the first sweep after a long outage). Those events are marked bulk, so the
+ * syncer queues them with the import and live changes overtake them. Each kind is judged alone: a
+ * person's edit seen in the same sweep as 5,000 contacts the import just created stays live.
  */
 export const BULK_SWEEP_UPSERTS = 200;
+
+/** Which upserts of a sweep are bulk work (see BULK_SWEEP_UPSERTS): pure, for the tracker and its tests. */
+export function bulkUpserts(
+  upserts: readonly string[],
+  known: (id: string) => boolean,
+): { firstSeen: boolean; changed: boolean } {
+  let firstSeen = 0;
+  for (const id of upserts) if (!known(id)) firstSeen++;
+  return {
+    firstSeen: firstSeen > BULK_SWEEP_UPSERTS,
+    changed: upserts.length - firstSeen > BULK_SWEEP_UPSERTS,
+  };
+}
 
 export class SourceTracker {
   constructor(
@@ -74,10 +89,11 @@ export class SourceTracker {
       correlationId: input.correlationId,
     };
 
-    const bulk = result.upserts.length > BULK_SWEEP_UPSERTS;
+    const bulkKinds = bulkUpserts(result.upserts, (id) => this.state.hashes.has(id));
     for (const id of result.upserts) {
       const d = input.details(id);
       const prev = this.state.hashes.get(id);
+      const bulk = prev === undefined ? bulkKinds.firstSeen : bulkKinds.changed;
       const u = updates.get(id);
       if (!d) continue; // cannot happen for a hash that changed; guarded so a bug never emits a thin upsert
       const event: ChangeEvent = newChangeEvent({

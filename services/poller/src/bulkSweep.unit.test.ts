@@ -1,0 +1,24 @@
+import { BULK_SWEEP_UPSERTS, bulkUpserts } from './tracker';
+
+const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+describe('which upserts of a sweep are bulk work', () => {
+  const known = (id: string) => id.startsWith('old');
+
+  it("a person's edit seen with thousands of contacts first seen stays live", () => {
+    const kinds = bulkUpserts([...ids('new', 5000), 'old-edited'], known);
+    expect(kinds).toEqual({ firstSeen: true, changed: false });
+  });
+
+  it('a mass edit of known records is bulk, records first seen beside it are judged alone', () => {
+    expect(bulkUpserts([...ids('old', BULK_SWEEP_UPSERTS + 1), 'new-1'], known)).toEqual({
+      firstSeen: false,
+      changed: true,
+    });
+  });
+
+  it('up to the threshold of each kind, everything is live', () => {
+    const kinds = bulkUpserts([...ids('old', BULK_SWEEP_UPSERTS), ...ids('new', BULK_SWEEP_UPSERTS)], known);
+    expect(kinds).toEqual({ firstSeen: false, changed: false });
+  });
+});
