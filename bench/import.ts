@@ -60,6 +60,22 @@ function peakRssMiB(p: Proc): number {
   }
 }
 
+/** CPU time a process has used so far (user + system), in seconds. */
+function cpuSeconds(p: Proc): number {
+  try {
+    const fields = readFileSync(`/proc/${p.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** BENCH_PROFILE=syncer,poller: those services write a V8 CPU profile into the log directory. */
+const profiled = (name: string, logDir: string): string[] =>
+  (process.env.BENCH_PROFILE ?? '').split(',').includes(name)
+    ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`]
+    : [];
+
 function metric(text: string, name: string, labels: Record<string, string> = {}): number {
   let sum = 0;
   for (const line of text.split('\n')) {
@@ -140,6 +156,8 @@ interface ImportRun {
   readsPerEvent: number;
   reads: { single: number; list: number; events: number };
   rss: Record<string, number>;
+  /** CPU seconds each process used from its start to the end of the import. */
+  cpu: Record<string, number>;
   live: { crmToSiagh: number[]; siaghToCrm: number[]; lost: number };
 }
 
@@ -178,13 +196,14 @@ async function runImport(
       'services/syncer/src/main.ts',
       { ...infra, ...adapters, SYNCER_PORT: String(syncerPort), SYNCER_INSTANCE_ID: `${prefix}bench` },
       logDir,
-      ['--max-old-space-size=4096'],
+      ['--max-old-space-size=4096', ...profiled('syncer', logDir)],
     ),
     startProc(
       'poller',
       'services/poller/src/main.ts',
       { ...infra, ...adapters, POLLER_PORT: String(pollerPort) },
       logDir,
+      profiled('poller', logDir),
     ),
   ];
   const [ingest, syncer, poller] = services as [Proc, Proc, Proc];
@@ -212,15 +231,31 @@ async function runImport(
     let crm: Stats = { records: 0, numbered: 0, duplicated: 0 };
     let siagh: Stats = crm;
     let lastReport = 0;
+    // Sampled while they run: the backfill has exited (and its /proc entry gone) by the end.
+    const rss: Record<string, number> = {};
+    const cpu: Record<string, number> = {};
+    const sampleRss = () => {
+      for (const p of all) {
+        rss[p.name] = Math.max(rss[p.name] ?? 0, peakRssMiB(p));
+        cpu[p.name] = Math.max(cpu[p.name] ?? 0, cpuSeconds(p));
+      }
+    };
     for (;;) {
+      sampleRss();
       [crm, siagh] = await Promise.all([
         json<Stats>(`${sims.crmUrl}/_sim/stats`),
         json<Stats>(`${sims.siaghUrl}/_sim/stats`),
       ]);
       if (crm.numbered >= expected && siagh.numbered >= expected) break;
-      if (Date.now() - lastReport > 15_000) {
+      if (Date.now() - lastReport > 10_000) {
+        // Where the work is waiting: the router's input, the syncer's live and bulk queues.
+        const [changes, work, bulk] = await Promise.all([
+          groupLag(kafka, `${prefix}siaghsync-router`, topicName('changes', prefix)),
+          groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('work', prefix)),
+          groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('workBulk', prefix)),
+        ]);
         say(
-          `${Math.round((Date.now() - t0) / 1000)} s: CRM ${crm.numbered}/${expected}, Siagh ${siagh.numbered}/${expected}`,
+          `${Math.round((Date.now() - t0) / 1000)} s: CRM ${crm.numbered}/${expected}, Siagh ${siagh.numbered}/${expected}; lag: changes ${changes}, work ${work}, work-bulk ${bulk}`,
         );
         lastReport = Date.now();
       }
@@ -241,7 +276,7 @@ async function runImport(
     const single = metric(text, 'siaghsync_syncer_api_reads_total', { kind: 'single' });
     const list = metric(text, 'siaghsync_syncer_api_reads_total', { kind: 'list' });
     const events = metric(text, 'siaghsync_syncer_events_total');
-    const rss = Object.fromEntries(all.map((p) => [p.name, peakRssMiB(p)]));
+    sampleRss();
     return {
       seconds,
       expected,
@@ -250,6 +285,7 @@ async function runImport(
       reads: { single, list, events },
       readsPerEvent: events === 0 ? 0 : (single + list) / events,
       rss,
+      cpu,
       live: liveResult,
     };
   } finally {
@@ -325,6 +361,11 @@ async function main(): Promise<void> {
         met: true,
       }),
     ),
+  );
+  say(
+    `CPU seconds used: ${Object.entries(r.cpu)
+      .map(([name, s]) => `${name} ${s.toFixed(1)}`)
+      .join(', ')}`,
   );
   if (LIVE_RATE > 0) {
     for (const [dir, p, n] of [
