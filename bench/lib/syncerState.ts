@@ -1,13 +1,13 @@
-// The syncer benchmark's state figures: memory per linked entity held in the state table, and the
-// restore rate of the state changelog beside a bare consumer of the same topic.
+// The syncer benchmark's restore rate of the state changelog beside a bare consumer of the same topic
+// (the state's memory and read cost, which need no broker, are in stateMemory.ts).
 import { performance } from 'node:perf_hooks';
 import { createIdempotentProducer, createKafka, ensureTopics, topicName } from '../../shared/src/kafka/index';
 import type { Logger } from '../../shared/src/logger';
 import type { EventCodec } from '../../shared/src/registry';
-import { deterministicEventId } from '../../shared/src/events';
 import { StateTable } from '../../services/syncer/src/kafka/tables';
 import { TableReader } from '../../services/syncer/src/kafka/tableReader';
-import { initialState, toRecord, type EntityState } from '../../services/syncer/src/decide/state';
+import { toRecord } from '../../services/syncer/src/decide/state';
+import { sampleState } from './sampleState';
 
 export async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -15,58 +15,6 @@ export async function waitUntil(check: () => boolean, timeoutMs: number, what: s
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-function sampleState(k: number): EntityState {
-  const s = initialState(`customer:${100000 + k}`);
-  const base = {
-    customerNumber: 100000 + k,
-    kind: 'person' as const,
-    name: `مشتری شماره ${k}`,
-    firstName: 'مشتری',
-    lastName: `شماره ${k}`,
-    nationalCode: String(1000000000 + k),
-    economicCode: '',
-    registerNumber: '',
-    mobile: `0912${String(k).padStart(7, '0')}`,
-    phone: '',
-    email: `c${k}@example.com`,
-    address: 'تهران، خیابان انقلاب، پلاک ۱۲',
-    postalCode: '1234567890',
-    city: 'تهران',
-    description: '',
-    active: true,
-  };
-  const h = deterministicEventId('h', k) + deterministicEventId('h2', k);
-  return {
-    ...s,
-    version: 3,
-    generation: 1,
-    kind: 'person',
-    crm: {
-      id: `5f0c2b8e-7d1a-4c55-9a0e-${String(k).padStart(12, '0')}`,
-      written: h,
-      seen: h,
-      deleted: false,
-    },
-    siagh: { id: String(1000 + k), written: h, seen: h, deleted: false },
-    base,
-  };
-}
-
-export async function memoryPerEntity(
-  codec: EventCodec,
-  count: number,
-): Promise<{ bytesPerEntity: number; avroBytes: number }> {
-  global.gc?.();
-  const before = process.memoryUsage().heapUsed;
-  const table = new StateTable(codec);
-  for (let k = 0; k < count; k++) table.offer(sampleState(k));
-  global.gc?.();
-  const after = process.memoryUsage().heapUsed;
-  const avroBytes = (await codec.encode('EntityState', toRecord(sampleState(1)))).length;
-  if (table.size !== count) throw new Error('table lost entries');
-  return { bytesPerEntity: (after - before) / count, avroBytes };
 }
 
 export async function restoreRates(

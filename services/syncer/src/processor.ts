@@ -292,11 +292,9 @@ export class Processor {
     this.generation = epoch;
     await Promise.all([this.d.stateReader.caughtUp(), this.d.intentReader?.caughtUp()]);
     let parked = 0;
-    for (const [key, state] of this.d.states.entries()) {
-      if (state.pending.length > 0) {
-        parked++;
-        this.scheduleRetry(key, state.pending[0]!.correlationId);
-      }
+    for (const [key, state] of this.d.states.parked()) {
+      parked++;
+      this.scheduleRetry(key, state.pending[0]!.correlationId);
     }
     this.d.metrics.restoreSeconds.set((Date.now() - t0) / 1000);
     this.d.logger.info({ entities: this.d.states.size, parked, ms: Date.now() - t0 }, 'state restored');

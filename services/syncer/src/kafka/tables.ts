@@ -4,6 +4,7 @@ import type { EventCodec } from '@siaghsync/shared/registry';
 import { fromRecord, supersedes, type EntityState } from '../decide/state';
 import { parseWriteAhead, type WriteAhead } from '../decide/recover';
 import { intentKey, type RouteLookups } from '../route/route';
+import { PackedStates, type Version } from './packed/packedStates';
 
 /** The id index and open create intents, folded from the compacted `links` and `intents` topics. */
 export class RouteTables implements RouteLookups {
@@ -97,28 +98,34 @@ export class RouteTables implements RouteLookups {
  * re-run saw nothing left to do (convergence seed 803).
  * Records that do not supersede what we hold (a zombie's write with an older generation, or a replay of
  * an older version) are ignored.
+ * Committed states are held packed (kafka/packed/): a syncer holds every entity of its partitions.
  */
 export class StateTable {
-  private readonly committed = new Map<string, EntityState>();
+  private readonly committed: PackedStates;
   private readonly pending = new Map<string, EntityState>();
   /** Called with every COMMITTED state read from the changelog (not with local, uncommitted offers). */
   onCommitted: ((state: EntityState) => void) | undefined;
 
-  constructor(private readonly codec: EventCodec) {}
+  constructor(
+    private readonly codec: Pick<EventCodec, 'decode'>,
+    options: { hotStates?: number } = {},
+  ) {
+    this.committed = new PackedStates(options.hotStates);
+  }
 
   async apply(message: KafkaMessage): Promise<void> {
     const key = message.key?.toString();
     if (!key || message.value === null || message.value.length === 0) return;
     const record = fromRecord(await this.codec.decode<EntityStateRecord>(message.value));
-    const taken = supersedes(record, this.committed.get(key));
+    const taken = supersedes(record, this.committed.version(key));
     if (taken) this.committed.set(key, record);
     // Told even when not taken: our own commit read back does not supersede the copy it came from.
-    if (taken || this.get(key)?.version === record.version) this.onCommitted?.(record);
+    if (taken || this.version(key)?.version === record.version) this.onCommitted?.(record);
   }
 
   /** A state made by handling an event, not committed yet. Returns whether it was taken. */
   offer(state: EntityState): boolean {
-    if (!supersedes(state, this.get(state.canonicalKey))) return false;
+    if (!supersedes(state, this.version(state.canonicalKey))) return false;
     this.pending.set(state.canonicalKey, state);
     return true;
   }
@@ -129,7 +136,7 @@ export class StateTable {
       const s = this.pending.get(key);
       if (!s) continue;
       this.pending.delete(key);
-      if (supersedes(s, this.committed.get(key))) this.committed.set(key, s);
+      if (supersedes(s, this.committed.version(key))) this.committed.set(key, s);
     }
   }
 
@@ -143,13 +150,25 @@ export class StateTable {
   }
 
   *entries(): IterableIterator<[string, EntityState]> {
-    for (const [key, state] of this.committed) yield [key, this.pending.get(key) ?? state];
+    for (const [key, state] of this.committed.entries()) yield [key, this.pending.get(key) ?? state];
     for (const [key, state] of this.pending) if (!this.committed.has(key)) yield [key, state];
+  }
+
+  /** The states with parked events, as entries() would give them, without decoding the others. */
+  *parked(): IterableIterator<[string, EntityState]> {
+    for (const [key, state] of this.committed.parked()) {
+      if (!this.pending.has(key)) yield [key, state];
+    }
+    for (const [key, state] of this.pending) if (state.pending.length > 0) yield [key, state];
   }
 
   get size(): number {
     let n = this.committed.size;
     for (const key of this.pending.keys()) if (!this.committed.has(key)) n++;
     return n;
+  }
+
+  private version(key: string): Version | undefined {
+    return this.pending.get(key) ?? this.committed.version(key);
   }
 }
