@@ -264,7 +264,13 @@ async function runImport(
     }
     const seconds = (Date.now() - t0) / 1000;
     say(`both sides complete after ${seconds.toFixed(1)} s; waiting for the syncer to drain`);
-    const liveResult = edits ? await edits.stop(30_000) : { crmToSiagh: [], siaghToCrm: [], lost: 0 };
+    const liveResult = edits
+      ? await edits.stop(30_000)
+      : { crmToSiagh: [], siaghToCrm: [], lost: 0, lostEdits: [] };
+    for (const e of liveResult.lostEdits)
+      say(
+        `live edit not arrived: ${e.side} edit at ${new Date(e.at).toISOString()} (${e.email}, CRM ${e.crmId}, Siagh ${e.code})`,
+      );
     for (let i = 0; i < 120; i++) {
       const lag =
         (await groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('work', prefix))) +

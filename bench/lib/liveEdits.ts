@@ -5,7 +5,7 @@
 import { CrmClient } from '../../shared/src/crm/client';
 import { SiaghClient } from '../../shared/src/siagh/client';
 
-interface Pending {
+export interface Pending {
   side: 'crm' | 'siagh';
   at: number;
   email: string;
@@ -112,12 +112,19 @@ export class LiveEdits {
   }
 
   /** Stops editing; waits up to settleMs for the edits still on their way. */
-  async stop(settleMs: number): Promise<{ crmToSiagh: number[]; siaghToCrm: number[]; lost: number }> {
+  async stop(
+    settleMs: number,
+  ): Promise<{ crmToSiagh: number[]; siaghToCrm: number[]; lost: number; lostEdits: Pending[] }> {
     for (const t of this.timers.splice(0, 2)) clearInterval(t);
     const end = Date.now() + settleMs;
     while (this.pending.length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 500));
     for (const t of this.timers) clearInterval(t);
     await Promise.all([this.crm.close(), this.siagh.close()]);
-    return { crmToSiagh: this.crmToSiagh, siaghToCrm: this.siaghToCrm, lost: this.pending.length };
+    return {
+      crmToSiagh: this.crmToSiagh,
+      siaghToCrm: this.siaghToCrm,
+      lost: this.pending.length,
+      lostEdits: [...this.pending],
+    };
   }
 }

@@ -49,6 +49,21 @@ export interface SweepOutcome {
  */
 export const BULK_SWEEP_UPSERTS = 200;
 
+/**
+ * A source without modification times (Siagh) still tells one thing: a record whose hash differs from
+ * the one the last complete sweep saw was edited after that sweep. The syncer needs it when it links a
+ * pair for the first time, with no base to merge against (decide/decide.ts): a person's edit made after
+ * the CRM record's last modification must win, not lose to a tie-break.
+ */
+export function changedAfter(
+  prev: Hash52 | undefined,
+  observed: Pick<Observed, 'sourceTime'>,
+  meta: Pick<SourceMeta, 'lastCompleteAt'>,
+): { changedAfter?: string } {
+  if (prev === undefined || observed.sourceTime !== null || meta.lastCompleteAt === null) return {};
+  return { changedAfter: String(meta.lastCompleteAt) };
+}
+
 /** Which upserts of a sweep are bulk work (see BULK_SWEEP_UPSERTS): pure, for the tracker and its tests. */
 export function bulkUpserts(
   upserts: readonly string[],
@@ -112,7 +127,11 @@ export class SourceTracker {
         naturalKey: d.naturalKey,
         checksum: d.checksum,
         snapshot: d.snapshot,
-        attributes: bulk ? { ...d.attributes, bulk: 'sweep' } : (d.attributes ?? {}),
+        attributes: {
+          ...d.attributes,
+          ...(bulk && { bulk: 'sweep' }),
+          ...changedAfter(prev, d, this.meta),
+        },
       });
       emissions.push({ event, state: u ? stateMessage(this.source, u) : null });
       updates.delete(id);

@@ -110,7 +110,7 @@ function updateTimes(input: DecideInput, crm: SideRecord, siagh: SideRecord): En
   const { state, event, config, now } = input;
   const times = { crm: { ...state.fieldTimes.crm }, siagh: { ...state.fieldTimes.siagh } };
   const base = state.base;
-  if (base === null) return times;
+  if (base === null) return firstLinkTimes(input, crm, siagh);
   const sideTime = (side: Side, rec: SideRecord): number => {
     if (rec.time !== null) return rec.time;
     // Siagh keeps no modification time: the poller's observation is the best we know.
@@ -127,6 +127,33 @@ function updateTimes(input: DecideInput, crm: SideRecord, siagh: SideRecord): En
       if (rec.record[f] !== base[f] && (changedSinceSeen || times[side][f] === undefined)) {
         times[side][f] = sideTime(side, rec);
       }
+    }
+  }
+  return times;
+}
+
+/**
+ * A first link has no base: every field the two records disagree on is a conflict, settled by what is
+ * known of when each side last changed it. The CRM's modification time; for Siagh, which keeps none,
+ * only the poller's word that the record changed after its last complete sweep (`changedAfter`), which
+ * is a lower bound on the edit. A side with no evidence gets no time, and the policy's tie-break decides.
+ */
+function firstLinkTimes(input: DecideInput, crm: SideRecord, siagh: SideRecord): EntityState['fieldTimes'] {
+  const { event, config } = input;
+  const evidence = (side: Side, rec: SideRecord): number | undefined => {
+    if (rec.time !== null) return rec.time;
+    const c = event.change;
+    if (c?.source !== side) return undefined;
+    const after = Number(c.attributes.changedAfter);
+    return c.sourceTime ?? (Number.isFinite(after) && after > 0 ? after : undefined);
+  };
+  const times: EntityState['fieldTimes'] = { crm: {}, siagh: {} };
+  const at = { crm: evidence('crm', crm), siagh: evidence('siagh', siagh) };
+  for (const f of MAPPED_FIELDS) {
+    if (crm.record[f] === siagh.record[f]) continue;
+    for (const side of ['crm', 'siagh'] as const) {
+      const t = at[side];
+      if (config.fields[f][side] !== null && t !== undefined) times[side][f] = t;
     }
   }
   return times;

@@ -51,6 +51,42 @@ describe('decide: link or create', () => {
   });
 });
 
+describe('decide: a first link settles a disagreement by what is known of each side', () => {
+  // The CRM record was last modified at 1,000; Siagh keeps no time.
+  const first = (changedAfter?: number) =>
+    when(
+      initialState(KEY),
+      change('siagh', {
+        attributes: changedAfter === undefined ? {} : { changedAfter: String(changedAfter) },
+      }),
+      {
+        crm: crmRec(customer({ email: 'seed@example.com' }), 1_000),
+        siagh: siaghRec(customer({ email: 'edited@example.com' })),
+      },
+    );
+
+  it("a Siagh edit the poller saw made after its last complete sweep, later than the CRM's, wins", () => {
+    const d = first(60_000);
+    expect(d.writes).toEqual([expect.objectContaining({ side: 'crm', op: 'update', fields: ['email'] })]);
+    expect(d.conflicts).toEqual([
+      expect.objectContaining({ field: 'email', winner: 'siagh', resolvedBy: 'policy:conflict-lww' }),
+    ]);
+  });
+
+  it('a CRM modification after what Siagh can prove wins; no evidence from Siagh is a tie', () => {
+    const d = when(initialState(KEY), change('siagh', { attributes: { changedAfter: '1000' } }), {
+      crm: crmRec(customer({ email: 'seed@example.com' }), 60_000),
+      siagh: siaghRec(customer({ email: 'edited@example.com' })),
+    });
+    expect(d.conflicts).toEqual([
+      expect.objectContaining({ winner: 'crm', resolvedBy: 'policy:conflict-lww' }),
+    ]);
+    expect(first().conflicts).toEqual([
+      expect.objectContaining({ winner: 'crm', resolvedBy: 'policy:conflict-lww-tie' }),
+    ]);
+  });
+});
+
 describe('decide: echo and no ping-pong', () => {
   it('skips our own write coming back, with no time window involved', () => {
     const rec = customer();

@@ -1,4 +1,4 @@
-import { BULK_SWEEP_UPSERTS, bulkUpserts } from './tracker';
+import { BULK_SWEEP_UPSERTS, bulkUpserts, changedAfter } from './tracker';
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
@@ -20,5 +20,19 @@ describe('which upserts of a sweep are bulk work', () => {
   it('up to the threshold of each kind, everything is live', () => {
     const kinds = bulkUpserts([...ids('old', BULK_SWEEP_UPSERTS), ...ids('new', BULK_SWEEP_UPSERTS)], known);
     expect(kinds).toEqual({ firstSeen: false, changed: false });
+  });
+});
+
+describe('what a source without modification times still tells', () => {
+  it('a record whose hash changed since the last complete sweep was edited after it', () => {
+    expect(changedAfter(7, { sourceTime: null }, { lastCompleteAt: 1_000 })).toEqual({
+      changedAfter: '1000',
+    });
+  });
+
+  it('nothing for a record first seen, one with its own modification time, or no complete sweep yet', () => {
+    expect(changedAfter(undefined, { sourceTime: null }, { lastCompleteAt: 1_000 })).toEqual({});
+    expect(changedAfter(7, { sourceTime: 5 }, { lastCompleteAt: 1_000 })).toEqual({});
+    expect(changedAfter(7, { sourceTime: null }, { lastCompleteAt: null })).toEqual({});
   });
 });
