@@ -76,9 +76,12 @@ export function diffSnapshot(
   const deletes: string[] = [];
   const updates: StateUpdate[] = [];
 
-  for (const [id, hash] of current) {
+  // Every record of a sweep passes here: forEach over the Map, no entry array per record.
+  let seenBefore = 0;
+  current.forEach((hash, id) => {
     const before = previous.hashes.get(id);
-    const wasMissing = missing.delete(id);
+    if (before !== undefined) seenBefore++;
+    const wasMissing = missing.size > 0 && missing.delete(id);
     if (before !== hash) {
       upserts.push(id);
       hashes.set(id, hash);
@@ -87,23 +90,26 @@ export function diffSnapshot(
       // Back after one absence, unchanged: nothing to emit, but the mark must not survive a restart.
       updates.push({ id, hash, missing: false });
     }
-  }
+  });
 
   let suppressed = 0;
-  for (const [id, hash] of previous.hashes) {
-    if (current.has(id)) continue;
-    if (!trusted) {
-      suppressed++;
-      continue;
-    }
-    if (previous.missing.has(id)) {
-      deletes.push(id);
-      hashes.delete(id);
-      missing.delete(id);
-      updates.push({ id, hash: null });
-    } else {
-      missing.add(id);
-      updates.push({ id, hash, missing: true });
+  // When every tracked record was seen again (the usual sweep), none is absent: no second pass.
+  if (seenBefore < previous.hashes.size) {
+    for (const [id, hash] of previous.hashes) {
+      if (current.has(id)) continue;
+      if (!trusted) {
+        suppressed++;
+        continue;
+      }
+      if (previous.missing.has(id)) {
+        deletes.push(id);
+        hashes.delete(id);
+        missing.delete(id);
+        updates.push({ id, hash: null });
+      } else {
+        missing.add(id);
+        updates.push({ id, hash, missing: true });
+      }
     }
   }
 

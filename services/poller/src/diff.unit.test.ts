@@ -141,6 +141,39 @@ describe('diffSnapshot', () => {
     expect(r.newState.lastCompleteCount).toBe(4);
   });
 
+  it('marks the record missing when another one takes its place (same count, one absent)', () => {
+    const r = diffSnapshot(
+      state([
+        ['a', 1],
+        ['b', 2],
+      ]),
+      snap([
+        ['a', 1],
+        ['c', 3],
+      ]),
+      opts,
+    );
+    expect(r.upserts).toEqual(['c']);
+    expect(r.newState.missing).toEqual(new Set(['b']));
+    expect(r.updates).toContainEqual({ id: 'b', hash: 2, missing: true });
+  });
+
+  it('marks nothing missing when every tracked record is seen again, new ones besides', () => {
+    const r = diffSnapshot(
+      state([['a', 1]], ['a']),
+      snap([
+        ['a', 1],
+        ['b', 2],
+      ]),
+      opts,
+    );
+    expect(r.newState.missing.size).toBe(0);
+    expect(r.updates).toEqual([
+      { id: 'a', hash: 1, missing: false },
+      { id: 'b', hash: 2, missing: false },
+    ]);
+  });
+
   it('does not mutate the previous state', () => {
     const s0 = state([['a', 1]]);
     diffSnapshot(

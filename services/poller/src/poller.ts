@@ -14,6 +14,7 @@ import { LeaderElection } from './leader';
 import { SourceRunner } from './runner';
 import { sweepCrm } from './crmPoller';
 import { sweepSiagh } from './siaghPoller';
+import { RawMemo } from './rawMemo';
 import type { PollerMetrics } from './metrics';
 import { chooseInterval, CostSamples } from './interval';
 
@@ -44,6 +45,7 @@ export class Poller {
     for (const source of settings.sources) {
       const log = logger.child({ source });
       const costs = new CostSamples();
+      const memo = new RawMemo();
       const timing = {
         intervalMs: source === 'crm' ? settings.crm.intervalMs : settings.siagh.minMs,
         jitter: settings.jitter,
@@ -69,10 +71,11 @@ export class Poller {
             return sweepCrm(d.crm, d.syncConfig, tracker, opts, correlationId, log, metrics);
           }
           if (!d.siagh) throw new Error('Siagh polling enabled without a Siagh client');
-          return sweepSiagh(d.siagh, d.syncConfig, tracker, correlationId, (ms) => {
+          const onGetAll = (ms: number) => {
             costs.add(ms);
             metrics.getAllSeconds.set(ms / 1000);
-          });
+          };
+          return sweepSiagh(d.siagh, d.syncConfig, tracker, correlationId, onGetAll, memo);
         },
       });
       const election = new LeaderElection({

@@ -1,6 +1,7 @@
 // Siagh: no webhooks, no modification time, no paging. Each sweep snapshots GetAll and diffs per-record
-// side checksums against the tracked state. sourceTime is null: Siagh gives no time of change, and the
-// observation time (observedTime) is all we know; the syncer must not treat it as an edit time.
+// side checksums against the tracked state. A cheap hash of each raw record spares the mapping and the
+// sha256 of the ~99% unchanged since the last sweep. sourceTime is null: Siagh gives no time of change,
+// and the observation time (observedTime) is all we know; the syncer must not treat it as an edit time.
 
 import type { SiaghClient } from '@siaghsync/shared/siagh/client';
 import type { SiaghContact } from '@siaghsync/shared/siagh/schemas';
@@ -8,11 +9,27 @@ import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { siaghToCanonical } from '@siaghsync/shared/mapping/siagh';
 import { sideChecksum } from '@siaghsync/shared/mapping/sides';
 import { hash52, type Hash52 } from './diff';
+import { rawHash52 } from './rawHash';
+import { RawHashes, RawMemo } from './rawMemo';
 import type { Observed, SourceTracker, SweepOutcome } from './tracker';
 
 export interface Observation {
   hashes: Map<string, Hash52>;
+  /** Raw hash of every record seen: what the next sweep compares with, once this one is committed. */
+  raw: RawHashes;
+  /** How many records were mapped and checksummed in full (new, changed, or nothing known). */
+  recomputed: number;
   details: (id: string) => Observed | undefined;
+}
+
+/**
+ * What the last committed sweep saw: each record's raw hash, beside the tracked side-checksum hashes that
+ * sweep left. A record whose raw hash is unchanged has an unchanged side checksum (a pure function of the
+ * raw record and the config), so it keeps its tracked hash without being mapped again.
+ */
+export interface KnownRaw {
+  raw: RawHashes;
+  tracked: ReadonlyMap<string, Hash52>;
 }
 
 export function observeSiaghContact(contact: SiaghContact, config: SyncConfig): Observed {
@@ -26,19 +43,45 @@ export function observeSiaghContact(contact: SiaghContact, config: SyncConfig): 
   };
 }
 
-/** Hashes every contact; details are rebuilt on demand for the few that changed (no second copy kept). */
-export function observeSiagh(contacts: readonly SiaghContact[], config: SyncConfig): Observation {
+/**
+ * Hashes every contact, in full only where the raw hash says it may have changed; details are rebuilt on
+ * demand for the few that changed (no second copy kept).
+ */
+export function observeSiagh(
+  contacts: readonly SiaghContact[],
+  config: SyncConfig,
+  known?: KnownRaw,
+): Observation {
   const hashes = new Map<string, Hash52>();
-  const byId = new Map<string, SiaghContact>();
-  for (const c of contacts) {
+  const codes = new Float64Array(contacts.length);
+  const raws = new Float64Array(contacts.length);
+  const mapped = new Map<string, SiaghContact>();
+  for (let i = 0; i < contacts.length; i++) {
+    const c = contacts[i]!;
     const id = String(c.Code);
-    byId.set(id, c);
+    const code = Number(c.Code);
+    const r = rawHash52(c);
+    codes[i] = code;
+    raws[i] = r;
+    const kept = known !== undefined && known.raw.get(i, code) === r ? known.tracked.get(id) : undefined;
+    if (kept !== undefined) {
+      hashes.set(id, kept);
+      continue;
+    }
+    mapped.set(id, c);
     hashes.set(id, hash52(sideChecksum(siaghToCanonical(c, config), config, 'siagh')));
   }
+  // A Code listed twice (never seen from GetAll): the last one counts in `hashes`, but a position cannot
+  // tell which was last, so such a sweep neither uses raw hashes nor leaves any.
+  const twice = hashes.size !== contacts.length;
+  if (twice && known !== undefined) return observeSiagh(contacts, config);
   return {
     hashes,
+    raw: twice ? RawHashes.none : new RawHashes(codes, raws),
+    recomputed: mapped.size,
     details: (id) => {
-      const c = byId.get(id);
+      // Only a record mapped this sweep can differ from its tracked hash; the scan is a guard, not a path.
+      const c = mapped.get(id) ?? contacts.find((x) => String(x.Code) === id);
       return c ? observeSiaghContact(c, config) : undefined;
     },
   };
@@ -52,12 +95,14 @@ export async function sweepSiagh(
   correlationId: string,
   /** How long the GetAll took, request to parsed answer: an upper bound of its cost to the server. */
   onGetAll?: (ms: number) => void,
+  /** Kept by the caller across sweeps; without one every sweep maps every record in full. */
+  memo: RawMemo = new RawMemo(),
 ): Promise<SweepOutcome & { seen: number }> {
   const t0 = performance.now();
   const readStartedAt = String(Date.now());
   const contacts = await client.getAllContacts();
   onGetAll?.(performance.now() - t0);
-  const obs = observeSiagh(contacts, config);
+  const obs = observeSiagh(contacts, config, memo.known(tracker));
   const out = await tracker.commitSweep({
     hashes: obs.hashes,
     // When the read began: the syncer may take a snapshot as the read of a bulk event (reads/freshness.ts).
@@ -68,5 +113,6 @@ export async function sweepSiagh(
     complete: true,
     correlationId,
   });
+  memo.committed(tracker, obs.raw);
   return { ...out, seen: contacts.length };
 }
