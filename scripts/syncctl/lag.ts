@@ -1,4 +1,5 @@
 import type { Admin } from '@siaghsync/shared/kafka/index';
+import { mayOwnGroup, ownsGroup } from '@siaghsync/shared/kafka/groups';
 
 export interface PartitionLag {
   group: string;
@@ -30,12 +31,12 @@ export function partitionLag(
   return { committed: c, lag: Math.max(0, e - c) };
 }
 
-/** Lag per partition of every consumer group whose id starts with prefix. */
-export async function groupLags(admin: Admin, prefix: string): Promise<GroupLag[]> {
+/** Lag per partition of every consumer group of the deployment (shared/src/kafka/groups.ts). */
+export async function groupLags(admin: Admin, prefix: string, topicPrefix = ''): Promise<GroupLag[]> {
   const { groups } = await admin.listGroups();
   const ids = groups
     .map((g) => g.groupId)
-    .filter((g) => g.startsWith(prefix))
+    .filter((g) => mayOwnGroup(g, prefix, topicPrefix))
     .sort();
   if (ids.length === 0) return [];
   const described = await admin.describeGroups(ids);
@@ -44,6 +45,15 @@ export async function groupLags(admin: Admin, prefix: string): Promise<GroupLag[
   for (const groupId of ids) {
     const d = described.groups.find((g) => g.groupId === groupId);
     const committed = await admin.fetchOffsets({ groupId });
+    if (
+      !ownsGroup(
+        groupId,
+        committed.map((t) => t.topic),
+        prefix,
+        topicPrefix,
+      )
+    )
+      continue;
     const partitions: PartitionLag[] = [];
     for (const t of committed) {
       let e = ends.get(t.topic);

@@ -149,7 +149,7 @@ export function registerStatus(
         const services = await Promise.all(serviceAddresses(cfg).map((s) => probe(ctx, s.name, s.url)));
         const kafka: StatusReport['kafka'] = { reachable: true, groups: [] };
         try {
-          kafka.groups = await groupLags(await ctx.admin(), cfg.SYNCCTL_GROUP_PREFIX);
+          kafka.groups = await groupLags(await ctx.admin(), cfg.SYNCCTL_GROUP_PREFIX, cfg.TOPIC_PREFIX);
         } catch (err) {
           Object.assign(kafka, { reachable: false, error: classify(err).message });
         }

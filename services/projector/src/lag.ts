@@ -1,11 +1,17 @@
+import { mayOwnGroup, ownsGroup } from '@siaghsync/shared/kafka/groups';
 import type { Kafka } from '@siaghsync/shared/kafka/index';
 import type { LagEntry } from './api/route';
 
 /**
- * Lag of every consumer group of the pipeline (group names starting with `prefix`): per partition,
+ * Lag of every consumer group of the deployment (shared/src/kafka/groups.ts): per partition,
  * end offset minus committed offset. Cached briefly: the dashboard polls it.
  */
-export function lagReporter(kafka: Kafka, groupPrefix: string, ttlMs = 3000): () => Promise<LagEntry[]> {
+export function lagReporter(
+  kafka: Kafka,
+  groupPrefix: string,
+  ttlMs = 3000,
+  topicPrefix = '',
+): () => Promise<LagEntry[]> {
   let cache: { at: number; value: LagEntry[] } | null = null;
   return async () => {
     if (cache && Date.now() - cache.at < ttlMs) return cache.value;
@@ -16,9 +22,19 @@ export function lagReporter(kafka: Kafka, groupPrefix: string, ttlMs = 3000): ()
       const out: LagEntry[] = [];
       const ends = new Map<string, Map<number, number>>();
       for (const { groupId } of groups
-        .filter((g) => g.groupId.startsWith(groupPrefix))
+        .filter((g) => mayOwnGroup(g.groupId, groupPrefix, topicPrefix))
         .sort((a, b) => a.groupId.localeCompare(b.groupId))) {
-        for (const t of await admin.fetchOffsets({ groupId })) {
+        const committed = await admin.fetchOffsets({ groupId });
+        if (
+          !ownsGroup(
+            groupId,
+            committed.map((t) => t.topic),
+            groupPrefix,
+            topicPrefix,
+          )
+        )
+          continue;
+        for (const t of committed) {
           if (!ends.has(t.topic))
             ends.set(
               t.topic,

@@ -93,7 +93,7 @@ export async function startService(
         logger,
         operatorToken: cfg.OPERATOR_TOKEN,
         projector,
-        lag: lagReporter(kafka, cfg.PROJECTOR_LAG_GROUP_PREFIX),
+        lag: lagReporter(kafka, cfg.PROJECTOR_LAG_GROUP_PREFIX, 3000, cfg.TOPIC_PREFIX),
         async sendWork(event: WorkEvent) {
           // Answer only after Kafka acknowledged (acks=all): a 202 means the syncer will see it.
           await sendWithin(
