@@ -99,7 +99,8 @@ export async function sweepSiagh(
   memo: RawMemo = new RawMemo(),
 ): Promise<SweepOutcome & { seen: number }> {
   const t0 = performance.now();
-  const readStartedAt = String(Date.now());
+  const readAt = Date.now();
+  const readStartedAt = String(readAt);
   const contacts = await client.getAllContacts();
   onGetAll?.(performance.now() - t0);
   const obs = observeSiagh(contacts, config, memo.known(tracker));
@@ -111,6 +112,7 @@ export async function sweepSiagh(
       return o && { ...o, attributes: { ...o.attributes, readStartedAt } };
     },
     complete: true,
+    readStartedAt: readAt,
     correlationId,
   });
   memo.committed(tracker, obs.raw);

@@ -15,6 +15,11 @@ export interface SourceMeta {
   lastCompleteCount: number;
   /** Epoch ms of the last complete (trusted) sweep; null before the first. */
   lastCompleteAt: number | null;
+  /**
+   * When the read of that sweep began: a record it saw unchanged and a later sweep sees changed was
+   * edited after this (tracker.ts changedAfter). Absent in state written before it existed.
+   */
+  lastCompleteReadAt?: number | null;
   /** CRM: position of the round-robin reconcile slice in the sorted id list. */
   reconcileCursor: number;
 }

@@ -31,6 +31,8 @@ export interface SweepInput {
   details: (id: string) => Observed | undefined;
   complete: boolean;
   correlationId: string;
+  /** When the read behind this sweep began (epoch ms). */
+  readStartedAt?: number;
   /** Extra meta to commit with the sweep (the CRM reconcile cursor). */
   meta?: Partial<SourceMeta>;
 }
@@ -51,17 +53,18 @@ export const BULK_SWEEP_UPSERTS = 200;
 
 /**
  * A source without modification times (Siagh) still tells one thing: a record whose hash differs from
- * the one the last complete sweep saw was edited after that sweep. The syncer needs it when it links a
+ * the one the last complete sweep saw was edited after that sweep's read began. The syncer needs it when it links a
  * pair for the first time, with no base to merge against (decide/decide.ts): a person's edit made after
  * the CRM record's last modification must win, not lose to a tie-break.
  */
 export function changedAfter(
   prev: Hash52 | undefined,
   observed: Pick<Observed, 'sourceTime'>,
-  meta: Pick<SourceMeta, 'lastCompleteAt'>,
+  meta: Pick<SourceMeta, 'lastCompleteReadAt'>,
 ): { changedAfter?: string } {
-  if (prev === undefined || observed.sourceTime !== null || meta.lastCompleteAt === null) return {};
-  return { changedAfter: String(meta.lastCompleteAt) };
+  const after = meta.lastCompleteReadAt;
+  if (prev === undefined || observed.sourceTime !== null || after === undefined || after === null) return {};
+  return { changedAfter: String(after) };
 }
 
 /** Which upserts of a sweep are bulk work (see BULK_SWEEP_UPSERTS): pure, for the tracker and its tests. */
@@ -163,6 +166,9 @@ export class SourceTracker {
       sweeps: sweep,
       lastCompleteCount: result.newState.lastCompleteCount,
       lastCompleteAt: result.trusted ? now : this.meta.lastCompleteAt,
+      lastCompleteReadAt: result.trusted
+        ? (input.readStartedAt ?? null)
+        : (this.meta.lastCompleteReadAt ?? null),
     };
     const emitted = await emitAll(this.target, emissions, [metaMessage(this.source, meta)]);
     this.state = result.newState;

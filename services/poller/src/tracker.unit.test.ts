@@ -24,15 +24,17 @@ describe('which upserts of a sweep are bulk work', () => {
 });
 
 describe('what a source without modification times still tells', () => {
-  it('a record whose hash changed since the last complete sweep was edited after it', () => {
-    expect(changedAfter(7, { sourceTime: null }, { lastCompleteAt: 1_000 })).toEqual({
+  it("a record whose hash changed since the last complete sweep was edited after that sweep's read began", () => {
+    expect(changedAfter(7, { sourceTime: null }, { lastCompleteReadAt: 1_000 })).toEqual({
       changedAfter: '1000',
     });
   });
 
   it('nothing for a record first seen, one with its own modification time, or no complete sweep yet', () => {
-    expect(changedAfter(undefined, { sourceTime: null }, { lastCompleteAt: 1_000 })).toEqual({});
-    expect(changedAfter(7, { sourceTime: 5 }, { lastCompleteAt: 1_000 })).toEqual({});
-    expect(changedAfter(7, { sourceTime: null }, { lastCompleteAt: null })).toEqual({});
+    expect(changedAfter(undefined, { sourceTime: null }, { lastCompleteReadAt: 1_000 })).toEqual({});
+    expect(changedAfter(7, { sourceTime: 5 }, { lastCompleteReadAt: 1_000 })).toEqual({});
+    expect(changedAfter(7, { sourceTime: null }, { lastCompleteReadAt: null })).toEqual({});
+    // State written before the read time was kept.
+    expect(changedAfter(7, { sourceTime: null }, {})).toEqual({});
   });
 });

@@ -170,7 +170,9 @@ function decideBoth(input: DecideInput, source: Side, crm: SideRecord, siagh: Si
   const writes: Write[] = [];
   const fieldDiff: FieldChange[] = [];
   const newState = stamp(state, now);
-  newState.fieldTimes = fieldTimes;
+  // A first link's times are evidence for that merge only: kept, they would judge a later edit by a
+  // modification time older than it (the later merge takes each side's time from its own changes).
+  newState.fieldTimes = state.base === null ? state.fieldTimes : fieldTimes;
   newState.kind = crm.record.kind;
   newState.naturalKey = crm.record.customerNumber ?? siagh.record.customerNumber ?? state.naturalKey;
   const firstLink = state.crm.id !== crm.id || state.siagh.id !== siagh.id;

@@ -67,6 +67,8 @@ describe('decide: a first link settles a disagreement by what is known of each s
 
   it("a Siagh edit the poller saw made after its last complete sweep, later than the CRM's, wins", () => {
     const d = first(60_000);
+    // Evidence for this merge only: a later merge takes each side's times from its own changes.
+    expect(d.newState.fieldTimes).toEqual({ crm: {}, siagh: {} });
     expect(d.writes).toEqual([expect.objectContaining({ side: 'crm', op: 'update', fields: ['email'] })]);
     expect(d.conflicts).toEqual([
       expect.objectContaining({ field: 'email', winner: 'siagh', resolvedBy: 'policy:conflict-lww' }),

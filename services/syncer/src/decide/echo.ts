@@ -1,5 +1,4 @@
 import type { WorkEvent } from '@siaghsync/shared/events';
-import { isBulk } from '../reads/freshness';
 import type { EntityState, SideState } from './state';
 
 /**
@@ -33,9 +32,10 @@ export function echoWithoutRead(state: EntityState, event: WorkEvent): string | 
 }
 
 /**
- * A bulk re-observation of what this entity already synced: the poller's first sweep re-reads every
- * record the import just carried (or the import re-reads what a sweep carried), and deciding each again
- * would cost a read of its counterpart at the targets' rate limits for nothing. Safe only when the pair is
+ * A poller's bulk re-observation of what this entity already synced: its first sweep re-reads every
+ * record the import just carried, and deciding each again would cost a read of its counterpart at the
+ * targets' rate limits for nothing. Not the import itself: an operator re-runs it on purpose (after a
+ * change of directions or policies, which side checksums do not cover), and it must decide every pair. Safe only when the pair is
  * settled: both sides linked and present, nothing queued or open, and the observed record is the one the
  * last decision used with no write of ours there since (written = seen). Were our last write there
  * different from what we saw, the same checksum could be a person reverting our write, which must be
@@ -45,7 +45,7 @@ export function unchangedWithoutRead(state: EntityState, event: WorkEvent): stri
   const c = event.change;
   if (event.kind !== 'change' || !c || c.operation !== 'upsert' || state.entityType !== 'customer')
     return null;
-  if (!isBulk(event) || c.checksum === null) return null;
+  if (c.attributes.bulk !== 'sweep' || c.checksum === null) return null;
   const side = state[c.source];
   const counterpart = state[c.source === 'crm' ? 'siagh' : 'crm'];
   if (side.id !== c.sourceId || side.deleted || counterpart.id === null || counterpart.deleted) return null;

@@ -68,14 +68,25 @@ describe('a bulk re-observation of what the pair already synced, told without a 
   const sweep = (c: Partial<ChangeEvent>): WorkEvent =>
     work({ attributes: { bulk: 'sweep', readStartedAt: '9' }, ...c });
 
-  it('the sweep or the import carrying the checksum the last decision saw', () => {
+  it("a poller's bulk sweep carrying the checksum the last decision saw", () => {
     expect(unchangedWithoutRead(settled(), sweep({ checksum: 'siagh-seen' }))).not.toBeNull();
     const crm = sweep({ source: 'crm', sourceId: 'g-1', checksum: 'crm-seen' });
     expect(unchangedWithoutRead(settled(), crm)).not.toBeNull();
-    const imported = work({ trigger: 'backfill', checksum: 'siagh-seen' });
-    expect(unchangedWithoutRead(settled(), imported)).not.toBeNull();
-    expect(settledWithoutRead(settled(), imported)?.status).toBe('skipped-echo');
     expect(settledWithoutRead(settled(), crm)?.status).toBe('skipped-unchanged');
+  });
+
+  it('the import is decided again: an operator re-runs it to apply changed directions or policies', () => {
+    const imported = work({
+      source: 'crm',
+      sourceId: 'g-1',
+      trigger: 'backfill',
+      checksum: 'crm-seen',
+      attributes: { readStartedAt: '9' },
+    });
+    expect(unchangedWithoutRead(settled(), imported)).toBeNull();
+    // Our own write coming back is still told by its checksum.
+    const echo = work({ trigger: 'backfill', checksum: 'siagh-seen' });
+    expect(settledWithoutRead(settled(), echo)?.status).toBe('skipped-echo');
   });
 
   it('a live event, another checksum, or no checksum is decided on fresh reads', () => {
