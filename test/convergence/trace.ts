@@ -10,7 +10,15 @@ import { readTopicToEnd } from '../harness/readTopic';
 // versions), in log order per topic, so a failing seed can be followed step by step. Reads the topics from
 // the beginning with a throwaway consumer (no group), stops at the end offsets it saw when it started.
 
-const TRACED: TopicKey[] = ['changes', 'work', 'outcomes', 'conflicts', 'deadLetters', 'entityState', 'intents'];
+const TRACED: TopicKey[] = [
+  'changes',
+  'work',
+  'outcomes',
+  'conflicts',
+  'deadLetters',
+  'entityState',
+  'intents',
+];
 
 async function main(): Promise<void> {
   const o = new Command('trace')
