@@ -1,5 +1,5 @@
 import { asciiDigits, parseEntityRef, parseTime, table, truncate } from './format';
-import { partitionLag } from './lag';
+import { partitionLag } from '@siaghsync/shared/kafka/lag';
 import { classify, CliError, EXIT, isUnreachable } from './errors';
 import { statusExitCode, type StatusReport } from './status';
 import { resolutionBody } from './conflicts';

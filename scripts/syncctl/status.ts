@@ -4,7 +4,7 @@ import type { Ctx } from './context';
 import { classify, EXIT, type ExitCode } from './errors';
 import { table } from './format';
 import { requestJson } from './http';
-import { groupLags, type GroupLag } from './lag';
+import { groupLags, type GroupLag } from '@siaghsync/shared/kafka/lag';
 
 export interface ServiceStatus {
   name: string;

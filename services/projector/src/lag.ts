@@ -1,4 +1,4 @@
-import { mayOwnGroup, ownsGroup } from '@siaghsync/shared/kafka/groups';
+import { groupLags } from '@siaghsync/shared/kafka/lag';
 import type { Kafka } from '@siaghsync/shared/kafka/index';
 import type { LagEntry } from './api/route';
 
@@ -18,42 +18,17 @@ export function lagReporter(
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const { groups } = await admin.listGroups();
-      const out: LagEntry[] = [];
-      const ends = new Map<string, Map<number, number>>();
-      for (const { groupId } of groups
-        .filter((g) => mayOwnGroup(g.groupId, groupPrefix, topicPrefix))
-        .sort((a, b) => a.groupId.localeCompare(b.groupId))) {
-        const committed = await admin.fetchOffsets({ groupId });
-        if (
-          !ownsGroup(
-            groupId,
-            committed.map((t) => t.topic),
-            groupPrefix,
-            topicPrefix,
-          )
-        )
-          continue;
-        for (const t of committed) {
-          if (!ends.has(t.topic))
-            ends.set(
-              t.topic,
-              new Map((await admin.fetchTopicOffsets(t.topic)).map((p) => [p.partition, Number(p.high)])),
-            );
-          for (const p of t.partitions) {
-            const end = ends.get(t.topic)?.get(p.partition) ?? 0;
-            const committed = Number(p.offset) < 0 ? 0 : Number(p.offset);
-            out.push({
-              group: groupId,
-              topic: t.topic,
-              partition: p.partition,
-              committed,
-              end,
-              lag: Math.max(0, end - committed),
-            });
-          }
-        }
-      }
+      // A group that never committed on a partition counts everything up to its end as lag.
+      const out: LagEntry[] = (await groupLags(admin, groupPrefix, topicPrefix)).flatMap((g) =>
+        g.partitions.map((p) => ({
+          group: p.group,
+          topic: p.topic,
+          partition: p.partition,
+          committed: p.committed ?? 0,
+          end: p.end,
+          lag: p.committed === null ? p.end : p.lag,
+        })),
+      );
       cache = { at: Date.now(), value: out };
       return out;
     } finally {

@@ -1,5 +1,5 @@
-import type { Admin } from '@siaghsync/shared/kafka/index';
-import { mayOwnGroup, ownsGroup } from '@siaghsync/shared/kafka/groups';
+import type { Admin } from 'kafkajs';
+import { mayOwnGroup, ownsGroup } from './groups';
 
 export interface PartitionLag {
   group: string;

@@ -1,0 +1,52 @@
+// Small helpers of the import benchmark: HTTP JSON, a process's peak memory and CPU from /proc, a
+// metric summed from a Prometheus text page.
+import { readFileSync } from 'node:fs';
+import type { Proc } from './procs';
+
+export async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+export interface Stats {
+  records: number;
+  numbered: number;
+  duplicated: number;
+}
+
+/** Peak resident memory of a process (VmHWM), in MiB. */
+export function peakRssMiB(p: Proc): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time a process has used so far (user + system), in seconds. */
+export function cpuSeconds(p: Proc): number {
+  try {
+    const fields = readFileSync(`/proc/${p.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** BENCH_PROFILE=syncer,poller: those services write a V8 CPU profile into the log directory. */
+export const profiled = (name: string, logDir: string): string[] =>
+  (process.env.BENCH_PROFILE ?? '').split(',').includes(name)
+    ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`]
+    : [];
+
+export function metric(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+      sum += Number(line.split(' ').at(-1));
+  }
+  return sum;
+}
