@@ -12,24 +12,42 @@ import type { RawHash } from './rawHash';
 export class RawHashes {
   private index: Map<number, number> | undefined;
 
-  /** `codes[i]` is the Code of the record at position i, `hashes[i]` its raw hash. */
+  /**
+   * `codes[i]` is the Code of the record at position i, `hashes[i]` its raw hash, and `fields` (a stride
+   * of `width` per record) a 32-bit hash of each mapped field's canonical value: which fields an edit
+   * changed. A collision there only hides that one field's evidence of time (decide.ts firstLinkTimes).
+   */
   constructor(
     readonly codes: Float64Array,
     readonly hashes: Float64Array,
+    readonly fields: Uint32Array = new Uint32Array(0),
+    readonly width = 0,
   ) {}
 
   static readonly none = new RawHashes(new Float64Array(0), new Float64Array(0));
 
-  /** The raw hash recorded for `code`, looked for at `position` first; undefined when none was. */
-  get(position: number, code: number): RawHash | undefined {
-    if (this.codes[position] === code) return this.hashes[position];
-    if (this.codes.length === 0) return undefined;
+  /** Where `code` was, looked for at `position` first; -1 when it was not there. */
+  positionOf(position: number, code: number): number {
+    if (this.codes[position] === code) return position;
+    if (this.codes.length === 0) return -1;
     if (this.index === undefined) {
       this.index = new Map();
       for (let i = 0; i < this.codes.length; i++) this.index.set(this.codes[i]!, i);
     }
-    const at = this.index.get(code);
-    return at === undefined ? undefined : this.hashes[at];
+    return this.index.get(code) ?? -1;
+  }
+
+  /** The raw hash recorded for `code`, looked for at `position` first; undefined when none was. */
+  get(position: number, code: number): RawHash | undefined {
+    const at = this.positionOf(position, code);
+    return at < 0 ? undefined : this.hashes[at];
+  }
+
+  /** The field hashes recorded at a position, or undefined when none were. */
+  fieldsAt(at: number): Uint32Array | undefined {
+    return at < 0 || this.width === 0
+      ? undefined
+      : this.fields.subarray(at * this.width, (at + 1) * this.width);
   }
 }
 

@@ -5,7 +5,8 @@
 
 import type { SiaghClient } from '@siaghsync/shared/siagh/client';
 import type { SiaghContact } from '@siaghsync/shared/siagh/schemas';
-import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import { MAPPED_FIELDS, type SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import type { CanonicalCustomer } from '@siaghsync/shared/mapping/canonical';
 import { siaghToCanonical } from '@siaghsync/shared/mapping/siagh';
 import { sideChecksum } from '@siaghsync/shared/mapping/sides';
 import { hash52, type Hash52 } from './diff';
@@ -20,6 +21,24 @@ export interface Observation {
   /** How many records were mapped and checksummed in full (new, changed, or nothing known). */
   recomputed: number;
   details: (id: string) => Observed | undefined;
+}
+
+/** A hash of each mapped field's canonical value, in MAPPED_FIELDS order. */
+function fieldHashes(canonical: CanonicalCustomer, out: Uint32Array, at: number): void {
+  for (let f = 0; f < MAPPED_FIELDS.length; f++) {
+    out[at + f] = rawHash52({ v: canonical[MAPPED_FIELDS[f]!] }) >>> 0;
+  }
+}
+
+/**
+ * The mapped fields whose value changed between two sweeps, for the syncer's first link of a pair
+ * (decide.ts firstLinkTimes): an edit's evidence of time belongs to the fields it changed, not to every
+ * field the two systems disagree on.
+ */
+function changedFields(before: Uint32Array, after: Uint32Array, at: number): string {
+  const out: string[] = [];
+  for (let f = 0; f < MAPPED_FIELDS.length; f++) if (before[f] !== after[at + f]) out.push(MAPPED_FIELDS[f]!);
+  return out.join(',');
 }
 
 /**
@@ -55,7 +74,10 @@ export function observeSiagh(
   const hashes = new Map<string, Hash52>();
   const codes = new Float64Array(contacts.length);
   const raws = new Float64Array(contacts.length);
+  const width = MAPPED_FIELDS.length;
+  const fields = new Uint32Array(contacts.length * width);
   const mapped = new Map<string, SiaghContact>();
+  const edited = new Map<string, string>();
   for (let i = 0; i < contacts.length; i++) {
     const c = contacts[i]!;
     const id = String(c.Code);
@@ -63,13 +85,19 @@ export function observeSiagh(
     const r = rawHash52(c);
     codes[i] = code;
     raws[i] = r;
-    const kept = known !== undefined && known.raw.get(i, code) === r ? known.tracked.get(id) : undefined;
-    if (kept !== undefined) {
+    const at = known === undefined ? -1 : known.raw.positionOf(i, code);
+    const before = known?.raw.fieldsAt(at);
+    const kept = at >= 0 && known!.raw.hashes[at] === r ? known!.tracked.get(id) : undefined;
+    if (kept !== undefined && before !== undefined) {
       hashes.set(id, kept);
+      fields.set(before, i * width);
       continue;
     }
     mapped.set(id, c);
-    hashes.set(id, hash52(sideChecksum(siaghToCanonical(c, config), config, 'siagh')));
+    const canonical = siaghToCanonical(c, config);
+    fieldHashes(canonical, fields, i * width);
+    if (before !== undefined) edited.set(id, changedFields(before, fields, i * width));
+    hashes.set(id, hash52(sideChecksum(canonical, config, 'siagh')));
   }
   // A Code listed twice (never seen from GetAll): the last one counts in `hashes`, but a position cannot
   // tell which was last, so such a sweep neither uses raw hashes nor leaves any.
@@ -77,12 +105,15 @@ export function observeSiagh(
   if (twice && known !== undefined) return observeSiagh(contacts, config);
   return {
     hashes,
-    raw: twice ? RawHashes.none : new RawHashes(codes, raws),
+    raw: twice ? RawHashes.none : new RawHashes(codes, raws, fields, width),
     recomputed: mapped.size,
     details: (id) => {
       // Only a record mapped this sweep can differ from its tracked hash; the scan is a guard, not a path.
       const c = mapped.get(id) ?? contacts.find((x) => String(x.Code) === id);
-      return c ? observeSiaghContact(c, config) : undefined;
+      if (!c) return undefined;
+      const o = observeSiaghContact(c, config);
+      const changed = edited.get(id);
+      return changed === undefined ? o : { ...o, attributes: { ...o.attributes, changedFields: changed } };
     },
   };
 }

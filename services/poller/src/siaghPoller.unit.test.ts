@@ -53,8 +53,22 @@ describe('observeSiagh with the raw hashes of the last sweep', () => {
     const obs = observeSiagh(after, config, known);
     const diff = diffSnapshot(state, obs.hashes, { complete: true, minRatio: 0.5 });
     expect(diff.upserts).toEqual(['1008']);
-    expect(obs.details('1008')).toEqual(observeSiaghContact(after[7]!, config));
+    const full = observeSiaghContact(after[7]!, config);
+    // The same event, plus which mapped fields the edit changed (known from the last sweep).
+    expect(obs.details('1008')).toEqual({
+      ...full,
+      attributes: { ...full.attributes, changedFields: 'name' },
+    });
     expect(obs.details('1008')?.checksum).toBe(fullChecksum(after[7]!));
+  });
+
+  it('names every mapped field an edit changed, and none for a record it never saw', () => {
+    const after = before.map((c, i) =>
+      i === 3 ? { ...c, Email: 'new@example.ir', MobileNo: '09120000000' } : c,
+    );
+    const obs = observeSiagh([...after, contact(999)], config, known);
+    expect(obs.details(String(after[3]!.Code))?.attributes?.changedFields).toBe('mobile,email');
+    expect(obs.details('999')?.attributes?.changedFields).toBeUndefined();
   });
 
   it('emits nothing for a raw change the normalization undoes (ی for ي), as before', () => {

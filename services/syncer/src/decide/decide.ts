@@ -135,26 +135,22 @@ function updateTimes(input: DecideInput, crm: SideRecord, siagh: SideRecord): En
 /**
  * A first link has no base: every field the two records disagree on is a conflict, settled by what is
  * known of when each side last changed it. The CRM's modification time; for Siagh, which keeps none,
- * only the poller's word that the record changed after its last complete sweep (`changedAfter`), which
- * is a lower bound on the edit. A side with no evidence gets no time, and the policy's tie-break decides.
+ * only the poller's word that a record it had seen changed after its last complete sweep's read began
+ * (`changedAfter`, a lower bound of the edit), and for the fields that edit changed (`changedFields`).
+ * A field with no evidence from a side gets no time there, and the policy's tie-break decides.
  */
 function firstLinkTimes(input: DecideInput, crm: SideRecord, siagh: SideRecord): EntityState['fieldTimes'] {
-  const { event, config } = input;
-  const evidence = (side: Side, rec: SideRecord): number | undefined => {
-    if (rec.time !== null) return rec.time;
-    const c = event.change;
-    if (c?.source !== side) return undefined;
-    const after = Number(c.attributes.changedAfter);
-    return c.sourceTime ?? (Number.isFinite(after) && after > 0 ? after : undefined);
-  };
+  const c = input.event.change;
   const times: EntityState['fieldTimes'] = { crm: {}, siagh: {} };
-  const at = { crm: evidence('crm', crm), siagh: evidence('siagh', siagh) };
+  const after = Number(c?.attributes.changedAfter);
+  const siaghEdited =
+    c?.source === 'siagh' && Number.isFinite(after) && after > 0
+      ? new Set((c.attributes.changedFields ?? '').split(','))
+      : new Set<string>();
   for (const f of MAPPED_FIELDS) {
     if (crm.record[f] === siagh.record[f]) continue;
-    for (const side of ['crm', 'siagh'] as const) {
-      const t = at[side];
-      if (config.fields[f][side] !== null && t !== undefined) times[side][f] = t;
-    }
+    if (crm.time !== null && input.config.fields[f].crm !== null) times.crm[f] = crm.time;
+    if (siaghEdited.has(f) && input.config.fields[f].siagh !== null) times.siagh[f] = after;
   }
   return times;
 }

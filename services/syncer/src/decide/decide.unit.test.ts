@@ -53,11 +53,11 @@ describe('decide: link or create', () => {
 
 describe('decide: a first link settles a disagreement by what is known of each side', () => {
   // The CRM record was last modified at 1,000; Siagh keeps no time.
-  const first = (changedAfter?: number) =>
+  const first = (changedAfter?: number, changedFields = 'email') =>
     when(
       initialState(KEY),
       change('siagh', {
-        attributes: changedAfter === undefined ? {} : { changedAfter: String(changedAfter) },
+        attributes: changedAfter === undefined ? {} : { changedAfter: String(changedAfter), changedFields },
       }),
       {
         crm: crmRec(customer({ email: 'seed@example.com' }), 1_000),
@@ -76,15 +76,25 @@ describe('decide: a first link settles a disagreement by what is known of each s
   });
 
   it('a CRM modification after what Siagh can prove wins; no evidence from Siagh is a tie', () => {
-    const d = when(initialState(KEY), change('siagh', { attributes: { changedAfter: '1000' } }), {
-      crm: crmRec(customer({ email: 'seed@example.com' }), 60_000),
-      siagh: siaghRec(customer({ email: 'edited@example.com' })),
-    });
+    const d = when(
+      initialState(KEY),
+      change('siagh', { attributes: { changedAfter: '1000', changedFields: 'email' } }),
+      {
+        crm: crmRec(customer({ email: 'seed@example.com' }), 60_000),
+        siagh: siaghRec(customer({ email: 'edited@example.com' })),
+      },
+    );
     expect(d.conflicts).toEqual([
       expect.objectContaining({ winner: 'crm', resolvedBy: 'policy:conflict-lww' }),
     ]);
     expect(first().conflicts).toEqual([
       expect.objectContaining({ winner: 'crm', resolvedBy: 'policy:conflict-lww-tie' }),
+    ]);
+  });
+
+  it('an edit of another field lends its time to none of the fields the two disagree on', () => {
+    expect(first(60_000, 'name').conflicts).toEqual([
+      expect.objectContaining({ field: 'email', winner: 'crm', resolvedBy: 'policy:conflict-lww-tie' }),
     ]);
   });
 });
