@@ -9,7 +9,7 @@
 //   2. BENCH_IMPORT_LIMITED_N customers a side (default: the same) with the default rate limits: wall
 //      time against the floor the limits force (creates per side / that side's write limit; <= 1.2x).
 //      BENCH_IMPORT_LIMITED_N=0 skips it (at 100,000 a side the floor alone is 42 minutes).
-// Every part runs in its own process (simulators, ingest, syncer, poller, backfill), as under npm start.
+// Every part runs in its own process (simulators, ingest, syncer, poller), as under npm start; the import is the poller's first sweep of each side.
 
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   say(
     `ceiling: ${c.creates} creates (${c.siaghCreates} in Siagh, ${c.crmCreates} in the CRM) in ${c.seconds.toFixed(1)} s`,
   );
-  say(`the pipeline: backfill, syncer, poller and ingest, with ${LIVE_RATE} live edits/s on each side...`);
+  say(
+    `the pipeline: the poller's first sweeps (the import), syncer and ingest, with ${LIVE_RATE} live edits/s on each side...`,
+  );
   const r = await runImport(N, 'lifted', LIVE_RATE, logDir);
   const p1 = percentiles(r.live.crmToSiagh.slice().sort((a, b) => a - b));
   const p2 = percentiles(r.live.siaghToCrm.slice().sort((a, b) => a - b));

@@ -272,10 +272,15 @@ async function main(): Promise<void> {
   say(`  logs                 ${path.relative(REPO_ROOT, logDir)}/<part>.log`);
   say('Ctrl-C stops everything this command started.');
 
-  // The initial import: once, after every service is ready, so the syncer links existing pairs.
-  const backfillByDefault = demo ? '1' : '0';
-  if ((env.START_BACKFILL ?? backfillByDefault) === '1' && !stopping) {
-    say('initial import (backfill of both systems) running...');
+  // The initial import is the poller's first sweep of each system (a poller with no state emits every
+  // record once, marked bulk, as it reads them). A backfill on top would emit every record a second
+  // time, so it runs only when asked for (a deliberate re-import).
+  if (!stopping)
+    say(
+      'initial import: the poller is reading both systems (progress: npx syncctl status, "sweep under way")',
+    );
+  if (env.START_BACKFILL === '1' && !stopping) {
+    say('backfill of both systems running (START_BACKFILL=1)...');
     const bf = spawnPart(
       { name: 'backfill', entry: 'services/poller/src/backfill-cli.ts', env: { LOG_LEVEL: 'warn' } },
       ['--source', 'both'],
@@ -284,8 +289,8 @@ async function main(): Promise<void> {
     if (!stopping)
       say(
         code === 0
-          ? 'initial import done (summary in .stack/logs/backfill.log)'
-          : `initial import ended with exit ${code}; see .stack/logs/backfill.log`,
+          ? 'backfill done (summary in .stack/logs/backfill.log)'
+          : `backfill ended with exit ${code}; see .stack/logs/backfill.log`,
       );
   }
   if (demo && (env.START_LOAD ?? '1') === '1' && !stopping) {

@@ -137,43 +137,36 @@ export async function runImport(
       logDir,
       ['--max-old-space-size=4096', ...profiled('syncer', logDir)],
     ),
-    startProc(
-      'poller',
-      'services/poller/src/main.ts',
-      { ...infra, ...adapters, POLLER_PORT: String(pollerPort) },
-      logDir,
-      profiled('poller', logDir),
-    ),
   ];
-  const [ingest, syncer, poller] = services as [Proc, Proc, Proc];
+  const [ingest, syncer] = services as [Proc, Proc];
   const all = [...services, ...sims.procs];
   try {
     await Promise.all([
       waitHttp(ingest, `http://127.0.0.1:${ingestPort}/ready`),
       waitHttp(syncer, `http://127.0.0.1:${syncerPort}/ready`),
-      waitHttp(poller, `http://127.0.0.1:${pollerPort}/ready`),
     ]);
     const expected = n + n - Math.round(n * 0.5);
     const edits =
       liveRate > 0
         ? await LiveEdits.start(sims.crmUrl, sims.siaghUrl, Math.round(n * 0.5), liveRate)
         : undefined;
+    // The import is the poller's first sweep of each side (as under npm start): the clock starts with it.
     const t0 = Date.now();
-    const backfill = startProc(
-      'backfill',
-      'services/poller/src/backfill-cli.ts',
-      { ...infra, ...adapters, LOG_LEVEL: 'warn' },
+    const poller = startProc(
+      'poller',
+      'services/poller/src/main.ts',
+      { ...infra, ...adapters, POLLER_PORT: String(pollerPort) },
       logDir,
-      [],
-      ['--source', 'both'],
+      profiled('poller', logDir),
     );
-    all.push(backfill);
+    services.push(poller);
+    all.push(poller);
     let crm: Stats = { records: 0, numbered: 0, duplicated: 0 };
     let siagh: Stats = crm;
     let lastReport = 0;
     /** The Siagh poll interval in force and its GetAll's duration, sampled with each report (s). */
     const polls: { every: number; getAll: number }[] = [];
-    // Sampled while they run: the backfill has exited (and its /proc entry gone) by the end.
+    // Sampled while they run (a process that has exited has no /proc entry left).
     const rss: Record<string, number> = {};
     const cpu: Record<string, number> = {};
     const sampleRss = () => {

@@ -127,4 +127,13 @@ describe('status: the poll interval in force and why', () => {
     expect(text).toContain('GetAll takes 41 ms: the minimum');
     expect(pollingOf('down')).toEqual([]);
   });
+
+  it('shows how far a sweep under way is (the import)', async () => {
+    const { pollingOf } = await import('./status');
+    const detail = {
+      crm: { leader: true, sweeps: 0, sweepProgress: { done: 41000, total: 100000, since: 1_000 } },
+    };
+    expect(pollingOf(detail, 38_000)[0]?.underWay).toBe('41,000 / 100,000 in 37 s');
+    expect(pollingOf({ crm: { leader: true } })[0]?.underWay).toBe('-');
+  });
 });

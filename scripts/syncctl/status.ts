@@ -44,10 +44,12 @@ interface SourcePolling {
   sweeps: number | null;
   interval: string;
   reason: string;
+  /** The sweep under way when it reports progress (the import): "41,000 / 100,000 in 37 s". */
+  underWay: string;
 }
 
 /** The poller's /ready details per source (leader, sweeps, the interval in force and why). */
-export function pollingOf(detail: unknown): SourcePolling[] {
+export function pollingOf(detail: unknown, now = Date.now()): SourcePolling[] {
   if (!detail || typeof detail !== 'object') return [];
   return Object.entries(detail as Record<string, unknown>).flatMap(([source, v]) => {
     if (source !== 'crm' && source !== 'siagh') return [];
@@ -56,6 +58,7 @@ export function pollingOf(detail: unknown): SourcePolling[] {
       sweeps?: unknown;
       intervalMs?: unknown;
       intervalReason?: unknown;
+      sweepProgress?: { done?: unknown; total?: unknown; since?: unknown };
     };
     return [
       {
@@ -64,9 +67,16 @@ export function pollingOf(detail: unknown): SourcePolling[] {
         sweeps: typeof d.sweeps === 'number' ? d.sweeps : null,
         interval: typeof d.intervalMs === 'number' ? `${(d.intervalMs / 1000).toFixed(1)} s` : '-',
         reason: typeof d.intervalReason === 'string' ? d.intervalReason : '-',
+        underWay: underWay(d.sweepProgress, now),
       },
     ];
   });
+}
+
+function underWay(p: { done?: unknown; total?: unknown; since?: unknown } | undefined, now: number): string {
+  if (!p || typeof p.done !== 'number' || typeof p.total !== 'number') return '-';
+  const took = typeof p.since === 'number' ? ` in ${Math.max(0, Math.round((now - p.since) / 1000))} s` : '';
+  return `${p.done.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}${took}`;
 }
 
 export function formatStatus(r: StatusReport, verbose: boolean): string {
@@ -82,8 +92,8 @@ export function formatStatus(r: StatusReport, verbose: boolean): string {
     lines.push('', 'Polling (this poller instance)');
     lines.push(
       table(
-        ['source', 'leader', 'sweeps', 'interval', 'why'],
-        polling.map((p) => [p.source, p.leader ? 'yes' : 'no', p.sweeps, p.interval, p.reason]),
+        ['source', 'leader', 'sweeps', 'sweep under way', 'interval', 'why'],
+        polling.map((p) => [p.source, p.leader ? 'yes' : 'no', p.sweeps, p.underWay, p.interval, p.reason]),
       ),
     );
   }

@@ -15,7 +15,7 @@ import { hash52, type Hash52 } from './diff';
 import { mapPool, planCrmSweep } from './crmPlan';
 import { parseCrmLocalTime } from '@siaghsync/shared/crm/time';
 import type { PollerMetrics } from './metrics';
-import type { Observed, SourceTracker, SweepOutcome } from './tracker';
+import { BULK_SWEEP_UPSERTS, type Observed, type SourceTracker, type SweepOutcome } from './tracker';
 
 export interface CrmSweepOptions {
   concurrency: number;
@@ -23,6 +23,8 @@ export interface CrmSweepOptions {
   pageSize: number;
   /** A graceful stop: the details not fetched yet are skipped and the sweep counts as incomplete. */
   shouldStop?: () => boolean;
+  /** Details fetched so far of those planned (for /ready and `syncctl status` during an import). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export function observeCrmIdentity(
@@ -75,6 +77,9 @@ export async function fetchCrmDetail(
   }
 }
 
+/** First-seen records committed per streamed chunk of a bulk first sweep (tracker.commitFirstSeen). */
+export const STREAM_CHUNK = 1_000;
+
 export async function sweepCrm(
   client: CrmClient,
   config: SyncConfig,
@@ -93,12 +98,18 @@ export async function sweepCrm(
     tracker.meta.reconcileCursor,
     opts.reconcileSweeps,
   );
+  const firstSeen = plan.fetch.length - plan.reconciled;
+  // The import (a first sweep of an empty state) or a mass create: its records are committed as they
+  // arrive, so the syncer starts on them at once and the poller never holds them all in memory.
+  const stream = firstSeen > BULK_SWEEP_UPSERTS ? new FirstSeenStream(tracker, correlationId) : undefined;
+  opts.onProgress?.(0, plan.fetch.length);
 
   const details = new Map<string, Observed>();
   const gone = new Set<string>();
   let errors = 0;
+  let done = 0;
   await mapPool(plan.fetch, opts.concurrency, async (id) => {
-    if (opts.shouldStop?.()) {
+    if (opts.shouldStop?.() || stream?.failed) {
       // Like a failed fetch: the record is looked at again next sweep (by whichever poller runs it).
       complete = false;
       return;
@@ -111,7 +122,9 @@ export async function sweepCrm(
       if (r === 'gone') gone.add(id);
       else {
         const o = observeCrmIdentity(r, kind, config);
-        details.set(id, { ...o, attributes: { ...o.attributes, readStartedAt } });
+        const observed = { ...o, attributes: { ...o.attributes, readStartedAt } };
+        if (stream && !tracker.state.hashes.has(id)) await stream.add(id, observed);
+        else details.set(id, observed);
       }
     } catch (err) {
       errors++;
@@ -119,7 +132,9 @@ export async function sweepCrm(
       metrics?.detailCalls.inc({ result: 'error' });
       logger.warn({ err, id }, 'CRM detail fetch failed: sweep incomplete, record retried next sweep');
     }
+    opts.onProgress?.(++done, plan.fetch.length);
   });
+  await stream?.finish();
 
   const hashes = new Map<string, Hash52>();
   for (const id of listed) {
@@ -127,7 +142,7 @@ export async function sweepCrm(
     const d = details.get(id);
     const prev = tracker.state.hashes.get(id);
     if (d) hashes.set(id, hash52(d.checksum));
-    else if (prev !== undefined) hashes.set(id, prev); // not re-checked this sweep: assumed unchanged
+    else if (prev !== undefined) hashes.set(id, prev); // streamed, or not re-checked this sweep
   }
   const out = await tracker.commitSweep({
     hashes,
@@ -137,4 +152,53 @@ export async function sweepCrm(
     meta: { reconcileCursor: plan.nextCursor },
   });
   return { ...out, seen: listed.length, fetched: plan.fetch.length, errors };
+}
+
+/**
+ * First-seen records committed in chunks while the fetches go on. One commit at a time (the
+ * transactional producer allows no other); fetchers wait while a full chunk is still being committed,
+ * so memory stays at about two chunks. A failed commit stops the sweep: nothing after it is fetched,
+ * and finish() throws it, like a failed end-of-sweep commit.
+ */
+class FirstSeenStream {
+  private buffer = new Map<string, Observed>();
+  private inFlight: Promise<void> = Promise.resolve();
+  private busy = false;
+  failed: Error | undefined = undefined;
+
+  constructor(
+    private readonly tracker: SourceTracker,
+    private readonly correlationId: string,
+  ) {}
+
+  async add(id: string, observed: Observed): Promise<void> {
+    this.buffer.set(id, observed);
+    if (this.buffer.size < STREAM_CHUNK) return;
+    if (this.busy) await this.inFlight;
+    if (this.buffer.size >= STREAM_CHUNK && !this.busy) this.flush();
+  }
+
+  async finish(): Promise<void> {
+    await this.inFlight;
+    if (this.buffer.size > 0 && this.failed === undefined) this.flush();
+    await this.inFlight;
+    if (this.failed !== undefined) throw this.failed;
+  }
+
+  private flush(): void {
+    const chunk = this.buffer;
+    this.buffer = new Map();
+    this.busy = true;
+    this.inFlight = this.tracker
+      .commitFirstSeen(chunk, this.correlationId)
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          this.failed = err instanceof Error ? err : new Error(String(err));
+        },
+      )
+      .finally(() => {
+        this.busy = false;
+      });
+  }
 }

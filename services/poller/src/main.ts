@@ -70,6 +70,7 @@ async function main(): Promise<void> {
               sweeps: h.runner.sweeps,
               intervalMs: interval.ms,
               intervalReason: interval.reason,
+              ...(h.runner.progress && { sweepProgress: h.runner.progress }),
             },
           ];
         }),

@@ -64,10 +64,10 @@ export class Poller {
         ...(source === 'siagh' && { interval: () => chooseInterval(settings.siagh, costs.values) }),
         logger: log,
         metrics,
-        sweep: (tracker, correlationId, shouldStop) => {
+        sweep: (tracker, correlationId, shouldStop, onProgress) => {
           if (source === 'crm') {
             if (!d.crm) throw new Error('CRM polling enabled without a CRM client');
-            const opts = { ...settings.crm, shouldStop };
+            const opts = { ...settings.crm, shouldStop, onProgress };
             return sweepCrm(d.crm, d.syncConfig, tracker, opts, correlationId, log, metrics);
           }
           if (!d.siagh) throw new Error('Siagh polling enabled without a Siagh client');

@@ -39,6 +39,7 @@ export interface RunnerOptions {
     tracker: SourceTracker,
     correlationId: string,
     shouldStop: () => boolean,
+    onProgress: (done: number, total: number) => void,
   ) => Promise<SweepOutcome & { seen: number }>;
 }
 
@@ -56,6 +57,8 @@ export class SourceRunner {
   tracker: SourceTracker | undefined;
   /** Sweeps completed since start; tests and /ready read it. */
   sweeps = 0;
+  /** The sweep under way, when it reports how far it is (the CRM's detail fetches: the import). */
+  progress: { done: number; total: number; since: number } | undefined;
 
   constructor(private readonly o: RunnerOptions) {}
 
@@ -90,6 +93,14 @@ export class SourceRunner {
     const ms = this.intervalChoice().ms;
     this.o.metrics.interval.set({ source: this.o.source }, ms / 1000);
     return { ...this.o.timing, intervalMs: ms };
+  }
+
+  private reportProgress(done: number, total: number, since: number): void {
+    const before = this.progress?.done ?? 0;
+    this.progress = { done, total, since };
+    // A long sweep (the import) says where it is every 10,000 records.
+    if (total >= 10_000 && Math.floor(done / 10_000) > Math.floor(before / 10_000))
+      this.o.logger.info({ source: this.o.source, done, total }, 'sweep progress');
   }
 
   /** Runs a sweep now instead of waiting for the interval (tests, operators). */
@@ -145,7 +156,13 @@ export class SourceRunner {
             await connectTransactional(producer);
             connected = true;
           }
-          const out = await this.o.sweep(tracker, correlationId, () => this.stopping);
+          const since = Date.now();
+          const out = await this.o.sweep(
+            tracker,
+            correlationId,
+            () => this.stopping,
+            (done, total) => this.reportProgress(done, total, since),
+          );
           const result = out.result.trusted
             ? 'complete'
             : out.result.suppressedReason === 'suspicious-size'
@@ -198,6 +215,7 @@ export class SourceRunner {
         } finally {
           end();
           this.sweeps++;
+          this.progress = undefined;
         }
         if (!this.stopping) await this.sleep(nextDelay(this.timing(), failures));
       }

@@ -10,7 +10,7 @@ import {
   type SourceSystem,
   type Trigger,
 } from '@siaghsync/shared/events';
-import { diffSnapshot, type DiffResult, type Hash52, type TrackedState } from './diff';
+import { diffSnapshot, hash52, type DiffResult, type Hash52, type TrackedState } from './diff';
 import { emitAll, type EmitTarget, type Emission } from './emitter';
 import { hashHex, metaMessage, stateMessage, type SourceMeta } from './stateCodec';
 import type { PollerMetrics } from './metrics';
@@ -91,6 +91,82 @@ export class SourceTracker {
     private readonly metrics: PollerMetrics | undefined,
   ) {}
 
+  /**
+   * Part of a sweep committed ahead of its end: records never seen before, as soon as they are fetched,
+   * so a first sweep of 100,000 CRM records (the import) streams its events instead of holding every
+   * record until the last detail call. Same event ids as the sweep's end would give them (one sweep
+   * number), no deletes and no meta: the end of the sweep still judges absence, and finds these
+   * records tracked and unchanged. Bulk work by construction (the caller streams only past
+   * BULK_SWEEP_UPSERTS first-seen records).
+   */
+  async commitFirstSeen(
+    observed: ReadonlyMap<string, Observed>,
+    correlationId: string,
+    now = Date.now(),
+  ): Promise<number> {
+    const sweep = this.meta.sweeps + 1;
+    const base = this.eventBase(correlationId, now);
+    const emissions: Emission[] = [];
+    const hashes: [string, Hash52][] = [];
+    for (const [id, d] of observed) {
+      if (this.state.hashes.has(id)) continue;
+      const hash = hash52(d.checksum);
+      hashes.push([id, hash]);
+      emissions.push({
+        event: this.upsertEvent(base, id, undefined, d, sweep, true),
+        state: stateMessage(this.source, { id, hash, missing: false }),
+      });
+    }
+    if (emissions.length === 0) return 0;
+    const emitted = await emitAll(this.target, emissions, []);
+    for (const [id, hash] of hashes) this.state.hashes.set(id, hash);
+    this.metrics?.recordsTracked.set({ source: this.source }, this.state.hashes.size);
+    this.metrics?.changesEmitted.inc({ source: this.source, operation: 'upsert', trigger: 'poll' }, emitted);
+    return emitted;
+  }
+
+  private eventBase(correlationId: string, now: number) {
+    return {
+      source: this.source,
+      entityType: 'customer' as const,
+      observedTime: now,
+      trigger: 'poll' as Trigger,
+      correlationId,
+    };
+  }
+
+  private upsertEvent(
+    base: ReturnType<SourceTracker['eventBase']>,
+    id: string,
+    prev: Hash52 | undefined,
+    d: Observed,
+    sweep: number,
+    bulk: boolean,
+  ): ChangeEvent {
+    return newChangeEvent({
+      ...base,
+      eventId: deterministicEventId(
+        'poll',
+        this.source,
+        id,
+        prev === undefined ? '' : hashHex(prev),
+        d.checksum,
+        sweep,
+      ),
+      sourceId: id,
+      operation: 'upsert',
+      sourceTime: d.sourceTime,
+      naturalKey: d.naturalKey,
+      checksum: d.checksum,
+      snapshot: d.snapshot,
+      attributes: {
+        ...d.attributes,
+        ...(bulk && { bulk: 'sweep' }),
+        ...changedAfter(prev, d, this.meta),
+      },
+    });
+  }
+
   async commitSweep(input: SweepInput, now = Date.now()): Promise<SweepOutcome> {
     const result = diffSnapshot(this.state, input.hashes, {
       complete: input.complete,
@@ -99,44 +175,19 @@ export class SourceTracker {
     const sweep = this.meta.sweeps + 1;
     const updates = new Map(result.updates.map((u) => [u.id, u]));
     const emissions: Emission[] = [];
-    const base = {
-      source: this.source,
-      entityType: 'customer' as const,
-      observedTime: now,
-      trigger: 'poll' as Trigger,
-      correlationId: input.correlationId,
-    };
+    const base = this.eventBase(input.correlationId, now);
 
     const bulkKinds = bulkUpserts(result.upserts, (id) => this.state.hashes.has(id));
     for (const id of result.upserts) {
       const d = input.details(id);
       const prev = this.state.hashes.get(id);
-      const bulk = prev === undefined ? bulkKinds.firstSeen : bulkKinds.changed;
       const u = updates.get(id);
       if (!d) continue; // cannot happen for a hash that changed; guarded so a bug never emits a thin upsert
-      const event: ChangeEvent = newChangeEvent({
-        ...base,
-        eventId: deterministicEventId(
-          'poll',
-          this.source,
-          id,
-          prev === undefined ? '' : hashHex(prev),
-          d.checksum,
-          sweep,
-        ),
-        sourceId: id,
-        operation: 'upsert',
-        sourceTime: d.sourceTime,
-        naturalKey: d.naturalKey,
-        checksum: d.checksum,
-        snapshot: d.snapshot,
-        attributes: {
-          ...d.attributes,
-          ...(bulk && { bulk: 'sweep' }),
-          ...changedAfter(prev, d, this.meta),
-        },
+      const bulk = prev === undefined ? bulkKinds.firstSeen : bulkKinds.changed;
+      emissions.push({
+        event: this.upsertEvent(base, id, prev, d, sweep, bulk),
+        state: u ? stateMessage(this.source, u) : null,
       });
-      emissions.push({ event, state: u ? stateMessage(this.source, u) : null });
       updates.delete(id);
     }
     for (const id of result.deletes) {
