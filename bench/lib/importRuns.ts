@@ -99,6 +99,18 @@ export interface ImportRun {
   live: { crmToSiagh: number[]; siaghToCrm: number[]; lost: number };
 }
 
+async function siaghFirstSweep(poller: Proc, port: number): Promise<void> {
+  for (const end = Date.now() + 600_000; Date.now() < end; ) {
+    if (poller.child.exitCode !== null) throw new Error(`poller exited; see ${poller.log}`);
+    const ready = await json<{ siagh?: { sweeps?: number } }>(`http://127.0.0.1:${port}/ready`).catch(
+      () => undefined,
+    );
+    if ((ready?.siagh?.sweeps ?? 0) >= 1) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the poller's first Siagh sweep did not end within 10 minutes; see ${poller.log}`);
+}
+
 export async function runImport(
   n: number,
   limits: 'lifted' | 'default',
@@ -146,10 +158,6 @@ export async function runImport(
       waitHttp(syncer, `http://127.0.0.1:${syncerPort}/ready`),
     ]);
     const expected = n + n - Math.round(n * 0.5);
-    const edits =
-      liveRate > 0
-        ? await LiveEdits.start(sims.crmUrl, sims.siaghUrl, Math.round(n * 0.5), liveRate)
-        : undefined;
     // The import is the poller's first sweep of each side (as under npm start): the clock starts with it.
     const t0 = Date.now();
     const poller = startProc(
@@ -161,6 +169,13 @@ export async function runImport(
     );
     services.push(poller);
     all.push(poller);
+    // Live edits begin once the import has read Siagh: an edit made before the pipeline's first read of
+    // a system is that system's existing data (Siagh keeps no modification time to tell it apart).
+    await siaghFirstSweep(poller, pollerPort);
+    const edits =
+      liveRate > 0
+        ? await LiveEdits.start(sims.crmUrl, sims.siaghUrl, Math.round(n * 0.5), liveRate)
+        : undefined;
     let crm: Stats = { records: 0, numbered: 0, duplicated: 0 };
     let siagh: Stats = crm;
     let lastReport = 0;

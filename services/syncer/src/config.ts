@@ -32,6 +32,11 @@ const schema = z.object({
   /** Parked entities are retried after this delay. */
   SYNCER_PARK_RETRY_MS: z.coerce.number().int().min(100).default(60_000),
   /**
+   * A Siagh import event may wait this long for the CRM import's event of its counterpart, which links
+   * the pair without a CRM call (reads/awaitCounterpart.ts); then it reads. 0: never wait.
+   */
+  SYNCER_COUNTERPART_WAIT_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  /**
    * The group evicts a member that sends no heartbeat for this long. Heartbeats continue during slow
    * target calls, so a 40-second call does not cost the member its partitions.
    */

@@ -29,7 +29,12 @@ export interface FetchContext {
   /** Shared list reads for bulk events (reads/); without it every read is a single-record one. */
   reads?: BulkReads | undefined;
   countRead?: (side: 'crm' | 'siagh') => void;
+  /** The event may wait for its CRM counterpart's import event instead of reading it (awaitCounterpart.ts). */
+  mayAwait?: boolean;
 }
+
+/** The event is to wait for the import's event of its CRM counterpart; nothing was decided. */
+export const AWAIT_CRM = 'await-crm';
 
 export async function fetchRecords(
   systems: Systems,
@@ -37,7 +42,7 @@ export async function fetchRecords(
   state: EntityState,
   event: WorkEvent,
   ctx: FetchContext = {},
-): Promise<Fetched> {
+): Promise<Fetched | typeof AWAIT_CRM> {
   const change = event.change;
   const crmId = state.crm.id ?? (change?.source === 'crm' ? change.sourceId : null);
   const siaghId = state.siagh.id ?? (change?.source === 'siagh' ? change.sourceId : null);
@@ -69,9 +74,11 @@ export async function fetchRecords(
   const missing: NonNullable<Fetched['missing']> = {};
   if (n !== null) {
     if (crm === null && state.crm.id === null) {
-      crm = bulk
-        ? await bulkFindCrm(bulk, state, event, n)
+      const found = bulk
+        ? await bulkFindCrm(bulk, state, event, n, ctx.mayAwait === true)
         : (count('crm'), await findCrmByCustomerNumber(systems, config, n, state));
+      if (found === 'await') return AWAIT_CRM;
+      crm = found;
       if (crm === null) missing.crm = n;
     }
     if (siagh === null && state.siagh.id === null) {

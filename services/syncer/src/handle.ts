@@ -8,7 +8,7 @@ import { settledWithoutRead } from './decide/echo';
 import { initialState, type EntityState } from './decide/state';
 import { adoptableCreates, adoptCreated, recoverWrites, type WriteAhead } from './decide/recover';
 import { directionTo, type Decision, type Fetched } from './decide/types';
-import { fetchRecords, type Systems } from './fetch';
+import { AWAIT_CRM, fetchRecords, type Systems } from './fetch';
 import type { StateTable } from './kafka/tables';
 import {
   closedIntents,
@@ -24,6 +24,7 @@ import { attemptPreInvoice } from './preinvoice/handle';
 import type { CustomerLookups } from './preinvoice/fetch';
 import type { BulkReads } from './reads/bulkReads';
 import { stampKnown } from './reads/freshness';
+import { awaitCounterpart, mayAwaitCounterpart, queueFor } from './reads/awaitCounterpart';
 
 export interface HandlerDeps {
   systems: Systems;
@@ -47,6 +48,8 @@ export interface HandlerDeps {
   reads?: BulkReads;
   /** Counts each single-record read (metrics: API reads per event). */
   countRead?: (side: 'crm' | 'siagh') => void;
+  /** How long an import event may wait for its counterpart's event (reads/awaitCounterpart.ts); unset or 0 = never. */
+  counterpartWaitMs?: number;
 }
 
 /**
@@ -65,7 +68,8 @@ export async function handleEvent(
   let state = states.get(event.canonicalKey) ?? initialState(event.canonicalKey, entityType);
   const isRetry = event.kind === 'redrive' && event.redriveOf === 'retry';
 
-  if (!isRetry && state.pending.length > 0) {
+  const queued = isRetry ? null : queueFor(state, event);
+  if (queued?.behind) {
     state = {
       ...state,
       pending: [...state.pending, event],
@@ -85,12 +89,13 @@ export async function handleEvent(
     ];
   }
 
-  const queue = isRetry ? state.pending : [event];
-  if (isRetry) state = { ...state, pending: [] };
+  const queue = queued?.run ?? state.pending;
+  if (state.pending.length > 0) state = withoutPending(state);
   const all: Outputs[] = [];
   for (let i = 0; i < queue.length; i++) {
     const current = queue[i]!;
-    const result = await runWithRetries(deps, state, current, { ...meta, index: i });
+    // A retry run reads what it needs: a wait for a counterpart ends at its deadline.
+    const result = await runWithRetries(deps, state, current, { ...meta, index: i }, !isRetry);
     state = result.state;
     if (result.parked) {
       // This event and everything after it wait for the next retry, in order.
@@ -104,18 +109,24 @@ export async function handleEvent(
   return all;
 }
 
+function withoutPending(state: EntityState): EntityState {
+  const { awaitingUntil: _, ...rest } = state;
+  return { ...rest, pending: [] };
+}
+
 async function runWithRetries(
   deps: HandlerDeps,
   state: EntityState,
   event: WorkEvent,
   meta: EventMeta,
+  mayAwait: boolean,
 ): Promise<{ state: EntityState; outputs: Outputs; parked: boolean }> {
   const started = deps.now();
   let lastError: SyncError | undefined;
   let attempt = 1;
   for (; attempt <= deps.retry.maxAttempts; attempt++) {
     try {
-      const outputs = await attemptOnce(deps, state, event, meta, attempt, started);
+      const outputs = await attemptOnce(deps, state, event, meta, attempt, started, mayAwait);
       // A pre-invoice waiting for its customer's link parks like a retry, woken by the link (preinvoice/wake.ts).
       return { state: outputs.state ?? state, outputs, parked: outputs.outcome?.status === 'waiting' };
     } catch (err) {
@@ -158,6 +169,7 @@ async function attemptOnce(
   meta: EventMeta,
   attempt: number,
   started: number,
+  mayAwait: boolean,
 ): Promise<Outputs> {
   if (state.entityType === 'preinvoice') return attemptPreInvoice(deps, state, event, meta, attempt, started);
   // A write of an earlier attempt on this same state may have landed before that attempt died.
@@ -182,10 +194,25 @@ async function attemptOnce(
   }
   const adopted = adoptableCreates(committed, announced)[0];
   state = adoptCreated(state, announced, deps.config);
-  const fetched: Fetched = await fetchRecords(deps.systems, deps.config, state, event, {
+  const read = await fetchRecords(deps.systems, deps.config, state, event, {
     reads: deps.reads,
     ...(deps.countRead && { countRead: deps.countRead }),
+    mayAwait: mayAwait && (deps.counterpartWaitMs ?? 0) > 0 && announced.length === 0 && mayAwaitCounterpart(state, event),
   });
+  if (read === AWAIT_CRM) {
+    const now = deps.now();
+    const waiting = awaitCounterpart(state, event, now + (deps.counterpartWaitMs ?? 0), meta.generation, now);
+    return {
+      ...emptyOutputs(),
+      state: waiting,
+      outcome: outcomeOf(deps, event, meta, attempt, waiting, {
+        status: 'waiting',
+        note: 'waits for the import event of its CRM counterpart, which links the pair without a CRM read',
+        durationMs: now - started,
+      }),
+    };
+  }
+  const fetched: Fetched = read;
   state = recoverWrites(state, announced, fetched, deps.config);
   const decision: Decision = decide({ state, event, fetched, config: deps.config, now: deps.now() });
   const intents = intentsFor(decision, state, event, deps.now(), announced);

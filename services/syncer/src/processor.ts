@@ -17,6 +17,8 @@ import type { EventMeta } from './records';
 import { runKeyed } from './concurrency';
 import { PartitionLanes, type Queued } from './lanes';
 import { isBulk } from './reads/freshness';
+import { isAwaiting } from './reads/awaitCounterpart';
+import type { EntityState } from './decide/state';
 import { asLiveWork } from '@siaghsync/shared/http/callLimiter';
 
 interface Decoded {
@@ -78,6 +80,8 @@ export class Processor {
   private readonly laneCoords = new Map<string, { topic: string; partition: number }>();
   private readonly lanes: PartitionLanes<Decoded>;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Per entity waiting for a counterpart (reads/awaitCounterpart.ts), the timer of its deadline. */
+  private readonly awaitTimers = new Map<string, NodeJS.Timeout>();
   private readonly stopSignal = new AbortController();
   private readonly handler: HandlerDeps;
 
@@ -266,6 +270,26 @@ export class Processor {
       if (o.outcome) this.d.metrics.observe(o.outcome);
       if (o.outcome?.status === 'retrying' && o.state)
         this.scheduleRetry(o.state.canonicalKey, o.outcome.correlationId);
+      if (o.state) this.watchAwaiting(o.state);
+    }
+  }
+
+  /**
+   * An entity waiting for its counterpart's event is retried at its deadline; the timer goes as soon
+   * as the wait ends (the counterpart came), so an import's many waits send no marker that finds nothing.
+   */
+  private watchAwaiting(state: EntityState): void {
+    const key = state.canonicalKey;
+    const timer = this.awaitTimers.get(key);
+    if (isAwaiting(state)) {
+      if (timer) return;
+      const delay = Math.max(0, state.awaitingUntil! - Date.now());
+      const armed = this.scheduleRetry(key, state.pending[0]!.correlationId, delay);
+      if (armed) this.awaitTimers.set(key, armed);
+    } else if (timer) {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+      this.awaitTimers.delete(key);
     }
   }
 
@@ -294,17 +318,23 @@ export class Processor {
     let parked = 0;
     for (const [key, state] of this.d.states.parked()) {
       parked++;
-      this.scheduleRetry(key, state.pending[0]!.correlationId);
+      if (isAwaiting(state)) this.watchAwaiting(state);
+      else this.scheduleRetry(key, state.pending[0]!.correlationId);
     }
     this.d.metrics.restoreSeconds.set((Date.now() - t0) / 1000);
     this.d.logger.info({ entities: this.d.states.size, parked, ms: Date.now() - t0 }, 'state restored');
   }
 
-  private scheduleRetry(canonicalKey: string, correlationId: string): void {
+  private scheduleRetry(
+    canonicalKey: string,
+    correlationId: string,
+    delayMs = this.d.parkRetryMs,
+  ): NodeJS.Timeout | undefined {
     // A stopping syncer arms nothing: whoever restores the partition next re-arms every parked entity.
-    if (this.stopping) return;
+    if (this.stopping) return undefined;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
+      if (this.awaitTimers.get(canonicalKey) === timer) this.awaitTimers.delete(canonicalKey);
       const marker: WorkEvent = {
         canonicalKey,
         kind: 'redrive',
@@ -324,12 +354,14 @@ export class Processor {
           }),
         )
         .catch((err: unknown) => this.d.logger.error({ err, canonicalKey }, 'could not schedule a retry'));
-    }, this.d.parkRetryMs);
+    }, delayMs);
     this.timers.add(timer);
+    return timer;
   }
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
+    this.awaitTimers.clear();
     // Take nothing new, finish and commit the chunks under way (an event waiting to retry parks at once
     // and is retried after the restart), then leave the group.
     this.stopping = true;

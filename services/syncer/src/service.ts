@@ -147,6 +147,7 @@ export async function startSyncer(
         config: syncConfig,
         logger,
         now: () => Date.now(),
+        counterpartWaitMs: cfg.SYNCER_COUNTERPART_WAIT_MS,
         customers,
         ...(reads && { reads }),
         countRead: (side) => metrics.apiReads.inc({ side, kind: 'single' }),

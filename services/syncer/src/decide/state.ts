@@ -48,6 +48,12 @@ export interface EntityState {
   openConflicts: OpenConflict[];
   /** Events parked behind a failing one: processed in order once it succeeds (per-entity ordering). */
   pending: WorkEvent[];
+  /**
+   * Set while `pending` holds an import event that waits for its counterpart's own import event
+   * (reads/awaitCounterpart.ts) rather than a failure: until then (epoch ms), after which it is retried
+   * with a read. Such a wait holds back no other event of the entity.
+   */
+  awaitingUntil?: number;
   updatedAt: number;
   /** Pre-invoice entities only (null for customers); see preinvoice/state.ts. */
   preInvoice: PreInvoiceExtra | null;
@@ -85,6 +91,7 @@ interface Extra {
   crmKnownAt?: number;
   siaghKnownAt?: number;
   preInvoice?: PreInvoiceExtra;
+  awaitingUntil?: number;
 }
 
 export function toRecord(s: EntityState): EntityStateRecord {
@@ -92,6 +99,7 @@ export function toRecord(s: EntityState): EntityStateRecord {
   if (s.crm.knownAt) extra.crmKnownAt = s.crm.knownAt;
   if (s.siagh.knownAt) extra.siaghKnownAt = s.siagh.knownAt;
   if (s.preInvoice) extra.preInvoice = s.preInvoice;
+  if (s.awaitingUntil !== undefined) extra.awaitingUntil = s.awaitingUntil;
   const written: Record<string, string> = {};
   if (s.crm.written) written.crm = s.crm.written;
   if (s.siagh.written) written.siagh = s.siagh.written;
@@ -147,6 +155,7 @@ export function fromRecord(r: EntityStateRecord): EntityState {
     pending: parse<WorkEvent[]>(r.pending, []),
     updatedAt: r.updatedAt,
     preInvoice: extra.preInvoice ?? null,
+    ...(extra.awaitingUntil !== undefined && { awaitingUntil: extra.awaitingUntil }),
   };
 }
 

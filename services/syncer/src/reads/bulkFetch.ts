@@ -136,19 +136,27 @@ export async function bulkFindSiagh(
   return row ? siaghSideRecord(row, d.config, list.startedAt) : null;
 }
 
-/** The CRM identity with customer number n, by an identity list begun after the event was observed. */
+/**
+ * The CRM identity with customer number n, by an identity list begun after the event was observed.
+ * 'await' (only when `mayAwait`): the list names it but no event has brought its content, and the
+ * event may wait for the one that will (awaitCounterpart.ts) instead of reading it.
+ */
 export async function bulkFindCrm(
   d: BulkFetchDeps,
   state: EntityState,
   event: WorkEvent,
   n: number,
-): Promise<SideRecord | null> {
+  mayAwait = false,
+): Promise<SideRecord | null | 'await'> {
   const need = minReadStart(state, event, 'crm', false);
   const index = await d.reads.crmIndex(need);
-  for (const hit of index.value.get(n) ?? []) {
-    const kept = d.reads.recall('crm', hit.id, state.crm.knownAt ?? 0);
-    const rec = kept
-      ? crmSideRecord(hit.id, kept.raw, kept.kind ?? hit.kind, d.config, kept.readAt)
+  const hits = index.value.get(n) ?? [];
+  const kept = hits.map((hit) => d.reads.recall('crm', hit.id, state.crm.knownAt ?? 0));
+  if (mayAwait && hits.length > 0 && kept.every((k) => k === undefined)) return 'await';
+  for (const [i, hit] of hits.entries()) {
+    const k = kept[i];
+    const rec = k
+      ? crmSideRecord(hit.id, k.raw, k.kind ?? hit.kind, d.config, k.readAt)
       : (d.countRead?.('crm'), await d.getCrm(hit.id, hit.kind));
     if (rec && rec.record.customerNumber === n) return rec;
   }

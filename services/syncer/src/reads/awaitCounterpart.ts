@@ -1,0 +1,67 @@
+// When an import event waits for its counterpart instead of reading it: pure rules, no I/O.
+//
+// The CRM has no bulk read of content (its lists carry ids and customer numbers only), so linking a pair
+// from the Siagh side costs one rate-limited CRM call per pair, while from the CRM side the Siagh record
+// comes from one shared GetAll. In an import Siagh's first sweep (one GetAll) is committed long before
+// the CRM's (one call per record), so without this every overlapping pair would be linked from the
+// Siagh side: 50,000 CRM calls in an import of 100,000 a side, all made again by the CRM poller anyway.
+// So a Siagh import event whose CRM counterpart the identity list shows, but whose content no event has
+// brought yet, waits (parked on its entity, durable) for the CRM import's event of that record, which
+// links the pair with no CRM call; the Siagh event then finds the pair settled. A deadline bounds the
+// wait: past it the event is retried with the read, so a counterpart that never comes (the CRM poller
+// already knew it) costs only time. The wait holds back nothing: any other event of the entity runs
+// first, and the waiting one after it.
+
+import type { WorkEvent } from '@siaghsync/shared/events';
+import type { EntityState } from '../decide/state';
+import { isBulk } from './freshness';
+
+/** May `event` wait for its CRM counterpart's event rather than read it? (Not on a retry: then it reads.) */
+export function mayAwaitCounterpart(state: EntityState, event: WorkEvent): boolean {
+  const c = event.change;
+  return (
+    state.entityType === 'customer' &&
+    c !== null &&
+    c.source === 'siagh' &&
+    c.operation === 'upsert' &&
+    isBulk(event) &&
+    state.crm.id === null &&
+    state.siagh.id === null &&
+    state.pending.length === 0
+  );
+}
+
+/** The entity's parked events are a wait for a counterpart (not a failure): other events go first. */
+export const isAwaiting = (state: EntityState): boolean =>
+  state.awaitingUntil !== undefined && state.pending.length > 0;
+
+/** The state that parks `event` until its counterpart comes or `until` passes. */
+export function awaitCounterpart(
+  state: EntityState,
+  event: WorkEvent,
+  until: number,
+  generation: number,
+  now: number,
+): EntityState {
+  return {
+    ...state,
+    pending: [event],
+    awaitingUntil: until,
+    version: state.version + 1,
+    generation,
+    updatedAt: now,
+  };
+}
+
+/**
+ * What runs when `event` reaches an entity whose events are parked: a wait for a counterpart lets it
+ * through first (then the waiting events, which may wait again); a failure keeps it behind them.
+ */
+export function queueFor(
+  state: EntityState,
+  event: WorkEvent,
+): { run: WorkEvent[]; behind: false } | { run: []; behind: true } {
+  if (state.pending.length === 0) return { run: [event], behind: false };
+  if (isAwaiting(state)) return { run: [event, ...state.pending], behind: false };
+  return { run: [], behind: true };
+}

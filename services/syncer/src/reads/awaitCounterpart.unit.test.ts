@@ -1,0 +1,62 @@
+import { newChangeEvent, type ChangeEvent, type WorkEvent } from '@siaghsync/shared/events';
+import { fromRecord, initialState, toRecord } from '../decide/state';
+import { awaitCounterpart, isAwaiting, mayAwaitCounterpart, queueFor } from './awaitCounterpart';
+
+const event = (c: Partial<ChangeEvent> = {}, id = 'e'): WorkEvent => ({
+  canonicalKey: 'customer:7',
+  kind: 'change',
+  routeReason: 'natural-key',
+  routedAt: 10_500,
+  correlationId: id,
+  change: newChangeEvent({
+    eventId: id,
+    source: 'siagh',
+    entityType: 'customer',
+    sourceId: '42',
+    operation: 'upsert',
+    observedTime: 10_000,
+    trigger: 'poll',
+    correlationId: id,
+    snapshot: '{"Code":42}',
+    attributes: { bulk: 'sweep', readStartedAt: '9000' },
+    ...c,
+  }),
+  resolution: null,
+  redriveOf: null,
+});
+
+describe('an import event that waits for its counterpart instead of reading it', () => {
+  const fresh = initialState('customer:7');
+
+  it('only a Siagh bulk upsert of an entity not linked on either side may wait', () => {
+    expect(mayAwaitCounterpart(fresh, event())).toBe(true);
+    expect(mayAwaitCounterpart(fresh, event({ trigger: 'backfill', attributes: {} }))).toBe(true);
+    // A live event reads: a person waits for nothing.
+    expect(mayAwaitCounterpart(fresh, event({ attributes: {} }))).toBe(false);
+    // The CRM side is the one that has no bulk read: it never waits for Siagh.
+    expect(mayAwaitCounterpart(fresh, event({ source: 'crm', sourceId: 'g-1' }))).toBe(false);
+    expect(mayAwaitCounterpart(fresh, event({ operation: 'delete', snapshot: null }))).toBe(false);
+    expect(mayAwaitCounterpart({ ...fresh, crm: { ...fresh.crm, id: 'g-1' } }, event())).toBe(false);
+    expect(mayAwaitCounterpart({ ...fresh, siagh: { ...fresh.siagh, id: '42' } }, event())).toBe(false);
+    expect(mayAwaitCounterpart({ ...fresh, pending: [event()] }, event())).toBe(false);
+    expect(mayAwaitCounterpart(initialState('preinvoice:crm:q', 'preinvoice'), event())).toBe(false);
+  });
+
+  it('parks the event with its deadline, and the wait survives the changelog', () => {
+    const waiting = awaitCounterpart(fresh, event(), 70_000, 3, 10_000);
+    expect(waiting).toMatchObject({ pending: [event()], awaitingUntil: 70_000, version: 1, generation: 3 });
+    expect(isAwaiting(waiting)).toBe(true);
+    expect(fromRecord(toRecord(waiting)).awaitingUntil).toBe(70_000);
+    expect(fromRecord(toRecord(fresh)).awaitingUntil).toBeUndefined();
+    expect(isAwaiting({ ...waiting, pending: [] })).toBe(false);
+  });
+
+  it('a wait holds back nothing: a later event runs first, then the waiting one; a failure still holds', () => {
+    const waiting = awaitCounterpart(fresh, event({}, 'siagh-import'), 70_000, 3, 10_000);
+    const crm = event({ source: 'crm', sourceId: 'g-1' }, 'crm-import');
+    expect(queueFor(waiting, crm)).toEqual({ run: [crm, event({}, 'siagh-import')], behind: false });
+    const failed = { ...fresh, pending: [event({}, 'failing')] };
+    expect(queueFor(failed, crm)).toEqual({ run: [], behind: true });
+    expect(queueFor(fresh, crm)).toEqual({ run: [crm], behind: false });
+  });
+});

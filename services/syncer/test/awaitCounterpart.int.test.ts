@@ -1,0 +1,91 @@
+import { generateDataset } from '../../../simulators/data/generator';
+import type { World } from './harness';
+import { createWorld } from './harness';
+
+jest.setTimeout(180_000);
+
+// The import's order on a real deployment: Siagh's first sweep (one GetAll) is committed long before the
+// CRM's (one call per record). The Siagh events of overlapping pairs wait for the CRM import's events,
+// which link the pairs without a single CRM record read by the syncer; a pair whose CRM event never
+// comes is linked at the wait's deadline with a read.
+
+describe('Siagh import events wait for their CRM counterpart instead of reading it', () => {
+  let w: World;
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it('links every pair with no CRM detail read, and the one left without its event at the deadline', async () => {
+    const ds = generateDataset({ seed: 21, customers: 40, overlap: 0.5, divergentRate: 0 });
+    w = await createWorld('await', {
+      crm: { data: { identities: ds.crm.identities } },
+      siagh: { data: { contacts: ds.siagh.contacts } },
+      env: { SYNCER_COUNTERPART_WAIT_MS: '6000' },
+    });
+    const numberOf = (customerNumber: string | null | undefined) => Number(customerNumber?.replace('100-', ''));
+    const crmIdOf = new Map(ds.crm.identities.map((i) => [numberOf(i.customerNumber), i.crmId]));
+    // What the pollers read, before the syncer's calls are counted.
+    const contacts = await w.siagh.getAllContacts();
+    const crmRecords = new Map<string, Record<string, unknown>>();
+    for (const i of ds.crm.identities) {
+      const raw = i.identityType === 2 ? await w.crm.getOrganization(i.crmId) : await w.crm.getPerson(i.crmId);
+      crmRecords.set(i.crmId, raw as unknown as Record<string, unknown>);
+    }
+    const detailReads = (ids: Set<string>) =>
+      w.crmSim.recorder
+        .list()
+        .filter(
+          (c) =>
+            /\/(person|organization)\/get$/.test(c.path) && ids.has(String((c.body as { id?: unknown }).id)),
+        ).length;
+    const [late, ...linkedByEvent] = ds.overlapping;
+    const eventIds = new Set(linkedByEvent.map((n) => crmIdOf.get(n)!));
+    const lateId = new Set([crmIdOf.get(late!)!]);
+    const before = { events: detailReads(eventIds), late: detailReads(lateId) };
+
+    const sweepRead = String(Date.now());
+    for (const c of contacts)
+      await w.emit('siagh', String(c.Code), {
+        trigger: 'poll',
+        naturalKey: String(c.tmpid),
+        snapshot: JSON.stringify(c),
+        attributes: { bulk: 'sweep', readStartedAt: sweepRead },
+      });
+    const waited = await w.waitFor('the overlapping pairs to wait', () => {
+      const keys = new Set(w.outcomes.filter((o) => o.status === 'waiting').map((o) => o.canonicalKey));
+      return ds.overlapping.every((n) => keys.has(`customer:${n}`)) && keys;
+    });
+    expect(waited.size).toBe(ds.overlapping.length);
+
+    // The CRM's import, but for one pair (its CRM record was known to the poller already).
+    for (const i of ds.crm.identities) {
+      const n = numberOf(i.customerNumber);
+      if (n === late) continue;
+      await w.emit('crm', i.crmId, {
+        trigger: 'poll',
+        naturalKey: String(n),
+        snapshot: JSON.stringify(crmRecords.get(i.crmId)),
+        attributes: {
+          bulk: 'sweep',
+          readStartedAt: String(Date.now()),
+          kind: i.identityType === 2 ? 'organization' : 'person',
+        },
+      });
+    }
+    const linked = (n: number) =>
+      w.outcomes.some((o) => o.canonicalKey === `customer:${n}` && o.status === 'linked');
+    await w.waitFor('the pairs with a CRM event linked', () => linkedByEvent.every(linked));
+    expect(linked(late!)).toBe(false);
+    await w.waitFor('the last pair linked at its deadline', () => linked(late!), 60_000);
+
+    expect(detailReads(eventIds) - before.events).toBe(0);
+    expect(detailReads(lateId) - before.late).toBeGreaterThanOrEqual(1);
+    const expected = ds.crm.identities.length + ds.siagh.contacts.length - ds.overlapping.length;
+    await w.waitFor(
+      'every customer on both sides',
+      () =>
+        w.crmSim.store.dump().identities.length === expected && w.siaghSim.store.contacts.size === expected,
+    );
+    expect(w.deadLetters).toEqual([]);
+  });
+});
