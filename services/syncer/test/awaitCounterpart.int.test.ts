@@ -4,6 +4,8 @@ import { createWorld } from './harness';
 
 jest.setTimeout(180_000);
 
+const WAIT_MS = 6000;
+
 // The import's order on a real deployment: Siagh's first sweep (one GetAll) is committed long before the
 // CRM's (one call per record). The Siagh events of overlapping pairs wait for the CRM import's events,
 // which link the pairs without a single CRM record read by the syncer; a pair whose CRM event never
@@ -20,15 +22,17 @@ describe('Siagh import events wait for their CRM counterpart instead of reading 
     w = await createWorld('await', {
       crm: { data: { identities: ds.crm.identities } },
       siagh: { data: { contacts: ds.siagh.contacts } },
-      env: { SYNCER_COUNTERPART_WAIT_MS: '6000' },
+      env: { SYNCER_COUNTERPART_WAIT_MS: String(WAIT_MS) },
     });
-    const numberOf = (customerNumber: string | null | undefined) => Number(customerNumber?.replace('100-', ''));
+    const numberOf = (customerNumber: string | null | undefined) =>
+      Number(customerNumber?.replace('100-', ''));
     const crmIdOf = new Map(ds.crm.identities.map((i) => [numberOf(i.customerNumber), i.crmId]));
     // What the pollers read, before the syncer's calls are counted.
     const contacts = await w.siagh.getAllContacts();
     const crmRecords = new Map<string, Record<string, unknown>>();
     for (const i of ds.crm.identities) {
-      const raw = i.identityType === 2 ? await w.crm.getOrganization(i.crmId) : await w.crm.getPerson(i.crmId);
+      const raw =
+        i.identityType === 2 ? await w.crm.getOrganization(i.crmId) : await w.crm.getPerson(i.crmId);
       crmRecords.set(i.crmId, raw as unknown as Record<string, unknown>);
     }
     const detailReads = (ids: Set<string>) =>
@@ -72,11 +76,16 @@ describe('Siagh import events wait for their CRM counterpart instead of reading 
         },
       });
     }
-    const linked = (n: number) =>
-      w.outcomes.some((o) => o.canonicalKey === `customer:${n}` && o.status === 'linked');
-    await w.waitFor('the pairs with a CRM event linked', () => linkedByEvent.every(linked));
-    expect(linked(late!)).toBe(false);
-    await w.waitFor('the last pair linked at its deadline', () => linked(late!), 60_000);
+    const outcome = (n: number, status: string) =>
+      w.outcomes.find((o) => o.canonicalKey === `customer:${n}` && o.status === status);
+    await w.waitFor('the pairs with a CRM event linked', () =>
+      linkedByEvent.every((n) => outcome(n, 'linked')),
+    );
+    const lateLinked = await w.waitFor('the last pair linked', () => outcome(late!, 'linked'), 60_000);
+    // Not before its deadline: nothing but the deadline could link it.
+    expect(lateLinked.occurredAt - outcome(late!, 'waiting')!.occurredAt).toBeGreaterThanOrEqual(
+      WAIT_MS - 50,
+    );
 
     expect(detailReads(eventIds) - before.events).toBe(0);
     expect(detailReads(lateId) - before.late).toBeGreaterThanOrEqual(1);
