@@ -24,6 +24,7 @@ import { attemptPreInvoice } from './preinvoice/handle';
 import type { CustomerLookups } from './preinvoice/fetch';
 import type { BulkReads } from './reads/bulkReads';
 import { stampKnown } from './reads/freshness';
+import { keepOwnSnapshot } from './reads/bulkFetch';
 import { awaitCounterpart, mayAwaitCounterpart, queueFor } from './reads/awaitCounterpart';
 
 export interface HandlerDeps {
@@ -90,6 +91,7 @@ export async function handleEvent(
   }
 
   const queue = queued?.run ?? state.pending;
+  if (queued?.keep && deps.reads) keepOwnSnapshot(deps.reads, deps.config, state, event);
   if (state.pending.length > 0) state = withoutPending(state);
   const all: Outputs[] = [];
   for (let i = 0; i < queue.length; i++) {
@@ -197,7 +199,11 @@ async function attemptOnce(
   const read = await fetchRecords(deps.systems, deps.config, state, event, {
     reads: deps.reads,
     ...(deps.countRead && { countRead: deps.countRead }),
-    mayAwait: mayAwait && (deps.counterpartWaitMs ?? 0) > 0 && announced.length === 0 && mayAwaitCounterpart(state, event),
+    mayAwait:
+      mayAwait &&
+      (deps.counterpartWaitMs ?? 0) > 0 &&
+      announced.length === 0 &&
+      mayAwaitCounterpart(state, event),
   });
   if (read === AWAIT_CRM) {
     const now = deps.now();

@@ -1,6 +1,18 @@
 import { generateDataset } from '../../../simulators/data/generator';
 import type { World } from './harness';
 import { createWorld } from './harness';
+import { crmToCanonical } from '@siaghsync/shared/mapping/crm';
+import { siaghToCanonical } from '@siaghsync/shared/mapping/siagh';
+import { sideChecksum } from '@siaghsync/shared/mapping/sides';
+import { loadSyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import type { CustomerKind } from '@siaghsync/shared/mapping/canonical';
+
+const config = loadSyncConfig();
+// The checksums the pollers put on their events.
+const siaghSum = (raw: Record<string, unknown>) =>
+  sideChecksum(siaghToCanonical(raw, config), config, 'siagh');
+const crmSum = (raw: Record<string, unknown>, kind: CustomerKind) =>
+  sideChecksum(crmToCanonical(raw, kind, config), config, 'crm');
 
 jest.setTimeout(180_000);
 
@@ -53,6 +65,7 @@ describe('Siagh import events wait for their CRM counterpart instead of reading 
         trigger: 'poll',
         naturalKey: String(c.tmpid),
         snapshot: JSON.stringify(c),
+        checksum: siaghSum(c as unknown as Record<string, unknown>),
         attributes: { bulk: 'sweep', readStartedAt: sweepRead },
       });
     const waited = await w.waitFor('the overlapping pairs to wait', () => {
@@ -61,19 +74,23 @@ describe('Siagh import events wait for their CRM counterpart instead of reading 
     });
     expect(waited.size).toBe(ds.overlapping.length);
 
+    // A person edits one pair's email in Siagh while it waits: the edit must win over the CRM's old value.
+    const [edited] = linkedByEvent;
+    const editedCode = contacts.find((c) => Number(c.tmpid) === edited)!.Code;
+    w.siaghSim.store.updateContact(Number(editedCode), { Email: 'edited.during.import@example.ir' });
+    const editSeen = String(Date.now());
+
     // The CRM's import, but for one pair (its CRM record was known to the poller already).
     for (const i of ds.crm.identities) {
       const n = numberOf(i.customerNumber);
       if (n === late) continue;
+      const kind = i.identityType === 2 ? 'organization' : 'person';
       await w.emit('crm', i.crmId, {
         trigger: 'poll',
         naturalKey: String(n),
         snapshot: JSON.stringify(crmRecords.get(i.crmId)),
-        attributes: {
-          bulk: 'sweep',
-          readStartedAt: String(Date.now()),
-          kind: i.identityType === 2 ? 'organization' : 'person',
-        },
+        checksum: crmSum(crmRecords.get(i.crmId)!, kind),
+        attributes: { bulk: 'sweep', readStartedAt: String(Date.now()), kind },
       });
     }
     const outcome = (n: number, status: string) =>
@@ -88,6 +105,21 @@ describe('Siagh import events wait for their CRM counterpart instead of reading 
     );
 
     expect(detailReads(eventIds) - before.events).toBe(0);
+
+    // The Siagh poller's next sweep sees the edit (after the CRM import's events, as in a real import).
+    const [current] = await w.siagh.findContacts({ Code: Number(editedCode) });
+    await w.emit('siagh', String(editedCode), {
+      trigger: 'poll',
+      naturalKey: String(edited),
+      snapshot: JSON.stringify(current),
+      checksum: siaghSum(current as unknown as Record<string, unknown>),
+      attributes: { readStartedAt: editSeen, changedFields: 'email', changedAfter: sweepRead },
+    });
+    const crmIdOfEdited = crmIdOf.get(edited!)!;
+    await w.waitFor('the Siagh edit synced', () =>
+      w.outcomes.some((o) => o.canonicalKey === `customer:${edited}` && o.status === 'synced'),
+    );
+    expect((await w.crm.getIdentity(crmIdOfEdited))?.record.email).toBe('edited.during.import@example.ir');
     expect(detailReads(lateId) - before.late).toBeGreaterThanOrEqual(1);
     const expected = ds.crm.identities.length + ds.siagh.contacts.length - ds.overlapping.length;
     await w.waitFor(

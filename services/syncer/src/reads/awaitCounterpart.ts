@@ -53,15 +53,25 @@ export function awaitCounterpart(
   };
 }
 
+/** The event an awaiting one waits for: the CRM import's own event, whose snapshot serves the link. */
+export function bringsCounterpart(event: WorkEvent): boolean {
+  const c = event.change;
+  return c !== null && c.source === 'crm' && c.operation === 'upsert' && isBulk(event) && c.snapshot !== null;
+}
+
 /**
- * What runs when `event` reaches an entity whose events are parked: a wait for a counterpart lets it
- * through first (then the waiting events, which may wait again); a failure keeps it behind them.
+ * What runs when `event` reaches an entity whose events are parked. Behind a failure it waits. A wait
+ * for a counterpart holds nothing back: the awaited CRM event lends its snapshot (`keep`) to the waiting
+ * Siagh event, which then links the pair on the two import snapshots, the base a later edit on either
+ * side is merged against (linking on today's Siagh record instead would take a Siagh edit made during
+ * the import for old data, Siagh keeping no modification time). Any other event runs first.
  */
 export function queueFor(
   state: EntityState,
   event: WorkEvent,
-): { run: WorkEvent[]; behind: false } | { run: []; behind: true } {
-  if (state.pending.length === 0) return { run: [event], behind: false };
-  if (isAwaiting(state)) return { run: [event, ...state.pending], behind: false };
-  return { run: [], behind: true };
+): { run: WorkEvent[]; behind: false; keep: boolean } | { run: []; behind: true } {
+  if (state.pending.length === 0) return { run: [event], behind: false, keep: false };
+  if (!isAwaiting(state)) return { run: [], behind: true };
+  if (bringsCounterpart(event)) return { run: [...state.pending, event], behind: false, keep: true };
+  return { run: [event, ...state.pending], behind: false, keep: false };
 }

@@ -51,12 +51,20 @@ describe('an import event that waits for its counterpart instead of reading it',
     expect(isAwaiting({ ...waiting, pending: [] })).toBe(false);
   });
 
-  it('a wait holds back nothing: a later event runs first, then the waiting one; a failure still holds', () => {
+  it('a wait holds back nothing; the awaited event lends its snapshot to the waiting one; a failure still holds', () => {
     const waiting = awaitCounterpart(fresh, event({}, 'siagh-import'), 70_000, 3, 10_000);
+    const siaghImport = event({}, 'siagh-import');
     const crm = event({ source: 'crm', sourceId: 'g-1' }, 'crm-import');
-    expect(queueFor(waiting, crm)).toEqual({ run: [crm, event({}, 'siagh-import')], behind: false });
+    // The awaited event: its snapshot is kept for the waiting one, which links the pair on the two
+    // import snapshots; then the CRM event finds the pair settled.
+    expect(queueFor(waiting, crm)).toEqual({ run: [siaghImport, crm], behind: false, keep: true });
+    // Anything else (a live edit, a webhook) goes first.
+    const live = event({ attributes: { changedFields: 'email' } }, 'siagh-live');
+    expect(queueFor(waiting, live)).toEqual({ run: [live, siaghImport], behind: false, keep: false });
+    const webhook = event({ source: 'crm', sourceId: 'g-1', trigger: 'webhook', attributes: {} }, 'hook');
+    expect(queueFor(waiting, webhook)).toEqual({ run: [webhook, siaghImport], behind: false, keep: false });
     const failed = { ...fresh, pending: [event({}, 'failing')] };
     expect(queueFor(failed, crm)).toEqual({ run: [], behind: true });
-    expect(queueFor(fresh, crm)).toEqual({ run: [crm], behind: false });
+    expect(queueFor(fresh, crm)).toEqual({ run: [crm], behind: false, keep: false });
   });
 });

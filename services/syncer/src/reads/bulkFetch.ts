@@ -69,6 +69,16 @@ export function ownSnapshot(d: BulkFetchDeps, state: EntityState, event: WorkEve
   return crmSideRecord(c.sourceId, raw, kind, d.config, readAt);
 }
 
+/** Keeps the event's own snapshot for the next events of its entity (an awaiting one: awaitCounterpart.ts). */
+export function keepOwnSnapshot(
+  reads: BulkReads,
+  config: SyncConfig,
+  state: EntityState,
+  event: WorkEvent,
+): void {
+  ownSnapshot({ reads, config, getCrm: () => Promise.resolve(null) }, state, event);
+}
+
 /**
  * The record of `id` on `side` without a call: the event's own snapshot, or one kept from an event just
  * handled that is fresh enough; else null, with how fresh a read must be.
