@@ -45,7 +45,7 @@ describe('Siagh import events wait for their CRM counterpart instead of reading 
     for (const i of ds.crm.identities) {
       const raw =
         i.identityType === 2 ? await w.crm.getOrganization(i.crmId) : await w.crm.getPerson(i.crmId);
-      crmRecords.set(i.crmId, raw as unknown as Record<string, unknown>);
+      crmRecords.set(i.crmId, raw);
     }
     const detailReads = (ids: Set<string>) =>
       w.crmSim.recorder
@@ -65,7 +65,7 @@ describe('Siagh import events wait for their CRM counterpart instead of reading 
         trigger: 'poll',
         naturalKey: String(c.tmpid),
         snapshot: JSON.stringify(c),
-        checksum: siaghSum(c as unknown as Record<string, unknown>),
+        checksum: siaghSum(c),
         attributes: { bulk: 'sweep', readStartedAt: sweepRead },
       });
     const waited = await w.waitFor('the overlapping pairs to wait', () => {
