@@ -96,8 +96,10 @@ export async function handleEvent(
   const all: Outputs[] = [];
   for (let i = 0; i < queue.length; i++) {
     const current = queue[i]!;
-    // A retry run reads what it needs: a wait for a counterpart ends at its deadline.
-    const result = await runWithRetries(deps, state, current, { ...meta, index: i }, !isRetry);
+    // Only a new event alone may wait for its counterpart: one that waited already reads (its
+    // deadline passed, or another event of the entity came first: awaitCounterpart.ts queueFor).
+    const mayAwait = !isRetry && queue.length === 1;
+    const result = await runWithRetries(deps, state, current, { ...meta, index: i }, mayAwait);
     state = result.state;
     if (result.parked) {
       // This event and everything after it wait for the next retry, in order.

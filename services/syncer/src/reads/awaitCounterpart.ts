@@ -9,8 +9,7 @@
 // brought yet, waits (parked on its entity, durable) for the CRM import's event of that record, which
 // links the pair with no CRM call; the Siagh event then finds the pair settled. A deadline bounds the
 // wait: past it the event is retried with the read, so a counterpart that never comes (the CRM poller
-// already knew it) costs only time. The wait holds back nothing: any other event of the entity runs
-// first, and the waiting one after it.
+// already knew it) costs only time. Any other event of the entity ends the wait too (queueFor).
 
 import type { WorkEvent } from '@siaghsync/shared/events';
 import type { EntityState } from '../decide/state';
@@ -61,10 +60,11 @@ export function bringsCounterpart(event: WorkEvent): boolean {
 
 /**
  * What runs when `event` reaches an entity whose events are parked. Behind a failure it waits. A wait
- * for a counterpart holds nothing back: the awaited CRM event lends its snapshot (`keep`) to the waiting
- * Siagh event, which then links the pair on the two import snapshots, the base a later edit on either
- * side is merged against (linking on today's Siagh record instead would take a Siagh edit made during
- * the import for old data, Siagh keeping no modification time). Any other event runs first.
+ * for a counterpart ends with any event: the waiting Siagh event runs first, so the pair is linked on
+ * Siagh's import snapshot, the base a later edit on either side is merged against (linking on today's
+ * Siagh record instead would take a Siagh edit made during the import for old data, Siagh keeping no
+ * modification time), then the new event. The awaited CRM event lends its snapshot (`keep`) to it, so
+ * that link costs no CRM call; any other event makes it read the CRM record.
  */
 export function queueFor(
   state: EntityState,
@@ -72,6 +72,5 @@ export function queueFor(
 ): { run: WorkEvent[]; behind: false; keep: boolean } | { run: []; behind: true } {
   if (state.pending.length === 0) return { run: [event], behind: false, keep: false };
   if (!isAwaiting(state)) return { run: [], behind: true };
-  if (bringsCounterpart(event)) return { run: [...state.pending, event], behind: false, keep: true };
-  return { run: [event, ...state.pending], behind: false, keep: false };
+  return { run: [...state.pending, event], behind: false, keep: bringsCounterpart(event) };
 }

@@ -51,18 +51,18 @@ describe('an import event that waits for its counterpart instead of reading it',
     expect(isAwaiting({ ...waiting, pending: [] })).toBe(false);
   });
 
-  it('a wait holds back nothing; the awaited event lends its snapshot to the waiting one; a failure still holds', () => {
+  it('any event ends a wait: the waiting one runs first; the awaited one lends its snapshot; a failure holds', () => {
     const waiting = awaitCounterpart(fresh, event({}, 'siagh-import'), 70_000, 3, 10_000);
     const siaghImport = event({}, 'siagh-import');
     const crm = event({ source: 'crm', sourceId: 'g-1' }, 'crm-import');
     // The awaited event: its snapshot is kept for the waiting one, which links the pair on the two
     // import snapshots; then the CRM event finds the pair settled.
     expect(queueFor(waiting, crm)).toEqual({ run: [siaghImport, crm], behind: false, keep: true });
-    // Anything else (a live edit, a webhook) goes first.
+    // Anything else (a live edit, a webhook): the waiting one reads and links first, then it.
     const live = event({ attributes: { changedFields: 'email' } }, 'siagh-live');
-    expect(queueFor(waiting, live)).toEqual({ run: [live, siaghImport], behind: false, keep: false });
+    expect(queueFor(waiting, live)).toEqual({ run: [siaghImport, live], behind: false, keep: false });
     const webhook = event({ source: 'crm', sourceId: 'g-1', trigger: 'webhook', attributes: {} }, 'hook');
-    expect(queueFor(waiting, webhook)).toEqual({ run: [webhook, siaghImport], behind: false, keep: false });
+    expect(queueFor(waiting, webhook)).toEqual({ run: [siaghImport, webhook], behind: false, keep: false });
     const failed = { ...fresh, pending: [event({}, 'failing')] };
     expect(queueFor(failed, crm)).toEqual({ run: [], behind: true });
     expect(queueFor(fresh, crm)).toEqual({ run: [crm], behind: false, keep: false });
