@@ -128,6 +128,33 @@ describe('status: the poll interval in force and why', () => {
     expect(pollingOf('down')).toEqual([]);
   });
 
+  it('says how far behind the syncer is, live and import apart, and what is stalled', async () => {
+    const { backlogOf } = await import('./status');
+    expect(backlogOf({ backlog: { liveSeconds: 0, bulkSeconds: 0, held: 0, stalled: [] } })).toEqual([
+      '  live changes   in sync',
+      '  import (bulk)  nothing queued',
+      '  stalled        none',
+    ]);
+    const now = 1_000_000;
+    const lines = backlogOf(
+      {
+        backlog: {
+          liveSeconds: 37.2,
+          bulkSeconds: 600,
+          held: 74311,
+          stalled: [{ lane: 'siaghsync.work:3', held: 12, since: now - 125_000 }],
+        },
+      },
+      now,
+    );
+    expect(lines).toEqual([
+      '  live changes   oldest waiting 37 s',
+      '  import (bulk)  oldest waiting 10.0 min; 74,311 events held',
+      '  stalled        siaghsync.work:3 (12 held) for 2.1 min',
+    ]);
+    expect(backlogOf({ ready: true })).toBeNull();
+  });
+
   it('shows how far a sweep under way is (the import)', async () => {
     const { pollingOf } = await import('./status');
     const detail = {

@@ -79,6 +79,32 @@ function underWay(p: { done?: unknown; total?: unknown; since?: unknown } | unde
   return `${p.done.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}${took}`;
 }
 
+const ago = (s: number) => (s < 90 ? `${Math.round(s)} s` : `${(s / 60).toFixed(1)} min`);
+
+/** The syncer's /ready backlog as lines: how far behind live changes and the import are, what is stalled. */
+export function backlogOf(detail: unknown, now = Date.now()): string[] | null {
+  const b = (detail as { backlog?: unknown } | null | undefined)?.backlog as
+    { liveSeconds?: unknown; bulkSeconds?: unknown; held?: unknown; stalled?: unknown } | undefined;
+  if (!b || typeof b.liveSeconds !== 'number' || typeof b.bulkSeconds !== 'number') return null;
+  const stalled = Array.isArray(b.stalled)
+    ? (b.stalled as { lane?: unknown; held?: unknown; since?: unknown }[])
+    : [];
+  return [
+    `  live changes   ${b.liveSeconds < 1 ? 'in sync' : `oldest waiting ${ago(b.liveSeconds)}`}`,
+    `  import (bulk)  ${b.bulkSeconds < 1 ? 'nothing queued' : `oldest waiting ${ago(b.bulkSeconds)}`}${typeof b.held === 'number' && b.held > 0 ? `; ${b.held.toLocaleString('en-US')} events held` : ''}`,
+    `  stalled        ${
+      stalled.length === 0
+        ? 'none'
+        : stalled
+            .map(
+              (p) =>
+                `${String(p.lane)} (${String(p.held)} held) for ${typeof p.since === 'number' ? ago((now - p.since) / 1000) : '?'}`,
+            )
+            .join(', ')
+    }`,
+  ];
+}
+
 export function formatStatus(r: StatusReport, verbose: boolean): string {
   const lines = [
     'Services',
@@ -97,6 +123,8 @@ export function formatStatus(r: StatusReport, verbose: boolean): string {
       ),
     );
   }
+  const backlog = backlogOf(r.services.find((s) => s.name === 'syncer')?.detail);
+  if (backlog) lines.push('', 'Freshness (this syncer instance)', ...backlog);
   lines.push('', 'Consumer lag');
   if (!r.kafka.reachable) lines.push(`  Kafka unreachable: ${r.kafka.error ?? ''}`);
   else if (r.kafka.groups.length === 0) lines.push('  no consumer groups yet');

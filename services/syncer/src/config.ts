@@ -34,6 +34,8 @@ const schema = z.object({
   SYNCER_RETRY_MAX_MS: z.coerce.number().int().min(100).default(30_000),
   /** Parked entities are retried after this delay. */
   SYNCER_PARK_RETRY_MS: z.coerce.number().int().min(100).default(60_000),
+  /** A partition that holds events but commits nothing for this long counts as stalled (metrics, /ready). */
+  SYNCER_STALL_AFTER_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   /**
    * A Siagh import event may wait this long for the CRM import's event of its counterpart, which links
    * the pair without a CRM call (reads/awaitCounterpart.ts); then it reads. 0: never wait.

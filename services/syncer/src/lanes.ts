@@ -36,12 +36,26 @@ export interface LaneOptions<T> {
   onError: (err: unknown, lane: string, firstOffset: string) => void;
   /** Pause (true) or resume (false) fetching for the lane's partition. */
   onPressure?: (lane: string, paused: boolean) => void;
+  now?: () => number;
 }
 
 interface Lane<T> {
   queue: Queued<T>[];
+  /** The chunk being processed (its first item is the oldest the lane holds). */
+  chunk: Queued<T>[];
   running: boolean;
   paused: boolean;
+  /** The last commit, or when the lane began to hold items after holding none (backlog.ts). */
+  lastProgressAt: number;
+}
+
+/** What a lane holds, for backlog.ts. */
+export interface LaneHolding<T> {
+  lane: string;
+  /** The first item not yet committed, if any. */
+  oldest: T | undefined;
+  held: number;
+  lastProgressAt: number;
 }
 
 export class PartitionLanes<T> {
@@ -60,6 +74,7 @@ export class PartitionLanes<T> {
   /** Queues items in order and returns the offset of the last one; never waits (see the class comment). */
   push(laneId: string, items: Queued<T>[]): string | null {
     const lane = this.laneOf(laneId);
+    if (lane.queue.length === 0 && lane.chunk.length === 0) lane.lastProgressAt = this.now();
     for (const item of items) lane.queue.push(item);
     if (!lane.paused && lane.queue.length >= this.o.highWater) {
       lane.paused = true;
@@ -96,6 +111,23 @@ export class PartitionLanes<T> {
     await this.idle();
   }
 
+  /** Per lane, its oldest uncommitted item and how long since it last committed. */
+  holdings(): LaneHolding<T>[] {
+    return [...this.lanes].map(([lane, l]) => {
+      const first = l.chunk.find((q) => q.value !== null) ?? l.queue.find((q) => q.value !== null);
+      return {
+        lane,
+        oldest: first?.value ?? undefined,
+        held: l.chunk.length + l.queue.length,
+        lastProgressAt: l.lastProgressAt,
+      };
+    });
+  }
+
+  private now(): number {
+    return this.o.now?.() ?? Date.now();
+  }
+
   get queued(): number {
     let n = 0;
     for (const l of this.lanes.values()) n += l.queue.length;
@@ -105,7 +137,7 @@ export class PartitionLanes<T> {
   private laneOf(id: string): Lane<T> {
     let lane = this.lanes.get(id);
     if (!lane) {
-      lane = { queue: [], running: false, paused: false };
+      lane = { queue: [], chunk: [], running: false, paused: false, lastProgressAt: this.now() };
       this.lanes.set(id, lane);
     }
     return lane;
@@ -146,14 +178,17 @@ export class PartitionLanes<T> {
         const keys = [...new Set(values.map((v) => this.o.keyOf(v)))];
         for (const k of keys) this.held.set(k, id);
         this.wake();
+        lane.chunk = taken;
         try {
           await this.o.process(id, values, taken[taken.length - 1]!.offset, epoch);
+          lane.lastProgressAt = this.now();
         } catch (err) {
           // Nothing after the failed chunk may commit before it: drop the rest, read again from the commit.
           lane.queue = [];
           this.release(id, lane);
           this.o.onError(err, id, taken[0]!.offset);
         } finally {
+          lane.chunk = [];
           for (const k of keys) if (this.held.get(k) === id) this.held.delete(k);
           this.wake();
         }

@@ -19,9 +19,19 @@ const app = express();
 app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
 app.get('/ready', async (_req, res) => {
   const ok = await syncer.ready();
-  res
-    .status(ok ? 200 : 503)
-    .json({ ready: ok, entities: syncer.states.size, links: syncer.tables.size.links });
+  const b = syncer.backlog();
+  res.status(ok ? 200 : 503).json({
+    ready: ok,
+    entities: syncer.states.size,
+    links: syncer.tables.size.links,
+    // How far behind this instance is: the oldest change not yet synced, live and bulk, and stalled partitions.
+    backlog: {
+      liveSeconds: b.liveSeconds,
+      bulkSeconds: b.bulkSeconds,
+      held: b.partitions.reduce((n, p) => n + p.held, 0),
+      stalled: b.stalled.map((p) => ({ lane: p.lane, held: p.held, since: p.stalledSince })),
+    },
+  });
 });
 app.get('/metrics', async (_req, res) => {
   res.type(syncer.metrics.registry.contentType).send(await syncer.metrics.registry.metrics());

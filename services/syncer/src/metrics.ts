@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SyncOutcome } from '@siaghsync/shared/events';
 import { kafkaRetries } from '@siaghsync/shared/kafka/client';
+import type { Backlog } from './backlog';
 
 export interface SyncerMetrics {
   registry: Registry;
@@ -11,6 +12,8 @@ export interface SyncerMetrics {
   /** API reads made to fetch records: single-record reads and shared list reads (reads/). */
   apiReads: Counter<'side' | 'kind'>;
   observe(outcome: SyncOutcome): void;
+  /** Freshness gauges read from `source` at each scrape (backlog.ts). */
+  watchBacklog(source: () => Backlog): void;
 }
 
 export function createMetrics(withDefaults = true): SyncerMetrics {
@@ -78,6 +81,44 @@ export function createMetrics(withDefaults = true): SyncerMetrics {
       labelNames: ['side', 'kind'] as const,
       registers: [registry],
     }),
+    watchBacklog(source) {
+      let last: { at: number; value: Backlog } | undefined;
+      // One computation serves the three gauges of a scrape.
+      const current = () => {
+        if (!last || Date.now() - last.at > 500) last = { at: Date.now(), value: source() };
+        return last.value;
+      };
+      new Gauge({
+        name: 'siaghsync_syncer_oldest_unsynced_seconds',
+        help: 'Age of the oldest change not yet synced, from when it was observed: queue "live" (work: edits, webhooks, polls) or "bulk" (work-bulk: the import); 0 = in sync',
+        labelNames: ['queue'] as const,
+        registers: [registry],
+        collect() {
+          const b = current();
+          this.set({ queue: 'live' }, b.liveSeconds);
+          this.set({ queue: 'bulk' }, b.bulkSeconds);
+        },
+      });
+      new Gauge({
+        name: 'siaghsync_syncer_partition_oldest_unsynced_seconds',
+        help: 'Age of the oldest change not yet synced in one partition of this instance',
+        labelNames: ['topic', 'partition'] as const,
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const p of current().partitions)
+            this.set({ topic: p.topic, partition: String(p.partition) }, p.oldestSeconds);
+        },
+      });
+      new Gauge({
+        name: 'siaghsync_syncer_stalled_partitions',
+        help: 'Partitions of this instance that hold events but have committed nothing for SYNCER_STALL_AFTER_MS',
+        registers: [registry],
+        collect() {
+          this.set(current().stalled.length);
+        },
+      });
+    },
     observe(o) {
       events.inc({ status: o.status, direction: o.direction });
       duration.observe({ status: o.status }, o.durationMs / 1000);

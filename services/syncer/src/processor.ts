@@ -16,7 +16,8 @@ import { encodeOutputs, type Outputs } from './outputs';
 import type { EventMeta } from './records';
 import { runKeyed } from './concurrency';
 import { PartitionLanes, type Queued } from './lanes';
-import { isBulk } from './reads/freshness';
+import { isBulk, observedAt } from './reads/freshness';
+import { backlogOf, type Backlog } from './backlog';
 import { isAwaiting } from './reads/awaitCounterpart';
 import type { EntityState } from './decide/state';
 import { asLiveWork } from '@siaghsync/shared/http/callLimiter';
@@ -48,6 +49,8 @@ export interface ProcessorDeps {
   commitEvery: number;
   /** The same for the bulk lanes (`work-bulk`). */
   bulkCommitEvery: number;
+  /** A partition holding events that commits nothing for this long is stalled (backlog.ts). */
+  stallMs: number;
 }
 
 /** A lane is one consumed partition: `<topic>:<partition>`. */
@@ -100,6 +103,17 @@ export class Processor {
       onError: (err, lane) => this.recover(err, lane),
       onPressure: (lane, paused) => this.pressure(lane, paused),
     });
+  }
+
+  /** How far behind this instance's partitions are (backlog.ts). */
+  backlog(now = Date.now()): Backlog {
+    const views = this.lanes.holdings().map((h) => ({
+      lane: h.lane,
+      oldestObservedAt: h.oldest === undefined ? undefined : observedAt(h.oldest.event),
+      held: h.held,
+      lastProgressAt: h.lastProgressAt,
+    }));
+    return backlogOf(views, this.bulkTopic, now, this.d.stallMs);
   }
 
   async start(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Backlog } from './backlog';
 import { closingOnFailure } from '@siaghsync/shared/startup';
 import { transient } from '@siaghsync/shared/errors';
 import { CrmClient } from '@siaghsync/shared/crm/client';
@@ -32,6 +33,8 @@ export interface Syncer {
   states: StateTable;
   tables: RouteTables;
   ready(): Promise<boolean>;
+  /** How far behind this instance's partitions are (backlog.ts). */
+  backlog(): Backlog;
   stop(): Promise<void>;
 }
 
@@ -142,6 +145,7 @@ export async function startSyncer(
       sessionTimeoutMs: cfg.SYNCER_SESSION_TIMEOUT_MS,
       commitEvery: cfg.SYNCER_COMMIT_EVERY,
       bulkCommitEvery: cfg.SYNCER_BULK_COMMIT_EVERY,
+      stallMs: cfg.SYNCER_STALL_AFTER_MS,
       handler: {
         systems,
         config: syncConfig,
@@ -191,6 +195,7 @@ export async function startSyncer(
       sessionTimeoutMs: cfg.SYNCER_SESSION_TIMEOUT_MS,
     });
     opened(() => Promise.all([processor.stop(), router.stop()]));
+    metrics.watchBacklog(() => processor.backlog());
     await Promise.all([processor.start(), router.start()]);
     logger.info({ prefix, instance: cfg.SYNCER_INSTANCE_ID }, 'syncer started');
 
@@ -198,6 +203,7 @@ export async function startSyncer(
       metrics,
       states,
       tables,
+      backlog: () => processor.backlog(),
       async ready() {
         const admin = kafka.admin();
         try {
