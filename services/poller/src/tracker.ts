@@ -161,7 +161,8 @@ export class SourceTracker {
       snapshot: d.snapshot,
       attributes: {
         ...d.attributes,
-        ...(bulk && { bulk: 'sweep' }),
+        // 'sweep': first seen (the import); 'changed': one of many changes (the router tells ours apart).
+        ...(bulk && { bulk: prev === undefined ? 'sweep' : 'changed' }),
         ...changedAfter(prev, d, this.meta),
       },
     });

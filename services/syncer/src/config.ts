@@ -52,6 +52,11 @@ const schema = z.object({
    */
   SYNCER_LIST_READ_MIN_INTERVAL_MS: z.coerce.number().int().min(0).default(2_000),
   SYNCER_LIST_READ_MAX_AGE_MS: z.coerce.number().int().min(1_000).default(15_000),
+  /**
+   * The share of time each list's reads may take: a list that takes 3 s to read (a GetAll of 100,000
+   * contacts) is read at most every 30 s at 0.1, and serves for twice that.
+   */
+  SYNCER_LIST_READ_BUDGET: z.coerce.number().min(0.01).max(1).default(0.1),
   SYNCER_LIST_READS: z.enum(['on', 'off']).default('on'),
   SYNCER_CRM_LIST_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Records of the events just handled kept to serve the events after them (the other side of a pair). */

@@ -123,6 +123,7 @@ export async function startSyncer(
             now: () => Date.now(),
             minIntervalMs: cfg.SYNCER_LIST_READ_MIN_INTERVAL_MS,
             maxAgeMs: cfg.SYNCER_LIST_READ_MAX_AGE_MS,
+            budget: cfg.SYNCER_LIST_READ_BUDGET,
             crmPageSize: cfg.SYNCER_CRM_LIST_PAGE_SIZE,
             keepRecords: cfg.SYNCER_RECORDS_KEPT,
             onListCall: (side) => metrics.apiReads.inc({ side, kind: 'list' }),

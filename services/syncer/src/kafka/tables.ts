@@ -10,6 +10,8 @@ import { PackedStates, type Version } from './packed/packedStates';
 export class RouteTables implements RouteLookups {
   private readonly links = new Map<string, string>();
   private readonly intents = new Map<string, CreateIntent>();
+  /** Per `<side>:<canonical key>`, the start of the checksum our last announced write there makes. */
+  private readonly written = new Map<string, string>();
 
   constructor(private readonly codec: EventCodec) {}
 
@@ -42,6 +44,12 @@ export class RouteTables implements RouteLookups {
   private setIntent(key: string, intent: CreateIntent): void {
     if (intent.status === 'open') this.intents.set(key, intent);
     else this.intents.delete(key);
+    // 16 hex digits tell our write from a person's edit well enough for choosing a queue.
+    if (intent.write !== null) this.written.set(key, intent.checksum.slice(0, 16));
+  }
+
+  wroteLast(side: SourceSystem, canonicalKey: string, checksum: string): boolean {
+    return this.written.get(`${side}:${canonicalKey}`) === checksum.slice(0, 16);
   }
 
   /** The writes announced for an entity and not yet closed by a commit (see decide/recover.ts). */

@@ -32,6 +32,8 @@ export interface BulkReadOptions {
   minIntervalMs: number;
   /** A list read older than this serves nobody (its records are too old to write against). */
   maxAgeMs: number;
+  /** 0..1: the share of time each list's reads may take (sharedRead.ts): a slow list is read less often. */
+  budget?: number;
   crmPageSize: number;
   /** Records kept from the events (each a CRM or Siagh record of an entity just handled). */
   keepRecords: number;
@@ -45,7 +47,12 @@ export class BulkReads {
   private readonly records = new Map<string, Remembered>();
 
   constructor(private readonly o: BulkReadOptions) {
-    const shared = { now: o.now, minIntervalMs: o.minIntervalMs, maxAgeMs: o.maxAgeMs };
+    const shared = {
+      now: o.now,
+      minIntervalMs: o.minIntervalMs,
+      maxAgeMs: o.maxAgeMs,
+      ...(o.budget !== undefined && { budget: o.budget }),
+    };
     this.siaghList = new SharedRead({
       ...shared,
       load: () => this.loadSiagh(),

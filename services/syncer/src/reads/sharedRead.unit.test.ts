@@ -44,3 +44,29 @@ describe('SharedRead: one list read serves every event observed before it began'
     expect((await c.read.atLeast(0)).value).toBe(3);
   });
 });
+
+describe('SharedRead: a list that takes long to read is read less often', () => {
+  it('waits its last duration divided by the budget, and keeps serving twice that long', async () => {
+    let t = 0;
+    let loads = 0;
+    const read = new SharedRead<number>({
+      now: () => t,
+      minIntervalMs: 2_000,
+      maxAgeMs: 15_000,
+      budget: 0.1,
+      // A GetAll of 100,000 contacts: 3 s on the clock.
+      load: () => {
+        loads++;
+        t += 3_000;
+        return Promise.resolve(loads);
+      },
+    });
+    expect(read.intervalMs).toBe(2_000);
+    await read.atLeast(0);
+    expect(read.intervalMs).toBe(30_000);
+    // 40 s after it began the read still serves (twice the interval), past the configured 15 s.
+    t = 40_000;
+    expect((await read.atLeast(0)).value).toBe(1);
+    expect(loads).toBe(1);
+  });
+});

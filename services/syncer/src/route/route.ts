@@ -12,6 +12,8 @@ export interface RouteLookups {
     naturalKey: string | null,
     checksum: string | null,
   ): CreateIntent | undefined;
+  /** The record `checksum` describes is what our last announced write on `side` made of this entity. */
+  wroteLast(side: SourceSystem, canonicalKey: string, checksum: string): boolean;
 }
 
 /**
@@ -38,6 +40,26 @@ export function routeChange(
     return { canonicalKey: `customer:${Number(change.naturalKey)}`, reason: 'natural-key' };
   }
   return { canonicalKey: `customer:${change.source}:${change.sourceId}`, reason: 'new-key' };
+}
+
+/**
+ * Which queue a routed change goes to. The import (records first seen) is bulk work. A sweep that found
+ * many records changed is bulk only for the changes that are our own writes coming back (during an
+ * import the syncer's updates return by the thousand): a person's edit seen in the same sweep goes
+ * live, with its bulk mark taken off, and does not wait behind the import.
+ */
+export function queueOf(
+  change: ChangeEvent,
+  canonicalKey: string,
+  lookups: Pick<RouteLookups, 'wroteLast'>,
+): { queue: 'live' | 'bulk'; change: ChangeEvent } {
+  const bulk = change.attributes.bulk;
+  if (change.trigger !== 'backfill' && bulk === undefined) return { queue: 'live', change };
+  if (bulk !== 'changed') return { queue: 'bulk', change };
+  if (change.checksum !== null && lookups.wroteLast(change.source, canonicalKey, change.checksum))
+    return { queue: 'bulk', change };
+  const { bulk: _, ...attributes } = change.attributes;
+  return { queue: 'live', change: { ...change, attributes } };
 }
 
 /** The intents topic key: one open intent per target side and entity. */

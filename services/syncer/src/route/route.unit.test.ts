@@ -1,11 +1,12 @@
 import type { CreateIntent } from '@siaghsync/shared/events';
 import { sampleChange } from '../../../../test/fixtures/events';
-import { routeChange, type RouteLookups } from './route';
+import { queueOf, routeChange, type RouteLookups } from './route';
 
 const none: RouteLookups = {
   linkOf: () => undefined,
   createdBy: () => undefined,
   openIntentFor: () => undefined,
+  wroteLast: () => false,
 };
 const intent = (over: Partial<CreateIntent> = {}): CreateIntent => ({
   intentId: 'i1',
@@ -70,5 +71,39 @@ describe('routing to a canonical key', () => {
     expect(routeChange(sampleChange({ entityType: 'preinvoice', sourceId: 'q1' }), none).canonicalKey).toBe(
       'preinvoice:crm:q1',
     );
+  });
+});
+
+describe('the queue a routed change goes to', () => {
+  const ours = {
+    wroteLast: (side: string, key: string, sum: string) =>
+      side === 'siagh' && key === 'customer:7' && sum === 'ours',
+  };
+  const siagh = (attributes: Record<string, string>, checksum = 'theirs') =>
+    sampleChange({
+      source: 'siagh',
+      sourceId: '1007',
+      naturalKey: '7',
+      trigger: 'poll',
+      checksum,
+      attributes,
+    });
+
+  it('live changes live, the import (first seen, or a backfill) bulk', () => {
+    expect(queueOf(siagh({}), 'customer:7', ours).queue).toBe('live');
+    expect(queueOf(siagh({ bulk: 'sweep' }), 'customer:7', ours).queue).toBe('bulk');
+    expect(queueOf(sampleChange({ trigger: 'backfill' }), 'customer:7', ours).queue).toBe('bulk');
+  });
+
+  it('of many changes in one sweep, our own writes coming back stay bulk; an edit goes live, unmarked', () => {
+    expect(queueOf(siagh({ bulk: 'changed' }, 'ours'), 'customer:7', ours)).toMatchObject({
+      queue: 'bulk',
+      change: { attributes: { bulk: 'changed' } },
+    });
+    const edit = queueOf(siagh({ bulk: 'changed', changedFields: 'email' }), 'customer:7', ours);
+    expect(edit.queue).toBe('live');
+    expect(edit.change.attributes).toEqual({ changedFields: 'email' });
+    // Our write on the other side, or of another entity, says nothing of this record.
+    expect(queueOf(siagh({ bulk: 'changed' }, 'ours'), 'customer:8', ours).queue).toBe('live');
   });
 });

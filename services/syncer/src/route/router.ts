@@ -15,7 +15,7 @@ import type { TableReader } from '../kafka/tableReader';
 import type { RouteTables } from '../kafka/tables';
 import type { SyncerMetrics } from '../metrics';
 import { runKeyed } from '../concurrency';
-import { routeChange } from './route';
+import { queueOf, routeChange } from './route';
 import { isBulkChange } from '../reads/freshness';
 import { asLiveWork } from '@siaghsync/shared/http/callLimiter';
 
@@ -125,18 +125,19 @@ export class Router {
         route = routeChange(change, d.tables);
       }
       d.metrics.routed.inc({ reason: route.reason });
+      const queued = queueOf(change, route.canonicalKey, d.tables);
       const work: WorkEvent = {
         canonicalKey: route.canonicalKey,
         kind: 'change',
         routeReason: route.reason,
         routedAt: d.now(),
         correlationId: change.correlationId,
-        change,
+        change: queued.change,
         resolution: null,
         redriveOf: null,
       };
       // The import goes to its own topic, so live changes overtake it (processor.ts).
-      (isBulkChange(change) ? bulk : live).push({
+      (queued.queue === 'bulk' ? bulk : live).push({
         key: route.canonicalKey,
         value: await d.codec.encode('WorkEvent', work),
       });
