@@ -89,4 +89,16 @@ describe('RouteTables: the id a create returned routes that record to the entity
     t.rememberIntent(intent({ createdId: 'guid-9', status: 'done' }));
     expect(t.createdBy('crm', 'guid-9')).toBeUndefined();
   });
+
+  it('remembers what our last write on each side made, after its intent closes (the router tells echoes apart)', () => {
+    const t = new RouteTables({} as EventCodec);
+    const sum = 'a'.repeat(20) + 'b'.repeat(44);
+    t.rememberIntent(intent({ checksum: sum, status: 'done', createdId: 'guid-9' }));
+    expect(t.wroteLast('crm', 'customer:1231', sum)).toBe(true);
+    expect(t.wroteLast('siagh', 'customer:1231', sum)).toBe(false);
+    expect(t.wroteLast('crm', 'customer:1231', 'c'.repeat(64))).toBe(false);
+    // An intent that closes nothing of ours (no write) leaves it.
+    t.rememberIntent(intent({ checksum: 'c'.repeat(64), write: null, status: 'done' }));
+    expect(t.wroteLast('crm', 'customer:1231', sum)).toBe(true);
+  });
 });
