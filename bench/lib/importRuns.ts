@@ -100,7 +100,7 @@ export interface ImportRun {
 }
 
 async function siaghFirstSweep(poller: Proc, port: number): Promise<void> {
-  for (const end = Date.now() + 600_000; Date.now() < end; ) {
+  for (const end = Date.now() + 600_000; Date.now() < end;) {
     if (poller.child.exitCode !== null) throw new Error(`poller exited; see ${poller.log}`);
     const ready = await json<{ siagh?: { sweeps?: number } }>(`http://127.0.0.1:${port}/ready`).catch(
       () => undefined,
