@@ -45,7 +45,9 @@ async function main(): Promise<number> {
       keepStack?: boolean;
     }>();
   const seed = Number(opts.seed);
-  say(`seed ${seed} (replay: npm run test:convergence -- --seed ${seed} --ops ${opts.ops})`);
+  // The replay line names every option that shapes the run, so a failure found with a backlog replays with it.
+  const shaping = [`--ops ${opts.ops}`, `--rate ${opts.rate}`, `--initial ${opts.initial}`];
+  say(`seed ${seed} (replay: npm run test:convergence -- --seed ${seed} ${shaping.join(' ')})`);
   const env = process.env;
   let infra;
   let stopStack: () => Promise<unknown> = () => Promise.resolve();
