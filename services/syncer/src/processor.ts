@@ -43,11 +43,6 @@ export interface ProcessorDeps {
   logger: Logger;
   metrics: SyncerMetrics;
   maxInFlight: number;
-  /**
-   * The same for the bulk lanes. The import's calls wait behind people's in the limiters, so more of
-   * them in flight fills the targets without slowing a live change; live lanes keep `maxInFlight`.
-   */
-  bulkMaxInFlight: number;
   parkRetryMs: number;
   sessionTimeoutMs: number;
   /** Events per transaction within a fetched batch. */
@@ -210,7 +205,7 @@ export class Processor {
       const outputs = await runKeyed(
         events,
         (e) => e.event.canonicalKey,
-        lane.startsWith(`${this.bulkTopic}:`) ? d.bulkMaxInFlight : d.maxInFlight,
+        d.maxInFlight,
         async (e) => {
           try {
             // A person's edit goes ahead of the import's calls at the targets' rate limits.

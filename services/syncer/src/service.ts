@@ -142,7 +142,6 @@ export async function startSyncer(
       logger,
       metrics,
       maxInFlight: cfg.SYNCER_MAX_IN_FLIGHT,
-      bulkMaxInFlight: cfg.SYNCER_BULK_MAX_IN_FLIGHT,
       parkRetryMs: cfg.SYNCER_PARK_RETRY_MS,
       sessionTimeoutMs: cfg.SYNCER_SESSION_TIMEOUT_MS,
       commitEvery: cfg.SYNCER_COMMIT_EVERY,
