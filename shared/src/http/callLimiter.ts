@@ -71,6 +71,9 @@ export class CallLimiter {
    */
   hold<T>(fn: () => Promise<T>): Promise<T> {
     if (this.held.getStore()) return fn();
+    // A person's edit takes no slot here either: queued for one behind the import's calls, the CRM read
+    // and update of a live edit would wait as long as the import's whole queue of slots.
+    if (liveWork.getStore()) return this.held.run(true, fn);
     return this.slots.execute(() => this.held.run(true, fn));
   }
 

@@ -85,6 +85,29 @@ describe('CallLimiter', () => {
     expect(started).toEqual(['b1', 'b2', 'live', 'b3', 'b4', 'b5']);
   });
 
+  it("a live edit's read-then-write needs no slot: it is not queued behind the import's calls", async () => {
+    const limiter = new CallLimiter({ perSecond: 1000, maxConcurrent: 1 });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const started: string[] = [];
+    // The only slot is taken by an import call that does not end until the live edit is done.
+    const bulk = limiter.schedule(async () => {
+      started.push('bulk');
+      await gate;
+    });
+    const queuedBulk = limiter.schedule(() => Promise.resolve(void started.push('bulk-2')));
+    await sleep(20);
+    await asLiveWork(() =>
+      limiter.hold(async () => {
+        await limiter.schedule(() => Promise.resolve(void started.push('read')));
+        await limiter.schedule(() => Promise.resolve(void started.push('write')));
+      }),
+    );
+    release();
+    await Promise.all([bulk, queuedBulk]);
+    expect(started).toEqual(['bulk', 'read', 'write', 'bulk-2']);
+  });
+
   it('a priority call needs no slot: a login is not stuck behind holds waiting for it', async () => {
     const limiter = new CallLimiter({ perSecond: 100, maxConcurrent: 1 });
     let loggedIn!: () => void;
