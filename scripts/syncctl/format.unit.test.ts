@@ -129,14 +129,14 @@ describe('status: the poll interval in force and why', () => {
   });
 
   it('says how far behind the syncer is, live and import apart, and what is stalled', async () => {
-    const { backlogOf } = await import('./status');
-    expect(backlogOf({ backlog: { liveSeconds: 0, bulkSeconds: 0, held: 0, stalled: [] } })).toEqual([
+    const { freshnessLines } = await import('./status');
+    expect(freshnessLines({ backlog: { liveSeconds: 0, bulkSeconds: 0, held: 0, stalled: [] } })).toEqual([
       '  live changes   in sync',
       '  import (bulk)  nothing queued',
       '  stalled        none',
     ]);
     const now = 1_000_000;
-    const lines = backlogOf(
+    const lines = freshnessLines(
       {
         backlog: {
           liveSeconds: 37.2,
@@ -152,7 +152,7 @@ describe('status: the poll interval in force and why', () => {
       '  import (bulk)  oldest waiting 10.0 min; 74,311 events held',
       '  stalled        siaghsync.work:3 (12 held) for 2.1 min',
     ]);
-    expect(backlogOf({ ready: true })).toBeNull();
+    expect(freshnessLines({ ready: true })).toBeNull();
   });
 
   it('shows how far a sweep under way is (the import)', async () => {

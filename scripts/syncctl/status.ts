@@ -82,7 +82,7 @@ function underWay(p: { done?: unknown; total?: unknown; since?: unknown } | unde
 const ago = (s: number) => (s < 90 ? `${Math.round(s)} s` : `${(s / 60).toFixed(1)} min`);
 
 /** The syncer's /ready backlog as lines: how far behind live changes and the import are, what is stalled. */
-export function backlogOf(detail: unknown, now = Date.now()): string[] | null {
+export function freshnessLines(detail: unknown, now = Date.now()): string[] | null {
   const b = (detail as { backlog?: unknown } | null | undefined)?.backlog as
     { liveSeconds?: unknown; bulkSeconds?: unknown; held?: unknown; stalled?: unknown } | undefined;
   if (!b || typeof b.liveSeconds !== 'number' || typeof b.bulkSeconds !== 'number') return null;
@@ -123,7 +123,7 @@ export function formatStatus(r: StatusReport, verbose: boolean): string {
       ),
     );
   }
-  const backlog = backlogOf(r.services.find((s) => s.name === 'syncer')?.detail);
+  const backlog = freshnessLines(r.services.find((s) => s.name === 'syncer')?.detail);
   if (backlog) lines.push('', 'Freshness (this syncer instance)', ...backlog);
   lines.push('', 'Consumer lag');
   if (!r.kafka.reachable) lines.push(`  Kafka unreachable: ${r.kafka.error ?? ''}`);

@@ -8,6 +8,7 @@ import type { Fetched, SideRecord } from './decide/types';
 import type { BulkReads } from './reads/bulkReads';
 import { isBulk } from './reads/freshness';
 import {
+  AWAIT_CRM,
   bulkCrmById,
   bulkFindCrm,
   bulkFindSiagh,
@@ -32,9 +33,6 @@ export interface FetchContext {
   /** The event may wait for its CRM counterpart's import event instead of reading it (awaitCounterpart.ts). */
   mayAwait?: boolean;
 }
-
-/** The event is to wait for the import's event of its CRM counterpart; nothing was decided. */
-export const AWAIT_CRM = 'await-crm';
 
 export async function fetchRecords(
   systems: Systems,
@@ -77,7 +75,7 @@ export async function fetchRecords(
       const found = bulk
         ? await bulkFindCrm(bulk, state, event, n, ctx.mayAwait === true)
         : (count('crm'), await findCrmByCustomerNumber(systems, config, n, state));
-      if (found === 'await') return AWAIT_CRM;
+      if (found === AWAIT_CRM) return AWAIT_CRM;
       crm = found;
       if (crm === null) missing.crm = n;
     }

@@ -8,7 +8,7 @@ import { settledWithoutRead } from './decide/echo';
 import { initialState, type EntityState } from './decide/state';
 import { adoptableCreates, adoptCreated, recoverWrites, type WriteAhead } from './decide/recover';
 import { directionTo, type Decision, type Fetched } from './decide/types';
-import { AWAIT_CRM, fetchRecords, type Systems } from './fetch';
+import { fetchRecords, type Systems } from './fetch';
 import type { StateTable } from './kafka/tables';
 import {
   closedIntents,
@@ -24,7 +24,7 @@ import { attemptPreInvoice } from './preinvoice/handle';
 import type { CustomerLookups } from './preinvoice/fetch';
 import type { BulkReads } from './reads/bulkReads';
 import { stampKnown } from './reads/freshness';
-import { keepOwnSnapshot } from './reads/bulkFetch';
+import { AWAIT_CRM, ownSnapshot } from './reads/bulkFetch';
 import { awaitCounterpart, mayAwaitCounterpart, queueFor } from './reads/awaitCounterpart';
 
 export interface HandlerDeps {
@@ -91,7 +91,8 @@ export async function handleEvent(
   }
 
   const queue = queued?.run ?? state.pending;
-  if (queued?.keep && deps.reads) keepOwnSnapshot(deps.reads, deps.config, state, event);
+  // Kept for the waiting event, which links the pair on it (awaitCounterpart.ts queueFor).
+  if (queued?.keep && deps.reads) ownSnapshot({ reads: deps.reads, config: deps.config }, state, event);
   if (state.pending.length > 0) state = withoutPending(state);
   const all: Outputs[] = [];
   for (let i = 0; i < queue.length; i++) {

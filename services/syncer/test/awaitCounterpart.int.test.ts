@@ -1,18 +1,19 @@
 import { generateDataset } from '../../../simulators/data/generator';
 import type { World } from './harness';
 import { createWorld } from './harness';
-import { crmToCanonical } from '@siaghsync/shared/mapping/crm';
-import { siaghToCanonical } from '@siaghsync/shared/mapping/siagh';
-import { sideChecksum } from '@siaghsync/shared/mapping/sides';
 import { loadSyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import type { CustomerKind } from '@siaghsync/shared/mapping/canonical';
+import type { CrmIdentityRecord } from '@siaghsync/shared/crm/schemas';
+import type { SiaghContact } from '@siaghsync/shared/siagh/schemas';
+import { observeSiaghContact } from '../../poller/src/siaghPoller';
+import { observeCrmIdentity } from '../../poller/src/crmPoller';
 
 const config = loadSyncConfig();
-// The checksums the pollers put on their events.
+// The checksums the pollers put on their events, by their own functions.
 const siaghSum = (raw: Record<string, unknown>) =>
-  sideChecksum(siaghToCanonical(raw, config), config, 'siagh');
+  observeSiaghContact(raw as unknown as SiaghContact, config).checksum;
 const crmSum = (raw: Record<string, unknown>, kind: CustomerKind) =>
-  sideChecksum(crmToCanonical(raw, kind, config), config, 'crm');
+  observeCrmIdentity(raw as unknown as CrmIdentityRecord, kind, config).checksum;
 
 jest.setTimeout(180_000);
 

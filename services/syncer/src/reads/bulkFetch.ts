@@ -50,7 +50,12 @@ export function siaghSideRecord(
 }
 
 /** The event's own record from its snapshot, when that is allowed; also kept for the events after it. */
-export function ownSnapshot(d: BulkFetchDeps, state: EntityState, event: WorkEvent): SideRecord | null {
+/** Also called on its own to keep an awaited event's snapshot for the waiting one (awaitCounterpart.ts). */
+export function ownSnapshot(
+  d: Pick<BulkFetchDeps, 'reads' | 'config'>,
+  state: EntityState,
+  event: WorkEvent,
+): SideRecord | null {
   const c = event.change;
   if (!c || !ownSnapshotUsable(state, event)) return null;
   let raw: Record<string, unknown>;
@@ -67,16 +72,6 @@ export function ownSnapshot(d: BulkFetchDeps, state: EntityState, event: WorkEve
   const kind = kindOf(c.attributes.kind) ?? state.kind ?? 'person';
   d.reads.remember('crm', c.sourceId, { raw, readAt, kind });
   return crmSideRecord(c.sourceId, raw, kind, d.config, readAt);
-}
-
-/** Keeps the event's own snapshot for the next events of its entity (an awaiting one: awaitCounterpart.ts). */
-export function keepOwnSnapshot(
-  reads: BulkReads,
-  config: SyncConfig,
-  state: EntityState,
-  event: WorkEvent,
-): void {
-  ownSnapshot({ reads, config, getCrm: () => Promise.resolve(null) }, state, event);
 }
 
 /**
@@ -146,9 +141,12 @@ export async function bulkFindSiagh(
   return row ? siaghSideRecord(row, d.config, list.startedAt) : null;
 }
 
+/** The event is to wait for the import's event of its CRM counterpart; nothing was decided. */
+export const AWAIT_CRM = 'await-crm';
+
 /**
  * The CRM identity with customer number n, by an identity list begun after the event was observed.
- * 'await' (only when `mayAwait`): the list names it but no event has brought its content, and the
+ * AWAIT_CRM (only when `mayAwait`): the list names it but no event has brought its content, and the
  * event may wait for the one that will (awaitCounterpart.ts) instead of reading it.
  */
 export async function bulkFindCrm(
@@ -157,12 +155,12 @@ export async function bulkFindCrm(
   event: WorkEvent,
   n: number,
   mayAwait = false,
-): Promise<SideRecord | null | 'await'> {
+): Promise<SideRecord | null | typeof AWAIT_CRM> {
   const need = minReadStart(state, event, 'crm', false);
   const index = await d.reads.crmIndex(need);
   const hits = index.value.get(n) ?? [];
   const kept = hits.map((hit) => d.reads.recall('crm', hit.id, state.crm.knownAt ?? 0));
-  if (mayAwait && hits.length > 0 && kept.every((k) => k === undefined)) return 'await';
+  if (mayAwait && hits.length > 0 && kept.every((k) => k === undefined)) return AWAIT_CRM;
   for (const [i, hit] of hits.entries()) {
     const k = kept[i];
     const rec = k

@@ -1,5 +1,6 @@
 import type { ChangeEvent, CreateIntent, RouteReason, SourceSystem } from '@siaghsync/shared/events';
 import { sourceKey } from '@siaghsync/shared/events';
+import { isBulkChange } from '../reads/freshness';
 
 export interface RouteLookups {
   /** The id index: canonical key of a source id already linked. */
@@ -53,9 +54,8 @@ export function queueOf(
   canonicalKey: string,
   lookups: Pick<RouteLookups, 'wroteLast'>,
 ): { queue: 'live' | 'bulk'; change: ChangeEvent } {
-  const bulk = change.attributes.bulk;
-  if (change.trigger !== 'backfill' && bulk === undefined) return { queue: 'live', change };
-  if (bulk !== 'changed') return { queue: 'bulk', change };
+  if (!isBulkChange(change)) return { queue: 'live', change };
+  if (change.attributes.bulk !== 'changed') return { queue: 'bulk', change };
   if (change.checksum !== null && lookups.wroteLast(change.source, canonicalKey, change.checksum))
     return { queue: 'bulk', change };
   const { bulk: _, ...attributes } = change.attributes;
