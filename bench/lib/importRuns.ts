@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createKafka, ensureTopics, topicName } from '../../shared/src/kafka/index';
 import { createLogger } from '../../shared/src/logger';
 import { EventCodec } from '../../shared/src/registry';
-import { groupLag } from '../../test/harness/lag';
+import { groupLag, syncerLag } from '../../test/harness/lag';
 import { simulatorEnv } from '../../test/harness/systems';
 import { freePort, startProc, stopProc, waitHttp, type Proc } from './procs';
 import { cpuSeconds, json, metric, peakRssMiB, profiled, type Stats } from './procStats';
@@ -199,10 +199,9 @@ export async function runImport(
       if (crm.numbered >= expected && siagh.numbered >= expected) break;
       if (Date.now() - lastReport > 10_000) {
         // Where the work is waiting: the router's input, the syncer's live and bulk queues.
-        const [changes, work, bulk] = await Promise.all([
+        const [changes, { live: work, bulk }] = await Promise.all([
           groupLag(kafka, `${prefix}siaghsync-router`, topicName('changes', prefix)),
-          groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('work', prefix)),
-          groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('workBulk', prefix)),
+          syncerLag(kafka, prefix),
         ]);
         const polled = await fetch(`http://127.0.0.1:${pollerPort}/metrics`).then(
           (r) => r.text(),
@@ -229,10 +228,8 @@ export async function runImport(
         `live edit not arrived: ${e.side} edit at ${new Date(e.at).toISOString()} (${e.email}, CRM ${e.crmId}, Siagh ${e.code})`,
       );
     for (let i = 0; i < 120; i++) {
-      const lag =
-        (await groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('work', prefix))) +
-        (await groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('workBulk', prefix)));
-      if (lag <= 24) break;
+      const lag = await syncerLag(kafka, prefix);
+      if (lag.live + lag.bulk <= 12 * lag.topics) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
     const text = await fetch(`http://127.0.0.1:${syncerPort}/metrics`).then((r) => r.text());

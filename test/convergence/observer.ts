@@ -1,4 +1,4 @@
-import { groupLag } from '../harness/lag';
+import { groupLag, syncerLag } from '../harness/lag';
 import { topicName, type Consumer, type Kafka } from '@siaghsync/shared/kafka/index';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import type { Conflict, DeadLetter, SyncOutcome } from '@siaghsync/shared/events';
@@ -61,11 +61,10 @@ export async function pipelineLag(
     .fetchTopicMetadata({ topics: [topicName('work', prefix)] })
     .then((m) => m.topics[0]?.partitions.length ?? 1)
     .finally(() => admin.disconnect());
-  const [router, work, bulk] = await Promise.all([
+  const [router, lag] = await Promise.all([
     groupLag(kafka, `${prefix}siaghsync-router`, topicName('changes', prefix)),
-    groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('work', prefix)),
-    groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('workBulk', prefix)),
+    syncerLag(kafka, prefix),
   ]);
   // `partitions` bounds the commit markers an idle pipeline leaves as lag: one per partition of each topic.
-  return { router, work: work + bulk, partitions: partitions * 2 };
+  return { router, work: lag.live + lag.bulk, partitions: partitions * lag.topics };
 }

@@ -13,6 +13,8 @@ import { readTopicToEnd } from '../harness/readTopic';
 const TRACED: TopicKey[] = [
   'changes',
   'work',
+  'workBulk',
+  'workBulkCrm',
   'outcomes',
   'conflicts',
   'deadLetters',

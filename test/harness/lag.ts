@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { topicName, WORK_TOPICS } from '@siaghsync/shared/kafka/topics';
 
 /** Lag of a consumer group on a topic: records not yet committed (0 = caught up). */
 export async function groupLag(kafka: Kafka, groupId: string, topic: string): Promise<number> {
@@ -20,4 +21,16 @@ export async function groupLag(kafka: Kafka, groupId: string, topic: string): Pr
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The syncer group's lag: on `work` (live) and on the bulk topics together. */
+export async function syncerLag(
+  kafka: Kafka,
+  prefix: string,
+): Promise<{ live: number; bulk: number; topics: number }> {
+  const group = `${prefix}siaghsync-syncer`;
+  const [live, ...bulk] = await Promise.all(
+    WORK_TOPICS.map((t) => groupLag(kafka, group, topicName(t, prefix))),
+  );
+  return { live: live!, bulk: bulk.reduce((a, b) => a + b, 0), topics: WORK_TOPICS.length };
 }

@@ -79,6 +79,11 @@ export async function fetchCrmDetail(
 
 /** First-seen records committed per streamed chunk of a bulk first sweep (tracker.commitFirstSeen). */
 export const STREAM_CHUNK = 1_000;
+/**
+ * ...or fewer, once the chunk's first record has waited this long: under the CRM's rate limit 1,000
+ * details take 20 s to read, and the syncer would wait for them with the Siagh creates they bring.
+ */
+export const STREAM_FLUSH_MS = 1_000;
 
 export async function sweepCrm(
   client: CrmClient,
@@ -162,6 +167,8 @@ export async function sweepCrm(
  */
 class FirstSeenStream {
   private buffer = new Map<string, Observed>();
+  /** When the buffer's first record arrived. */
+  private since = 0;
   private inFlight: Promise<void> = Promise.resolve();
   private busy = false;
   failed: Error | undefined = undefined;
@@ -172,8 +179,13 @@ class FirstSeenStream {
   ) {}
 
   async add(id: string, observed: Observed): Promise<void> {
+    if (this.buffer.size === 0) this.since = Date.now();
     this.buffer.set(id, observed);
-    if (this.buffer.size < STREAM_CHUNK) return;
+    if (this.buffer.size < STREAM_CHUNK) {
+      // Due by age: committed now unless a commit runs (then the next record's add takes it).
+      if (!this.busy && Date.now() - this.since >= STREAM_FLUSH_MS) this.flush();
+      return;
+    }
     if (this.busy) await this.inFlight;
     if (this.buffer.size >= STREAM_CHUNK && !this.busy) this.flush();
   }

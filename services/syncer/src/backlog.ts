@@ -30,7 +30,7 @@ export interface PartitionBacklog {
 export interface Backlog {
   /** Oldest unsynced change on `work` (people's edits, webhooks, polls), seconds; 0 = in sync. */
   liveSeconds: number;
-  /** The same on `work-bulk` (the import, mass re-observations). */
+  /** The same on the bulk topics (the import, mass re-observations). */
   bulkSeconds: number;
   partitions: PartitionBacklog[];
   stalled: PartitionBacklog[];
@@ -38,7 +38,7 @@ export interface Backlog {
 
 export function backlogOf(
   lanes: readonly LaneView[],
-  bulkTopic: string,
+  liveTopic: string,
   now: number,
   stallMs: number,
 ): Backlog {
@@ -55,7 +55,7 @@ export function backlogOf(
     };
   });
   const oldest = (bulk: boolean) =>
-    Math.max(0, ...partitions.filter((p) => (p.topic === bulkTopic) === bulk).map((p) => p.oldestSeconds));
+    Math.max(0, ...partitions.filter((p) => (p.topic !== liveTopic) === bulk).map((p) => p.oldestSeconds));
   return {
     liveSeconds: oldest(false),
     bulkSeconds: oldest(true),

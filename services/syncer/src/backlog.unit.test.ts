@@ -22,27 +22,29 @@ describe('how far behind the sync is', () => {
         lane('p.work:0', now - 37_000, 12, now - 1_000),
         lane('p.work:1', undefined, 0, now - 500_000),
         lane('p.work-bulk:0', now - 90_000, 5_000, now - 200),
+        lane('p.work-bulk-crm:0', now - 120_000, 700, now - 200),
       ],
-      'p.work-bulk',
+      'p.work',
       now,
       60_000,
     );
     expect(b.liveSeconds).toBe(37);
-    expect(b.bulkSeconds).toBe(90);
+    expect(b.bulkSeconds).toBe(120);
     expect(b.partitions.map((p) => [p.topic, p.partition, p.held, p.oldestSeconds])).toEqual([
       ['p.work', 0, 12, 37],
       ['p.work', 1, 0, 0],
       ['p.work-bulk', 0, 5000, 90],
+      ['p.work-bulk-crm', 0, 700, 120],
     ]);
     // Busy is not stalled: every lane with events committed within the minute.
     expect(b.stalled).toEqual([]);
-    expect(backlogOf([], 'p.work-bulk', now, 60_000)).toMatchObject({ liveSeconds: 0, bulkSeconds: 0 });
+    expect(backlogOf([], 'p.work', now, 60_000)).toMatchObject({ liveSeconds: 0, bulkSeconds: 0 });
   });
 
   it('a partition that holds events and has committed nothing for the stall time is stalled, since then', () => {
     const b = backlogOf(
       [lane('p.work:2', now - 300_000, 3, now - 61_000), lane('p.work:3', undefined, 0, now - 900_000)],
-      'p.work-bulk',
+      'p.work',
       now,
       60_000,
     );

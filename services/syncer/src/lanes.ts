@@ -1,5 +1,5 @@
 /**
- * One lane per consumed partition (of `work` and of `work-bulk`) between kafkajs's fetch loop and our
+ * One lane per consumed partition (of `work` and of the bulk topics) between kafkajs's fetch loop and our
  * processing.
  *
  * kafkajs fetches from a broker again only once every batch of its previous fetch has been handled, so
@@ -9,8 +9,8 @@
  * every lane with lag always has work, and memory stays bounded by one fetch over the mark per lane.
  *
  * Each lane processes and commits its chunks in offset order, one chunk at a time, so per-partition
- * order is kept. Two lanes can hold events of one entity (its live events on `work`, its bulk events on
- * `work-bulk`, same partition number): a chunk holds the keys of its events until it has committed, and
+ * order is kept. Several lanes can hold events of one entity (its live events on `work`, its bulk events
+ * on a bulk topic, same partition number): a chunk holds the keys of its events until it has committed, and
  * a lane takes only the longest prefix of its queue whose keys no other lane holds. One entity is thus
  * never handled by two chunks at once, and no chunk ever waits while holding keys (no deadlock).
  *

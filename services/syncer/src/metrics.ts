@@ -90,7 +90,7 @@ export function createMetrics(withDefaults = true): SyncerMetrics {
       };
       new Gauge({
         name: 'siaghsync_syncer_oldest_unsynced_seconds',
-        help: 'Age of the oldest change not yet synced, from when it was observed: queue "live" (work: edits, webhooks, polls) or "bulk" (work-bulk: the import); 0 = in sync',
+        help: 'Age of the oldest change not yet synced, from when it was observed: queue "live" (work: edits, webhooks, polls) or "bulk" (work-bulk, work-bulk-crm: the import); 0 = in sync',
         labelNames: ['queue'] as const,
         registers: [registry],
         collect() {

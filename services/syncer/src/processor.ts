@@ -4,13 +4,13 @@ import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
 import { groupTimings } from './kafka/membership';
 import { processorAssigners } from './kafka/coPartitioned';
 import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
-import { topicName, WORK_PARTITIONS } from '@siaghsync/shared/kafka/topics';
+import { topicName, WORK_PARTITIONS, WORK_TOPICS } from '@siaghsync/shared/kafka/topics';
 import type { Logger } from '@siaghsync/shared/logger';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import type { WorkEvent } from '@siaghsync/shared/events';
 import { handleEvent, type HandlerDeps } from './handle';
 import type { TableReader } from './kafka/tableReader';
-import type { StateTable } from './kafka/tables';
+import type { RouteTables, StateTable } from './kafka/tables';
 import type { SyncerMetrics } from './metrics';
 import { encodeOutputs, type Outputs } from './outputs';
 import type { EventMeta } from './records';
@@ -38,6 +38,8 @@ export interface ProcessorDeps {
   stateReader: TableReader;
   /** The links and intents table: a re-run needs the writes announced before a crash (decide/recover.ts). */
   intentReader?: TableReader;
+  /** Told of the links and closed intents each commit made durable, before they are read back. */
+  tables?: Pick<RouteTables, 'rememberIntent' | 'rememberLink'>;
   /** For retry markers and intents: the idempotent producer. */
   producer: Producer;
   logger: Logger;
@@ -47,7 +49,7 @@ export interface ProcessorDeps {
   sessionTimeoutMs: number;
   /** Events per transaction within a fetched batch. */
   commitEvery: number;
-  /** The same for the bulk lanes (`work-bulk`). */
+  /** The same for the bulk lanes (`work-bulk`, `work-bulk-crm`). */
   bulkCommitEvery: number;
   /** A partition holding events that commits nothing for this long is stalled (backlog.ts). */
   stallMs: number;
@@ -63,8 +65,9 @@ const laneId = (topic: string, partition: number): string => `${topic}:${partiti
 const MAX_BYTES_PER_PARTITION = 256 * 1024;
 
 /**
- * The syncer's consumer group on `work` (live changes) and `work-bulk` (the import's), co-partitioned:
- * both topics' partition p go to the same member, so every event of one entity reaches one process.
+ * The syncer's consumer group on `work` (live changes) and the bulk topics (the import's, one per side
+ * it was seen in), co-partitioned: every topic's partition p goes to the same member, so every event of
+ * one entity reaches one process.
  * Events of different entities in a chunk run concurrently (bounded), events of one entity strictly in
  * order and never in two lanes at once; a chunk's state, outcomes and offsets commit in one transaction.
  */
@@ -77,7 +80,8 @@ export class Processor {
   private catchUp: Promise<void> | undefined;
   private stopping = false;
   private readonly workTopic: string;
-  private readonly bulkTopic: string;
+  /** Every topic of the group: `work` and the bulk topics. */
+  private readonly topics: string[];
   /** Per lane, the first offset not yet committed in this epoch (where a re-read starts). */
   private readonly nextToCommit = new Map<string, string>();
   private readonly laneCoords = new Map<string, { topic: string; partition: number }>();
@@ -90,13 +94,13 @@ export class Processor {
 
   constructor(private readonly d: ProcessorDeps) {
     this.workTopic = topicName('work', d.prefix);
-    this.bulkTopic = topicName('workBulk', d.prefix);
+    this.topics = WORK_TOPICS.map((t) => topicName(t, d.prefix));
     this.handler = { ...d.handler, stopping: this.stopSignal.signal };
     this.lanes = new PartitionLanes<Decoded>({
       // A bulk chunk holds its entities until it commits, and a live event of one of them waits that
       // long (lanes.ts): bulk chunks are kept short so an echo or an edit of an entity being imported
       // waits seconds, not the time of 64 rate-limited creates.
-      chunk: (lane) => (lane.startsWith(`${this.bulkTopic}:`) ? d.bulkCommitEvery : d.commitEvery),
+      chunk: (lane) => (lane.startsWith(`${this.workTopic}:`) ? d.commitEvery : d.bulkCommitEvery),
       highWater: Math.max(d.commitEvery * 4, d.maxInFlight * 8),
       keyOf: (e) => e.event.canonicalKey,
       process: (lane, events, lastOffset, epoch) => this.processChunk(lane, events, lastOffset, epoch),
@@ -113,7 +117,7 @@ export class Processor {
       held: h.held,
       lastProgressAt: h.lastProgressAt,
     }));
-    return backlogOf(views, this.bulkTopic, now, this.d.stallMs);
+    return backlogOf(views, this.workTopic, now, this.d.stallMs);
   }
 
   async start(): Promise<void> {
@@ -159,11 +163,11 @@ export class Processor {
       this.catchUp = restoring;
     });
     await consumer.connect();
-    await consumer.subscribe({ topics: [this.workTopic, this.bulkTopic], fromBeginning: true });
+    await consumer.subscribe({ topics: this.topics, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       // eachBatch only decodes and queues, so every partition can be handled in the same round.
-      partitionsConsumedConcurrently: WORK_PARTITIONS * 2,
+      partitionsConsumedConcurrently: WORK_PARTITIONS * WORK_TOPICS.length,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0 || this.stopping) return;
@@ -281,6 +285,11 @@ export class Processor {
     const messages = await encodeOutputs(this.d.codec, this.d.prefix, outputs);
     await this.tx!.commit(messages, nextOffsets(this.d.groupId, [{ topic, partition, offset: lastOffset }]));
     for (const o of outputs) {
+      // Read-your-writes for the tables: an entity's next event, often its own create's notice a few
+      // milliseconds later, must not see the intent this commit closed as still open (it would then be
+      // decided on fresh reads of both sides instead of being told an echo).
+      for (const i of o.intents) this.d.tables?.rememberIntent(i);
+      for (const l of o.links) this.d.tables?.rememberLink(l);
       if (o.outcome) this.d.metrics.observe(o.outcome);
       if (o.outcome?.status === 'retrying' && o.state)
         this.scheduleRetry(o.state.canonicalKey, o.outcome.correlationId);
@@ -380,7 +389,7 @@ export class Processor {
     // and is retried after the restart), then leave the group.
     this.stopping = true;
     this.stopSignal.abort();
-    this.consumer?.pause([{ topic: this.workTopic }, { topic: this.bulkTopic }]);
+    this.consumer?.pause(this.topics.map((topic) => ({ topic })));
     await this.lanes.drain();
     await this.consumer?.disconnect();
     await this.tx?.disconnect();

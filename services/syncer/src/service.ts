@@ -138,6 +138,7 @@ export async function startSyncer(
       states,
       stateReader,
       intentReader: routeReader,
+      tables,
       producer,
       logger,
       metrics,

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Kafka } from '@siaghsync/shared/kafka/client';
-import { groupLag } from '../../../test/harness/lag';
+import { groupLag, syncerLag } from '../../../test/harness/lag';
 
 export { groupLag };
 import { topicName } from '@siaghsync/shared/kafka/topics';
@@ -39,10 +39,9 @@ export async function waitIdle(kafka: Kafka, prefix: string, timeoutMs: number, 
   let stableSince = 0;
   for (;;) {
     const router = await groupLag(kafka, `${prefix}siaghsync-router`, topicName('changes', prefix));
-    const work =
-      (await groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('work', prefix))) +
-      (await groupLag(kafka, `${prefix}siaghsync-syncer`, topicName('workBulk', prefix)));
-    const partitions = 12;
+    const lag = await syncerLag(kafka, prefix);
+    const work = lag.live + lag.bulk;
+    const partitions = 6 * lag.topics;
     if (router <= slack * partitions && work <= slack * partitions) {
       if (stableSince === 0) stableSince = Date.now();
       if (Date.now() - stableSince > 3000) return;

@@ -70,6 +70,30 @@ describe('syncer on the real broker with both simulators', () => {
     expect(hits).toHaveLength(1);
   });
 
+  it("our create's own Insert notice, sent while the create is answered, is an echo decided without a read", async () => {
+    // The real CRM notifies its webhooks of our own API writes: the notice reaches the pipeline before
+    // the create's commit, and was decided on fresh reads of both sides (a Siagh GetAll and a CRM get
+    // each) while the intent the commit closed was not yet read back from its topic.
+    w.crmSim.store.onChange((n) => {
+      if (n.event === 'Insert' && n.type === 'Identity')
+        void w.emit('crm', n.id, { attributes: { crmEvent: 'Insert', identityKind: 'organization' } });
+    });
+    const code = await w.siagh.saveContactFields([
+      ['gn_web_users.fullname', 'شركت پژواک'],
+      ['gn_web_users.tmpid', '5003'],
+      ['gn_web_users.towardtype', '1'],
+      ['gn_web_users.mobileno', '09121110003'],
+    ]);
+    await w.emit('siagh', String(code), { naturalKey: '5003' });
+    await w.waitFor('the notice handled', () => status('customer:5003').includes('skipped-echo'));
+    expect(status('customer:5003')).toEqual(['created', 'skipped-echo']);
+    const creates = w.crmSim.recorder.list().filter((c) => c.path.endsWith('/organization/create'));
+    expect(creates).toHaveLength(1);
+    // Nothing was read from Siagh for the notice (the pair's Siagh side is only read by a decision).
+    const siaghAfter = w.siaghSim.recorder.list().filter((c) => c.timeMs >= creates[0]!.timeMs);
+    expect(siaghAfter.map((c) => c.path)).toEqual([]);
+  });
+
   it('a poison record is dead-lettered with the Persian message while others keep flowing', async () => {
     // Siagh already has this mobile on another contact: the create is refused as a duplicate phone.
     await w.siagh.saveContactFields([

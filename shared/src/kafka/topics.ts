@@ -38,7 +38,15 @@ export const TOPICS = {
     cleanup: 'delete',
     retentionMs: 14 * DAY,
     reason:
-      "The initial import's routed events, keyed and partitioned like `work`: bulk work has its own lanes, so a live change never waits behind the import's queue of other customers.",
+      "Bulk work (the import, mass re-observations) seen in Siagh, keyed and partitioned like `work`: bulk work has its own lanes, so a live change never waits behind the import's queue of other customers.",
+  },
+  workBulkCrm: {
+    name: 'work-bulk-crm',
+    partitions: WORK_PARTITIONS,
+    cleanup: 'delete',
+    retentionMs: 14 * DAY,
+    reason:
+      "The same for bulk work seen in the CRM. Apart from Siagh's, so the two imports run side by side: Siagh's arrives at once (one GetAll) and would otherwise hold the CRM's, and with it every Siagh create, behind all of its own CRM creates.",
   },
   entityState: {
     name: 'entity-state',
@@ -104,6 +112,13 @@ export type TopicKey = keyof typeof TOPICS;
 export function topicName(key: TopicKey, prefix = ''): string {
   return `${prefix}siaghsync.${TOPICS[key].name}`;
 }
+
+/** The topics of the syncer's group: live work first, then bulk work by the side it was seen in. */
+export const WORK_TOPICS = ['work', 'workBulk', 'workBulkCrm'] as const satisfies readonly TopicKey[];
+
+/** Where the router sends bulk work seen in `source`. */
+export const bulkTopicOf = (source: 'crm' | 'siagh'): TopicKey =>
+  source === 'crm' ? 'workBulkCrm' : 'workBulk';
 
 export function topicConfigEntries(spec: TopicSpec): { name: string; value: string }[] {
   const entries: { name: string; value: string }[] = [{ name: 'cleanup.policy', value: spec.cleanup }];

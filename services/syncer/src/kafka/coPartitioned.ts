@@ -1,4 +1,4 @@
-// The processor group's assignor. `work` and `work-bulk` are partitioned alike (by canonical key), and
+// The processor group's assignor. `work` and the bulk topics are partitioned alike (by canonical key), and
 // an entity's live and bulk events must reach the same process (its state lives there, and lanes.ts
 // keeps one entity out of two chunks at once only within a process): partition p of every subscribed
 // topic goes to one member. Members are ordered by member id, so every group leader computes the same.

@@ -10,6 +10,7 @@ import type { IdentitySimple } from '@siaghsync/shared/crm/schemas';
 import type { SiaghContact } from '@siaghsync/shared/siagh/schemas';
 import type { Side } from '@siaghsync/shared/mapping/syncConfig';
 import { SharedRead, type Taken } from './sharedRead';
+import { asLiveWork } from '@siaghsync/shared/http/callLimiter';
 
 export interface SiaghContacts {
   byCode: Map<string, SiaghContact>;
@@ -53,13 +54,18 @@ export class BulkReads {
       maxAgeMs: o.maxAgeMs,
       ...(o.budget !== undefined && { budget: o.budget }),
     };
+    // A list read goes ahead of the import's queued calls at the rate limiters, as a person's edit does:
+    // every bulk event of every lane may be waiting on it, and its duration sets how soon the next may
+    // begin (budget). Queued behind the import's creates at Siagh's 20 calls/s, a GetAll took seconds,
+    // the next could begin only tens of seconds later, and every lane waited for it (no outcome at all
+    // for 80 s of a 3,000-a-side import at the default limits).
     this.siaghList = new SharedRead({
       ...shared,
-      load: () => this.loadSiagh(),
+      load: () => asLiveWork(() => this.loadSiagh()),
     });
     this.crmList = new SharedRead({
       ...shared,
-      load: () => this.loadCrm(),
+      load: () => asLiveWork(() => this.loadCrm()),
     });
   }
 

@@ -26,7 +26,7 @@ export const CLOCK_SKEW_MS = 1_000;
 
 /**
  * Bulk work: the import, and a poller sweep that re-observed many records at once (the poller marks
- * it, services/poller/src/tracker.ts). Routed to `work-bulk`, served by shared list reads.
+ * it, services/poller/src/tracker.ts). Routed to the bulk topics, served by shared list reads.
  */
 export const isBulkChange = (change: ChangeEvent | null): boolean =>
   change !== null && (change.trigger === 'backfill' || change.attributes.bulk !== undefined);

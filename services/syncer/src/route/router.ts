@@ -3,7 +3,7 @@ import { nextOffsets } from '@siaghsync/shared/kafka/transactional';
 import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
 import { groupTimings, keepBeating } from '../kafka/membership';
 import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
-import { topicName } from '@siaghsync/shared/kafka/topics';
+import { bulkTopicOf, topicName, type TopicKey } from '@siaghsync/shared/kafka/topics';
 import type { Logger } from '@siaghsync/shared/logger';
 import { crmToCanonical } from '@siaghsync/shared/mapping/crm';
 import { sideChecksum } from '@siaghsync/shared/mapping/sides';
@@ -91,9 +91,10 @@ export class Router {
   /** One batch of `changes` onto `work`, committed with its offsets in one transaction. */
   private async route(batch: Batch, heartbeat: () => Promise<void>): Promise<void> {
     const d = this.d;
-    const live: { key: string; value: Buffer }[] = [];
-    const bulk: { key: string; value: Buffer }[] = [];
+    const out = new Map<TopicKey, { key: string; value: Buffer }[]>();
     let caughtUp = false;
+    let catchingUp: Promise<void> | undefined;
+    const catchUp = () => (catchingUp ??= d.tableReader.caughtUp());
     // Decoding and enrichment (a CRM read for thin webhooks) run concurrently; routing then goes
     // in offset order, so events of one record keep their order on `work`.
     const changes = await runKeyed(
@@ -111,7 +112,9 @@ export class Router {
           return undefined;
         }
         // A failed read of the CRM fails the batch, which is then retried: never routed blind.
-        return isBulkChange(change) ? this.enrich(change) : asLiveWork(() => this.enrich(change));
+        return isBulkChange(change)
+          ? this.enrich(change, catchUp)
+          : asLiveWork(() => this.enrich(change, catchUp));
       },
     );
     await heartbeat();
@@ -136,17 +139,13 @@ export class Router {
         resolution: null,
         redriveOf: null,
       };
-      // The import goes to its own topic, so live changes overtake it (processor.ts).
-      (queued.queue === 'bulk' ? bulk : live).push({
-        key: route.canonicalKey,
-        value: await d.codec.encode('WorkEvent', work),
-      });
+      // The import goes to its own topics, so live changes overtake it (processor.ts).
+      const topic = queued.queue === 'bulk' ? bulkTopicOf(change.source) : 'work';
+      if (!out.has(topic)) out.set(topic, []);
+      out.get(topic)!.push({ key: route.canonicalKey, value: await d.codec.encode('WorkEvent', work) });
     }
     const last = batch.messages[batch.messages.length - 1]!;
-    const outputs = [
-      { topic: topicName('work', d.prefix), messages: live },
-      { topic: topicName('workBulk', d.prefix), messages: bulk },
-    ].filter((t) => t.messages.length > 0);
+    const outputs = [...out].map(([topic, messages]) => ({ topic: topicName(topic, d.prefix), messages }));
     await this.tx!.commit(
       outputs,
       nextOffsets(d.groupId, [{ topic: batch.topic, partition: batch.partition, offset: last.offset }]),
@@ -157,10 +156,18 @@ export class Router {
    * A CRM webhook is thin: no customer number, no content. For an id the index does not know yet we
    * read the record, so the natural key and the checksum (for matching an open intent) are known.
    */
-  private async enrich(change: ChangeEvent): Promise<ChangeEvent> {
+  private async enrich(change: ChangeEvent, catchUp: () => Promise<void>): Promise<ChangeEvent> {
     const d = this.d;
     if (change.entityType !== 'customer' || change.source !== 'crm') return change;
-    if (change.naturalKey !== null || d.tables.linkOf(sourceKey('crm', change.sourceId))) return change;
+    const known = () =>
+      d.tables.linkOf(sourceKey('crm', change.sourceId)) !== undefined ||
+      d.tables.createdBy('crm', change.sourceId) !== undefined;
+    if (change.naturalKey !== null || known()) return change;
+    // Our own create's notice: the intent names the new id as soon as the create answers, usually before
+    // the notice gets here. Reading it would spend the CRM's rate limit, which the import's creates need
+    // (one read per create halved them).
+    await catchUp();
+    if (known()) return change;
     const found = await d.systems.crm.getIdentity(change.sourceId, crmKindHint(change));
     if (!found) return change;
     const record = crmToCanonical(found.record, found.kind, d.config);
