@@ -72,22 +72,28 @@ describe('syncer on the real broker with both simulators', () => {
 
   it("our create's own Insert notice, sent while the create is answered, is an echo decided without a read", async () => {
     // The real CRM notifies its webhooks of our own API writes: the notice reaches the pipeline before
-    // the create's commit, and was decided on fresh reads of both sides (a Siagh GetAll and a CRM get
-    // each) while the intent the commit closed was not yet read back from its topic.
+    // the create has committed. Under an import's load it was decided on fresh reads of both sides while
+    // the intent the commit closed was not yet read back (607 of 1,500 notices at 3,000 a side); the
+    // processor now applies what it committed to its tables at once. On an idle broker the read-back is
+    // quick enough that this test also passes without that, so it guards the echo path, not the race.
+    let listening = true;
     w.crmSim.store.onChange((n) => {
-      if (n.event === 'Insert' && n.type === 'Identity')
+      if (listening && n.event === 'Insert' && n.type === 'Identity')
         void w.emit('crm', n.id, { attributes: { crmEvent: 'Insert', identityKind: 'organization' } });
     });
     const code = await w.siagh.saveContactFields([
       ['gn_web_users.fullname', 'شركت پژواک'],
-      ['gn_web_users.tmpid', '5003'],
+      ['gn_web_users.tmpid', '5010'],
       ['gn_web_users.towardtype', '1'],
-      ['gn_web_users.mobileno', '09121110003'],
+      ['gn_web_users.mobileno', '09121110010'],
     ]);
-    await w.emit('siagh', String(code), { naturalKey: '5003' });
-    await w.waitFor('the notice handled', () => status('customer:5003').includes('skipped-echo'));
-    expect(status('customer:5003')).toEqual(['created', 'skipped-echo']);
-    const creates = w.crmSim.recorder.list().filter((c) => c.path.endsWith('/organization/create'));
+    await w.emit('siagh', String(code), { naturalKey: '5010' });
+    await w.waitFor('the notice handled', () => status('customer:5010').includes('skipped-echo'));
+    expect(status('customer:5010')).toEqual(['created', 'skipped-echo']);
+    listening = false;
+    const creates = w.crmSim.recorder
+      .list()
+      .filter((c) => (c.body as { customerNumber?: string }).customerNumber === '100-5010');
     expect(creates).toHaveLength(1);
     // Nothing was read from Siagh for the notice (the pair's Siagh side is only read by a decision).
     const siaghAfter = w.siaghSim.recorder.list().filter((c) => c.timeMs >= creates[0]!.timeMs);
