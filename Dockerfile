@@ -1,5 +1,5 @@
 # One image for every service; docker-compose.yml picks the service with SERVICE.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
@@ -10,8 +10,10 @@ COPY services/ingest/package.json services/ingest/
 COPY services/poller/package.json services/poller/
 COPY services/syncer/package.json services/syncer/
 COPY services/projector/package.json services/projector/
-# tsx runs the TypeScript sources directly, so dev dependencies that carry it are kept.
-RUN npm ci --ignore-scripts
+# tsx runs the TypeScript sources directly, so dev dependencies that carry it are kept. The image's
+# own Node is the runtime: the pinned `node` package is not installed (its install script is skipped),
+# so its placeholder is removed from node_modules/.bin, where npx would find it first.
+RUN npm ci --ignore-scripts && rm -f node_modules/.bin/node
 COPY . .
 USER node
 ENV SERVICE=ingest

@@ -17,11 +17,26 @@ export class ConfigError extends Error {
   }
 }
 
+/** The Node.js major the project pins (package.json's `node` dev dependency) and supports. */
+export const SUPPORTED_NODE_MAJOR = 24;
+
+/**
+ * A runtime older than the supported one is refused at start-up: Node 20 is past its end of life, and
+ * some of our dependencies declare Node 22 or later. Empty when fine, else the problem.
+ */
+export function runtimeProblem(version = process.versions.node): string | null {
+  const major = Number(version.split('.')[0]);
+  if (major >= SUPPORTED_NODE_MAJOR) return null;
+  return `Node.js ${SUPPORTED_NODE_MAJOR} or later is required, this is ${version}: start it through npm (npm start, npx ...), which puts the Node that npm ci installed (node_modules/.bin/node) first`;
+}
+
 export function parseEnv<S extends z.ZodTypeAny>(
   schema: S,
   env: NodeJS.ProcessEnv,
   scope: string,
 ): z.infer<S> {
+  const runtime = runtimeProblem();
+  if (runtime !== null) throw new ConfigError(scope, [{ variable: 'node', problem: runtime }]);
   // Empty strings from `VAR=` lines in a .env mean "not set", so defaults apply.
   const cleaned: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, envBoolean, envBrokers, envPort, parseEnv } from './config';
+import { ConfigError, envBoolean, envBrokers, envPort, parseEnv, runtimeProblem } from './config';
 
 describe('environment parsing', () => {
   const schema = z.object({
@@ -32,5 +32,21 @@ describe('environment parsing', () => {
     expect(issues).toEqual(['ENABLED', 'KAFKA_BROKERS', 'NAME', 'PORT']);
     expect((error as Error).message).toContain('invalid ingest configuration');
     expect((error as Error).message).toContain('ENABLED: expected true or false');
+  });
+});
+
+describe('runtime check', () => {
+  it('refuses a Node older than the pinned major, naming the version and the way out', () => {
+    expect(runtimeProblem('20.20.2')).toMatch(/Node\.js 24 or later is required, this is 20\.20\.2.*npm ci/);
+    expect(runtimeProblem('23.11.0')).toMatch(/this is 23\.11\.0/);
+  });
+
+  it('accepts the pinned major and later ones', () => {
+    expect(runtimeProblem('24.0.0')).toBeNull();
+    expect(runtimeProblem('26.1.0')).toBeNull();
+  });
+
+  it('runs on the Node that npm ci installed (this test runs through npm, so it is 24 or later)', () => {
+    expect(runtimeProblem()).toBeNull();
   });
 });
