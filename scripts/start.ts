@@ -225,8 +225,15 @@ async function main(): Promise<void> {
     for (const { child } of children)
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
+  // Ctrl-C, a supervisor's or `timeout`'s SIGTERM, a closed terminal's SIGHUP: all stop what we started.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
+  // npm passes a SIGTERM on to its shell and exits without waiting, and the shell dies without passing
+  // it on: we learn of it only by being handed to another parent. Nobody is left to stop us then.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && void stopAll(0), 500).unref();
+  // After SIGHUP the terminal is gone and writing to it fails (EIO): the stop must still finish.
+  process.stderr.on('error', () => undefined);
+  process.stdout.on('error', () => undefined);
 
   for (const part of parts) {
     if (!fs.existsSync(path.join(REPO_ROOT, part.entry))) {

@@ -117,7 +117,10 @@ export async function startService(
       projector,
       async stop() {
         // In-flight requests finish; runners commit what they wrote; then disconnect.
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        // A dashboard's keep-alive connection would hold close() open until it times out.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
         server.closeAllConnections();
         await projector.stop();
         await producer.disconnect();

@@ -34,15 +34,15 @@ export async function ensureTopics(
       const onlyExists =
         type === 'TOPIC_ALREADY_EXISTS' ||
         (nested.length > 0 && nested.every((e) => e.type === 'TOPIC_ALREADY_EXISTS'));
-      // Created, but a broker that just started answers the leader wait with "does not host this
-      // topic-partition" for a moment (kafkajs only waits out LEADER_NOT_AVAILABLE): wait here instead
-      // (a fresh `npm run bench -- e2e` failed so).
-      if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE') {
-        await awaitLeaders(
-          admin,
-          missing.map((k) => topicName(k, prefix)),
-        );
-      } else if (!onlyExists) throw err;
+      // Created (by us, or by the instance that won the race), but a broker that just started answers
+      // the leader wait with "does not host this topic-partition" for a moment (kafkajs only waits out
+      // LEADER_NOT_AVAILABLE, and not at all for a topic another instance made): wait here instead, or
+      // this service's first produce fails on it.
+      if (!onlyExists && type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw err;
+      await awaitLeaders(
+        admin,
+        missing.map((k) => topicName(k, prefix)),
+      );
     }
     return missing.map((k) => topicName(k, prefix));
   } finally {

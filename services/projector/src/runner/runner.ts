@@ -46,6 +46,11 @@ const RETRY_MS = 1000;
 /** A window taking this long from its first read to its commit is logged (a stalled view explains itself). */
 const SLOW_WINDOW_MS = 5_000;
 const PROGRESS_LOG_MS = 30_000;
+/**
+ * How long a stop waits for the window being written (an import's take 15 s and more): well inside
+ * main's 15 s, so the runner leaves the group itself instead of being killed.
+ */
+export const STOP_WRITE_MS = 8_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -76,6 +81,9 @@ export class ProjectionRunner {
   private timer: NodeJS.Timeout | null = null;
   /** A restart after a crash kafkajs gave up on (stop waits for it). */
   private restarting: Promise<void> = Promise.resolve();
+  /** Resolved when a stop gives up on the window being written; the batch waiting on it returns. */
+  private abandon!: () => void;
+  private readonly abandoned = new Promise<void>((r) => (this.abandon = r));
   /** Window bounds and targets for the next window (a build's until it goes live). */
   private policy: FlushPolicy;
   private targets: Positions | null;
@@ -189,12 +197,30 @@ export class ProjectionRunner {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.restarting;
-    await this.flush().catch((err: unknown) =>
-      this.deps.logger.warn(
-        { err, version: this.version },
-        'last window not written; it will be re-delivered',
+    let deadline: NodeJS.Timeout | undefined;
+    const written = await Promise.race([
+      this.flush().then(
+        () => true,
+        (err: unknown) => (
+          this.deps.logger.warn(
+            { err, version: this.version },
+            'last window not written; it will be re-delivered',
+          ),
+          true
+        ),
       ),
-    );
+      new Promise<false>((r) => (deadline = setTimeout(() => r(false), STOP_WRITE_MS))),
+    ]);
+    clearTimeout(deadline);
+    if (!written) {
+      // Nothing of it is committed: the next owner reads it again, and what did reach the views is
+      // skipped by the `_pos` guard. kafkajs's disconnect waits for the batch handler, so it is released.
+      this.deps.logger.warn(
+        { version: this.version, ms: STOP_WRITE_MS },
+        'window still being written at stop: abandoned, it will be re-delivered',
+      );
+      this.abandon();
+    }
     const c = this.consumer;
     this.consumer = null;
     if (c) await c.disconnect();
@@ -300,7 +326,7 @@ export class ProjectionRunner {
     // A full window holds up consumption (memory is bounded); a reached target is written at once.
     while (window.pending && (window.full || window.reachedTargets) && isRunning() && !this.stopping) {
       try {
-        await this.whileHeartbeating(this.flush(), heartbeat);
+        await this.whileHeartbeating(Promise.race([this.flush(), this.abandoned]), heartbeat);
       } catch (err) {
         this.deps.logger.error({ err, version: this.version }, 'writing a window failed; retrying');
         await this.whileHeartbeating(sleep(RETRY_MS), heartbeat);

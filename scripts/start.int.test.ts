@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from './stack/config';
+
+// `npm start` as a supervisor, `timeout` or a closed terminal stops it: the signal reaches npm (or its
+// whole process group), never the parts, which run in process groups of their own. Everything it
+// started must stop by itself, and none may need killing. The stack is the tests' own (already
+// running, so npm start reuses it and leaves it running); the demo is small and has no load.
+
+jest.setTimeout(240_000);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.once('error', reject);
+  });
+}
+
+/** Alive and not a zombie waiting for a parent that does not reap it. */
+function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function startPipeline(): Promise<{ npm: ChildProcess; output: () => string; ports: number[] }> {
+  const names = [
+    'CRM_SIM_PORT',
+    'SIAGH_SIM_PORT',
+    'INGEST_PORT',
+    'SYNCER_PORT',
+    'POLLER_PORT',
+    'PROJECTOR_PORT',
+  ];
+  const ports: number[] = [];
+  for (let i = 0; i < names.length; i++) ports.push(await freePort());
+  const stackDir = fs.mkdtempSync(path.join(os.tmpdir(), 'start-test-'));
+  const npm = spawn('npm', ['start'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      ...Object.fromEntries(names.map((n, i) => [n, String(ports[i])])),
+      STACK_DIR: stackDir,
+      SIM_CUSTOMERS: '40',
+      SIM_QUOTES: '5',
+      START_LOAD: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, as a terminal's foreground job has.
+    detached: true,
+  });
+  let text = '';
+  npm.stdout.on('data', (d: Buffer) => (text += d.toString()));
+  npm.stderr.on('data', (d: Buffer) => (text += d.toString()));
+  await until(
+    '"SiaghSync is running"',
+    () => text.includes('SiaghSync is running') || npm.exitCode !== null,
+    180_000,
+  );
+  if (!text.includes('SiaghSync is running')) throw new Error(`npm start ended early:\n${text}`);
+  return { npm, output: () => text, ports };
+}
+
+function startedPids(text: string): Map<string, number> {
+  return new Map(
+    [...text.matchAll(/\[start\] (\S+)\s+started \(pid (\d+)\)/g)].map((m) => [m[1]!, Number(m[2])]),
+  );
+}
+
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => (s.destroy(), resolve(false)));
+    s.once('error', () => resolve(true));
+  });
+}
+
+describe('npm start stops everything it started', () => {
+  it.each([
+    ['SIGTERM to npm alone (a supervisor, timeout)', 'SIGTERM', false],
+    ['SIGHUP to its process group (a closed terminal)', 'SIGHUP', true],
+  ] as const)('%s', async (_name, signal, group) => {
+    const { npm, output, ports } = await startPipeline();
+    const parts = startedPids(output());
+    expect([...parts.keys()].sort()).toEqual(
+      ['crm-sim', 'ingest', 'poller', 'projector', 'siagh-sim', 'syncer'].sort(),
+    );
+    const pids = [...parts.values()];
+    const script = Number(fs.readFileSync(`/proc/${pids[0]}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+
+    process.kill(group ? -npm.pid! : npm.pid!, signal);
+    try {
+      await until(
+        `every part to stop (${[...parts].map(([n, p]) => `${n}:${p}`).join(' ')})`,
+        () => !pids.some(alive) && !alive(script),
+        60_000,
+      );
+    } finally {
+      // A failure must not leave a pipeline running on the next test's machine.
+      for (const pid of [script, ...pids]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+
+    const text = output();
+    for (const name of parts.keys()) expect(text).toContain(`[start]   ${name} stopped`);
+    expect(text).not.toMatch(/did not stop in \d+ s: killed/);
+    for (const port of ports) expect(await portFree(port)).toBe(true);
+  });
+});
