@@ -13,10 +13,11 @@ const schema = z.object({
   PROJECTOR_HOST: z.string().default('127.0.0.1'),
   /** Without it operator routes answer 503: a read-only deployment is a valid choice, not an error. */
   OPERATOR_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** Base of the versioned groups (`<id>.v<n>`); default `<TOPIC_PREFIX>siaghsync-projector`. */
   PROJECTOR_GROUP_ID: z
     .string()
     .regex(/^[a-zA-Z0-9._-]+$/)
-    .default('siaghsync-projector'),
+    .optional(),
   /** Consumer groups whose lag the dashboard shows (name prefix). */
   PROJECTOR_LAG_GROUP_PREFIX: z.string().default('siaghsync'),
   /** A rebuild writes its views in windows of this many events or this many ms, whichever comes first. */
@@ -37,8 +38,12 @@ const schema = z.object({
     .optional(),
 });
 
-export type ProjectorConfig = z.infer<typeof schema>;
+export type ProjectorConfig = z.infer<typeof schema> & { PROJECTOR_GROUP_ID: string };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
-  return parseEnv(schema, env, 'projector');
+  const cfg = parseEnv(schema, env, 'projector');
+  // Prefixed like every other group: two deployments on one cluster must not share the projector's
+  // group (its members would be handed each other's partitions), and a demo run's group must not
+  // keep the offsets of earlier runs' topics (they showed as lag in `syncctl status`).
+  return { ...cfg, PROJECTOR_GROUP_ID: cfg.PROJECTOR_GROUP_ID ?? `${cfg.TOPIC_PREFIX}siaghsync-projector` };
 }

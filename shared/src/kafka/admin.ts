@@ -16,7 +16,14 @@ export async function ensureTopics(
   try {
     const existing = new Set(await admin.listTopics());
     const missing = keys.filter((k) => !existing.has(topicName(k, prefix)));
-    if (missing.length === 0) return [];
+    // Listed is not yet served: a topic another service created a moment ago answers "does not host
+    // this topic-partition" to the first produce or subscribe (every service starts at once on a fresh
+    // broker). Each service therefore waits until all of its topics have leaders.
+    const all = keys.map((k) => topicName(k, prefix));
+    if (missing.length === 0) {
+      await awaitLeaders(admin, all);
+      return [];
+    }
     try {
       await admin.createTopics({
         waitForLeaders: true,
@@ -34,16 +41,11 @@ export async function ensureTopics(
       const onlyExists =
         type === 'TOPIC_ALREADY_EXISTS' ||
         (nested.length > 0 && nested.every((e) => e.type === 'TOPIC_ALREADY_EXISTS'));
-      // Created (by us, or by the instance that won the race), but a broker that just started answers
-      // the leader wait with "does not host this topic-partition" for a moment (kafkajs only waits out
-      // LEADER_NOT_AVAILABLE, and not at all for a topic another instance made): wait here instead, or
-      // this service's first produce fails on it.
+      // Created, by us or by the instance that won the race; kafkajs's own leader wait gives up on
+      // "does not host this topic-partition" from a broker that just started.
       if (!onlyExists && type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw err;
-      await awaitLeaders(
-        admin,
-        missing.map((k) => topicName(k, prefix)),
-      );
     }
+    await awaitLeaders(admin, all);
     return missing.map((k) => topicName(k, prefix));
   } finally {
     await admin.disconnect();

@@ -1,7 +1,8 @@
-// Which consumer groups belong to one deployment. Services name their groups `<TOPIC_PREFIX>siaghsync-*`,
-// except the projector, whose versioned groups (`siaghsync-projector.v<n>`) carry no topic prefix; so a
-// deployment with a prefix (a demo run, a test) also owns an unprefixed group that commits on its topics.
-// Without a prefix this is the plain name-prefix filter it always was.
+// Which consumer groups belong to one deployment. Services name their groups `<TOPIC_PREFIX>siaghsync-*`
+// (the projector's versioned ones `<TOPIC_PREFIX>siaghsync-projector.v<n>`). A projector group named
+// without the prefix (PROJECTOR_GROUP_ID set so, or made before its default carried the prefix) is the
+// deployment's when it has committed on the deployment's topics. Without a prefix this is the plain
+// name-prefix filter.
 
 /** Groups worth asking for their offsets before `ownsGroup` can tell. */
 export function mayOwnGroup(groupId: string, groupPrefix: string, topicPrefix: string): boolean {

@@ -56,6 +56,9 @@ export async function groupLags(admin: Admin, prefix: string, topicPrefix = ''):
       continue;
     const partitions: PartitionLag[] = [];
     for (const t of committed) {
+      // A group named without the prefix (set so by hand, or from before the projector's was prefixed)
+      // may still hold offsets of another deployment's topics: they are not this deployment's lag.
+      if (!t.topic.startsWith(topicPrefix)) continue;
       let e = ends.get(t.topic);
       if (!e) {
         e = new Map(
