@@ -163,7 +163,13 @@ async function main(): Promise<void> {
     );
   }
   for (const svc of ['ingest', 'poller', 'syncer', 'projector'] as const) {
-    parts.push({ name: svc, entry: `services/${svc}/src/main.ts`, env: {}, readyPort: ports[svc] });
+    parts.push({
+      name: svc,
+      entry: `services/${svc}/src/main.ts`,
+      // The dashboard's freshness headline asks the syncer how far behind it is.
+      env: svc === 'projector' ? { SYNCER_URLS: `http://127.0.0.1:${ports.syncer}` } : {},
+      readyPort: ports[svc],
+    });
   }
 
   const children: { name: string; child: ChildProcess }[] = [];

@@ -5,6 +5,7 @@ import { classify, EXIT, type ExitCode } from './errors';
 import { table } from './format';
 import { requestJson } from './http';
 import { groupLags, type GroupLag } from '@siaghsync/shared/kafka/lag';
+import { syncerReadyBody } from '@siaghsync/shared/syncerReady';
 
 export interface ServiceStatus {
   name: string;
@@ -83,24 +84,16 @@ const ago = (s: number) => (s < 90 ? `${Math.round(s)} s` : `${(s / 60).toFixed(
 
 /** The syncer's /ready backlog as lines: how far behind live changes and the import are, what is stalled. */
 export function freshnessLines(detail: unknown, now = Date.now()): string[] | null {
-  const b = (detail as { backlog?: unknown } | null | undefined)?.backlog as
-    { liveSeconds?: unknown; bulkSeconds?: unknown; held?: unknown; stalled?: unknown } | undefined;
-  if (!b || typeof b.liveSeconds !== 'number' || typeof b.bulkSeconds !== 'number') return null;
-  const stalled = Array.isArray(b.stalled)
-    ? (b.stalled as { lane?: unknown; held?: unknown; since?: unknown }[])
-    : [];
+  const parsed = syncerReadyBody.shape.backlog.safeParse((detail as { backlog?: unknown } | null)?.backlog);
+  if (!parsed.success) return null;
+  const b = parsed.data;
   return [
     `  live changes   ${b.liveSeconds < 1 ? 'in sync' : `oldest waiting ${ago(b.liveSeconds)}`}`,
-    `  import (bulk)  ${b.bulkSeconds < 1 ? 'nothing queued' : `oldest waiting ${ago(b.bulkSeconds)}`}${typeof b.held === 'number' && b.held > 0 ? `; ${b.held.toLocaleString('en-US')} events held` : ''}`,
+    `  import (bulk)  ${b.bulkSeconds < 1 ? 'nothing queued' : `oldest waiting ${ago(b.bulkSeconds)}`}${b.held > 0 ? `; ${b.held.toLocaleString('en-US')} events held` : ''}`,
     `  stalled        ${
-      stalled.length === 0
+      b.stalled.length === 0
         ? 'none'
-        : stalled
-            .map(
-              (p) =>
-                `${String(p.lane)} (${String(p.held)} held) for ${typeof p.since === 'number' ? ago((now - p.since) / 1000) : '?'}`,
-            )
-            .join(', ')
+        : b.stalled.map((p) => `${p.lane} (${p.held} held) for ${ago((now - p.since) / 1000)}`).join(', ')
     }`,
   ];
 }

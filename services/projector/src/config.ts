@@ -18,6 +18,20 @@ const schema = z.object({
     .string()
     .regex(/^[a-zA-Z0-9._-]+$/)
     .optional(),
+  /** The syncer instances whose /ready backlog makes the dashboard's freshness headline (comma-separated). */
+  SYNCER_URLS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const urls = v
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean);
+      for (const u of urls)
+        if (!URL.canParse(u) || !/^https?:$/.test(new URL(u).protocol))
+          ctx.addIssue({ code: 'custom', message: `not an http(s) URL: ${u}` });
+      return urls;
+    }),
   /** Consumer groups whose lag the dashboard shows (name prefix). */
   PROJECTOR_LAG_GROUP_PREFIX: z.string().default('siaghsync'),
   /** A rebuild writes its views in windows of this many events or this many ms, whichever comes first. */

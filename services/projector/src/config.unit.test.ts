@@ -15,4 +15,13 @@ describe('projector config', () => {
   it('refuses a group id Kafka would not take, naming the variable', () => {
     expect(() => loadConfig({ PROJECTOR_GROUP_ID: 'a b' })).toThrow(/PROJECTOR_GROUP_ID/);
   });
+
+  it('takes the syncers to ask for freshness as a comma list, refusing what is not an http URL', () => {
+    expect(loadConfig({ SYNCER_URLS: 'http://a:7202, http://b:7202' }).SYNCER_URLS).toEqual([
+      'http://a:7202',
+      'http://b:7202',
+    ]);
+    expect(loadConfig({}).SYNCER_URLS).toEqual([]);
+    expect(() => loadConfig({ SYNCER_URLS: 'a:7202' })).toThrow(/SYNCER_URLS.*not an http/s);
+  });
 });

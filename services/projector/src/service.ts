@@ -14,6 +14,7 @@ import type { WorkEvent } from '@siaghsync/shared/events';
 import type { ProjectorConfig } from './config';
 import { createApp } from './api/app';
 import { lagReporter } from './lag';
+import { freshnessReporter } from './freshness';
 import { createMetrics } from './metrics';
 import { Projector } from './runner/projector';
 
@@ -94,6 +95,7 @@ export async function startService(
         operatorToken: cfg.OPERATOR_TOKEN,
         projector,
         lag: lagReporter(kafka, cfg.PROJECTOR_LAG_GROUP_PREFIX, 3000, cfg.TOPIC_PREFIX),
+        freshness: freshnessReporter(cfg.SYNCER_URLS),
         async sendWork(event: WorkEvent) {
           // Answer only after Kafka acknowledged (acks=all): a 202 means the syncer will see it.
           await sendWithin(

@@ -4,6 +4,7 @@ import { createLogger } from '@siaghsync/shared/logger';
 import { startWaitingForInfra } from '@siaghsync/shared/startup';
 import { loadSyncerConfig, type SyncerConfig } from './config';
 import { startSyncer } from './service';
+import type { SyncerReadyBody } from '@siaghsync/shared/syncerReady';
 
 let cfg: SyncerConfig;
 try {
@@ -20,7 +21,7 @@ app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
 app.get('/ready', async (_req, res) => {
   const ok = await syncer.ready();
   const b = syncer.backlog();
-  res.status(ok ? 200 : 503).json({
+  const body: SyncerReadyBody = {
     ready: ok,
     entities: syncer.states.size,
     links: syncer.tables.size.links,
@@ -29,9 +30,10 @@ app.get('/ready', async (_req, res) => {
       liveSeconds: b.liveSeconds,
       bulkSeconds: b.bulkSeconds,
       held: b.partitions.reduce((n, p) => n + p.held, 0),
-      stalled: b.stalled.map((p) => ({ lane: p.lane, held: p.held, since: p.stalledSince })),
+      stalled: b.stalled.map((p) => ({ lane: p.lane, held: p.held, since: p.stalledSince ?? Date.now() })),
     },
-  });
+  };
+  res.status(ok ? 200 : 503).json(body);
 });
 app.get('/metrics', async (_req, res) => {
   res.type(syncer.metrics.registry.contentType).send(await syncer.metrics.registry.metrics());

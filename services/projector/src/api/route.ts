@@ -4,6 +4,7 @@ import type { ZodTypeAny, z } from 'zod';
 import type { Logger } from '@siaghsync/shared/logger';
 import type { WorkEvent } from '@siaghsync/shared/events';
 import type { BuildProgress } from '../runner/projector';
+import type { Freshness } from '../freshness';
 
 export interface LagEntry {
   group: string;
@@ -28,6 +29,8 @@ export interface ApiContext {
     active: boolean;
   };
   lag(): Promise<LagEntry[]>;
+  /** How far behind the syncers are (their /ready backlog). */
+  freshness(): Promise<Freshness>;
 }
 
 /** Thrown by handlers to answer with a status; anything else is a 500 without details. */

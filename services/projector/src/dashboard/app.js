@@ -175,6 +175,39 @@ async function loadDeadLetters() {
   );
 }
 
+const ago = (s) =>
+  s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+const clock = (ms) => new Date(ms).toTimeString().slice(0, 5);
+
+async function loadFreshness() {
+  const f = await api('/api/freshness');
+  const box = $('#freshness');
+  const down = f.syncers.filter((s) => !s.reachable);
+  const headline = {
+    'in-sync': 'in sync',
+    behind: `${ago(f.liveSeconds)} behind`,
+    stalled: `stalled since ${clock(f.stalledSince)}`,
+    unreachable: `syncer not answering: ${down.map((s) => s.url).join(', ')}`,
+    unknown: 'freshness unknown',
+  }[f.state];
+  const detail =
+    f.state === 'unknown'
+      ? 'no syncer to ask (SYNCER_URLS is not set)'
+      : [
+          f.state === 'stalled' && f.liveSeconds >= 1 ? `oldest live change ${ago(f.liveSeconds)} old` : null,
+          f.bulkSeconds >= 1
+            ? `import: oldest queued change ${ago(f.bulkSeconds)} old`
+            : 'import: nothing queued',
+          `${f.syncers.length} syncer${f.syncers.length === 1 ? '' : 's'}`,
+        ]
+          .filter(Boolean)
+          .join(' · ');
+  $('#freshness-headline').textContent = headline;
+  $('#freshness-detail').textContent = detail;
+  box.className = `freshness ${f.alert ? 'alert' : f.state === 'behind' ? 'behind' : f.state === 'unknown' ? 'unknown' : 'ok'}`;
+  box.dataset.state = f.state;
+}
+
 async function loadLag() {
   const { groups } = await api('/api/lag');
   $('#lag tbody').replaceChildren(
@@ -238,7 +271,14 @@ $('#search').addEventListener('submit', async (e) => {
 
 async function refresh() {
   try {
-    await Promise.all([loadSummary(), loadCharts(), loadConflicts(), loadDeadLetters(), loadLag()]);
+    await Promise.all([
+      loadFreshness(),
+      loadSummary(),
+      loadCharts(),
+      loadConflicts(),
+      loadDeadLetters(),
+      loadLag(),
+    ]);
     document.body.dataset.loaded = 'true';
   } catch (err) {
     say(err.message);

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -10,6 +12,7 @@ import { eventually, getJson, OPERATOR_TOKEN, openWriter, quietLogger, testConfi
 import type { LogWriter } from '../testing/produce';
 import { writeScenario } from '../testing/scenario';
 import { uniqueName } from '../../../../test/harness/names';
+import type { SyncerReadyBody } from '@siaghsync/shared/syncerReady';
 
 jest.setTimeout(180_000);
 
@@ -29,10 +32,21 @@ describe('operator dashboard in chromium', () => {
   let stopSyncer: () => Promise<void>;
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'projector-chromium-'));
 
+  let syncerReady: SyncerReadyBody['backlog'] = { liveSeconds: 0, bulkSeconds: 0, held: 0, stalled: [] };
+  let readyServer: http.Server;
+
   beforeAll(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     writer = await openWriter(cfg);
     await writeScenario(writer);
+    // The syncer's /ready, as the freshness headline reads it (typed by the shared contract the real
+    // syncer answers with): the backlog each state of the headline needs, set by the test.
+    readyServer = http.createServer((_req, res) => {
+      const body: SyncerReadyBody = { ready: true, entities: 1, links: 1, backlog: syncerReady };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((r) => readyServer.listen(0, '127.0.0.1', r));
+    cfg.SYNCER_URLS = [`http://127.0.0.1:${(readyServer.address() as AddressInfo).port}`];
     svc = await startService(cfg, quietLogger());
     await eventually(
       () => getJson<{ conflicts: { open: number } }>(`${svc.url}/api/summary`),
@@ -63,6 +77,7 @@ describe('operator dashboard in chromium', () => {
     await stopSyncer?.();
     await svc?.stop();
     await writer?.close();
+    readyServer?.close();
     fs.rmSync(userDataDir, { recursive: true, force: true });
   });
 
@@ -133,6 +148,46 @@ describe('operator dashboard in chromium', () => {
     );
     expect(resolved.body.items.map((c) => c.conflictId)).toEqual(['c1']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-resolved.png'), fullPage: true });
+  });
+
+  it('headline says how far behind the sync is: in sync, 37 s behind, stalled since (red)', async () => {
+    await page.goto(svc.url);
+    const state = (s: string) =>
+      page.waitForSelector(`#freshness[data-state="${s}"]`, { timeout: 20_000 }).then(() => undefined);
+    const headline = () => page.textContent('#freshness-headline');
+    const red = async () =>
+      ((await page.getAttribute('#freshness', 'class')) ?? '').split(' ').includes('alert');
+
+    await state('in-sync');
+    expect(await headline()).toBe('in sync');
+    expect(await red()).toBe(false);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-in-sync.png') });
+
+    syncerReady = { liveSeconds: 37, bulkSeconds: 600, held: 120, stalled: [] };
+    await state('behind');
+    expect(await headline()).toBe('37 s behind');
+    expect(await red()).toBe(false);
+    expect(await page.textContent('#freshness-detail')).toContain('import: oldest queued change 10 min old');
+
+    syncerReady = { liveSeconds: 95, bulkSeconds: 0, held: 40, stalled: [] };
+    await page.waitForFunction(
+      `document.querySelector('#freshness-headline').textContent === '2 min behind'`,
+    );
+    expect(await red()).toBe(true);
+
+    const since = Date.now() - 4 * 60_000;
+    syncerReady = {
+      liveSeconds: 240,
+      bulkSeconds: 0,
+      held: 40,
+      stalled: [{ lane: 'work:3', held: 40, since }],
+    };
+    await state('stalled');
+    const clock = await page.evaluate((ms) => new Date(ms).toTimeString().slice(0, 5), since);
+    expect(await headline()).toBe(`stalled since ${clock}`);
+    expect(await red()).toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-stalled.png') });
+    syncerReady = { liveSeconds: 0, bulkSeconds: 0, held: 0, stalled: [] };
   });
 
   it('customer search shows both systems side by side with history, Persian right-to-left', async () => {

@@ -13,6 +13,7 @@ import deadLettersRedrive from './deadLettersRedrive';
 import counters from './counters';
 import summary from './summary';
 import lag from './lag';
+import freshness from './freshness';
 import viewsStatus from './viewsStatus';
 import viewsRebuild from './viewsRebuild';
 
@@ -32,6 +33,7 @@ export const ROUTES: RouteDef[] = [
   counters,
   summary,
   lag,
+  freshness,
   viewsStatus,
   viewsRebuild,
 ];
