@@ -50,13 +50,79 @@ describe('syncctl formatting and argument parsing', () => {
     expect(partitionLag('12', '10')).toEqual({ committed: 12, lag: 0 });
   });
 
+  it('lists every group with how long it has been behind and its stalled partitions, from the projector', async () => {
+    const { formatStatus } = await import('./status');
+    const now = Date.parse('2026-12-04T14:10:00Z');
+    const part = (group: string, lag: number) => ({
+      group,
+      topic: 'changes',
+      partition: 0,
+      committed: 5,
+      end: 5 + lag,
+      lag,
+    });
+    const groups = [
+      {
+        group: 'siaghsync-router',
+        state: 'Stable',
+        members: 1,
+        lag: 40,
+        partitions: [part('siaghsync-router', 40)],
+      },
+      {
+        group: 'siaghsync-projector',
+        state: 'Empty',
+        members: 0,
+        lag: 0,
+        partitions: [part('siaghsync-projector', 0)],
+      },
+    ];
+    const report = {
+      services: [],
+      kafka: { reachable: true, groups },
+      watch: {
+        stallAfterSeconds: 60,
+        groups: [
+          {
+            group: 'siaghsync-router',
+            state: 'Stable',
+            members: 1,
+            lag: 40,
+            behindSeconds: 300,
+            stalled: [{ topic: 'changes', partition: 0, lag: 40, since: now - 120_000 }],
+          },
+          { group: 'siaghsync-projector', state: 'Empty', members: 0, lag: 0, behindSeconds: 0, stalled: [] },
+        ],
+      },
+      counts: null,
+    };
+    const text = formatStatus(report, false, now);
+    expect(text).toMatch(/siaghsync-router\s+Stable\s+1\s+40\s+5\.0 min\s+changes\/0 for 2\.0 min/);
+    expect(text).toMatch(/siaghsync-projector\s+Empty\s+0\s+0\s+-\s+none/);
+    expect(formatStatus({ ...report, watch: null }, false, now)).toContain(
+      'the projector samples them and does not answer',
+    );
+  });
+
   it('maps status to exit codes: unreachable 3, not ready 1, else 0', () => {
     const base: StatusReport = {
       services: [{ name: 'a', url: 'u', health: 'up', ready: true, detail: null }],
       kafka: { reachable: true, groups: [] },
+      watch: null,
       counts: null,
     };
     expect(statusExitCode(base)).toBe(0);
+    const stalled = { topic: 'changes', partition: 2, lag: 40, since: 0 };
+    const group = { group: 'g', state: 'Stable', members: 1, lag: 40, behindSeconds: 90 };
+    expect(
+      statusExitCode({
+        ...base,
+        watch: { stallAfterSeconds: 60, groups: [{ ...group, stalled: [stalled] }] },
+      }),
+    ).toBe(1);
+    expect(
+      statusExitCode({ ...base, watch: { stallAfterSeconds: 60, groups: [{ ...group, stalled: [] }] } }),
+    ).toBe(0);
     expect(statusExitCode({ ...base, services: [{ ...base.services[0]!, ready: false }] })).toBe(1);
     expect(
       statusExitCode({ ...base, services: [{ ...base.services[0]!, health: 'down', ready: null }] }),
@@ -120,6 +186,7 @@ describe('status: the poll interval in force and why', () => {
       {
         services: [{ name: 'poller', url: 'http://x', health: 'up', ready: true, detail }],
         kafka: { reachable: true, groups: [] },
+        watch: null,
         counts: null,
       },
       false,

@@ -6,6 +6,7 @@ import { table } from './format';
 import { requestJson } from './http';
 import { groupLags, type GroupLag } from '@siaghsync/shared/kafka/lag';
 import { syncerReadyBody } from '@siaghsync/shared/syncerReady';
+import type { GroupHealth } from '@siaghsync/shared/kafka/stalls';
 
 export interface ServiceStatus {
   name: string;
@@ -18,6 +19,11 @@ export interface ServiceStatus {
 export interface StatusReport {
   services: ServiceStatus[];
   kafka: { reachable: boolean; error?: string; groups: GroupLag[] };
+  /**
+   * Every group's health as the projector sees it (it samples offsets over time, so it knows which
+   * partitions stand still); null when the projector does not answer.
+   */
+  watch: { stallAfterSeconds: number; groups: GroupHealth[] } | null;
   counts: unknown;
 }
 
@@ -25,6 +31,7 @@ export interface StatusReport {
 export function statusExitCode(r: StatusReport): ExitCode {
   if (!r.kafka.reachable || r.services.some((s) => s.health === 'down')) return EXIT.unreachable;
   if (r.services.some((s) => s.ready === false)) return EXIT.failed;
+  if (r.watch?.groups.some((g) => g.stalled.length > 0)) return EXIT.failed;
   return EXIT.ok;
 }
 
@@ -98,7 +105,7 @@ export function freshnessLines(detail: unknown, now = Date.now()): string[] | nu
   ];
 }
 
-export function formatStatus(r: StatusReport, verbose: boolean): string {
+export function formatStatus(r: StatusReport, verbose: boolean, now = Date.now()): string {
   const lines = [
     'Services',
     table(
@@ -122,12 +129,29 @@ export function formatStatus(r: StatusReport, verbose: boolean): string {
   if (!r.kafka.reachable) lines.push(`  Kafka unreachable: ${r.kafka.error ?? ''}`);
   else if (r.kafka.groups.length === 0) lines.push('  no consumer groups yet');
   else {
+    const health = new Map(r.watch?.groups.map((g) => [g.group, g]));
     lines.push(
       table(
-        ['group', 'state', 'members', 'lag'],
-        r.kafka.groups.map((g) => [g.group, g.state, g.members, g.lag]),
+        ['group', 'state', 'members', 'lag', 'behind for', 'stalled partitions'],
+        r.kafka.groups.map((g) => {
+          const h = health.get(g.group);
+          return [
+            g.group,
+            g.state,
+            g.members,
+            g.lag,
+            !h ? '?' : g.lag > 0 ? ago(h.behindSeconds) : '-',
+            !h
+              ? '?'
+              : h.stalled
+                  .map((p) => `${p.topic}/${p.partition} for ${ago((now - p.since) / 1000)}`)
+                  .join(', ') || 'none',
+          ];
+        }),
       ),
     );
+    if (!r.watch) lines.push('  (behind for, stalled: the projector samples them and does not answer)');
+    else lines.push(`  (stalled: lag and no commit for ${r.watch.stallAfterSeconds} s)`);
     const parts = r.kafka.groups.flatMap((g) => g.partitions).filter((p) => verbose || p.lag > 0);
     if (parts.length > 0) {
       lines.push('', verbose ? 'Per partition' : 'Partitions with lag');
@@ -186,13 +210,17 @@ export function registerStatus(
         }
         const projector = services.find((s) => s.name === 'projector');
         let counts: unknown = null;
+        let watch: StatusReport['watch'] = null;
         if (projector?.health === 'up') {
-          const r = await requestJson('projector', `${projector.url}/api/summary`, {
-            timeoutMs: cfg.SYNCCTL_TIMEOUT_MS,
-          }).catch(() => null);
-          if (r?.status === 200) counts = r.body;
+          const get = (p: string) =>
+            requestJson('projector', `${projector.url}${p}`, { timeoutMs: cfg.SYNCCTL_TIMEOUT_MS }).catch(
+              () => null,
+            );
+          const [summary, lag] = await Promise.all([get('/api/summary'), get('/api/lag')]);
+          if (summary?.status === 200) counts = summary.body;
+          if (lag?.status === 200) watch = lag.body as StatusReport['watch'];
         }
-        const report: StatusReport = { services, kafka, counts };
+        const report: StatusReport = { services, kafka, watch, counts };
         ctx.out.result(report, () => formatStatus(report, Boolean(opts.verbose)));
         return statusExitCode(report);
       }),

@@ -34,6 +34,10 @@ const schema = z.object({
     }),
   /** Consumer groups whose lag the dashboard shows (name prefix). */
   PROJECTOR_LAG_GROUP_PREFIX: z.string().default('siaghsync'),
+  /** How often every group's offsets are read (dashboard open or not), to see groups that stand still. */
+  PROJECTOR_LAG_SAMPLE_MS: z.coerce.number().int().min(1_000).max(300_000).default(10_000),
+  /** A group's partition with lag whose committed offset has not moved for this long is stalled. */
+  PROJECTOR_STALL_AFTER_MS: z.coerce.number().int().min(5_000).max(3_600_000).default(60_000),
   /** A rebuild writes its views in windows of this many events or this many ms, whichever comes first. */
   PROJECTOR_REBUILD_FLUSH_EVENTS: z.coerce.number().int().min(1).default(REBUILD_FLUSH.maxEvents),
   PROJECTOR_REBUILD_FLUSH_MS: z.coerce.number().int().min(1).default(REBUILD_FLUSH.maxAgeMs),

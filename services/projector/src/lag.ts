@@ -1,38 +1,58 @@
-import { groupLags } from '@siaghsync/shared/kafka/lag';
+import { groupLags, type GroupLag } from '@siaghsync/shared/kafka/lag';
 import type { Kafka } from '@siaghsync/shared/kafka/index';
-import type { LagEntry } from './api/route';
+import { groupHealth, observeLags, type Watches } from '@siaghsync/shared/kafka/stalls';
+import type { LagReport } from './api/route';
+
+export interface LagWatcher {
+  report(): Promise<LagReport>;
+  stop(): void;
+}
+
+export interface LagWatcherOptions {
+  groupPrefix: string;
+  topicPrefix: string;
+  /** How often offsets are sampled, dashboard open or not: stalls are seen between two samples. */
+  sampleMs: number;
+  /** A partition with lag whose committed offset has not moved for this long is stalled. */
+  stallAfterMs: number;
+}
 
 /**
- * Lag of every consumer group of the deployment (shared/src/kafka/groups.ts): per partition,
- * end offset minus committed offset. Cached briefly: the dashboard polls it.
+ * Lag of every consumer group of the deployment (shared/src/kafka/groups.ts), sampled in the
+ * background so that a group standing still is seen as stalled (shared/src/kafka/stalls.ts).
  */
-export function lagReporter(
-  kafka: Kafka,
-  groupPrefix: string,
-  ttlMs = 3000,
-  topicPrefix = '',
-): () => Promise<LagEntry[]> {
-  let cache: { at: number; value: LagEntry[] } | null = null;
-  return async () => {
-    if (cache && Date.now() - cache.at < ttlMs) return cache.value;
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      // A group that never committed on a partition counts everything up to its end as lag.
-      const out: LagEntry[] = (await groupLags(admin, groupPrefix, topicPrefix)).flatMap((g) =>
-        g.partitions.map((p) => ({
-          group: p.group,
-          topic: p.topic,
-          partition: p.partition,
-          committed: p.committed ?? 0,
-          end: p.end,
-          lag: p.committed === null ? p.end : p.lag,
-        })),
-      );
-      cache = { at: Date.now(), value: out };
-      return out;
-    } finally {
-      await admin.disconnect();
-    }
+export function lagWatcher(kafka: Kafka, o: LagWatcherOptions): LagWatcher {
+  let watches: Watches = new Map();
+  let last: { at: number; groups: GroupLag[] } | null = null;
+  let inFlight: Promise<void> | null = null;
+  const sample = () =>
+    (inFlight ??= (async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const groups = await groupLags(admin, o.groupPrefix, o.topicPrefix);
+        const at = Date.now();
+        watches = observeLags(watches, groups, at);
+        last = { at, groups };
+      } finally {
+        await admin.disconnect();
+        inFlight = null;
+      }
+    })());
+  // A failed background sample (broker restarting) is retried at the next tick; the API reports it.
+  const timer = setInterval(() => void sample().catch(() => undefined), o.sampleMs);
+  timer.unref();
+  return {
+    async report() {
+      if (!last || Date.now() - last.at >= o.sampleMs) await sample();
+      const { at, groups } = last!;
+      return {
+        sampledAt: at,
+        stallAfterSeconds: o.stallAfterMs / 1000,
+        groups: groupHealth(groups, watches, at, o.stallAfterMs),
+        partitions: groups.flatMap((g) => g.partitions),
+      };
+    },
+    stop: () => clearInterval(timer),
   };
 }

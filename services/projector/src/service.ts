@@ -13,7 +13,7 @@ import type { Logger } from '@siaghsync/shared/logger';
 import type { WorkEvent } from '@siaghsync/shared/events';
 import type { ProjectorConfig } from './config';
 import { createApp } from './api/app';
-import { lagReporter } from './lag';
+import { lagWatcher } from './lag';
 import { freshnessReporter } from './freshness';
 import { createMetrics } from './metrics';
 import { Projector } from './runner/projector';
@@ -85,6 +85,13 @@ export async function startService(
     opened(() => projector.stop());
     await projector.start();
 
+    const lag = lagWatcher(kafka, {
+      groupPrefix: cfg.PROJECTOR_LAG_GROUP_PREFIX,
+      topicPrefix: cfg.TOPIC_PREFIX,
+      sampleMs: cfg.PROJECTOR_LAG_SAMPLE_MS,
+      stallAfterMs: cfg.PROJECTOR_STALL_AFTER_MS,
+    });
+    opened(() => Promise.resolve(lag.stop()));
     const workTopic = topicName('work', cfg.TOPIC_PREFIX);
     const app = createApp({
       metrics,
@@ -94,7 +101,7 @@ export async function startService(
         logger,
         operatorToken: cfg.OPERATOR_TOKEN,
         projector,
-        lag: lagReporter(kafka, cfg.PROJECTOR_LAG_GROUP_PREFIX, 3000, cfg.TOPIC_PREFIX),
+        lag: () => lag.report(),
         freshness: freshnessReporter(cfg.SYNCER_URLS),
         async sendWork(event: WorkEvent) {
           // Answer only after Kafka acknowledged (acks=all): a 202 means the syncer will see it.
@@ -124,6 +131,7 @@ export async function startService(
         server.closeIdleConnections();
         await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
         server.closeAllConnections();
+        lag.stop();
         await projector.stop();
         await producer.disconnect();
         await mongo.close();

@@ -5,14 +5,16 @@ import type { Logger } from '@siaghsync/shared/logger';
 import type { WorkEvent } from '@siaghsync/shared/events';
 import type { BuildProgress } from '../runner/projector';
 import type { Freshness } from '../freshness';
+import type { PartitionLag } from '@siaghsync/shared/kafka/lag';
+import type { GroupHealth } from '@siaghsync/shared/kafka/stalls';
 
-export interface LagEntry {
-  group: string;
-  topic: string;
-  partition: number;
-  committed: number;
-  end: number;
-  lag: number;
+export interface LagReport {
+  /** When the offsets were read (ms since the epoch). */
+  sampledAt: number;
+  stallAfterSeconds: number;
+  groups: GroupHealth[];
+  /** committed null: the group has committed nothing there yet (all of it is lag). */
+  partitions: PartitionLag[];
 }
 
 export interface ApiContext {
@@ -28,7 +30,7 @@ export interface ApiContext {
     /** False on a standby instance: it serves reads, another instance writes the views. */
     active: boolean;
   };
-  lag(): Promise<LagEntry[]>;
+  lag(): Promise<LagReport>;
   /** How far behind the syncers are (their /ready backlog). */
   freshness(): Promise<Freshness>;
 }

@@ -211,9 +211,19 @@ async function loadFreshness() {
 async function loadLag() {
   const { groups } = await api('/api/lag');
   $('#lag tbody').replaceChildren(
-    ...Object.entries(groups).map(([g, lag]) => {
+    ...groups.map((g) => {
       const tr = document.createElement('tr');
-      tr.append(cell(g), cell(String(lag)));
+      const stalled = g.stalled.map(
+        (p) => `${p.topic}/${p.partition} since ${clock(p.since)} (${p.lag} waiting)`,
+      );
+      tr.append(
+        cell(g.group),
+        cell(g.state),
+        cell(String(g.members), { cls: g.members === 0 ? 'bad' : undefined }),
+        cell(String(g.lag)),
+        cell(g.lag > 0 ? ago(g.behindSeconds) : '—'),
+        cell(stalled.length ? stalled.join(', ') : 'none', { cls: stalled.length ? 'bad' : undefined }),
+      );
       return tr;
     }),
   );
