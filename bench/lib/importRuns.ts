@@ -10,6 +10,7 @@ import { simulatorEnv } from '../../test/harness/systems';
 import { freePort, startProc, stopProc, waitHttp, type Proc } from './procs';
 import { cpuSeconds, json, metric, peakRssMiB, profiled, type Stats } from './procStats';
 import { LiveEdits } from './liveEdits';
+import { ViewsClock } from './viewsClock';
 
 export const LATENCY_MS = 10;
 const IN_FLIGHT = 96;
@@ -20,6 +21,7 @@ export const say = (m: string) => process.stderr.write(`[bench import] ${m}\n`);
 const ep = {
   KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
   SCHEMA_REGISTRY_URL: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7',
+  MONGODB_URI: process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017',
 };
 
 interface Simulators {
@@ -97,6 +99,8 @@ export interface ImportRun {
   /** CPU seconds each process used from its start to the end of the import. */
   cpu: Record<string, number>;
   live: { crmToSiagh: number[]; siaghToCrm: number[]; lost: number };
+  /** How far the projector's views trailed the outcomes, sampled every 2 s during the import (s). */
+  viewsDelay: number[];
 }
 
 async function siaghFirstSweep(poller: Proc, port: number): Promise<void> {
@@ -122,7 +126,12 @@ export async function runImport(
   const kafka = createKafka({ brokers: ep.KAFKA_BROKERS.split(','), clientId: 'bench-import', logger });
   await ensureTopics(kafka, prefix);
   await new EventCodec(ep.SCHEMA_REGISTRY_URL).registerAll();
-  const [ingestPort, syncerPort, pollerPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const [ingestPort, syncerPort, pollerPort, projectorPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const sims = await startSimulators(n, logDir, ingestPort);
   const infra = { ...ep, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn' };
   const adapters = {
@@ -149,14 +158,37 @@ export async function runImport(
       logDir,
       ['--max-old-space-size=4096', ...profiled('syncer', logDir)],
     ),
+    // The views, as under npm start: they must keep up with the outcomes during the import.
+    startProc(
+      'projector',
+      'services/projector/src/main.ts',
+      {
+        ...infra,
+        MONGODB_URI: ep.MONGODB_URI,
+        PROJECTOR_DB: prefix.slice(0, -1),
+        PROJECTOR_PORT: String(projectorPort),
+        OPERATOR_TOKEN: 'bench-import-operator-token-0123456789',
+        SYNCER_URLS: `http://127.0.0.1:${syncerPort}`,
+      },
+      logDir,
+      profiled('projector', logDir),
+    ),
   ];
-  const [ingest, syncer] = services as [Proc, Proc];
+  const [ingest, syncer, projector] = services as [Proc, Proc, Proc];
   const all = [...services, ...sims.procs];
   try {
     await Promise.all([
       waitHttp(ingest, `http://127.0.0.1:${ingestPort}/ready`),
       waitHttp(syncer, `http://127.0.0.1:${syncerPort}/ready`),
+      waitHttp(projector, `http://127.0.0.1:${projectorPort}/ready`),
     ]);
+    const views = await ViewsClock.start(
+      kafka,
+      topicName('outcomes', prefix),
+      `${prefix}siaghsync-projector.v1`,
+      `${prefix}bench-views-clock`,
+    );
+    const viewsTimer = setInterval(() => void views.sample().catch(() => undefined), 2000);
     const expected = n + n - Math.round(n * 0.5);
     // The import is the poller's first sweep of each side (as under npm start): the clock starts with it.
     const t0 = Date.now();
@@ -211,7 +243,7 @@ export async function runImport(
         const getAll = metric(polled, 'siaghsync_poller_siagh_getall_seconds');
         if (every > 0) polls.push({ every, getAll });
         say(
-          `${Math.round((Date.now() - t0) / 1000)} s: CRM ${crm.numbered}/${expected}, Siagh ${siagh.numbered}/${expected}; lag: changes ${changes}, work ${work}, work-bulk ${bulk}; Siagh polled every ${every.toFixed(1)} s`,
+          `${Math.round((Date.now() - t0) / 1000)} s: CRM ${crm.numbered}/${expected}, Siagh ${siagh.numbered}/${expected}; lag: changes ${changes}, work ${work}, work-bulk ${bulk}; views ${(views.delays.at(-1) ?? 0).toFixed(1)} s behind; Siagh polled every ${every.toFixed(1)} s`,
         );
         lastReport = Date.now();
       }
@@ -219,6 +251,8 @@ export async function runImport(
       await new Promise((r) => setTimeout(r, 1000));
     }
     const seconds = (Date.now() - t0) / 1000;
+    clearInterval(viewsTimer);
+    await views.stop();
     say(`both sides complete after ${seconds.toFixed(1)} s; waiting for the syncer to drain`);
     const liveResult = edits
       ? await edits.stop(30_000)
@@ -251,6 +285,7 @@ export async function runImport(
       rss,
       cpu,
       live: liveResult,
+      viewsDelay: views.delays,
     };
   } finally {
     await Promise.all(services.map((p) => stopProc(p)));
