@@ -6,8 +6,6 @@
 // each on its own topics and database, and the run with the median ratio is reported.
 // Needs the stack (npm run stack -- up) or KAFKA_BROKERS / SCHEMA_REGISTRY_URL / MONGODB_URI.
 
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { createKafka } from '@siaghsync/shared/kafka/index';
@@ -170,7 +168,6 @@ if (SCALE_DOCS.length === 2) {
       kafka,
       registryUrl: REGISTRY,
       mongoUri: MONGODB_URI,
-      repo: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
       docs,
       live: SCALE_LIVE,
       logger,

@@ -8,7 +8,16 @@ import { EventCodec } from '../../shared/src/registry';
 import { groupLag, syncerLag } from '../../test/harness/lag';
 import { simulatorEnv } from '../../test/harness/systems';
 import { freePort, startProc, stopProc, waitHttp, type Proc } from './procs';
-import { cpuSeconds, json, metric, peakRssMiB, profiled, type Stats } from './procStats';
+import {
+  cpuSeconds,
+  json,
+  metric,
+  peakRssMiB,
+  pidCpuSeconds,
+  profiled,
+  stackDatabasePid,
+  type Stats,
+} from './procStats';
 import { LiveEdits } from './liveEdits';
 import { ViewsClock } from './viewsClock';
 
@@ -216,11 +225,15 @@ export async function runImport(
     // Sampled while they run (a process that has exited has no /proc entry left).
     const rss: Record<string, number> = {};
     const cpu: Record<string, number> = {};
+    // The views' database, when it is the local stack's (its CPU counted from the import's start).
+    const dbPid = stackDatabasePid();
+    const db0 = dbPid ? pidCpuSeconds(dbPid) : 0;
     const sampleRss = () => {
       for (const p of all) {
         rss[p.name] = Math.max(rss[p.name] ?? 0, peakRssMiB(p));
         cpu[p.name] = Math.max(cpu[p.name] ?? 0, cpuSeconds(p));
       }
+      if (dbPid) cpu['ferretdb (stack)'] = pidCpuSeconds(dbPid) - db0;
     };
     for (;;) {
       sampleRss();

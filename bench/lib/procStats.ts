@@ -1,6 +1,8 @@
 // Small helpers of the import benchmark: HTTP JSON, a process's peak memory and CPU from /proc, a
 // metric summed from a Prometheus text page.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Proc } from './procs';
 
 export async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
@@ -27,11 +29,30 @@ export function peakRssMiB(p: Proc): number {
 
 /** CPU time a process has used so far (user + system), in seconds. */
 export function cpuSeconds(p: Proc): number {
+  return p.child.pid === undefined ? 0 : pidCpuSeconds(p.child.pid);
+}
+
+export function pidCpuSeconds(pid: number): number {
   try {
-    const fields = readFileSync(`/proc/${p.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
+  }
+}
+
+/** The local stack's FerretDB process when the bench runs against it (npm run stack), else null. */
+export function stackDatabasePid(): number | null {
+  try {
+    const file = path.join(
+      path.dirname(fileURLToPath(import.meta.url)),
+      '../../.stack/pids/ferretdb.pid.json',
+    );
+    const { pid } = JSON.parse(readFileSync(file, 'utf8')) as { pid: number };
+    readFileSync(`/proc/${pid}/stat`);
+    return pid;
+  } catch {
+    return null;
   }
 }
 

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import type { Logger } from 'pino';
@@ -9,6 +7,7 @@ import { Projector } from '../../services/projector/src/runner/projector';
 import { readAlias } from '../../services/projector/src/store/collections';
 import { LogWriter } from '../../services/projector/src/testing/produce';
 import { outcome, T0 } from '../../services/projector/src/testing/fixtures';
+import { pidCpuSeconds, stackDatabasePid } from './procStats';
 
 // Cost per live outcome of the projector and its database, with views of a given size: the views are
 // filled by a replay of `docs` outcomes over `docs` customers, the projector is stopped, `live` more
@@ -24,24 +23,6 @@ export interface ScaleRun {
   /** Database CPU per live outcome, ms; null when its process is not on this machine. */
   databaseMs: number | null;
   liveSeconds: number;
-}
-
-/** The local stack's FerretDB process, when the bench runs against it. */
-function databasePid(repo: string): number | null {
-  try {
-    const { pid } = JSON.parse(readFileSync(path.join(repo, '.stack/pids/ferretdb.pid.json'), 'utf8')) as {
-      pid: number;
-    };
-    readFileSync(`/proc/${pid}/stat`);
-    return pid;
-  } catch {
-    return null;
-  }
-}
-
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / 100) * 1000;
 }
 
 const ownCpuMs = () => {
@@ -86,7 +67,6 @@ export async function scaleRun(o: {
   kafka: Kafka;
   registryUrl: string;
   mongoUri: string;
-  repo: string;
   docs: number;
   live: number;
   logger: Logger;
@@ -139,11 +119,11 @@ export async function scaleRun(o: {
     );
     await writeAll(writer, live, `${label} live`, o.say);
 
-    const pid = databasePid(o.repo);
+    const pid = stackDatabasePid();
     handled = 0;
     const live0 = Date.now();
     const own0 = ownCpuMs();
-    const db0 = pid ? cpuMsOf(pid) : 0;
+    const db0 = pid ? pidCpuSeconds(pid) * 1000 : 0;
     const applying = make();
     await applying.start();
     while (handled < o.live) {
@@ -152,7 +132,7 @@ export async function scaleRun(o: {
       await new Promise((r) => setTimeout(r, 20));
     }
     const own1 = ownCpuMs();
-    const db1 = pid ? cpuMsOf(pid) : 0;
+    const db1 = pid ? pidCpuSeconds(pid) * 1000 : 0;
     const liveSeconds = (Date.now() - live0) / 1000;
     await applying.stop();
     return {

@@ -8,7 +8,7 @@ import type { Fetched, SideRecord } from './decide/types';
 import type { BulkReads } from './reads/bulkReads';
 import { isBulk } from './reads/freshness';
 import {
-  AWAIT_CRM,
+  AWAIT_COUNTERPART,
   bulkCrmById,
   bulkFindCrm,
   bulkFindSiagh,
@@ -30,7 +30,7 @@ export interface FetchContext {
   /** Shared list reads for bulk events (reads/); without it every read is a single-record one. */
   reads?: BulkReads | undefined;
   countRead?: (side: 'crm' | 'siagh') => void;
-  /** The event may wait for its CRM counterpart's import event instead of reading it (awaitCounterpart.ts). */
+  /** The event may wait for its counterpart's import event instead of reading it (awaitCounterpart.ts). */
   mayAwait?: boolean;
 }
 
@@ -40,7 +40,7 @@ export async function fetchRecords(
   state: EntityState,
   event: WorkEvent,
   ctx: FetchContext = {},
-): Promise<Fetched | typeof AWAIT_CRM> {
+): Promise<Fetched | typeof AWAIT_COUNTERPART> {
   const change = event.change;
   const crmId = state.crm.id ?? (change?.source === 'crm' ? change.sourceId : null);
   const siaghId = state.siagh.id ?? (change?.source === 'siagh' ? change.sourceId : null);
@@ -75,14 +75,16 @@ export async function fetchRecords(
       const found = bulk
         ? await bulkFindCrm(bulk, state, event, n, ctx.mayAwait === true)
         : (count('crm'), await findCrmByCustomerNumber(systems, config, n, state));
-      if (found === AWAIT_CRM) return AWAIT_CRM;
+      if (found === AWAIT_COUNTERPART) return AWAIT_COUNTERPART;
       crm = found;
       if (crm === null) missing.crm = n;
     }
     if (siagh === null && state.siagh.id === null) {
-      siagh = bulk
-        ? await bulkFindSiagh(bulk, state, event, n)
+      const found = bulk
+        ? await bulkFindSiagh(bulk, state, event, n, ctx.mayAwait === true)
         : (count('siagh'), await findSiaghByCustomerNumber(systems, config, n));
+      if (found === AWAIT_COUNTERPART) return AWAIT_COUNTERPART;
+      siagh = found;
       if (siagh === null) missing.siagh = n;
     }
   }

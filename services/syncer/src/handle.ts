@@ -24,7 +24,7 @@ import { attemptPreInvoice } from './preinvoice/handle';
 import type { CustomerLookups } from './preinvoice/fetch';
 import type { BulkReads } from './reads/bulkReads';
 import { stampKnown } from './reads/freshness';
-import { AWAIT_CRM, ownSnapshot } from './reads/bulkFetch';
+import { AWAIT_COUNTERPART, ownSnapshot } from './reads/bulkFetch';
 import { awaitCounterpart, mayAwaitCounterpart, queueFor } from './reads/awaitCounterpart';
 
 export interface HandlerDeps {
@@ -208,7 +208,7 @@ async function attemptOnce(
       announced.length === 0 &&
       mayAwaitCounterpart(state, event),
   });
-  if (read === AWAIT_CRM) {
+  if (read === AWAIT_COUNTERPART) {
     const now = deps.now();
     const waiting = awaitCounterpart(state, event, now + (deps.counterpartWaitMs ?? 0), meta.generation, now);
     return {
@@ -216,7 +216,10 @@ async function attemptOnce(
       state: waiting,
       outcome: outcomeOf(deps, event, meta, attempt, waiting, {
         status: 'waiting',
-        note: 'waits for the import event of its CRM counterpart, which links the pair without a CRM read',
+        note:
+          event.change?.source === 'crm'
+            ? "waits for the import event of its Siagh counterpart, whose snapshot tells a Siagh edit made since from old data"
+            : 'waits for the import event of its CRM counterpart, which links the pair without a CRM read',
         durationMs: now - started,
       }),
     };

@@ -131,3 +131,86 @@ describe('Siagh import events wait for their CRM counterpart instead of reading 
     expect(w.deadLetters).toEqual([]);
   });
 });
+
+// The other order, seen in a 10,000-a-side import: Siagh's import events queue behind thousands of
+// others, so a pair's CRM import event reaches the syncer first. Linked then on today's Siagh record, a
+// Siagh edit made after Siagh's first sweep had no time to show against the CRM's modification time, the
+// tie went to the CRM, and the edit was overwritten in Siagh before any poll saw it.
+describe('CRM import events wait for their Siagh counterpart when its import event has not come', () => {
+  let w: World;
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it('a Siagh edit made after the Siagh sweep survives a CRM import event that arrives first', async () => {
+    const ds = generateDataset({ seed: 22, customers: 12, overlap: 0.5, divergentRate: 0 });
+    w = await createWorld('await-siagh', {
+      crm: { data: { identities: ds.crm.identities } },
+      siagh: { data: { contacts: ds.siagh.contacts } },
+      env: { SYNCER_COUNTERPART_WAIT_MS: String(60_000) },
+    });
+    const numberOf = (customerNumber: string | null | undefined) =>
+      Number(customerNumber?.replace('100-', ''));
+    const crmIdOf = new Map(ds.crm.identities.map((i) => [numberOf(i.customerNumber), i.crmId]));
+    // Siagh's first sweep reads every contact; its events are committed but not yet consumed.
+    const sweepRead = String(Date.now());
+    const contacts = await w.siagh.getAllContacts();
+    const [edited] = ds.overlapping;
+    const editedCode = contacts.find((c) => Number(c.tmpid) === edited)!.Code;
+    // A person edits the pair's email in Siagh after that sweep.
+    w.siaghSim.store.updateContact(Number(editedCode), { Email: 'edited.after.sweep@example.ir' });
+    const editSeen = String(Date.now());
+
+    // The CRM's import reaches the syncer first.
+    for (const i of ds.crm.identities) {
+      const kind = i.identityType === 2 ? 'organization' : 'person';
+      const raw =
+        kind === 'organization' ? await w.crm.getOrganization(i.crmId) : await w.crm.getPerson(i.crmId);
+      await w.emit('crm', i.crmId, {
+        trigger: 'poll',
+        naturalKey: String(numberOf(i.customerNumber)),
+        snapshot: JSON.stringify(raw),
+        checksum: crmSum(raw, kind),
+        attributes: { bulk: 'sweep', readStartedAt: String(Date.now()), kind },
+      });
+    }
+    await w.waitFor('the CRM import events handled', () =>
+      ds.overlapping.every((n) => w.outcomes.some((o) => o.canonicalKey === `customer:${n}`)),
+    );
+    // Then Siagh's import events, with what the sweep read (before the edit).
+    for (const c of contacts)
+      await w.emit('siagh', String(c.Code), {
+        trigger: 'poll',
+        naturalKey: String(c.tmpid),
+        snapshot: JSON.stringify(c),
+        checksum: siaghSum(c),
+        attributes: { bulk: 'sweep', readStartedAt: sweepRead },
+      });
+    // Both import events of every pair handled (the CRM one, waiting or not, and Siagh's).
+    await w.waitFor('both import events of every pair handled', () =>
+      ds.overlapping.every(
+        (n) =>
+          w.outcomes.filter((o) => o.canonicalKey === `customer:${n}` && o.status !== 'waiting').length >= 2,
+      ),
+    );
+    // The edit is still in Siagh: nothing wrote the CRM's old value over it.
+    const [current] = await w.siagh.findContacts({ Code: Number(editedCode) });
+    expect(current?.Email).toBe('edited.after.sweep@example.ir');
+
+    // The Siagh poller's next sweep sees the edit; it reaches the CRM.
+    await w.emit('siagh', String(editedCode), {
+      trigger: 'poll',
+      naturalKey: String(edited),
+      snapshot: JSON.stringify(current),
+      checksum: siaghSum(current as unknown as Record<string, unknown>),
+      attributes: { readStartedAt: editSeen, changedFields: 'email', changedAfter: sweepRead },
+    });
+    let email: unknown;
+    for (const end = Date.now() + 45_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
+      email = (await w.crm.getIdentity(crmIdOf.get(edited!)!))?.record.email;
+      if (email === 'edited.after.sweep@example.ir') break;
+    }
+    expect(email).toBe('edited.after.sweep@example.ir');
+    expect(w.deadLetters).toEqual([]);
+  });
+});

@@ -135,22 +135,25 @@ function updateTimes(input: DecideInput, crm: SideRecord, siagh: SideRecord): En
 /**
  * A first link has no base: every field the two records disagree on is a conflict, settled by what is
  * known of when each side last changed it. The CRM's modification time; for Siagh, which keeps none,
- * only the poller's word that a record it had seen changed after its last complete sweep's read began
- * (`changedAfter`, a lower bound of the edit), and for the fields that edit changed (`changedFields`).
- * A field with no evidence from a side gets no time there, and the policy's tie-break decides.
+ * a lower bound of the edit for the fields it changed: the poller's word that a record it had seen
+ * changed after its last complete sweep's read began (`changedAfter`, `changedFields`), or the fetch's,
+ * that the record differs from the import's snapshot of it (`editedAfter`). A field with no evidence
+ * from a side gets no time there, and the policy's tie-break decides.
  */
 function firstLinkTimes(input: DecideInput, crm: SideRecord, siagh: SideRecord): EntityState['fieldTimes'] {
   const c = input.event.change;
   const times: EntityState['fieldTimes'] = { crm: {}, siagh: {} };
+  const edited = new Map<string, number>();
   const after = Number(c?.attributes.changedAfter);
-  const siaghEdited =
-    c?.source === 'siagh' && Number.isFinite(after) && after > 0
-      ? new Set((c.attributes.changedFields ?? '').split(','))
-      : new Set<string>();
+  if (c?.source === 'siagh' && Number.isFinite(after) && after > 0)
+    for (const f of (c.attributes.changedFields ?? '').split(',')) edited.set(f, after);
+  for (const f of siagh.editedAfter?.fields ?? [])
+    edited.set(f, Math.max(edited.get(f) ?? 0, siagh.editedAfter!.after));
   for (const f of MAPPED_FIELDS) {
     if (crm.record[f] === siagh.record[f]) continue;
     if (crm.time !== null && input.config.fields[f].crm !== null) times.crm[f] = crm.time;
-    if (siaghEdited.has(f) && input.config.fields[f].siagh !== null) times.siagh[f] = after;
+    const at = edited.get(f);
+    if (at !== undefined && input.config.fields[f].siagh !== null) times.siagh[f] = at;
   }
   return times;
 }

@@ -97,6 +97,29 @@ describe('decide: a first link settles a disagreement by what is known of each s
       expect.objectContaining({ field: 'email', winner: 'crm', resolvedBy: 'policy:conflict-lww-tie' }),
     ]);
   });
+
+  it("a CRM import event's link: Siagh fields that differ from the import's snapshot were edited after it", () => {
+    // The fetch found the Siagh record changed since the snapshot read at 60,000 (bulkFindSiagh).
+    const link = (fields: ('email' | 'name')[], crmTime: number) =>
+      when(initialState(KEY), change('crm'), {
+        crm: crmRec(customer({ email: 'seed@example.com' }), crmTime),
+        siagh: {
+          ...siaghRec(customer({ email: 'edited@example.com' })),
+          editedAfter: { after: 60_000, fields },
+        },
+      });
+    expect(link(['email'], 1_000).writes).toEqual([
+      expect.objectContaining({ side: 'crm', op: 'update', fields: ['email'] }),
+    ]);
+    expect(link(['email'], 1_000).conflicts).toEqual([
+      expect.objectContaining({ field: 'email', winner: 'siagh', resolvedBy: 'policy:conflict-lww' }),
+    ]);
+    // A CRM modification later than the snapshot still wins; an edit of another field proves nothing.
+    expect(link(['email'], 90_000).conflicts).toEqual([expect.objectContaining({ winner: 'crm' })]);
+    expect(link(['name'], 1_000).conflicts).toEqual([
+      expect.objectContaining({ winner: 'crm', resolvedBy: 'policy:conflict-lww-tie' }),
+    ]);
+  });
 });
 
 describe('decide: echo and no ping-pong', () => {

@@ -12,6 +12,12 @@ export interface SideRecord {
   raw: Record<string, unknown>;
   /** When the read that returned it began (epoch ms); see reads/freshness.ts. */
   readAt?: number;
+  /**
+   * Siagh keeps no modification time: what is known instead, that these fields differ from an earlier
+   * read of the record that began at `after` (so they were edited after it). Set by the fetch when it
+   * holds that earlier read (the import's snapshot); used by a first link.
+   */
+  editedAfter?: { after: number; fields: readonly MappedField[] };
 }
 
 export interface Fetched {

@@ -10,24 +10,33 @@
 // links the pair with no CRM call; the Siagh event then finds the pair settled. A deadline bounds the
 // wait: past it the event is retried with the read, so a counterpart that never comes (the CRM poller
 // already knew it) costs only time. Any other event of the entity ends the wait too (queueFor).
+//
+// The other order happens too: Siagh's import events queue behind thousands of others, and a pair's CRM
+// import event comes first. Linked then on today's Siagh record, a Siagh edit made after Siagh's sweep
+// would look as old as the data (Siagh keeps no modification time) and lose the tie to the CRM's value.
+// So a CRM import event whose Siagh counterpart the list shows, with no Siagh snapshot kept, waits for
+// the Siagh import's event the same way; its snapshot tells which fields were edited since the sweep.
 
 import type { WorkEvent } from '@siaghsync/shared/events';
 import type { EntityState } from '../decide/state';
 import { isBulk } from './freshness';
 
-/** May `event` wait for its CRM counterpart's event rather than read it? (Not on a retry: then it reads.) */
+/** May `event` wait for its counterpart's import event rather than read it? (Not on a retry: then it reads.) */
 export function mayAwaitCounterpart(state: EntityState, event: WorkEvent): boolean {
   const c = event.change;
-  return (
-    state.entityType === 'customer' &&
-    c !== null &&
-    c.source === 'siagh' &&
-    c.operation === 'upsert' &&
-    isBulk(event) &&
-    state.crm.id === null &&
-    state.siagh.id === null &&
-    state.pending.length === 0
-  );
+  if (
+    state.entityType !== 'customer' ||
+    c === null ||
+    c.operation !== 'upsert' ||
+    !isBulk(event) ||
+    state.crm.id !== null ||
+    state.siagh.id !== null ||
+    state.pending.length > 0
+  )
+    return false;
+  // A CRM event waits only in an import (records first seen): a sweep of changed records comes after
+  // Siagh's import, whose events have been handled, or from a poller that knew Siagh's records already.
+  return c.source === 'siagh' || c.trigger === 'backfill' || c.attributes.bulk === 'sweep';
 }
 
 /** The entity's parked events are a wait for a counterpart (not a failure): other events go first. */
@@ -52,10 +61,16 @@ export function awaitCounterpart(
   };
 }
 
-/** The event an awaiting one waits for: the CRM import's own event, whose snapshot serves the link. */
-export function bringsCounterpart(event: WorkEvent): boolean {
+/** The event an awaiting one waits for: the other side's import event, whose snapshot serves the link. */
+export function bringsCounterpart(waiting: WorkEvent, event: WorkEvent): boolean {
   const c = event.change;
-  return c !== null && c.source === 'crm' && c.operation === 'upsert' && isBulk(event) && c.snapshot !== null;
+  return (
+    c !== null &&
+    c.source !== waiting.change?.source &&
+    c.operation === 'upsert' &&
+    isBulk(event) &&
+    c.snapshot !== null
+  );
 }
 
 /**
@@ -63,8 +78,9 @@ export function bringsCounterpart(event: WorkEvent): boolean {
  * for a counterpart ends with any event: the waiting Siagh event runs first, so the pair is linked on
  * Siagh's import snapshot, the base a later edit on either side is merged against (linking on today's
  * Siagh record instead would take a Siagh edit made during the import for old data, Siagh keeping no
- * modification time), then the new event. The awaited CRM event lends its snapshot (`keep`) to it, so
- * that link costs no CRM call; any other event makes it read the CRM record.
+ * modification time), then the new event. The awaited event lends its snapshot (`keep`) to it: a CRM
+ * one saves the waiting Siagh event its CRM call, a Siagh one tells the waiting CRM event which Siagh
+ * fields were edited since the sweep; any other event makes it read.
  */
 export function queueFor(
   state: EntityState,
@@ -72,5 +88,5 @@ export function queueFor(
 ): { run: WorkEvent[]; behind: false; keep: boolean } | { run: []; behind: true } {
   if (state.pending.length === 0) return { run: [event], behind: false, keep: false };
   if (!isAwaiting(state)) return { run: [], behind: true };
-  return { run: [...state.pending, event], behind: false, keep: bringsCounterpart(event) };
+  return { run: [...state.pending, event], behind: false, keep: bringsCounterpart(state.pending[0]!, event) };
 }

@@ -28,13 +28,17 @@ const event = (c: Partial<ChangeEvent> = {}, id = 'e'): WorkEvent => ({
 describe('an import event that waits for its counterpart instead of reading it', () => {
   const fresh = initialState('customer:7');
 
-  it('only a Siagh bulk upsert of an entity not linked on either side may wait', () => {
+  it('only an import upsert of an entity not linked on either side may wait', () => {
     expect(mayAwaitCounterpart(fresh, event())).toBe(true);
     expect(mayAwaitCounterpart(fresh, event({ trigger: 'backfill', attributes: {} }))).toBe(true);
     // A live event reads: a person waits for nothing.
     expect(mayAwaitCounterpart(fresh, event({ attributes: {} }))).toBe(false);
-    // The CRM side is the one that has no bulk read: it never waits for Siagh.
-    expect(mayAwaitCounterpart(fresh, event({ source: 'crm', sourceId: 'g-1' }))).toBe(false);
+    // A CRM import event may wait for Siagh's (whose snapshot tells a Siagh edit since from old data);
+    // a CRM sweep of changed records or a live CRM event does not.
+    expect(mayAwaitCounterpart(fresh, event({ source: 'crm', sourceId: 'g-1' }))).toBe(true);
+    const crmChanged = event({ source: 'crm', sourceId: 'g-1', attributes: { bulk: 'changed' } });
+    expect(mayAwaitCounterpart(fresh, crmChanged)).toBe(false);
+    expect(mayAwaitCounterpart(fresh, event({ source: 'crm', sourceId: 'g-1', attributes: {} }))).toBe(false);
     expect(mayAwaitCounterpart(fresh, event({ operation: 'delete', snapshot: null }))).toBe(false);
     expect(mayAwaitCounterpart({ ...fresh, crm: { ...fresh.crm, id: 'g-1' } }, event())).toBe(false);
     expect(mayAwaitCounterpart({ ...fresh, siagh: { ...fresh.siagh, id: '42' } }, event())).toBe(false);
@@ -66,5 +70,11 @@ describe('an import event that waits for its counterpart instead of reading it',
     const failed = { ...fresh, pending: [event({}, 'failing')] };
     expect(queueFor(failed, crm)).toEqual({ run: [], behind: true });
     expect(queueFor(fresh, crm)).toEqual({ run: [crm], behind: false, keep: false });
+
+    // A waiting CRM import event: Siagh's import event lends its snapshot; another CRM event does not.
+    const crmWaiting = awaitCounterpart(fresh, crm, 70_000, 3, 10_000);
+    expect(queueFor(crmWaiting, siaghImport)).toEqual({ run: [crm, siaghImport], behind: false, keep: true });
+    const crmAgain = event({ source: 'crm', sourceId: 'g-1' }, 'crm-sweep-2');
+    expect(queueFor(crmWaiting, crmAgain)).toEqual({ run: [crm, crmAgain], behind: false, keep: false });
   });
 });

@@ -6,7 +6,7 @@ import { parseCrmLocalTime } from '@siaghsync/shared/crm/time';
 import { crmToCanonical } from '@siaghsync/shared/mapping/crm';
 import type { CustomerKind } from '@siaghsync/shared/mapping/canonical';
 import { siaghToCanonical } from '@siaghsync/shared/mapping/siagh';
-import type { Side, SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import { MAPPED_FIELDS, type Side, type SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import type { WorkEvent } from '@siaghsync/shared/events';
 import type { EntityState } from '../decide/state';
 import type { SideRecord } from '../decide/types';
@@ -128,25 +128,39 @@ export async function bulkSiaghByCode(
   return row ? siaghSideRecord(row, d.config, list.startedAt) : null;
 }
 
-/** The Siagh contact with customer number n in a list begun after the event was observed. */
+/**
+ * The Siagh contact with customer number n in a list begun after the event was observed. When the
+ * import's snapshot of that contact is kept (its event lent it, awaitCounterpart.ts), the fields that
+ * differ from it were edited after that snapshot's read: evidence for the first link, Siagh keeping no
+ * modification time. AWAIT_COUNTERPART (only when `mayAwait`): no such snapshot yet, and the event may
+ * wait for the Siagh import's event that will bring it.
+ */
 export async function bulkFindSiagh(
   d: BulkFetchDeps,
   state: EntityState,
   event: WorkEvent,
   n: number,
-): Promise<SideRecord | null> {
+  mayAwait = false,
+): Promise<SideRecord | null | typeof AWAIT_COUNTERPART> {
   const list = await d.reads.siagh(minReadStart(state, event, 'siagh', false));
   // Two contacts with one customer number: the oldest (lowest Code), as fetch.ts chooses.
   const row = [...(list.value.byNumber.get(n) ?? [])].sort((a, b) => Number(a.Code) - Number(b.Code))[0];
-  return row ? siaghSideRecord(row, d.config, list.startedAt) : null;
+  if (!row) return null;
+  const rec = siaghSideRecord(row, d.config, list.startedAt);
+  const kept = d.reads.recall('siagh', rec.id, 0);
+  if (!kept) return mayAwait ? AWAIT_COUNTERPART : rec;
+  if (kept.readAt >= list.startedAt) return siaghSideRecord(kept.raw, d.config, kept.readAt);
+  const before = siaghToCanonical(kept.raw, d.config);
+  const fields = MAPPED_FIELDS.filter((f) => d.config.fields[f].siagh !== null && before[f] !== rec.record[f]);
+  return fields.length > 0 ? { ...rec, editedAfter: { after: kept.readAt, fields } } : rec;
 }
 
-/** The event is to wait for the import's event of its CRM counterpart; nothing was decided. */
-export const AWAIT_CRM = 'await-crm';
+/** The event is to wait for the import event of its counterpart on the other side; nothing was decided. */
+export const AWAIT_COUNTERPART = 'await-counterpart';
 
 /**
  * The CRM identity with customer number n, by an identity list begun after the event was observed.
- * AWAIT_CRM (only when `mayAwait`): the list names it but no event has brought its content, and the
+ * AWAIT_COUNTERPART (only when `mayAwait`): the list names it but no event has brought its content, and the
  * event may wait for the one that will (awaitCounterpart.ts) instead of reading it.
  */
 export async function bulkFindCrm(
@@ -155,12 +169,12 @@ export async function bulkFindCrm(
   event: WorkEvent,
   n: number,
   mayAwait = false,
-): Promise<SideRecord | null | typeof AWAIT_CRM> {
+): Promise<SideRecord | null | typeof AWAIT_COUNTERPART> {
   const need = minReadStart(state, event, 'crm', false);
   const index = await d.reads.crmIndex(need);
   const hits = index.value.get(n) ?? [];
   const kept = hits.map((hit) => d.reads.recall('crm', hit.id, state.crm.knownAt ?? 0));
-  if (mayAwait && hits.length > 0 && kept.every((k) => k === undefined)) return AWAIT_CRM;
+  if (mayAwait && hits.length > 0 && kept.every((k) => k === undefined)) return AWAIT_COUNTERPART;
   for (const [i, hit] of hits.entries()) {
     const k = kept[i];
     const rec = k
