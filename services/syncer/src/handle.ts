@@ -218,7 +218,7 @@ async function attemptOnce(
         status: 'waiting',
         note:
           event.change?.source === 'crm'
-            ? "waits for the import event of its Siagh counterpart, whose snapshot tells a Siagh edit made since from old data"
+            ? 'waits for the import event of its Siagh counterpart, whose snapshot tells a Siagh edit made since from old data'
             : 'waits for the import event of its CRM counterpart, which links the pair without a CRM read',
         durationMs: now - started,
       }),

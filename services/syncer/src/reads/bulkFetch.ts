@@ -151,7 +151,9 @@ export async function bulkFindSiagh(
   if (!kept) return mayAwait ? AWAIT_COUNTERPART : rec;
   if (kept.readAt >= list.startedAt) return siaghSideRecord(kept.raw, d.config, kept.readAt);
   const before = siaghToCanonical(kept.raw, d.config);
-  const fields = MAPPED_FIELDS.filter((f) => d.config.fields[f].siagh !== null && before[f] !== rec.record[f]);
+  const fields = MAPPED_FIELDS.filter(
+    (f) => d.config.fields[f].siagh !== null && before[f] !== rec.record[f],
+  );
   return fields.length > 0 ? { ...rec, editedAfter: { after: kept.readAt, fields } } : rec;
 }
 
