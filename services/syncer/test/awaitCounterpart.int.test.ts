@@ -214,3 +214,81 @@ describe('CRM import events wait for their Siagh counterpart when its import eve
     expect(w.deadLetters).toEqual([]);
   });
 });
+
+// The same, but the Siagh poller sees the edit (a live event) before Siagh's import event reaches the
+// syncer: that event ends the CRM event's wait and links the pair first, on the poller's evidence.
+describe('a live Siagh event ends a waiting CRM import event by linking the pair first', () => {
+  let w: World;
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it('the Siagh edit reaches the CRM and is never overwritten, before or after the Siagh import events', async () => {
+    const ds = generateDataset({ seed: 23, customers: 12, overlap: 0.5, divergentRate: 0 });
+    w = await createWorld('await-live', {
+      crm: { data: { identities: ds.crm.identities } },
+      siagh: { data: { contacts: ds.siagh.contacts } },
+      env: { SYNCER_COUNTERPART_WAIT_MS: String(60_000) },
+    });
+    const numberOf = (customerNumber: string | null | undefined) =>
+      Number(customerNumber?.replace('100-', ''));
+    const crmIdOf = new Map(ds.crm.identities.map((i) => [numberOf(i.customerNumber), i.crmId]));
+    const sweepRead = String(Date.now());
+    const contacts = await w.siagh.getAllContacts();
+    const [edited] = ds.overlapping;
+    const editedCode = contacts.find((c) => Number(c.tmpid) === edited)!.Code;
+    w.siaghSim.store.updateContact(Number(editedCode), { Email: 'seen.live@example.ir' });
+    const editSeen = String(Date.now());
+
+    for (const i of ds.crm.identities) {
+      const kind = i.identityType === 2 ? 'organization' : 'person';
+      const raw =
+        kind === 'organization' ? await w.crm.getOrganization(i.crmId) : await w.crm.getPerson(i.crmId);
+      await w.emit('crm', i.crmId, {
+        trigger: 'poll',
+        naturalKey: String(numberOf(i.customerNumber)),
+        snapshot: JSON.stringify(raw),
+        checksum: crmSum(raw, kind),
+        attributes: { bulk: 'sweep', readStartedAt: String(Date.now()), kind },
+      });
+    }
+    await w.waitFor('the edited pair waiting', () =>
+      w.outcomes.some((o) => o.canonicalKey === `customer:${edited}` && o.status === 'waiting'),
+    );
+    // The poller's next sweep sees the edit before Siagh's import events are consumed.
+    const [current] = await w.siagh.findContacts({ Code: Number(editedCode) });
+    await w.emit('siagh', String(editedCode), {
+      trigger: 'poll',
+      naturalKey: String(edited),
+      snapshot: JSON.stringify(current),
+      checksum: siaghSum(current as unknown as Record<string, unknown>),
+      attributes: { readStartedAt: editSeen, changedFields: 'email', changedAfter: sweepRead },
+    });
+    let email: unknown;
+    for (const end = Date.now() + 45_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
+      email = (await w.crm.getIdentity(crmIdOf.get(edited!)!))?.record.email;
+      if (email === 'seen.live@example.ir') break;
+    }
+    expect(email).toBe('seen.live@example.ir');
+
+    // Siagh's import events, late, with the sweep's (older) snapshot: nothing goes back.
+    for (const c of contacts)
+      await w.emit('siagh', String(c.Code), {
+        trigger: 'poll',
+        naturalKey: String(c.tmpid),
+        snapshot: JSON.stringify(c),
+        checksum: siaghSum(c),
+        attributes: { bulk: 'sweep', readStartedAt: sweepRead },
+      });
+    await w.waitFor('both import events of every pair handled', () =>
+      ds.overlapping.every(
+        (n) =>
+          w.outcomes.filter((o) => o.canonicalKey === `customer:${n}` && o.status !== 'waiting').length >= 2,
+      ),
+    );
+    const [after] = await w.siagh.findContacts({ Code: Number(editedCode) });
+    expect(after?.Email).toBe('seen.live@example.ir');
+    expect((await w.crm.getIdentity(crmIdOf.get(edited!)!))?.record.email).toBe('seen.live@example.ir');
+    expect(w.deadLetters).toEqual([]);
+  });
+});

@@ -80,7 +80,8 @@ export function bringsCounterpart(waiting: WorkEvent, event: WorkEvent): boolean
  * Siagh record instead would take a Siagh edit made during the import for old data, Siagh keeping no
  * modification time), then the new event. The awaited event lends its snapshot (`keep`) to it: a CRM
  * one saves the waiting Siagh event its CRM call, a Siagh one tells the waiting CRM event which Siagh
- * fields were edited since the sweep; any other event makes it read.
+ * fields were edited since the sweep; any other event makes it read. One exception runs the new event
+ * first: a live Siagh event ending a CRM event's wait.
  */
 export function queueFor(
   state: EntityState,
@@ -88,5 +89,14 @@ export function queueFor(
 ): { run: WorkEvent[]; behind: false; keep: boolean } | { run: []; behind: true } {
   if (state.pending.length === 0) return { run: [event], behind: false, keep: false };
   if (!isAwaiting(state)) return { run: [], behind: true };
-  return { run: [...state.pending, event], behind: false, keep: bringsCounterpart(state.pending[0]!, event) };
+  const waiting = state.pending[0]!;
+  // A waiting CRM import event waited for Siagh's record: a live Siagh event is that record, with the
+  // poller's word on which fields changed since its sweep, so it links the pair first, on that evidence.
+  // Run second, it would find the CRM event had linked on today's Siagh record with no such word.
+  if (waiting.change?.source === 'crm' && isLiveSiaghUpsert(event))
+    return { run: [event, ...state.pending], behind: false, keep: false };
+  return { run: [...state.pending, event], behind: false, keep: bringsCounterpart(waiting, event) };
 }
+
+const isLiveSiaghUpsert = (event: WorkEvent): boolean =>
+  event.change?.source === 'siagh' && event.change.operation === 'upsert' && !isBulk(event);

@@ -76,5 +76,9 @@ describe('an import event that waits for its counterpart instead of reading it',
     expect(queueFor(crmWaiting, siaghImport)).toEqual({ run: [crm, siaghImport], behind: false, keep: true });
     const crmAgain = event({ source: 'crm', sourceId: 'g-1' }, 'crm-sweep-2');
     expect(queueFor(crmWaiting, crmAgain)).toEqual({ run: [crm, crmAgain], behind: false, keep: false });
+    // A live Siagh event is the record the CRM event waited for, with the poller's evidence: it goes first.
+    expect(queueFor(crmWaiting, live)).toEqual({ run: [live, crm], behind: false, keep: false });
+    // Behind a waiting Siagh event a live Siagh event keeps its place.
+    expect(queueFor(waiting, live)).toEqual({ run: [siaghImport, live], behind: false, keep: false });
   });
 });
