@@ -268,7 +268,8 @@ export async function runImport(
     await views.stop();
     say(`both sides complete after ${seconds.toFixed(1)} s; waiting for the syncer to drain`);
     const liveResult = edits
-      ? await edits.stop(30_000)
+      ? // A Siagh edit waits for the poll that sees it: late is not lost, so wait two intervals past it.
+        await edits.stop(Math.min(600_000, 30_000 + 2_000 * Math.max(0, ...polls.map((p) => p.every))))
       : { crmToSiagh: [], siaghToCrm: [], lost: 0, lostEdits: [] };
     for (const e of liveResult.lostEdits)
       say(
