@@ -3,11 +3,18 @@ import type { GroupLag } from './lag';
 // Stalls seen from outside a consumer: offsets sampled over time. A partition with lag whose committed
 // offset has not moved for a while is stalled, whichever service's group it is (the syncer also knows
 // its own stalls from inside; the router, projector and poller groups are seen only this way).
+//
+// Lag alone is not work: a transactional producer ends each transaction with a commit marker, an offset
+// no consumer is handed, so an idle partition whose last write was a transaction shows a lag of 1 for
+// ever (every `work` partition of a quiet pipeline). Work is a lag above 1, or records that arrived
+// after the committed offset last moved.
 
 export interface PartitionWatch {
   committed: number | null;
   /** When the committed offset was last seen to change (or first seen). */
   movedAt: number;
+  /** The partition's end offset then. */
+  endAtMove: number;
   /** Since when the partition has had lag, as far as the samples tell; null when caught up. */
   behindSince: number | null;
 }
@@ -15,6 +22,8 @@ export interface PartitionWatch {
 export type Watches = ReadonlyMap<string, PartitionWatch>;
 
 const keyOf = (group: string, topic: string, partition: number) => `${group}\u0000${topic}\u0000${partition}`;
+
+const hasWork = (lag: number, end: number, endAtMove: number) => lag > 1 || (lag > 0 && end > endAtMove);
 
 /** The next watch state from one sample of every group's offsets. Pure. */
 export function observeLags(
@@ -28,10 +37,12 @@ export function observeLags(
       const key = keyOf(g.group, p.topic, p.partition);
       const before = prev.get(key);
       const moved = !before || before.committed !== p.committed;
+      const endAtMove = moved ? p.end : before.endAtMove;
       next.set(key, {
         committed: p.committed,
         movedAt: moved ? now : before.movedAt,
-        behindSince: p.lag === 0 ? null : (before?.behindSince ?? now),
+        endAtMove,
+        behindSince: hasWork(p.lag, p.end, endAtMove) ? (before?.behindSince ?? now) : null,
       });
     }
   return next;
@@ -67,8 +78,8 @@ export function groupHealth(
     const stalled: StalledPartition[] = [];
     for (const p of g.partitions) {
       const w = watches.get(keyOf(g.group, p.topic, p.partition));
-      if (!w || p.lag === 0) continue;
-      const lagSince = w.behindSince ?? now;
+      if (!w || w.behindSince === null) continue;
+      const lagSince = w.behindSince;
       behindSince = Math.min(behindSince, lagSince);
       // Standing still is a stall only while there is work: a quiet partition's offset rests for hours.
       const since = Math.max(w.movedAt, lagSince);

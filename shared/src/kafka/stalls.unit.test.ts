@@ -58,6 +58,17 @@ describe('stalls seen from offsets', () => {
     expect(h[0]!.behindSeconds).toBe(0);
   });
 
+  it("a transaction's commit marker after the last record (lag 1, nothing arriving) is neither work nor a stall", () => {
+    const samples: [number, GroupLag[]][] = [];
+    for (let t = 0; t <= 600_000; t += 10_000)
+      samples.push([t, [group('syncer', [{ p: 0, committed: 917, end: 918 }])]]);
+    expect(run(samples)[0]).toMatchObject({ lag: 1, behindSeconds: 0, stalled: [] });
+    // One record that arrives and is not taken is work, lag 2 from the start too.
+    samples.push([610_000, [group('syncer', [{ p: 0, committed: 917, end: 920 }])]]);
+    samples.push([700_000, [group('syncer', [{ p: 0, committed: 917, end: 920 }])]]);
+    expect(run(samples)[0]!.stalled).toEqual([{ topic: 'changes', partition: 0, lag: 3, since: 610_000 }]);
+  });
+
   it('caught up resets how long the group has been behind', () => {
     const h = run([
       [0, [group('poller', [{ p: 0, committed: 1, end: 5 }])]],
