@@ -183,7 +183,10 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    say(`failed: ${(err as Error).stack ?? String(err)}`);
+    // undici's "fetch failed" says why only in its cause (ECONNRESET, a timeout...).
+    const cause = (err as { cause?: unknown }).cause;
+    const why = cause instanceof Error ? (cause.stack ?? cause.message) : cause ? JSON.stringify(cause) : '';
+    say(`failed: ${(err as Error).stack ?? String(err)}${why ? `\ncause: ${why}` : ''}`);
     process.exit(1);
   },
 );
