@@ -38,14 +38,20 @@ describe('initial import with overlapping data and a rebalance', () => {
         w.crmSim.store.dump().identities.length === expected && w.siaghSim.store.contacts.size === expected,
       240_000,
     );
+    // A pair's CRM event may wait for its Siagh event (reads/awaitCounterpart.ts): linked once that comes.
+    const linked = () =>
+      new Set(
+        w.outcomes.filter((o) => o.status === 'linked' || o.status === 'synced').map((o) => o.canonicalKey),
+      );
+    await w.waitFor('every overlapping pair linked', () =>
+      ds.overlapping.every((n) => linked().has(`customer:${n}`)),
+    );
     const tmpids = [...w.siaghSim.store.contacts.values()].map((c) => String(c.tmpid));
     expect(new Set(tmpids).size).toBe(expected);
     const numbers = w.crmSim.store.dump().identities.map((i) => i.customerNumber);
     expect(new Set(numbers).size).toBe(expected);
     // Overlapping pairs were linked, never re-created.
-    const linkedKeys = new Set(
-      w.outcomes.filter((o) => o.status === 'linked' || o.status === 'synced').map((o) => o.canonicalKey),
-    );
+    const linkedKeys = linked();
     for (const n of ds.overlapping) expect(linkedKeys.has(`customer:${n}`)).toBe(true);
     // A create whose batch was cut by the rebalance is re-run by the new owner, which finds the record
     // by its natural key and reports it linked: so at most one 'created' per customer, never two.
