@@ -132,6 +132,46 @@ describe('Siagh import events wait for their CRM counterpart instead of reading 
   });
 });
 
+type Dataset = ReturnType<typeof generateDataset>;
+
+/** The CRM's import events (the poller's first sweep), each with the record it read. */
+async function emitCrmImport(w: World, ds: Dataset): Promise<void> {
+  for (const i of ds.crm.identities) {
+    const kind = i.identityType === 2 ? 'organization' : 'person';
+    const raw =
+      kind === 'organization' ? await w.crm.getOrganization(i.crmId) : await w.crm.getPerson(i.crmId);
+    await w.emit('crm', i.crmId, {
+      trigger: 'poll',
+      naturalKey: String(Number(i.customerNumber?.replace('100-', ''))),
+      snapshot: JSON.stringify(raw),
+      checksum: crmSum(raw, kind),
+      attributes: { bulk: 'sweep', readStartedAt: String(Date.now()), kind },
+    });
+  }
+}
+
+/** Siagh's import events, with what its sweep (begun at `sweepRead`) read. */
+async function emitSiaghImport(w: World, contacts: SiaghContact[], sweepRead: string): Promise<void> {
+  for (const c of contacts)
+    await w.emit('siagh', String(c.Code), {
+      trigger: 'poll',
+      naturalKey: String(c.tmpid),
+      snapshot: JSON.stringify(c),
+      checksum: siaghSum(c),
+      attributes: { bulk: 'sweep', readStartedAt: sweepRead },
+    });
+}
+
+/** The CRM identity's email once it is `want` (or the last seen after 45 s). */
+async function crmEmailOnceIs(w: World, crmId: string, want: string): Promise<unknown> {
+  let email: unknown;
+  for (const end = Date.now() + 45_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
+    email = (await w.crm.getIdentity(crmId))?.record.email;
+    if (email === want) break;
+  }
+  return email;
+}
+
 // The other order, seen in a 10,000-a-side import: Siagh's import events queue behind thousands of
 // others, so a pair's CRM import event reaches the syncer first. Linked then on today's Siagh record, a
 // Siagh edit made after Siagh's first sweep had no time to show against the CRM's modification time, the
@@ -162,30 +202,12 @@ describe('CRM import events wait for their Siagh counterpart when its import eve
     const editSeen = String(Date.now());
 
     // The CRM's import reaches the syncer first.
-    for (const i of ds.crm.identities) {
-      const kind = i.identityType === 2 ? 'organization' : 'person';
-      const raw =
-        kind === 'organization' ? await w.crm.getOrganization(i.crmId) : await w.crm.getPerson(i.crmId);
-      await w.emit('crm', i.crmId, {
-        trigger: 'poll',
-        naturalKey: String(numberOf(i.customerNumber)),
-        snapshot: JSON.stringify(raw),
-        checksum: crmSum(raw, kind),
-        attributes: { bulk: 'sweep', readStartedAt: String(Date.now()), kind },
-      });
-    }
+    await emitCrmImport(w, ds);
     await w.waitFor('the CRM import events handled', () =>
       ds.overlapping.every((n) => w.outcomes.some((o) => o.canonicalKey === `customer:${n}`)),
     );
     // Then Siagh's import events, with what the sweep read (before the edit).
-    for (const c of contacts)
-      await w.emit('siagh', String(c.Code), {
-        trigger: 'poll',
-        naturalKey: String(c.tmpid),
-        snapshot: JSON.stringify(c),
-        checksum: siaghSum(c),
-        attributes: { bulk: 'sweep', readStartedAt: sweepRead },
-      });
+    await emitSiaghImport(w, contacts, sweepRead);
     // Both import events of every pair handled (the CRM one, waiting or not, and Siagh's).
     await w.waitFor('both import events of every pair handled', () =>
       ds.overlapping.every(
@@ -205,11 +227,7 @@ describe('CRM import events wait for their Siagh counterpart when its import eve
       checksum: siaghSum(current as unknown as Record<string, unknown>),
       attributes: { readStartedAt: editSeen, changedFields: 'email', changedAfter: sweepRead },
     });
-    let email: unknown;
-    for (const end = Date.now() + 45_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
-      email = (await w.crm.getIdentity(crmIdOf.get(edited!)!))?.record.email;
-      if (email === 'edited.after.sweep@example.ir') break;
-    }
+    const email = await crmEmailOnceIs(w, crmIdOf.get(edited!)!, 'edited.after.sweep@example.ir');
     expect(email).toBe('edited.after.sweep@example.ir');
     expect(w.deadLetters).toEqual([]);
   });
@@ -240,18 +258,7 @@ describe('a live Siagh event ends a waiting CRM import event by linking the pair
     w.siaghSim.store.updateContact(Number(editedCode), { Email: 'seen.live@example.ir' });
     const editSeen = String(Date.now());
 
-    for (const i of ds.crm.identities) {
-      const kind = i.identityType === 2 ? 'organization' : 'person';
-      const raw =
-        kind === 'organization' ? await w.crm.getOrganization(i.crmId) : await w.crm.getPerson(i.crmId);
-      await w.emit('crm', i.crmId, {
-        trigger: 'poll',
-        naturalKey: String(numberOf(i.customerNumber)),
-        snapshot: JSON.stringify(raw),
-        checksum: crmSum(raw, kind),
-        attributes: { bulk: 'sweep', readStartedAt: String(Date.now()), kind },
-      });
-    }
+    await emitCrmImport(w, ds);
     await w.waitFor('the edited pair waiting', () =>
       w.outcomes.some((o) => o.canonicalKey === `customer:${edited}` && o.status === 'waiting'),
     );
@@ -264,22 +271,11 @@ describe('a live Siagh event ends a waiting CRM import event by linking the pair
       checksum: siaghSum(current as unknown as Record<string, unknown>),
       attributes: { readStartedAt: editSeen, changedFields: 'email', changedAfter: sweepRead },
     });
-    let email: unknown;
-    for (const end = Date.now() + 45_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
-      email = (await w.crm.getIdentity(crmIdOf.get(edited!)!))?.record.email;
-      if (email === 'seen.live@example.ir') break;
-    }
+    const email = await crmEmailOnceIs(w, crmIdOf.get(edited!)!, 'seen.live@example.ir');
     expect(email).toBe('seen.live@example.ir');
 
     // Siagh's import events, late, with the sweep's (older) snapshot: nothing goes back.
-    for (const c of contacts)
-      await w.emit('siagh', String(c.Code), {
-        trigger: 'poll',
-        naturalKey: String(c.tmpid),
-        snapshot: JSON.stringify(c),
-        checksum: siaghSum(c),
-        attributes: { bulk: 'sweep', readStartedAt: sweepRead },
-      });
+    await emitSiaghImport(w, contacts, sweepRead);
     await w.waitFor('both import events of every pair handled', () =>
       ds.overlapping.every(
         (n) =>
