@@ -1,5 +1,5 @@
 import { createLogger } from '@siaghsync/shared/logger';
-import { createKafka, type Admin, type Kafka } from '@siaghsync/shared/kafka/index';
+import { createKafka, kafkaConnection, type Admin, type Kafka } from '@siaghsync/shared/kafka/index';
 import { loadCtlConfig, type CtlConfig } from './config';
 import { CliError, EXIT, isUnreachable } from './errors';
 import { Output } from './output';
@@ -29,7 +29,7 @@ export function createCtx(json: boolean, env: NodeJS.ProcessEnv = process.env): 
         { service: 'syncctl', level: env.SYNCCTL_LOG_LEVEL ?? 'silent' },
         process.stderr,
       );
-      kafka = createKafka({ brokers: ctx.cfg().KAFKA_BROKERS, clientId: 'siaghsync-syncctl', logger });
+      kafka = createKafka({ ...kafkaConnection(ctx.cfg()), clientId: 'siaghsync-syncctl', logger });
       return kafka;
     },
     async admin() {

@@ -1,6 +1,7 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { SCHEMA_NAMES, selfContainedSchema, subjectFor, type SchemaName } from '@siaghsync/schemas';
 import { permanent, transient } from './errors';
+import { registryHeaders, type RegistryAuth } from './kafka/connection';
 
 /**
  * Avro codec over the Confluent-compatible registry. Schemas are registered at start-up with
@@ -11,8 +12,15 @@ export class EventCodec {
   private readonly ids = new Map<SchemaName, number>();
   readonly registry: SchemaRegistry;
 
-  constructor(readonly url: string) {
-    this.registry = new SchemaRegistry({ host: url, retry: { retries: 3 } });
+  constructor(
+    readonly url: string,
+    private readonly auth?: RegistryAuth,
+  ) {
+    this.registry = new SchemaRegistry({
+      host: url,
+      retry: { retries: 3 },
+      ...(auth && { auth: { ...auth } }),
+    });
   }
 
   async registerAll(names: readonly SchemaName[] = SCHEMA_NAMES): Promise<Map<SchemaName, number>> {
@@ -48,7 +56,7 @@ export class EventCodec {
   async setCompatibility(subject: string, level: COMPATIBILITY): Promise<void> {
     const res = await fetch(`${this.url}/config/${encodeURIComponent(subject)}`, {
       method: 'PUT',
-      headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+      headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json', ...registryHeaders(this.auth) },
       body: JSON.stringify({ compatibility: level }),
     });
     if (!res.ok) {

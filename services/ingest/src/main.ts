@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { exitOnConfigError } from '@siaghsync/shared/config';
-import { createKafka } from '@siaghsync/shared/kafka/index';
+import { createKafka, kafkaConnection, registryAuthOf, replicationOf } from '@siaghsync/shared/kafka/index';
 import { createLogger } from '@siaghsync/shared/logger';
 import { EventCodec } from '@siaghsync/shared/registry';
 import { createApp } from './app';
@@ -19,13 +19,14 @@ try {
 const env = config.env;
 const logger = createLogger({ service: 'ingest', level: env.LOG_LEVEL });
 const kafka = createKafka({
-  brokers: env.KAFKA_BROKERS,
+  ...kafkaConnection(env),
   clientId: env.KAFKA_CLIENT_ID ?? 'siaghsync-ingest',
   logger,
 });
 const publisher = new KafkaPublisher({
   kafka,
-  codec: new EventCodec(env.SCHEMA_REGISTRY_URL),
+  codec: new EventCodec(env.SCHEMA_REGISTRY_URL, registryAuthOf(env)),
+  replication: replicationOf(env),
   topicPrefix: env.TOPIC_PREFIX,
   timeoutMs: env.INGEST_PRODUCE_TIMEOUT_MS,
   maxInFlight: env.INGEST_MAX_IN_FLIGHT,
@@ -35,6 +36,7 @@ let shuttingDown = false;
 const readiness = createReadiness({
   kafka,
   registryUrl: env.SCHEMA_REGISTRY_URL,
+  registryAuth: registryAuthOf(env),
   producerReady: () => publisher.ready,
   shuttingDown: () => shuttingDown,
 });

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from '@siaghsync/shared/kafka/index';
+import type { Kafka, Producer, Replication } from '@siaghsync/shared/kafka/index';
 import { createIdempotentProducer, ensureTopics, topicName } from '@siaghsync/shared/kafka/index';
 import { GroupCommit } from '@siaghsync/shared/kafka/groupCommit';
 import { sourceKey, type ChangeEvent } from '@siaghsync/shared/events';
@@ -23,6 +23,8 @@ export interface KafkaPublisherOptions {
   timeoutMs: number;
   maxInFlight: number;
   logger: Logger;
+  /** Copies of the topic it creates; one when unset (a single local broker). */
+  replication?: Replication;
   /** Tests and the benchmark pass a producer they made; otherwise the idempotent one from shared. */
   producer?: Producer;
 }
@@ -88,7 +90,7 @@ export class KafkaPublisher implements Publisher {
       let delay = 250;
       while (!this.stopped) {
         try {
-          await ensureTopics(this.opts.kafka, this.opts.topicPrefix, ['changes']);
+          await ensureTopics(this.opts.kafka, this.opts.topicPrefix, ['changes'], this.opts.replication);
           await this.opts.codec.registerAll(['ChangeEvent']);
           await this.producer.connect();
           this.connected = true;

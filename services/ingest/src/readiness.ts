@@ -1,4 +1,4 @@
-import type { Kafka } from '@siaghsync/shared/kafka/index';
+import { registryHeaders, type Kafka, type RegistryAuth } from '@siaghsync/shared/kafka/index';
 
 // /ready answers from real checks: the broker answers a metadata request and the registry answers
 // an HTTP request. Results are cached briefly and computed one at a time, so a probe storm cannot
@@ -12,6 +12,7 @@ export interface ReadinessReport {
 export interface ReadinessOptions {
   kafka: Kafka;
   registryUrl: string;
+  registryAuth?: RegistryAuth | undefined;
   producerReady: () => boolean;
   shuttingDown: () => boolean;
   timeoutMs?: number;
@@ -58,7 +59,10 @@ export function createReadiness(opts: ReadinessOptions): () => Promise<Readiness
 
   const registryOk = async (): Promise<boolean> => {
     try {
-      const res = await fetch(`${opts.registryUrl}/config`, { signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(`${opts.registryUrl}/config`, {
+        headers: registryHeaders(opts.registryAuth),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       await res.body?.cancel();
       return res.ok;
     } catch {

@@ -9,6 +9,9 @@ import { createLogger } from '@siaghsync/shared/logger';
 import { exitOnConfigError, infraEnv, parseEnv } from '@siaghsync/shared/config';
 import {
   createKafka,
+  kafkaConnection,
+  registryAuthOf,
+  replicationOf,
   createIdempotentProducer,
   ensureTopics,
   topicName,
@@ -57,9 +60,9 @@ async function main(): Promise<number> {
     service: 'backfill',
     level: env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL,
   });
-  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: 'siaghsync-backfill', logger });
-  await ensureTopics(kafka, env.TOPIC_PREFIX, ['changes']);
-  const codec = new EventCodec(env.SCHEMA_REGISTRY_URL);
+  const kafka = createKafka({ ...kafkaConnection(env), clientId: 'siaghsync-backfill', logger });
+  await ensureTopics(kafka, env.TOPIC_PREFIX, ['changes'], replicationOf(env));
+  const codec = new EventCodec(env.SCHEMA_REGISTRY_URL, registryAuthOf(env));
   await codec.registerAll(['ChangeEvent']);
   const producer = createIdempotentProducer(kafka);
   await producer.connect();

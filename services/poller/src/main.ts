@@ -3,7 +3,13 @@
 import { createLogger } from '@siaghsync/shared/logger';
 import { startWaitingForInfra } from '@siaghsync/shared/startup';
 import { exitOnConfigError } from '@siaghsync/shared/config';
-import { createKafka, ensureTopics } from '@siaghsync/shared/kafka/index';
+import {
+  createKafka,
+  ensureTopics,
+  kafkaConnection,
+  registryAuthOf,
+  replicationOf,
+} from '@siaghsync/shared/kafka/index';
 import { EventCodec } from '@siaghsync/shared/registry';
 import { loadSyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { CrmClient } from '@siaghsync/shared/crm/client';
@@ -32,14 +38,14 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'poller', level: env.LOG_LEVEL });
   const metrics = createMetrics();
   const kafka = createKafka({
-    brokers: env.KAFKA_BROKERS,
+    ...kafkaConnection(env),
     clientId: env.KAFKA_CLIENT_ID ?? 'siaghsync-poller',
     logger,
   });
-  const codec = new EventCodec(env.SCHEMA_REGISTRY_URL);
+  const codec = new EventCodec(env.SCHEMA_REGISTRY_URL, registryAuthOf(env));
   // Kafka or the registry still starting (npm start, a broker restart) is waited out, not a crash.
   await startWaitingForInfra(async () => {
-    await ensureTopics(kafka, env.TOPIC_PREFIX, ['changes', 'pollerState']);
+    await ensureTopics(kafka, env.TOPIC_PREFIX, ['changes', 'pollerState'], replicationOf(env));
     await codec.registerAll(['ChangeEvent']);
   }, logger);
   const crm = crmConfig ? new CrmClient(crmConfig, { logger }) : undefined;

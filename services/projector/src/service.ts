@@ -5,6 +5,9 @@ import {
   createIdempotentProducer,
   createKafka,
   ensureTopics,
+  kafkaConnection,
+  registryAuthOf,
+  replicationOf,
   sendWithin,
   topicName,
 } from '@siaghsync/shared/kafka/index';
@@ -41,18 +44,17 @@ export async function startService(
     opened(() => mongo.close());
     const db = cfg.PROJECTOR_DB ? mongo.db(cfg.PROJECTOR_DB) : mongo.db();
     const kafka = createKafka({
-      brokers: cfg.KAFKA_BROKERS,
+      ...kafkaConnection(cfg),
       clientId: cfg.KAFKA_CLIENT_ID ?? 'siaghsync-projector',
       logger,
     });
-    await ensureTopics(kafka, cfg.TOPIC_PREFIX, [
-      'outcomes',
-      'conflicts',
-      'deadLetters',
-      'entityState',
-      'work',
-    ]);
-    const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL);
+    await ensureTopics(
+      kafka,
+      cfg.TOPIC_PREFIX,
+      ['outcomes', 'conflicts', 'deadLetters', 'entityState', 'work'],
+      replicationOf(cfg),
+    );
+    const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL, registryAuthOf(cfg));
     await codec.registerAll();
     const producer = createIdempotentProducer(kafka);
     opened(() => producer.disconnect());

@@ -6,6 +6,9 @@ import { loadCrmConfig } from '@siaghsync/shared/crm/config';
 import {
   createKafka,
   ensureTopics,
+  kafkaConnection,
+  registryAuthOf,
+  replicationOf,
   createIdempotentProducer,
   topicName,
   type Producer,
@@ -53,15 +56,15 @@ export async function startSyncer(
   };
   const metrics = opts.metrics ?? createMetrics();
   const kafka = createKafka({
-    brokers: cfg.KAFKA_BROKERS,
+    ...kafkaConnection(cfg),
     clientId: cfg.KAFKA_CLIENT_ID ?? `syncer-${cfg.SYNCER_INSTANCE_ID}`,
     logger,
   });
   // Each client opened is registered: a failed start closes them, so a retried start leaks none.
   return closingOnFailure(async (opened) => {
     if (!opts.systems) opened(() => Promise.all([systems.crm.close(), systems.siagh.close()]));
-    await ensureTopics(kafka, prefix);
-    const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL);
+    await ensureTopics(kafka, prefix, undefined, replicationOf(cfg));
+    const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL, registryAuthOf(cfg));
     await codec.registerAll();
 
     const producer: Producer = createIdempotentProducer(kafka);

@@ -1,25 +1,41 @@
 import { ConstantBackoff, handleAll, retry } from 'cockatiel';
 import type { Admin, Kafka } from 'kafkajs';
+import { permanent } from '../errors';
+import { replicationProblem, underReplicated, type Replication } from './connection';
 import { TOPICS, topicConfigEntries, topicName, type TopicKey } from './topics';
+
+/** A single local broker; a deployment sets KAFKA_REPLICATION_FACTOR and KAFKA_MIN_INSYNC_REPLICAS. */
+export const SINGLE_COPY: Replication = { replicationFactor: 1, minInsyncReplicas: 1 };
 
 /**
  * Creates the catalogue's topics that do not exist yet; safe to call from every service at start-up
- * and concurrently (a lost creation race is "already exists", which is what we wanted).
+ * and concurrently (a lost creation race is "already exists", which is what we wanted). Refuses to
+ * start when the cluster cannot hold the configured copies, or when topics that exist hold fewer:
+ * with `acks=all` a topic of one copy still loses what a dead broker had acknowledged.
  */
 export async function ensureTopics(
   kafka: Kafka,
   prefix = '',
   keys: readonly TopicKey[] = Object.keys(TOPICS) as TopicKey[],
+  replication: Replication = SINGLE_COPY,
 ): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
+    const { brokers } = await admin.describeCluster();
+    const short = replicationProblem(replication, brokers.length);
+    if (short) throw permanent('KAFKA_REPLICATION', short);
     const existing = new Set(await admin.listTopics());
     const missing = keys.filter((k) => !existing.has(topicName(k, prefix)));
     // Listed is not yet served: a topic another service created a moment ago answers "does not host
     // this topic-partition" to the first produce or subscribe (every service starts at once on a fresh
     // broker). Each service therefore waits until all of its topics have leaders.
     const all = keys.map((k) => topicName(k, prefix));
+    await refuseUnderReplicated(
+      admin,
+      replication,
+      all.filter((t) => existing.has(t)),
+    );
     if (missing.length === 0) {
       await awaitLeaders(admin, all);
       return [];
@@ -30,8 +46,11 @@ export async function ensureTopics(
         topics: missing.map((k) => ({
           topic: topicName(k, prefix),
           numPartitions: TOPICS[k].partitions,
-          replicationFactor: 1,
-          configEntries: topicConfigEntries(TOPICS[k]),
+          replicationFactor: replication.replicationFactor,
+          configEntries: [
+            ...topicConfigEntries(TOPICS[k]),
+            { name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) },
+          ],
         })),
       });
     } catch (err) {
@@ -50,6 +69,18 @@ export async function ensureTopics(
   } finally {
     await admin.disconnect();
   }
+}
+
+async function refuseUnderReplicated(admin: Admin, rep: Replication, topics: string[]): Promise<void> {
+  if (topics.length === 0 || rep.replicationFactor === 1) return;
+  const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+  const short = underReplicated(rep, meta);
+  if (short.length > 0)
+    throw permanent(
+      'KAFKA_REPLICATION',
+      `KAFKA_REPLICATION_FACTOR is ${rep.replicationFactor} but these topics keep fewer copies: ${short.join(', ')}; ` +
+        'reassign their partitions (kafka-reassign-partitions.sh) before starting',
+    );
 }
 
 /** Until every partition of `topics` has a leader (up to about 30 s). */

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logger';
+import type { KafkaConnection } from './connection';
 
 // kafkajs stays behind this module (and its siblings) so it could be replaced without touching services.
 
@@ -28,8 +29,7 @@ export function kafkajsLevel(level: number, log: object): 'error' | 'warn' | 'in
   return LEVELS[level] ?? 'info';
 }
 
-export interface KafkaClientConfig {
-  brokers: string[];
+export interface KafkaClientConfig extends KafkaConnection {
   clientId: string;
   logger: Logger;
   /** kafkajs is chatty at info (every group join); we keep warn unless debugging. */
@@ -43,6 +43,8 @@ export function createKafka(cfg: KafkaClientConfig): Kafka {
   const config: KafkaConfig = {
     clientId: cfg.clientId,
     brokers: cfg.brokers,
+    ...(cfg.ssl !== undefined && { ssl: cfg.ssl }),
+    ...(cfg.sasl !== undefined && { sasl: cfg.sasl }),
     connectionTimeout: 3000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },

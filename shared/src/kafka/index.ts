@@ -4,3 +4,4 @@ export * from './producer';
 export * from './topics';
 export * from './transactional';
 export * from './transactionalSender';
+export * from './connection';
