@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envPort, infraEnv, parseEnv } from '@siaghsync/shared/config';
+import { envPort, envSecret, infraEnv, parseEnv } from '@siaghsync/shared/config';
 
 // syncctl's variables: where the services listen (the same variables the services read), the
 // operator token, and the infrastructure. Parsed lazily per command, so `syncctl --help` never fails.
@@ -12,7 +12,7 @@ const schema = z.object({
   PROJECTOR_PORT: envPort(7204),
   /** Overrides SYNCCTL_HOST + PROJECTOR_PORT, e.g. a projector behind a proxy. */
   PROJECTOR_URL: z.string().url().optional(),
-  OPERATOR_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  OPERATOR_TOKEN: envSecret(16).optional(),
   SYNCER_GROUP_ID: z
     .string()
     .regex(/^[a-zA-Z0-9._-]+$/)

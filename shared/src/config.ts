@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -40,14 +41,132 @@ export function parseEnv<S extends z.ZodTypeAny>(
   // Empty strings from `VAR=` lines in a .env mean "not set", so defaults apply.
   const cleaned: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const files = readFileVariables(schema, cleaned);
   const result = schema.safeParse(cleaned);
-  if (result.success) return result.data as z.infer<S>;
-  const issues = result.error.issues.map((issue) => ({
-    variable: issue.path.join('.') || '(root)',
-    problem: issue.message,
-  }));
+  if (result.success && files.issues.length === 0) return result.data as z.infer<S>;
+  const issues = [...files.issues];
+  for (const issue of result.success ? [] : result.error.issues) {
+    const variable = issue.path.join('.') || '(root)';
+    // A file that could not be read already has its issue; "Required" on top of it says nothing new.
+    if (files.failed.has(variable)) continue;
+    const from = files.read.has(variable) ? ` (from ${variable}_FILE)` : '';
+    issues.push({ variable: variable + from, problem: issue.message });
+  }
   throw new ConfigError(scope, issues);
 }
+
+/** The variable names of an object schema, through refinements (`z.object(...).superRefine(...)`). */
+function schemaKeys(schema: z.ZodTypeAny): string[] {
+  if (schema instanceof z.ZodObject) return Object.keys(schema.shape as z.ZodRawShape);
+  if (schema instanceof z.ZodEffects) return schemaKeys(schema.innerType() as z.ZodTypeAny);
+  if (schema instanceof z.ZodIntersection) {
+    const def = schema._def as z.ZodIntersectionDef;
+    return [...schemaKeys(def.left), ...schemaKeys(def.right)];
+  }
+  return [];
+}
+
+/**
+ * Every variable X of the schema may come from a file instead: X_FILE=/run/secrets/x, the way Docker
+ * and Kubernetes hand out secrets, so a secret need not sit in the environment, `docker inspect` or a
+ * compose file. One trailing newline (what `echo` and editors add) is dropped. A schema that has a
+ * variable named X_FILE itself (a path it reads on its own, such as KAFKA_SSL_CA_FILE) keeps it as is.
+ * Fills `env` in place; the file's content is never put into a message.
+ */
+function readFileVariables(
+  schema: z.ZodTypeAny,
+  env: Record<string, string>,
+): { issues: { variable: string; problem: string }[]; read: Set<string>; failed: Set<string> } {
+  const keys = new Set(schemaKeys(schema));
+  const issues: { variable: string; problem: string }[] = [];
+  const read = new Set<string>();
+  const failed = new Set<string>();
+  for (const key of keys) {
+    const fileVar = `${key}_FILE`;
+    const path = env[fileVar];
+    if (path === undefined || keys.has(fileVar)) continue;
+    if (env[key] !== undefined) {
+      issues.push({ variable: `${key}, ${fileVar}`, problem: 'both are set: set only one of them' });
+      failed.add(key);
+      continue;
+    }
+    let content: string;
+    try {
+      content = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    } catch (e) {
+      issues.push({
+        variable: fileVar,
+        problem: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      });
+      failed.add(key);
+      continue;
+    }
+    if (content === '') {
+      issues.push({ variable: fileVar, problem: `${path} is empty` });
+      failed.add(key);
+      continue;
+    }
+    env[key] = content;
+    read.add(key);
+  }
+  return { issues, read, failed };
+}
+
+/**
+ * Values that are someone's template text, not a secret: compose files and READMEs ship `change-me`
+ * style defaults, and a service started with one is open to anyone who read the same file. Refused
+ * by every secret variable (envSecret, and the ingest's secret lists). Deliberately narrow: whole
+ * words and obvious fillers only, so a real secret that merely contains "secret" or "test" passes
+ * (the simulators' `admin` passes too: it is their documented demo login, not a placeholder).
+ */
+export function isPlaceholderSecret(value: string): boolean {
+  const v = value.trim();
+  if (/^(<.*>|\$\{.*\}|\{\{.*\}\})$/.test(v)) return true; // a template left unexpanded
+  const word = v.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (word === '') return true;
+  if (/^(.)\1*$/.test(word)) return true; // xxxxxxxx, 00000000
+  if (/changeme|replaceme|placeholder|setme|yoursecret|yourtoken|yourpassword/.test(word)) return true;
+  if (/^(example|dummy)/.test(word)) return true;
+  return PLACEHOLDER_WORDS.has(word);
+}
+
+const PLACEHOLDER_WORDS = new Set([
+  'secret',
+  'secrets',
+  'password',
+  'passwd',
+  'pass',
+  'token',
+  'apikey',
+  'key',
+  'default',
+  'test',
+  'todo',
+  'tbd',
+  'fixme',
+  'none',
+  'null',
+  'undefined',
+  'empty',
+  '123456',
+  '12345678',
+  '1234567890',
+  'qwerty',
+]);
+
+export const PLACEHOLDER_SECRET_MESSAGE =
+  'a placeholder (change-me, example, secret, password, xxx...), not a secret: set a real one';
+
+/**
+ * A secret variable: at least `minLength` characters (16 = a token nobody guesses; 1 for a password of
+ * a system we do not run, whose rules are not ours) and no placeholder. Like every variable, it can
+ * also be given as X_FILE (parseEnv).
+ */
+export const envSecret = (minLength = 16) =>
+  z
+    .string()
+    .min(minLength, minLength === 1 ? 'must not be empty' : `at least ${minLength} characters`)
+    .refine((v) => !isPlaceholderSecret(v), PLACEHOLDER_SECRET_MESSAGE);
 
 /**
  * `z.coerce.boolean()` turns the string "false" into true; operators write "false", "0", "no".

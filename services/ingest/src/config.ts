@@ -1,6 +1,12 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { infraEnv, parseEnv, envPort } from '@siaghsync/shared/config';
+import {
+  infraEnv,
+  isPlaceholderSecret,
+  parseEnv,
+  envPort,
+  PLACEHOLDER_SECRET_MESSAGE,
+} from '@siaghsync/shared/config';
 
 // The ingest service's own environment. Parsed once in main.ts; a bad value lists every bad variable.
 
@@ -48,6 +54,7 @@ export const ingestEnvSchema = z
     CRM_WEBHOOK_SECRET: z
       .string()
       .regex(PATH_SECRET_RE, '16-256 characters of A-Z a-z 0-9 . _ ~ -')
+      .refine((s) => !isPlaceholderSecret(s), PLACEHOLDER_SECRET_MESSAGE)
       .optional(),
     /** ...and/or several, comma-separated, so a new secret can be rolled out before the old one is removed. */
     CRM_WEBHOOK_SECRETS: commaList
@@ -55,6 +62,7 @@ export const ingestEnvSchema = z
         (l) => l.every((s) => PATH_SECRET_RE.test(s)),
         'each secret: 16-256 characters of A-Z a-z 0-9 . _ ~ -',
       )
+      .refine((l) => !l.some(isPlaceholderSecret), `one of them is ${PLACEHOLDER_SECRET_MESSAGE}`)
       .optional(),
     /** Optional: addresses or CIDR ranges the CRM calls from; empty = any address (the secret still applies). */
     CRM_WEBHOOK_ALLOWED_IPS: commaList
@@ -71,6 +79,19 @@ export const ingestEnvSchema = z
             );
           }),
         'expected name:whsec_<base64 key of 16-128 bytes>[,...]; names: a-z 0-9 -',
+      )
+      // A key is bytes, so the placeholder is looked for in what they spell too (whsec_ of "change-me...").
+      .refine(
+        (l) =>
+          !l.some((e) => {
+            const secret = e.slice(e.indexOf(':') + 1);
+            const key = decodeSigningSecret(secret);
+            return (
+              isPlaceholderSecret(secret.slice('whsec_'.length)) ||
+              (key !== undefined && isPlaceholderSecret(key.toString('latin1')))
+            );
+          }),
+        `one of them is ${PLACEHOLDER_SECRET_MESSAGE}`,
       )
       .optional(),
     /** Express "trust proxy": unset/false = use the socket address; a hop count or a list of proxy addresses. */

@@ -2,13 +2,13 @@
 // in this object and sent in the login body; it is never logged (the logger redacts `password` too).
 
 import { z } from 'zod';
-import { parseEnv } from '../config';
+import { envSecret, parseEnv } from '../config';
 import { CRM_UPDATE_MODES, type CrmUpdateMode } from '../mapping/crm';
 
 export const crmEnvSchema = z.object({
   CRM_BASE_URL: z.string().url(),
   CRM_USERNAME: z.string().min(1),
-  CRM_PASSWORD: z.string().min(1),
+  CRM_PASSWORD: envSecret(1),
   CRM_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(50),
   CRM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   CRM_UPDATE_MODE: z.enum(CRM_UPDATE_MODES).default('whole-record'),

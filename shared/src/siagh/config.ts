@@ -2,12 +2,12 @@
 // upper-case hex, as Siagh wants it) only in the login body and never logged.
 
 import { z } from 'zod';
-import { parseEnv } from '../config';
+import { envSecret, parseEnv } from '../config';
 
 export const siaghEnvSchema = z.object({
   SIAGH_BASE_URL: z.string().url(),
   SIAGH_USERNAME: z.string().min(1),
-  SIAGH_PASSWORD: z.string().min(1),
+  SIAGH_PASSWORD: envSecret(1),
   SIAGH_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(20),
   SIAGH_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
 });
