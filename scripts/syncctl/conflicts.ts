@@ -6,6 +6,7 @@ import { formatTime, table, truncate } from './format';
 import { expectOk, requestJson } from './http';
 import { readPages } from './pages';
 import type { Run } from './program';
+import { jsonValueProblem } from '@siaghsync/shared/operator/resolution';
 import { parsePositive } from './dlq';
 
 export interface ConflictItem {
@@ -50,6 +51,9 @@ export function resolutionBody(o: { choice: string; value?: string; by?: string 
       EXIT.usage,
       `--value only goes with --choice value (the ${o.choice} side's value is used)`,
     );
+  // Bare text used to reach the syncer, whose JSON.parse failed on it; the projector checks the field.
+  const problem = o.value === undefined ? null : jsonValueProblem(o.value);
+  if (problem !== null) throw new CliError(EXIT.usage, problem);
   return {
     choice: o.choice as 'crm' | 'siagh' | 'value',
     ...(o.value !== undefined ? { value: o.value } : {}),
@@ -93,7 +97,10 @@ export function registerConflicts(program: Command, run: Run): void {
         .choices(['crm', 'siagh', 'value'])
         .makeOptionMandatory(),
     )
-    .option('--value <text>', 'the value to write to both sides (with --choice value)')
+    .option(
+      '--value <json>',
+      `the value to write to both sides (with --choice value), as JSON: '"Tehran"' for a text, true/false for active`,
+    )
     .option('--by <name>', 'who resolved it (recorded in the audit)', process.env.USER)
     .action((id: string, o: { choice: string; value?: string; by?: string }) =>
       run(async (ctx) => {

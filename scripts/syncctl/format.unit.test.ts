@@ -143,8 +143,17 @@ describe('syncctl formatting and argument parsing', () => {
 
   it('checks conflict choice and value together', () => {
     expect(resolutionBody({ choice: 'crm', by: 'maryam' })).toEqual({ choice: 'crm', resolvedBy: 'maryam' });
-    expect(resolutionBody({ choice: 'value', value: 'x' })).toEqual({ choice: 'value', value: 'x' });
+    expect(resolutionBody({ choice: 'value', value: '"x"' })).toEqual({ choice: 'value', value: '"x"' });
     expect(() => resolutionBody({ choice: 'value' })).toThrow(/needs --value/);
+    // Bare text is refused before anything is sent, as a usage error (exit 2) saying how to quote it.
+    let bare: unknown;
+    try {
+      resolutionBody({ choice: 'value', value: 'Tehran' });
+    } catch (err) {
+      bare = err;
+    }
+    expect(bare).toMatchObject({ exitCode: 2 });
+    expect((bare as Error).message).toMatch(/--value must be JSON/);
     expect(() => resolutionBody({ choice: 'siagh', value: 'x' })).toThrow(/only goes with/);
   });
 

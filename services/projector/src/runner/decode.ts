@@ -8,6 +8,7 @@ import type {
   SyncOutcome,
   WorkEvent,
 } from '@siaghsync/shared/events';
+import { parseResolution } from '@siaghsync/shared/operator/resolution';
 import type { ProjectorEvent, Stream } from '../events';
 
 /**
@@ -55,13 +56,14 @@ function workEvent(w: WorkEvent): ProjectorEvent | null {
     };
   }
   if (w.kind === 'resolution' && w.resolution) {
+    let data: ConflictResolution;
     try {
-      const data = JSON.parse(w.resolution) as ConflictResolution;
-      if (typeof data.conflictId !== 'string' || typeof data.resolutionId !== 'string') return null;
-      return { type: 'resolution-requested', data, routedAt: w.routedAt, correlationId: w.correlationId };
+      data = parseResolution(w.resolution);
     } catch {
+      // The syncer dead-letters it; the conflict stays open in the views.
       return null;
     }
+    return { type: 'resolution-requested', data, routedAt: w.routedAt, correlationId: w.correlationId };
   }
   return null;
 }

@@ -245,6 +245,39 @@ describe('decide: three-way merge and conflicts', () => {
     ]);
     expect(r.newState.openConflicts).toEqual([]);
     expect(r.newState.base?.description).toBe('از سیاق');
+
+    // A value that is not JSON (syncctl used to send bare text) throws a permanent error: dead letter.
+    const withValue = (value: string) => ({
+      ...resolution,
+      resolution: JSON.stringify({
+        ...(JSON.parse(resolution.resolution) as Record<string, unknown>),
+        choice: 'value',
+        value,
+      }),
+    });
+    const records = {
+      crm: crmRec(customer({ description: 'از CRM', email: 'e@crm.com' })),
+      siagh: siaghRec(customer({ description: 'از سیاق', email: 'e@crm.com' })),
+    };
+    const failure = (event: typeof resolution) => {
+      try {
+        when(again.newState, event, records);
+      } catch (err) {
+        return err as { kind: string; code: string };
+      }
+      throw new Error('decided without an error');
+    };
+    expect(failure(withValue('hand typed'))).toMatchObject({
+      kind: 'permanent',
+      code: 'INVALID_RESOLUTION_VALUE',
+    });
+    expect(failure({ ...resolution, resolution: '{"conflictId":' })).toMatchObject({
+      kind: 'permanent',
+      code: 'INVALID_RESOLUTION',
+    });
+    const byValue = when(again.newState, withValue('"نوشته اپراتور"'), records);
+    expect(byValue.outcome.status).toBe('resolved');
+    expect(byValue.newState.base?.description).toBe('نوشته اپراتور');
   });
 });
 

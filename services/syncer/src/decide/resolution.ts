@@ -1,6 +1,7 @@
 import { sideChecksum } from '@siaghsync/shared/mapping/sides';
 import type { MappedField } from '@siaghsync/shared/mapping/syncConfig';
-import type { ConflictResolution, FieldChange } from '@siaghsync/shared/events';
+import type { FieldChange } from '@siaghsync/shared/events';
+import { parseResolution, parseResolutionValue } from '@siaghsync/shared/operator/resolution';
 import type { Decision, DecideInput, Write } from './types';
 
 /**
@@ -9,7 +10,8 @@ import type { Decision, DecideInput, Write } from './types';
  */
 export function decideResolution(input: DecideInput): Decision {
   const { state, event, fetched, config, now } = input;
-  const res = JSON.parse(event.resolution ?? '{}') as ConflictResolution;
+  // Malformed JSON or a value the field cannot hold throws a permanent error: the event is dead-lettered.
+  const res = parseResolution(event.resolution);
   const open = state.openConflicts.find((c) => c.conflictId === res.conflictId);
   const newState = { ...state, version: state.version + 1, updatedAt: now };
   if (!open) {
@@ -33,7 +35,7 @@ export function decideResolution(input: DecideInput): Decision {
     const field: MappedField = open.field;
     resolved =
       res.choice === 'value'
-        ? (JSON.parse(res.value ?? 'null') as unknown)
+        ? parseResolutionValue(field, res.value)
         : (fetched[res.choice]?.record[field] ?? (res.choice === 'crm' ? open.crmValue : open.siaghValue));
     for (const side of ['crm', 'siagh'] as const) {
       const rec = fetched[side];
@@ -52,6 +54,8 @@ export function decideResolution(input: DecideInput): Decision {
     }
     if (newState.base) newState.base = { ...newState.base, [field]: resolved };
   } else {
+    // Refused here too (resolutionValueProblem): a value cannot say which side's record stays.
+    if (res.choice === 'value') parseResolutionValue(open.field, res.value);
     // delete-vs-edit: "crm"/"siagh" keeps that side's state of the record; the link stays as it is.
     resolved = res.choice;
   }

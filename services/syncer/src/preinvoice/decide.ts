@@ -1,6 +1,7 @@
 import { permanent } from '@siaghsync/shared/errors';
 import { quoteToPreInvoice } from '@siaghsync/shared/mapping/preInvoice';
-import type { ConflictResolution, FieldChange } from '@siaghsync/shared/events';
+import type { FieldChange } from '@siaghsync/shared/events';
+import { parseResolution } from '@siaghsync/shared/operator/resolution';
 import type { EntityState } from '../decide/state';
 import { checkTotals } from './money';
 import {
@@ -217,7 +218,7 @@ function conflict(
  * the conflicted version counts as sent, so only later edits of the quote flow again.
  */
 function resolve({ state, event, now }: PreInvoiceInput): PreInvoiceDecision {
-  const res = JSON.parse(event.resolution ?? '{}') as ConflictResolution;
+  const res = parseResolution(event.resolution);
   const next = stamp(state, now);
   if (!state.openConflicts.some((c) => c.conflictId === res.conflictId)) {
     return skip(next, null, 'skipped-unchanged', `conflict ${res.conflictId} is not open`);

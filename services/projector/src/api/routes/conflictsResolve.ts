@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ConflictResolution } from '@siaghsync/shared/events';
+import { resolutionValueProblem } from '@siaghsync/shared/operator/resolution';
 import { defineRoute, HttpError } from '../route';
 import { snapshot } from '../../store/reader';
 import { getConflict } from '../../views/conflicts/queries';
@@ -14,7 +15,13 @@ export default defineRoute({
   body: z
     .object({
       choice: z.enum(['crm', 'siagh', 'value']),
-      value: z.string().max(2000).optional().describe('required when choice is value'),
+      value: z
+        .string()
+        .max(2000)
+        .optional()
+        .describe(
+          'required when choice is value: JSON the field holds ("text" in quotes, or true/false for active)',
+        ),
       resolvedBy: z.string().trim().min(1).max(100).default('operator'),
     })
     .strict()
@@ -26,6 +33,11 @@ export default defineRoute({
     const c = await getConflict(await snapshot(ctx.db), params.conflictId ?? '');
     if (!c || !c.conflict) throw new HttpError(404, 'not-found', 'no such conflict');
     if (c.state !== 'open') throw new HttpError(409, 'not-open', `the conflict is ${c.state}`);
+    // Checked against the conflict's field before anything is sent: the syncer would dead-letter it.
+    if (body.choice === 'value') {
+      const problem = resolutionValueProblem(c.conflict.field, body.value);
+      if (problem !== null) throw new HttpError(400, 'invalid-value', problem);
+    }
     const correlationId = randomUUID();
     const now = Date.now();
     const resolution: ConflictResolution = {
