@@ -113,7 +113,7 @@ export const ingestEnvSchema = z
     /** Per authenticated source (the CRM, each signed sender): requests per window. */
     INGEST_RATE_LIMIT_POINTS: positiveInt(1000),
     INGEST_RATE_LIMIT_WINDOW_MS: positiveInt(1000, 3_600_000),
-    /** Failed authentications per client address per minute before that address gets 429 for a minute. */
+    /** Failed authentications per address (IPv4, IPv6 /64) per minute before its failures get 429 for a minute. */
     INGEST_AUTH_FAILURES_PER_MINUTE: positiveInt(30),
     INGEST_PRODUCE_TIMEOUT_MS: positiveInt(2000, 60_000),
     /** Produces waiting for Kafka at once; beyond it requests get 503 instead of piling up in memory. */

@@ -1,10 +1,15 @@
-import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { addressKey } from './addressKey';
 import { HttpError } from './errors';
 
-// Two limits. Per authenticated SOURCE (the CRM, each signed sender): applied after authentication,
-// so strangers cannot spend the real CRM's budget and get its notifications refused. Per client
-// ADDRESS on failed authentication only: a guesser is slowed to a trickle without touching anyone else.
+// Two limits, both applied only AFTER the credential has been checked.
+// Per authenticated SOURCE (the CRM, each signed sender): strangers cannot spend the real CRM's budget.
+// Per client ADDRESS, on failed authentication only: a guesser is slowed to 429s, while a request
+// with a valid credential from that same address is served. Behind a proxy every caller shares one
+// address, so refusing the address outright would let 30 wrong guesses a minute from anyone lock the
+// real CRM out. Serving a valid credential during a lockout tells a guesser nothing it could not learn
+// without the lockout; what keeps guessing hopeless is the secret's size (>= 16 of 66 characters,
+// ~96 bits; HMAC keys >= 128 bits), the lockout only bounds how much of our time a guesser gets.
 
 export class Limits {
   private readonly perSource: RateLimiterMemory;
@@ -33,23 +38,18 @@ export class Limits {
     }
   }
 
-  /** Refuses an address that failed authentication too often, before any work is done for it. */
-  guardAddress(): RequestHandler {
-    return (req, _res, next) => {
-      this.authFailures
-        .get(req.ip ?? 'unknown')
-        .then((r) => {
-          if (r && r.remainingPoints <= 0) {
-            next(tooMany(r, 'TOO_MANY_AUTH_FAILURES', 'too many failed authentications from this address'));
-          } else next();
-        })
-        .catch(next);
-    };
-  }
-
-  async recordAuthFailure(ip: string | undefined): Promise<void> {
-    // Rejection = now blocked; the next request is refused by guardAddress.
-    await this.authFailures.consume(ip ?? 'unknown').catch(() => undefined);
+  /**
+   * Counts a failed authentication against the client's address (IPv4 address, IPv6 /64) and returns
+   * the answer to send: `refusal` while the address is within its budget, 429 + Retry-After beyond it.
+   */
+  async authenticationFailed(ip: string | undefined, refusal: HttpError): Promise<HttpError> {
+    try {
+      await this.authFailures.consume(addressKey(ip));
+      return refusal;
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      return tooMany(err, 'TOO_MANY_AUTH_FAILURES', 'too many failed authentications from this address');
+    }
   }
 }
 

@@ -37,16 +37,22 @@ export function crmWebhookRoute(ctx: RouteContext): Router {
   const json = express.json({ limit, strict: true, type: 'application/json' });
   const form = express.text({ limit, type: FORM, defaultCharset: 'utf-8' });
 
+  // The credential is checked before anything else, and before the address's failure count is
+  // looked at: a valid secret is served even from an address that is locked out (a proxy that an
+  // attacker shares with the real CRM). Only a failure is counted, and only a failure gets the 429.
   const authenticate = wrap(async (req, _res, next) => {
+    // A static rule, not a guess: the secret is not even evaluated for such an address, so there is
+    // nothing to count.
     if (!allowlist.allows(req.ip)) {
-      await ctx.limits.recordAuthFailure(req.ip);
       throw new HttpError(403, 'SOURCE_NOT_ALLOWED', 'this address may not call this endpoint');
     }
     const secret = req.params.secret;
     if (secrets.empty || typeof secret !== 'string' || secrets.match(secret) < 0) {
-      await ctx.limits.recordAuthFailure(req.ip);
       // Indistinguishable from an unknown route: a wrong secret learns nothing.
-      throw new HttpError(404, 'NOT_FOUND', 'no such route', { reason: 'BAD_SECRET' });
+      throw await ctx.limits.authenticationFailed(
+        req.ip,
+        new HttpError(404, 'NOT_FOUND', 'no such route', { reason: 'BAD_SECRET' }),
+      );
     }
     await ctx.limits.consumeSource('crm');
     next();
@@ -105,8 +111,7 @@ export function crmWebhookRoute(ctx: RouteContext): Router {
     await publishAndAnswer(res, event, { ...ctx, retryAfterS: ctx.config.retryAfterS });
   });
 
-  const guard = ctx.limits.guardAddress();
-  router.get(PATH, routeName('crm'), guard, authenticate, handle);
-  router.post(PATH, routeName('crm'), guard, authenticate, contentType, json, form, handle);
+  router.get(PATH, routeName('crm'), authenticate, handle);
+  router.post(PATH, routeName('crm'), authenticate, contentType, json, form, handle);
   return router;
 }

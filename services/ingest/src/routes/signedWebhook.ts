@@ -33,15 +33,16 @@ export function signedWebhookRoute(ctx: RouteContext, replay = new ReplayCache()
   const raw = express.raw({ limit: ctx.config.bodyLimitBytes, type: () => true });
   const toleranceS = ctx.config.signedToleranceS;
 
+  // An unknown sender is a failed authentication like a bad signature. Nothing else about the
+  // request (content type, body) is looked at before the signature has been verified.
   const knownSender = wrap(async (req, _res, next) => {
     const sender = req.params.sender;
     if (typeof sender !== 'string' || !ctx.config.signingKeys.has(sender)) {
-      await ctx.limits.recordAuthFailure(req.ip);
-      throw new HttpError(404, 'NOT_FOUND', 'no such route', { reason: 'UNKNOWN_SENDER' });
+      throw await ctx.limits.authenticationFailed(
+        req.ip,
+        new HttpError(404, 'NOT_FOUND', 'no such route', { reason: 'UNKNOWN_SENDER' }),
+      );
     }
-    if (!hasBody(req.headers)) throw new HttpError(400, 'INVALID_INPUT', 'a JSON body is required');
-    if (!req.is('application/json'))
-      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
     next();
   });
 
@@ -61,11 +62,16 @@ export function signedWebhookRoute(ctx: RouteContext, replay = new ReplayCache()
       toleranceS,
     );
     if (!verdict.ok) {
-      await ctx.limits.recordAuthFailure(req.ip);
       const e = FAILURES[verdict.reason];
-      throw new HttpError(e.status, e.code, e.message, { reason: verdict.reason });
+      throw await ctx.limits.authenticationFailed(
+        req.ip,
+        new HttpError(e.status, e.code, e.message, { reason: verdict.reason }),
+      );
     }
     await ctx.limits.consumeSource(`signed:${sender}`);
+    if (!hasBody(req.headers)) throw new HttpError(400, 'INVALID_INPUT', 'a JSON body is required');
+    if (!req.is('application/json'))
+      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
 
     const eventId = signedWebhookEventId(sender, verdict.id);
     const key = `${sender}\u0000${verdict.id}`;
@@ -125,13 +131,6 @@ export function signedWebhookRoute(ctx: RouteContext, replay = new ReplayCache()
     }
   });
 
-  router.post(
-    '/webhooks/signed/:sender',
-    routeName('signed'),
-    ctx.limits.guardAddress(),
-    knownSender,
-    raw,
-    handle,
-  );
+  router.post('/webhooks/signed/:sender', routeName('signed'), knownSender, raw, handle);
   return router;
 }

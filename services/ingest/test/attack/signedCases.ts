@@ -135,7 +135,28 @@ export function signedCases(): Case[] {
       init: signedInit(validSigned(), { type: 'text/plain' }),
       status: 415,
     },
-    { name: 'signed no body', path: '/webhooks/signed/erp', init: { method: 'POST' }, status: 400 },
+    // Nothing of an unauthenticated request is judged but its credential: no body and no signature is a 401.
+    {
+      name: 'unsigned, no body',
+      path: '/webhooks/signed/erp',
+      init: { method: 'POST' },
+      status: 401,
+      code: 'SIGNATURE_MISSING',
+    },
+    {
+      name: 'signed empty body',
+      path: '/webhooks/signed/erp',
+      init: signedInit(''),
+      status: 400,
+      code: 'INVALID_INPUT',
+    },
+    {
+      name: 'unsigned text/plain',
+      path: '/webhooks/signed/erp',
+      init: json('hello', 'text/plain'),
+      status: 401,
+      code: 'SIGNATURE_MISSING',
+    },
     {
       name: 'signed oversize',
       path: '/webhooks/signed/erp',
