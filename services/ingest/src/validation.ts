@@ -19,6 +19,22 @@ export const safeString = (max: number, pattern?: { re: RegExp; message: string 
     .refine((s) => !CONTROL_RE.test(s), 'contains control characters')
     .refine((s) => !LONE_SURROGATE_RE.test(s), 'is not well-formed Unicode');
 
+// `__proto__`, `constructor`, `toString`, `hasOwnProperty`, ... and `prototype`: the names by which a
+// string used as a key reaches JavaScript's object machinery instead of data. Lower case, for a
+// case-insensitive check (our own lookups lower-case their keys first).
+const OBJECT_MACHINERY = new Set(
+  [...Object.getOwnPropertyNames(Object.prototype), 'prototype'].map((n) => n.toLowerCase()),
+);
+
+/**
+ * True for a value that is one of those names. Closed sets are looked up in Maps, which makes them
+ * harmless there; this is for free text that is passed on as data (a label), where no consumer of the
+ * event should ever have to think about it and no real sender uses such a name.
+ */
+export function isObjectMachineryName(value: string): boolean {
+  return OBJECT_MACHINERY.has(value.trim().toLowerCase());
+}
+
 export interface FieldProblem {
   field?: string;
   message: string;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { normalizeText } from '@siaghsync/shared/normalize/index';
 import type { EntityType, Operation } from '@siaghsync/shared/events';
-import { firstProblem, safeString, type FieldProblem } from '../validation';
+import { firstProblem, isObjectMachineryName, safeString, type FieldProblem } from '../validation';
 
 // The CRM's thin webhook notification (APIS.md): event, id, type, subtype. Nothing else is allowed,
 // so a typo in the CRM settings or a probe with extra parameters is a 400, not silently ignored.
@@ -39,17 +39,20 @@ export type NormalizeResult = { ok: true; value: CrmNotification } | { ok: false
 
 const GUID_RE = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
-const TYPES: Record<string, { type: CrmObjectType; entity: EntityType }> = {
-  identity: { type: 'Identity', entity: 'customer' },
-  quote: { type: 'Quote', entity: 'preinvoice' },
-  invoice: { type: 'Invoice', entity: 'preinvoice' },
-};
+// Maps, not object literals: a request-supplied key looked up in `{...}` finds Object.prototype's
+// members (`constructor`, `__proto__`, `toString`), which is how `type=constructor` once became a 500
+// (and the CRM retries a 500 for ever).
+const TYPES: ReadonlyMap<string, { type: CrmObjectType; entity: EntityType }> = new Map([
+  ['identity', { type: 'Identity', entity: 'customer' }],
+  ['quote', { type: 'Quote', entity: 'preinvoice' }],
+  ['invoice', { type: 'Invoice', entity: 'preinvoice' }],
+]);
 
-const EVENTS: Record<string, { event: 'Insert' | 'Update' | 'Delete'; op: Operation }> = {
-  insert: { event: 'Insert', op: 'upsert' },
-  update: { event: 'Update', op: 'upsert' },
-  delete: { event: 'Delete', op: 'delete' },
-};
+const EVENTS: ReadonlyMap<string, { event: 'Insert' | 'Update' | 'Delete'; op: Operation }> = new Map([
+  ['insert', { event: 'Insert', op: 'upsert' }],
+  ['update', { event: 'Update', op: 'upsert' }],
+  ['delete', { event: 'Delete', op: 'delete' }],
+]);
 
 // Compared after normalizeText, which turns Arabic ي/ك into Persian ی/ک and drops harakat/ZWNJ noise.
 const PERSON_MARK = 'حقیقی';
@@ -74,16 +77,18 @@ export function normalizeCrmNotification(input: unknown): NormalizeResult {
   if (!parsed.success) return { ok: false, problem: firstProblem(parsed.error, KNOWN_FIELDS) };
   const { event, id, type, subtype } = parsed.data;
 
-  const t = TYPES[type.trim().toLowerCase()];
+  const t = TYPES.get(type.trim().toLowerCase());
   if (!t)
     return { ok: false, problem: { field: 'type', message: 'type must be Identity, Quote or Invoice' } };
-  const e = EVENTS[event.trim().toLowerCase()];
+  const e = EVENTS.get(event.trim().toLowerCase());
   if (!e)
     return { ok: false, problem: { field: 'event', message: 'event must be Insert, Update or Delete' } };
   const guid = GUID_RE.exec(id.trim());
   if (!guid?.[1]) return { ok: false, problem: { field: 'id', message: 'id must be a GUID' } };
 
   const label = subtype === undefined ? null : normalizeText(subtype) || null;
+  if (label !== null && isObjectMachineryName(label))
+    return { ok: false, problem: { field: 'subtype', message: 'subtype is not a label the CRM sends' } };
   return {
     ok: true,
     value: {

@@ -123,3 +123,33 @@ describe('normalizeCrmNotification', () => {
     expect(normalizeCrmNotification(input).ok).toBe(false);
   });
 });
+
+describe('normalizeCrmNotification: JavaScript object-machinery names are unknown values', () => {
+  const PROTO_NAMES = [
+    'constructor',
+    '__proto__',
+    'toString',
+    'hasOwnProperty',
+    'prototype',
+    'valueOf',
+    'isPrototypeOf',
+    '__defineGetter__',
+    'Constructor', // our lookups lower-case first
+    ' __PROTO__ ',
+  ];
+  const ok = { event: 'Update', id: GUID, type: 'Identity', subtype: 'مخاطب حقیقی' };
+  const cases = PROTO_NAMES.flatMap((name) =>
+    (['event', 'type', 'subtype', 'id'] as const).map((field) => [field, name] as const),
+  );
+
+  it.each(cases)('%s=%j is refused naming the field, and the message does not echo it', (field, name) => {
+    const r = normalizeCrmNotification({ ...ok, [field]: name });
+    expect(r).toEqual({ ok: false, problem: { field, message: expect.any(String) as string } });
+    if (!r.ok) expect(r.problem.message.toLowerCase()).not.toContain(name.trim().toLowerCase());
+  });
+
+  it('a Persian label that merely contains such a word is still a label', () => {
+    const r = normalizeCrmNotification({ ...ok, subtype: 'مخاطب حقیقی constructor' });
+    expect(r.ok && r.value).toMatchObject({ identityKind: 'person', subtype: 'مخاطب حقیقی constructor' });
+  });
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EntityType, Operation, SourceSystem } from '@siaghsync/shared/events';
-import { firstProblem, safeString, type FieldProblem } from '../validation';
+import { firstProblem, isObjectMachineryName, safeString, type FieldProblem } from '../validation';
 
 // The body of a signed change notification, in the Standard Webhooks payload shape
 // (`type`, `timestamp`, `data`). Like the CRM's notification it is thin: which record changed and
@@ -11,7 +11,7 @@ import { firstProblem, safeString, type FieldProblem } from '../validation';
 //     "data": { "source": "crm" | "siagh", "id": "<record id>",
 //               "naturalKey"?: "1231", "attributes"?: { "<name>": "<text>" } } }
 
-const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/; // excludes __proto__, constructor is harmless as a value key
+const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/; // excludes __proto__ (constructor & co: below)
 const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SIAGH_ID_RE = /^[0-9A-Za-z_-]{1,64}$/;
 
@@ -28,7 +28,15 @@ export const signedPayloadSchema = z
           message: 'must be the customer number digits',
         }).optional(),
         attributes: z
-          .record(z.string().regex(ATTRIBUTE_NAME, 'has an invalid name'), safeString(256))
+          .record(
+            z
+              .string()
+              .regex(ATTRIBUTE_NAME, 'has an invalid name')
+              // A consumer calling attributes.hasOwnProperty(...) or reading attributes.constructor
+              // must get Object's behaviour, not a sender's string.
+              .refine((k) => !isObjectMachineryName(k), 'has an invalid name'),
+            safeString(256),
+          )
           .refine((a) => Object.keys(a).length <= 16, 'has more than 16 entries')
           .optional(),
       })
@@ -61,7 +69,7 @@ export function parseSignedPayload(input: unknown): SignedParseResult {
     if (!GUID_RE.test(sourceId))
       return { ok: false, problem: { field: 'data.id', message: 'data.id must be a GUID for source crm' } };
     sourceId = sourceId.toLowerCase();
-  } else if (!SIAGH_ID_RE.test(sourceId)) {
+  } else if (!SIAGH_ID_RE.test(sourceId) || isObjectMachineryName(sourceId)) {
     return { ok: false, problem: { field: 'data.id', message: 'data.id must be a Siagh code' } };
   }
   // A null-prototype copy: attribute names come from outside.

@@ -4,7 +4,17 @@ import { CRM_SECRET, GUIDS, SIGNING_KEY } from '../helpers';
 
 export const G = GUIDS[50]!;
 export const OK = { event: 'Update', id: G, type: 'Identity', subtype: 'مخاطب حقیقی' };
-export const MARKERS = ['<script>', '__proto__', 'polluted', CRM_SECRET, 'x'.repeat(200)];
+export const MARKERS = [
+  '<script>',
+  '__proto__',
+  'polluted',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'prototype',
+  CRM_SECRET,
+  'x'.repeat(200),
+];
 
 export interface Case {
   name: string;
