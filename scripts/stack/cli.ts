@@ -15,11 +15,17 @@ const program = new Command('stack').description('local Kafka + schema registry 
 program
   .command('up')
   .description('install what is missing, start what is not running, wait until all are ready')
-  .action(async () => {
-    const cfg = loadStackConfig();
+  .option('--brokers <n>', 'Kafka brokers: 1, or 3 for a KRaft cluster (remembered until `down`)')
+  .action(async (opts: { brokers?: string }) => {
+    const cfg = loadStackConfig(
+      opts.brokers ? { ...process.env, STACK_KAFKA_BROKERS: opts.brokers } : process.env,
+    );
     const t0 = Date.now();
     await up(cfg);
-    const ep = clientEndpoints(cfg);
+    const ep: Record<string, string> = clientEndpoints(cfg);
+    // A cluster keeps three copies of our topics too, two of them in sync before a write is acknowledged.
+    if (cfg.brokers >= 3)
+      Object.assign(ep, { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' });
     say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     process.stdout.write(
       Object.entries(ep)
@@ -62,12 +68,17 @@ program
 program
   .command('logs')
   .description('print (or follow) the logs of one or all stack processes')
-  .argument('[name]', 'kafka | schema-registry | ferretdb')
+  .argument('[name]', 'kafka (kafka-1.. for a cluster) | schema-registry | ferretdb')
   .option('-f, --follow', 'keep printing new lines')
   .option('-n, --lines <n>', 'lines from the end', '50')
   .action((name: string | undefined, opts: { follow?: boolean; lines: string }) => {
     const cfg = loadStackConfig();
-    const names = name ? [name] : ['kafka', 'schema-registry', 'ferretdb'];
+    const names = name
+      ? [name]
+      : fs
+          .readdirSync(cfg.logDir)
+          .filter((f) => f.endsWith('.log') && !f.startsWith('install-'))
+          .map((f) => f.slice(0, -4));
     const files = names.map((n) => path.join(cfg.logDir, `${n}.log`)).filter((f) => fs.existsSync(f));
     if (files.length === 0) {
       say(`no logs yet in ${cfg.logDir}`);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -39,13 +40,33 @@ const stackEnv = z.object({
   MONGODB_PORT: port(27017),
   FERRETDB_DEBUG_PORT: port(8088),
   STACK_READY_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  /** Brokers of the local Kafka: 1, or a KRaft cluster of 3 (`up --brokers 3`, remembered in STACK_DIR). */
+  STACK_KAFKA_BROKERS: z.coerce.number().int().min(1).max(5).optional(),
 });
 
 export type StackConfig = z.infer<typeof stackEnv> & {
   dataDir: string;
   logDir: string;
   pidDir: string;
+  brokers: number;
 };
+
+/** Where `up --brokers N` remembers N, so `status`, `down` and the tests see the same cluster. */
+export const brokersFile = (stackDir: string) => path.join(stackDir, 'kafka-brokers');
+
+function rememberedBrokers(stackDir: string): number | undefined {
+  try {
+    const n = Number(fs.readFileSync(brokersFile(stackDir), 'utf8').trim());
+    return Number.isInteger(n) && n >= 1 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Node i (from 1) of the local cluster: its client and controller ports, two apart per node. */
+export function kafkaPorts(cfg: StackConfig, id: number): { client: number; controller: number } {
+  return { client: cfg.KAFKA_PORT + 2 * (id - 1), controller: cfg.KAFKA_CONTROLLER_PORT + 2 * (id - 1) };
+}
 
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const parsed = parseEnv(stackEnv, env, 'stack');
@@ -57,13 +78,17 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     dataDir: path.join(dir, 'data'),
     logDir: path.join(dir, 'logs'),
     pidDir: path.join(dir, 'pids'),
+    brokers: parsed.STACK_KAFKA_BROKERS ?? rememberedBrokers(dir) ?? 1,
   };
 }
 
 /** The addresses clients use; the same variable names the services read. */
 export function clientEndpoints(cfg: StackConfig) {
   return {
-    KAFKA_BROKERS: `127.0.0.1:${cfg.KAFKA_PORT}`,
+    KAFKA_BROKERS: Array.from(
+      { length: cfg.brokers },
+      (_, i) => `127.0.0.1:${kafkaPorts(cfg, i + 1).client}`,
+    ).join(','),
     SCHEMA_REGISTRY_URL: `http://127.0.0.1:${cfg.SCHEMA_REGISTRY_PORT}/apis/ccompat/v7`,
     MONGODB_URI: `mongodb://127.0.0.1:${cfg.MONGODB_PORT}/siaghsync`,
   };

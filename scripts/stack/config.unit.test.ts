@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { ConfigError } from '../../shared/src/config';
-import { clientEndpoints, loadStackConfig } from './config';
+import { clientEndpoints, kafkaPorts, loadStackConfig } from './config';
 
 describe('stack configuration', () => {
   it('has documented defaults on 127.0.0.1', () => {
-    const cfg = loadStackConfig({});
+    const cfg = loadStackConfig({ STACK_DIR: '/tmp/siaghsync-stack-defaults' });
     expect(clientEndpoints(cfg)).toEqual({
       KAFKA_BROKERS: '127.0.0.1:9092',
       SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
@@ -18,6 +18,12 @@ describe('stack configuration', () => {
     expect(clientEndpoints(cfg).KAFKA_BROKERS).toBe('127.0.0.1:19092');
     expect(clientEndpoints(cfg).MONGODB_URI).toBe('mongodb://127.0.0.1:27018/siaghsync');
     expect(cfg.pidDir).toBe(path.join('/tmp/s1', 'pids'));
+  });
+
+  it('a three-broker cluster lists every node, ports two apart', () => {
+    const cfg = loadStackConfig({ STACK_DIR: '/tmp/s3', STACK_KAFKA_BROKERS: '3' });
+    expect(clientEndpoints(cfg).KAFKA_BROKERS).toBe('127.0.0.1:9092,127.0.0.1:9094,127.0.0.1:9096');
+    expect(kafkaPorts(cfg, 3)).toEqual({ client: 9096, controller: 9097 });
   });
 
   it('refuses a bad value with the variable name', () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { clientEndpoints, type StackConfig } from './config';
+import { brokersFile, type StackConfig } from './config';
 import { installAll } from './install';
 import { say, waitFor } from './run';
 import { stackServices, type StackService } from './services';
@@ -79,6 +79,13 @@ export async function up(cfg: StackConfig): Promise<void> {
   for (const d of [cfg.dataDir, cfg.logDir, cfg.pidDir]) fs.mkdirSync(d, { recursive: true });
   const installed = await installAll(cfg);
   const services = stackServices(cfg, installed);
+  const wanted = new Set(services.map((s) => s.name));
+  const other = ALL_NAMES.filter((n) => !wanted.has(n) && isOurs(readPid(cfg, n)));
+  if (other.length > 0)
+    throw new Error(
+      `the stack runs ${other.join(', ')}, not the ${cfg.brokers}-broker Kafka asked for: \`npm run stack -- down\` first`,
+    );
+  fs.writeFileSync(brokersFile(cfg.STACK_DIR), String(cfg.brokers));
   // Kafka first: it is the slowest to start and everything else is independent of it.
   const results = await Promise.all(services.map(async (s) => [s, await startOne(cfg, s)] as const));
   for (const [svc, result] of results) say(`${svc.name.padEnd(16)} ${result.padEnd(16)} ${svc.address}`);
@@ -112,8 +119,11 @@ async function stopOne(cfg: StackConfig, name: string): Promise<boolean> {
   return true;
 }
 
+/** Every name a stack process may have run under: one broker or a cluster's nodes, whatever is configured now. */
+const ALL_NAMES = ['kafka', ...[1, 2, 3, 4, 5].map((i) => `kafka-${i}`), 'schema-registry', 'ferretdb'];
+
 export async function down(cfg: StackConfig): Promise<{ stopped: string[]; leftRunning: string[] }> {
-  const names = ['kafka', 'schema-registry', 'ferretdb'];
+  const names = ALL_NAMES;
   const stopped: string[] = [];
   await Promise.all(
     names.map(async (name) => {
@@ -121,6 +131,7 @@ export async function down(cfg: StackConfig): Promise<{ stopped: string[]; leftR
     }),
   );
   const leftRunning = names.filter((n) => isOurs(readPid(cfg, n)));
+  if (leftRunning.length === 0) fs.rmSync(brokersFile(cfg.STACK_DIR), { force: true });
   return { stopped, leftRunning };
 }
 
@@ -153,12 +164,7 @@ export interface ServiceStatus {
 }
 
 export async function status(cfg: StackConfig): Promise<ServiceStatus[]> {
-  const ep = clientEndpoints(cfg);
-  const addresses: Record<string, string> = {
-    kafka: ep.KAFKA_BROKERS,
-    'schema-registry': ep.SCHEMA_REGISTRY_URL,
-    ferretdb: ep.MONGODB_URI,
-  };
+  const addresses = Object.fromEntries(stackServices(cfg, NOT_INSTALLED).map((s) => [s.name, s.address]));
   const readiness = readinessChecks(cfg);
   return Promise.all(
     Object.keys(addresses).map(async (name) => {
@@ -178,14 +184,15 @@ export async function status(cfg: StackConfig): Promise<ServiceStatus[]> {
 }
 
 /** Readiness checks need no installed binaries; only the addresses. */
+const NOT_INSTALLED = {
+  composeCli: '',
+  kafkaLibs: '',
+  kafkaLog4j: '',
+  apicurioDir: '',
+  registryJava: '',
+  ferretdb: '',
+};
+
 function readinessChecks(cfg: StackConfig): Record<string, () => Promise<boolean>> {
-  const fake = {
-    composeCli: '',
-    kafkaLibs: '',
-    kafkaLog4j: '',
-    apicurioDir: '',
-    registryJava: '',
-    ferretdb: '',
-  };
-  return Object.fromEntries(stackServices(cfg, fake).map((s) => [s.name, () => s.ready()]));
+  return Object.fromEntries(stackServices(cfg, NOT_INSTALLED).map((s) => [s.name, () => s.ready()]));
 }

@@ -3,12 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { clientEndpoints, type StackConfig } from './config';
+import { clientEndpoints, kafkaPorts, type StackConfig } from './config';
+import { nodeProperties } from './kafka/nodeProps';
 import type { Installed } from './install';
 
 /** One process of the stack: how to start it and how to know it really serves requests. */
 export interface StackService {
-  name: 'kafka' | 'schema-registry' | 'ferretdb';
+  /** kafka (one broker) or kafka-1, kafka-2... (a cluster), schema-registry, ferretdb. */
+  name: string;
   /** Where it answers, for `status`. */
   address: string;
   prepare(): void;
@@ -20,89 +22,10 @@ export interface StackService {
 
 export function stackServices(cfg: StackConfig, inst: Installed): StackService[] {
   const ep = clientEndpoints(cfg);
-  const kafkaDir = path.join(cfg.dataDir, 'kafka');
-  const kafkaProps = path.join(cfg.STACK_DIR, 'kafka-server.properties');
-  const kafkaCp = `${inst.kafkaLibs}/*`;
   const registryDb = path.join(cfg.dataDir, 'registry', 'registry');
   const ferretDir = path.join(cfg.dataDir, 'ferretdb');
 
-  const kafka: StackService = {
-    name: 'kafka',
-    address: ep.KAFKA_BROKERS,
-    marker: kafkaProps,
-    prepare() {
-      // One combined broker/controller. Replication 1 and min ISR 1 so that transactions and the
-      // offsets topic work on a single node; topics are created by our code, never implicitly.
-      fs.writeFileSync(
-        kafkaProps,
-        [
-          'process.roles=broker,controller',
-          'node.id=1',
-          `controller.quorum.voters=1@127.0.0.1:${cfg.KAFKA_CONTROLLER_PORT}`,
-          `listeners=PLAINTEXT://127.0.0.1:${cfg.KAFKA_PORT},CONTROLLER://127.0.0.1:${cfg.KAFKA_CONTROLLER_PORT}`,
-          `advertised.listeners=PLAINTEXT://127.0.0.1:${cfg.KAFKA_PORT}`,
-          'controller.listener.names=CONTROLLER',
-          'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-          'inter.broker.listener.name=PLAINTEXT',
-          `log.dirs=${kafkaDir}`,
-          'num.partitions=1',
-          'offsets.topic.replication.factor=1',
-          'offsets.topic.num.partitions=10',
-          'transaction.state.log.replication.factor=1',
-          'transaction.state.log.min.isr=1',
-          'transaction.state.log.num.partitions=10',
-          'auto.create.topics.enable=false',
-          'group.initial.rebalance.delay.ms=0',
-          'log.cleaner.backoff.ms=5000',
-          '',
-        ].join('\n'),
-      );
-      if (!fs.existsSync(path.join(kafkaDir, 'meta.properties'))) {
-        const java = javaBin();
-        const clusterId = execFileSync(java, ['-cp', kafkaCp, 'kafka.tools.StorageTool', 'random-uuid'], {
-          encoding: 'utf8',
-        })
-          .trim()
-          .split('\n')
-          .pop()!
-          .trim();
-        execFileSync(
-          java,
-          ['-cp', kafkaCp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', kafkaProps],
-          { stdio: 'ignore' },
-        );
-      }
-    },
-    command: () => ({
-      bin: javaBin(),
-      args: [
-        `-Xmx${cfg.KAFKA_HEAP}`,
-        '-Xms256m',
-        '-XX:+UseG1GC',
-        `-Dlog4j2.configurationFile=${inst.kafkaLog4j}`,
-        '-cp',
-        kafkaCp,
-        'kafka.Kafka',
-        kafkaProps,
-      ],
-      cwd: cfg.STACK_DIR,
-    }),
-    async ready() {
-      const admin = new Kafka({
-        brokers: [ep.KAFKA_BROKERS],
-        logLevel: logLevel.NOTHING,
-        retry: { retries: 0 },
-        connectionTimeout: 1000,
-      }).admin();
-      try {
-        await admin.connect();
-        const cluster = await admin.describeCluster();
-        return cluster.brokers.length > 0;
-      } finally {
-        await admin.disconnect().catch(() => undefined);
-      }
-    },
-  };
+  const kafkas = Array.from({ length: cfg.brokers }, (_, i) => kafkaService(cfg, inst, i + 1));
 
   const registry: StackService = {
     name: 'schema-registry',
@@ -172,10 +95,98 @@ export function stackServices(cfg: StackConfig, inst: Installed): StackService[]
     },
   };
 
-  return [kafka, registry, ferretdb];
+  return [...kafkas, registry, ferretdb];
 }
 
 /** Kafka runs on the machine's own JDK 17 (JAVA_HOME if set, else `java` on the PATH). */
 function javaBin(): string {
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+}
+
+/**
+ * One KRaft node (broker and controller in one process). Alone it keeps one copy of Kafka's own topics;
+ * in a cluster three, with two in sync, as a production cluster does. The single broker keeps its
+ * data where it always has; a cluster's nodes have their own, so switching never mixes the two.
+ */
+function kafkaService(cfg: StackConfig, inst: Installed, id: number): StackService {
+  const single = cfg.brokers === 1;
+  const name = single ? 'kafka' : `kafka-${id}`;
+  const dataDir = single
+    ? path.join(cfg.dataDir, 'kafka')
+    : path.join(cfg.dataDir, 'kafka-cluster', `node-${id}`);
+  const props = path.join(cfg.STACK_DIR, single ? 'kafka-server.properties' : `kafka-${id}.properties`);
+  const cp = `${inst.kafkaLibs}/*`;
+  const { client } = kafkaPorts(cfg, id);
+  const factor = Math.min(3, cfg.brokers);
+  const voters = Array.from({ length: cfg.brokers }, (_, i) => ({
+    id: i + 1,
+    port: kafkaPorts(cfg, i + 1).controller,
+  }));
+  return {
+    name,
+    address: `127.0.0.1:${client}`,
+    marker: props,
+    prepare() {
+      fs.writeFileSync(
+        props,
+        nodeProperties({
+          nodeId: id,
+          dataDir,
+          voters,
+          listeners: [{ name: 'PLAINTEXT', port: client, protocol: 'PLAINTEXT' }],
+          interBroker: 'PLAINTEXT',
+          replication: { factor, minIsr: Math.max(1, factor - 1) },
+        }),
+      );
+      if (fs.existsSync(path.join(dataDir, 'meta.properties'))) return;
+      const java = javaBin();
+      // Every node of a cluster is formatted with the same id: the first to format writes it down.
+      const idFile = path.join(cfg.dataDir, single ? 'kafka-cluster-id' : 'kafka-cluster/cluster-id');
+      fs.mkdirSync(path.dirname(idFile), { recursive: true });
+      if (!fs.existsSync(idFile)) {
+        const clusterId = execFileSync(java, ['-cp', cp, 'kafka.tools.StorageTool', 'random-uuid'], {
+          encoding: 'utf8',
+        })
+          .trim()
+          .split('\n')
+          .pop()!
+          .trim();
+        fs.writeFileSync(idFile, clusterId);
+      }
+      const clusterId = fs.readFileSync(idFile, 'utf8').trim();
+      execFileSync(java, ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props], {
+        stdio: 'ignore',
+      });
+    },
+    command: () => ({
+      bin: javaBin(),
+      args: [
+        `-Xmx${single ? cfg.KAFKA_HEAP : '512m'}`,
+        '-Xms256m',
+        '-XX:+UseG1GC',
+        `-Dlog4j2.configurationFile=${inst.kafkaLog4j}`,
+        '-cp',
+        cp,
+        'kafka.Kafka',
+        props,
+      ],
+      cwd: cfg.STACK_DIR,
+    }),
+    async ready() {
+      const admin = new Kafka({
+        brokers: [`127.0.0.1:${client}`],
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+        connectionTimeout: 1000,
+      }).admin();
+      try {
+        await admin.connect();
+        const cluster = await admin.describeCluster();
+        // A cluster's node is ready when the quorum has every broker: topics of three copies can be made.
+        return cluster.brokers.length >= cfg.brokers;
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    },
+  };
 }

@@ -47,7 +47,15 @@ export interface Delivery {
   url: string;
   copy: number;
   /** `sentMs` / `answeredMs`: when the request went out and its answer came (sub-millisecond wall clock). */
-  attempts: Array<{ time: string; sentMs: number; answeredMs: number; status: number; error?: string }>;
+  /** `correlationId`: what the receiver answered in X-Correlation-Id, to account for each acknowledged request. */
+  attempts: Array<{
+    time: string;
+    sentMs: number;
+    answeredMs: number;
+    status: number;
+    error?: string;
+    correlationId?: string;
+  }>;
   state: 'pending' | 'delivered' | 'failed';
 }
 
@@ -120,6 +128,7 @@ export class WebhookDispatcher {
     url.searchParams.set('subtype', d.notice.subtype);
     let status = 0;
     let error: string | undefined;
+    let correlationId: string | undefined;
     const sentMs = preciseNow();
     try {
       const res = await request(url, {
@@ -128,6 +137,8 @@ export class WebhookDispatcher {
         bodyTimeout: this.cfg.timeoutMs,
       });
       status = res.statusCode;
+      const header = res.headers['x-correlation-id'];
+      if (typeof header === 'string') correlationId = header;
       await res.body.dump();
     } catch (err) {
       error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -140,6 +151,7 @@ export class WebhookDispatcher {
       answeredMs: preciseNow(),
       status,
       ...(error !== undefined && { error }),
+      ...(correlationId !== undefined && { correlationId }),
     });
     if (status >= 200 && status < 300) {
       d.state = 'delivered';

@@ -20,6 +20,7 @@ export type FindingKind =
   | 'unexplained-dead-letter'
   | 'views-differ'
   | 'views-behind'
+  | 'webhook-lost'
   | 'preinvoice-missing'
   | 'preinvoice-duplicate'
   | 'preinvoice-mismatch';

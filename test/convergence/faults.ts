@@ -24,8 +24,8 @@ export interface FaultPlanOptions {
   durationMs: number;
   kills: boolean;
   killProjector: boolean;
-  /** One stop and start of the broker in the middle of the load. */
-  brokerRestart?: boolean;
+  /** Stops and starts of a broker, spread evenly over the load (0 = none). */
+  brokerRestarts?: number;
 }
 
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -77,8 +77,9 @@ export function planFaults(o: FaultPlanOptions): FaultEvent[] {
   if (o.kills && o.killProjector && !out.some((e) => e.target === 'projector') && o.durationMs > 4000) {
     out.push({ at: o.durationMs * 0.3, kind: 'kill', target: 'projector', durationMs: 0 });
   }
-  if (o.brokerRestart && o.durationMs > 4000)
-    out.push({ at: o.durationMs * 0.5, kind: 'restart', target: 'kafka', durationMs: 0 });
+  const restarts = o.durationMs > 4000 ? (o.brokerRestarts ?? 0) : 0;
+  for (let k = 1; k <= restarts; k++)
+    out.push({ at: (o.durationMs * k) / (restarts + 1), kind: 'restart', target: 'kafka', durationMs: 0 });
   return out.sort((a, b) => a.at - b.at);
 }
 

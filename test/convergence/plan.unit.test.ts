@@ -30,13 +30,14 @@ describe('planFaults', () => {
     }
   });
 
-  it('restarts the broker once in the middle of the load only when asked', () => {
-    const restarts = (brokerRestart: boolean) =>
-      planFaults({ seed: 5, durationMs: 20_000, kills: true, killProjector: true, brokerRestart }).filter(
-        (e) => e.target === 'kafka',
-      );
-    expect(restarts(true)).toEqual([{ at: 10_000, kind: 'restart', target: 'kafka', durationMs: 0 }]);
-    expect(restarts(false)).toEqual([]);
+  it('restarts a broker only when asked, spread evenly over the load', () => {
+    const restarts = (brokerRestarts: number) =>
+      planFaults({ seed: 5, durationMs: 30_000, kills: true, killProjector: true, brokerRestarts })
+        .filter((e) => e.target === 'kafka')
+        .map((e) => e.at);
+    expect(restarts(1)).toEqual([15_000]);
+    expect(restarts(2)).toEqual([10_000, 20_000]);
+    expect(restarts(0)).toEqual([]);
   });
 
   it('keeps kills of one process more than 12 s apart', () => {

@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { clientEndpoints, loadStackConfig, REPO_ROOT } from '../../scripts/stack/config';
 import { down, restartOne, status, up } from '../../scripts/stack/lifecycle';
+import type { Replication } from '@siaghsync/shared/kafka/index';
+import { startKafkaNodes } from '../harness/kafkaNodes';
+import { killBusiestLeader } from './clusterFaults';
 import { runConvergence } from './scenario';
 import { formatSummary } from './summary';
 
@@ -28,6 +31,15 @@ async function main(): Promise<number> {
       '--no-broker-restart',
       'no stop and start of Kafka in the middle of the load (there is none unless this command runs the local stack)',
     )
+    .option(
+      '--cluster',
+      'a three-broker Kafka cluster of its own (3 copies, 2 in sync) beside the local registry and database',
+    )
+    .option(
+      '--broker-restarts <n>',
+      'broker failures during the load (with --cluster: kill -9 of the busiest leader)',
+      '1',
+    )
     .option('--quiet-ms <n>', 'idle = no new outcome for this long', '10000')
     .option('--idle-timeout-ms <n>', 'give up waiting for idle after this long', '180000')
     .option('--keep-stack', 'leave a local stack this command started running')
@@ -40,6 +52,8 @@ async function main(): Promise<number> {
       kills: boolean;
       killProjector: boolean;
       brokerRestart: boolean;
+      cluster?: boolean;
+      brokerRestarts: string;
       quietMs: string;
       idleTimeoutMs: string;
       keepStack?: boolean;
@@ -52,7 +66,21 @@ async function main(): Promise<number> {
   let infra;
   let stopStack: () => Promise<unknown> = () => Promise.resolve();
   let restartBroker: (() => Promise<void>) | undefined;
-  if (env.KAFKA_BROKERS && env.SCHEMA_REGISTRY_URL && env.MONGODB_URI) {
+  let replication: Replication | undefined;
+  if (opts.cluster) {
+    const cfg = loadStackConfig();
+    const started = !(await status(cfg)).some((s) => s.running);
+    await up(cfg);
+    const cluster = await startKafkaNodes({ count: 3, label: 'cluster' });
+    say(`three-broker cluster at ${cluster.brokers}`);
+    infra = { ...clientEndpoints(cfg), KAFKA_BROKERS: cluster.brokers };
+    replication = { replicationFactor: 3, minInsyncReplicas: 2 };
+    stopStack = async () => {
+      await cluster.stop();
+      if (started && !opts.keepStack) await down(cfg);
+    };
+    if (opts.brokerRestart) restartBroker = () => killBusiestLeader(cluster, 5_000, say);
+  } else if (env.KAFKA_BROKERS && env.SCHEMA_REGISTRY_URL && env.MONGODB_URI) {
     infra = {
       KAFKA_BROKERS: env.KAFKA_BROKERS,
       SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL,
@@ -80,6 +108,8 @@ async function main(): Promise<number> {
       kills: opts.kills,
       killProjector: opts.killProjector,
       restartBroker,
+      brokerRestarts: Number(opts.brokerRestarts),
+      ...(replication && { replication }),
       quietMs: Number(opts.quietMs),
       idleTimeoutMs: Number(opts.idleTimeoutMs),
       repo: REPO_ROOT,

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createKafka, ensureTopics, logLevel } from '@siaghsync/shared/kafka/index';
+import { createKafka, ensureTopics, logLevel, type Replication } from '@siaghsync/shared/kafka/index';
 import { createLogger } from '@siaghsync/shared/logger';
 import { loadSyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { EventCodec } from '@siaghsync/shared/registry';
 import { startCrmSimulator } from '@siaghsync/simulators/crm/server';
 import { startSiaghSimulator } from '@siaghsync/simulators/siagh/server';
+import { lostAcknowledgements } from './acks';
 import { check, type Verdict } from './checker';
 import { planFaults, runFaults, WEBHOOK_RETRY_HORIZON_MS, webhookFaults } from './faults';
 import { generateOps } from './generator';
@@ -26,8 +27,12 @@ export interface RunOptions {
   kills: boolean;
   /** Include the projector in the kill -9 schedule (it always runs and its views are always checked). */
   killProjector: boolean;
-  /** Stops and starts the broker in the middle of the load; only a local stack can (run.ts). */
+  /** Stops and starts a broker during the load; only a stack the runner controls can (run.ts). */
   restartBroker?: (() => Promise<void>) | undefined;
+  /** How many times (default 1 when restartBroker is given). */
+  brokerRestarts?: number;
+  /** Copies of every topic (a cluster: 3 with 2 in sync); one when unset. */
+  replication?: Replication;
   quietMs: number;
   idleTimeoutMs: number;
   repo: string;
@@ -73,6 +78,10 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
   const siagh = await startSiaghSimulator({ dataset });
   const env: Record<string, string> = {
     ...o.infra,
+    ...(o.replication && {
+      KAFKA_REPLICATION_FACTOR: String(o.replication.replicationFactor),
+      KAFKA_MIN_INSYNC_REPLICAS: String(o.replication.minInsyncReplicas),
+    }),
     TOPIC_PREFIX: prefix,
     CRM_BASE_URL: crm.url,
     CRM_USERNAME: 'admin',
@@ -120,7 +129,7 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     logger,
     level: logLevel.NOTHING,
   });
-  await ensureTopics(kafka, prefix);
+  await ensureTopics(kafka, prefix, undefined, o.replication);
   const codec = new EventCodec(o.infra.SCHEMA_REGISTRY_URL);
   await codec.registerAll();
   const seen = await observe(kafka, codec, prefix, `${prefix}convergence-observer`);
@@ -156,7 +165,7 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
       durationMs: loadMs,
       kills: o.kills,
       killProjector: o.killProjector,
-      brokerRestart: o.restartBroker !== undefined,
+      brokerRestarts: o.restartBroker ? (o.brokerRestarts ?? 1) : 0,
     });
     o.log(`load: ${ops.length} ops over ${(loadMs / 1000).toFixed(0)} s, ${plan.length} fault events`);
     const tLoad = Date.now();
@@ -195,6 +204,7 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     const quiescence = Date.now() - tQuiet;
 
     const verdict = check(crm, siagh, config, [...seen.conflicts.values()], seen.deadLetters, stats);
+    verdict.findings.push(...(await lostAcknowledgements(kafka, prefix, crm.webhooks.list())));
     const views = await checkViews({
       url: `http://127.0.0.1:${ports.projector}`,
       token: operatorToken,

@@ -1,0 +1,44 @@
+import type { Kafka } from '@siaghsync/shared/kafka/index';
+import { topicName } from '@siaghsync/shared/kafka/index';
+import type { Delivery } from '@siaghsync/simulators/crm/webhooks';
+import { readTopicToEnd } from '../harness/readTopic';
+import type { Finding } from './checker';
+
+/**
+ * Every webhook request that ingest acknowledged (2xx), by the correlation id it answered with. A
+ * request is accounted for itself, not by event id: notices of one record within the dedup window
+ * share an event id, so a lost acknowledgement whose twin landed would be invisible by event id.
+ */
+export function acknowledged(deliveries: readonly Delivery[]): string[] {
+  return deliveries.flatMap((d) =>
+    d.attempts
+      .filter((a) => a.status >= 200 && a.status < 300 && a.correlationId)
+      .map((a) => a.correlationId!),
+  );
+}
+
+/** Acknowledged requests whose event is not in the log: what a broker failure must never lose. */
+export function lostAcks(acked: readonly string[], logged: ReadonlySet<string>): Finding[] {
+  const lost = acked.filter((id) => !logged.has(id));
+  if (lost.length === 0) return [];
+  return [
+    {
+      kind: 'webhook-lost',
+      n: null,
+      detail: `${lost.length} of ${acked.length} acknowledged webhooks are not in the changes topic (e.g. ${lost.slice(0, 5).join(', ')})`,
+    },
+  ];
+}
+
+export async function lostAcknowledgements(
+  kafka: Kafka,
+  prefix: string,
+  deliveries: readonly Delivery[],
+): Promise<Finding[]> {
+  const logged = new Set<string>();
+  await readTopicToEnd(kafka, topicName('changes', prefix), (m) => {
+    const id = m.headers?.correlationId;
+    if (id !== undefined) logged.add(id.toString());
+  });
+  return lostAcks(acknowledged(deliveries), logged);
+}
