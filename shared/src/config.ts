@@ -210,11 +210,11 @@ export const infraEnv = {
   KAFKA_SSL_KEY_FILE: z.string().min(1).optional(),
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
-  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: envSecret(1).optional(),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(32).default(1),
   KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(32).default(1),
   SCHEMA_REGISTRY_USERNAME: z.string().min(1).optional(),
-  SCHEMA_REGISTRY_PASSWORD: z.string().min(1).optional(),
+  SCHEMA_REGISTRY_PASSWORD: envSecret(1).optional(),
 };
 
 /** Prints the error and exits; for main.ts files only. */

@@ -27,13 +27,17 @@ describe('Kafka security settings', () => {
 
   it('refuses PLAIN without TLS: the password would cross the network in clear', () => {
     expect(
-      variables({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }),
+      variables({
+        KAFKA_SASL_MECHANISM: 'plain',
+        KAFKA_SASL_USERNAME: 'u',
+        KAFKA_SASL_PASSWORD: 'pw-4f9a2c',
+      }),
     ).toEqual(['KAFKA_SASL_MECHANISM']);
     expect(
       variables({
         KAFKA_SASL_MECHANISM: 'plain',
         KAFKA_SASL_USERNAME: 'u',
-        KAFKA_SASL_PASSWORD: 'p',
+        KAFKA_SASL_PASSWORD: 'pw-4f9a2c',
         KAFKA_SSL: 'true',
       }),
     ).toEqual([]);
@@ -60,7 +64,7 @@ describe('Kafka security settings', () => {
         'SCHEMA_REGISTRY_PASSWORD',
       ].sort(),
     );
-    expect(variables({ KAFKA_SASL_PASSWORD: 'p' })).toEqual(['KAFKA_SASL_MECHANISM']);
+    expect(variables({ KAFKA_SASL_PASSWORD: 'pw-4f9a2c' })).toEqual(['KAFKA_SASL_MECHANISM']);
   });
 
   it('builds TLS from PEM files and SCRAM credentials', () => {
@@ -87,6 +91,11 @@ describe('Kafka security settings', () => {
     const env = parse({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/nonexistent/ca.pem' });
     expect(() => kafkaConnection(env)).toThrow(ConfigError);
     expect(() => kafkaConnection(env)).toThrow(/KAFKA_SSL_CA_FILE: cannot read \/nonexistent\/ca.pem/);
+  });
+
+  it('a placeholder password is refused before any connection', () => {
+    expect(() => parse({ KAFKA_SASL_PASSWORD: 'change-me' })).toThrow(/KAFKA_SASL_PASSWORD|placeholder/);
+    expect(() => parse({ SCHEMA_REGISTRY_PASSWORD: 'changeme' })).toThrow();
   });
 
   it('registry basic auth becomes one Authorization header', () => {
