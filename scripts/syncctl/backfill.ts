@@ -6,7 +6,12 @@ import { EXIT, type ExitCode } from './errors';
 import type { Run } from './program';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BACKFILL = path.join(ROOT, 'services', 'poller', 'src', 'backfill-cli.ts');
+// In the image there are no sources and no tsx: the build (scripts/image/build.ts) sets this variable
+// to "1" in its bundles, where the backfill is a bundle of its own.
+const BACKFILL =
+  process.env.SIAGHSYNC_BUNDLE === '1'
+    ? [path.join(ROOT, 'dist', 'backfill.js')]
+    : ['--import', 'tsx', path.join(ROOT, 'services', 'poller', 'src', 'backfill-cli.ts')];
 
 /** The poller's backfill exits 0 ok, 1 partial, 2 could not run, 78 config; 2 is "usage" for us, so it becomes 1. */
 export function mapBackfillExit(code: number | null): ExitCode {
@@ -29,7 +34,7 @@ export function registerBackfill(program: Command, run: Run): void {
     .option('--concurrency <n>', 'parallel CRM detail calls')
     .action((o: { source: string; runId?: string; concurrency?: string }) =>
       run(async (ctx) => {
-        const args = ['--import', 'tsx', BACKFILL, '--source', o.source];
+        const args = [...BACKFILL, '--source', o.source];
         if (o.runId) args.push('--run-id', o.runId);
         if (o.concurrency) args.push('--concurrency', o.concurrency);
         // With --json the backfill's table (stdout) is captured and returned; progress stays on stderr.
