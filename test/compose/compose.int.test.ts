@@ -8,7 +8,18 @@ import { VERSIONS, REPO_ROOT, loadStackConfig } from '../../scripts/stack/config
 // Docker's engine is not on these machines, but the compose CLI validates a file without one. The
 // stack installs the compose plugin (built with Go) alongside the other parts.
 
-function composeConfig(file: string): { status: number; stderr: string } {
+/** The variables docker-compose.yml requires (no defaults for secrets), with values that pass. */
+const REQUIRED = {
+  CRM_PASSWORD: 'compose-check-crm-password',
+  SIAGH_PASSWORD: 'compose-check-siagh-password',
+  CRM_WEBHOOK_SECRET: 'compose-check-webhook-0123456789',
+  OPERATOR_TOKEN: 'compose-check-operator-0123456789',
+};
+
+function composeConfig(
+  file: string,
+  env: Record<string, string> = REQUIRED,
+): { status: number; stderr: string } {
   const cfg = loadStackConfig();
   const plugin = path.join(
     cfg.STACK_CACHE_DIR,
@@ -23,7 +34,7 @@ function composeConfig(file: string): { status: number; stderr: string } {
   try {
     execFileSync('docker', ['compose', '-f', file, 'config', '-q'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, DOCKER_CONFIG: dockerConfig },
+      env: { ...withoutRequired(process.env), ...env, DOCKER_CONFIG: dockerConfig },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return { status: 0, stderr: '' };
@@ -35,9 +46,25 @@ function composeConfig(file: string): { status: number; stderr: string } {
   }
 }
 
+function withoutRequired(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const rest = { ...env };
+  for (const name of Object.keys(REQUIRED)) delete rest[name];
+  return rest;
+}
+
 describe('docker-compose.yml', () => {
   it('is valid for `docker compose config -q`', () => {
     expect(composeConfig(path.join(REPO_ROOT, 'docker-compose.yml'))).toEqual({ status: 0, stderr: '' });
+  });
+
+  it('refuses to run without each secret, naming it', () => {
+    for (const name of Object.keys(REQUIRED)) {
+      const env: Record<string, string> = { ...REQUIRED };
+      delete env[name];
+      const res = composeConfig(path.join(REPO_ROOT, 'docker-compose.yml'), env);
+      expect({ name, status: res.status }).toEqual({ name, status: 1 });
+      expect(res.stderr).toContain(`required variable ${name} is missing a value`);
+    }
   });
 
   it('the check really fails on a broken file', () => {
