@@ -34,11 +34,12 @@ export async function lostAcknowledgements(
   kafka: Kafka,
   prefix: string,
   deliveries: readonly Delivery[],
-): Promise<Finding[]> {
+): Promise<{ acknowledged: number; findings: Finding[] }> {
   const logged = new Set<string>();
   await readTopicToEnd(kafka, topicName('changes', prefix), (m) => {
     const id = m.headers?.correlationId;
     if (id !== undefined) logged.add(id.toString());
   });
-  return lostAcks(acknowledged(deliveries), logged);
+  const acked = acknowledged(deliveries);
+  return { acknowledged: acked.length, findings: lostAcks(acked, logged) };
 }

@@ -46,6 +46,8 @@ export interface RunResult {
   logDir: string;
   ops: { planned: number; applied: Record<string, number>; skipped: number };
   faults: Record<string, number>;
+  /** Webhook requests ingest answered 2xx, each checked to be in the changes topic. */
+  webhooksAcknowledged: number;
   outcomes: Record<string, number>;
   verdict: Verdict;
   views: ViewCheck;
@@ -204,7 +206,8 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     const quiescence = Date.now() - tQuiet;
 
     const verdict = check(crm, siagh, config, [...seen.conflicts.values()], seen.deadLetters, stats);
-    verdict.findings.push(...(await lostAcknowledgements(kafka, prefix, crm.webhooks.list())));
+    const acks = await lostAcknowledgements(kafka, prefix, crm.webhooks.list());
+    verdict.findings.push(...acks.findings);
     const views = await checkViews({
       url: `http://127.0.0.1:${ports.projector}`,
       token: operatorToken,
@@ -226,6 +229,7 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
       logDir,
       ops: { planned: ops.length, applied: stats.applied, skipped: stats.skipped },
       faults: Object.fromEntries(faults.injected),
+      webhooksAcknowledged: acks.acknowledged,
       outcomes,
       verdict,
       views,

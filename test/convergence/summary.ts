@@ -38,6 +38,10 @@ export function formatSummary(r: RunResult): string {
     ],
     ['linked pairs checked', String(r.verdict.pairs)],
     [
+      'webhooks acknowledged',
+      `${r.webhooksAcknowledged}, each looked up in the changes topic by correlation id`,
+    ],
+    [
       'pre-invoices',
       `${r.verdict.preInvoices.quotes} quotes, ${r.verdict.preInvoices.documents} Siagh documents; ` +
         `explained ${r.verdict.preInvoices.explained}, waiting (customer not linked) ${r.verdict.preInvoices.waiting}`,
