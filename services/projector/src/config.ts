@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { envPort, infraEnv, parseEnv } from '@siaghsync/shared/config';
+import { envPort, envSecret, infraEnv, parseEnv } from '@siaghsync/shared/config';
 import { REBUILD_FLUSH } from './runner/window';
+import { hostList } from './api/hosts';
 
 // The projector's own variables only (STYLE 7); parsed once in main.ts.
 const schema = z.object({
@@ -12,7 +13,13 @@ const schema = z.object({
   PROJECTOR_PORT: envPort(7204),
   PROJECTOR_HOST: z.string().default('127.0.0.1'),
   /** Without it operator routes answer 503: a read-only deployment is a valid choice, not an error. */
-  OPERATOR_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  OPERATOR_TOKEN: envSecret().optional(),
+  /** The read API's token (customer records); the operator token reads too. See the refinement below. */
+  PROJECTOR_READ_TOKEN: envSecret().optional(),
+  /** Host names (Host header, port stripped) the API answers to, besides the loopback names. */
+  PROJECTOR_ALLOWED_HOSTS: hostList,
+  /** Audit exports streaming at once; one more is refused (429) rather than queued behind them. */
+  PROJECTOR_MAX_EXPORTS: z.coerce.number().int().min(1).max(20).default(2),
   /** Base of the versioned groups (`<id>.v<n>`); default `<TOPIC_PREFIX>siaghsync-projector`. */
   PROJECTOR_GROUP_ID: z
     .string()
@@ -56,10 +63,28 @@ const schema = z.object({
     .optional(),
 });
 
+// Customer records are never served without a token, whatever the listen address: a loopback
+// listener is still open to every local user and process. With only OPERATOR_TOKEN, reads need it.
+const withToken = schema.superRefine((c, ctx) => {
+  if (!c.PROJECTOR_READ_TOKEN && !c.OPERATOR_TOKEN)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PROJECTOR_READ_TOKEN'],
+      message:
+        'required: the read API serves customer records and needs a token (16+ characters; npm start generates one), or set OPERATOR_TOKEN so that only operators read',
+    });
+  if (c.PROJECTOR_READ_TOKEN && c.PROJECTOR_READ_TOKEN === c.OPERATOR_TOKEN)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PROJECTOR_READ_TOKEN'],
+      message: 'must differ from OPERATOR_TOKEN: whoever holds the read token could act as an operator',
+    });
+});
+
 export type ProjectorConfig = z.infer<typeof schema> & { PROJECTOR_GROUP_ID: string };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
-  const cfg = parseEnv(schema, env, 'projector');
+  const cfg = parseEnv(withToken, env, 'projector');
   // Prefixed like every other group: two deployments on one cluster must not share the projector's
   // group (its members would be handed each other's partitions), and a demo run's group must not
   // keep the offsets of earlier runs' topics (they showed as lag in `syncctl status`).

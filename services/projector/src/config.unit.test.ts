@@ -1,4 +1,7 @@
-import { loadConfig } from './config';
+import { loadConfig as load } from './config';
+
+const READ = { PROJECTOR_READ_TOKEN: 'a-read-token-of-the-projector' };
+const loadConfig = (env: NodeJS.ProcessEnv) => load({ ...READ, ...env });
 
 describe('projector config', () => {
   it("prefixes the projector's group like every other group of the deployment", () => {
@@ -23,5 +26,44 @@ describe('projector config', () => {
     ]);
     expect(loadConfig({}).SYNCER_URLS).toEqual([]);
     expect(() => loadConfig({ SYNCER_URLS: 'a:7202' })).toThrow(/SYNCER_URLS.*not an http/s);
+  });
+
+  it('never serves the read API without a token: neither token set is a config error naming PROJECTOR_READ_TOKEN', () => {
+    expect(() => load({})).toThrow(/PROJECTOR_READ_TOKEN: required/);
+    expect(() => load({ PROJECTOR_HOST: '127.0.0.1' })).toThrow(/PROJECTOR_READ_TOKEN/);
+    // Only the operator token: reads take it.
+    const opOnly = load({ OPERATOR_TOKEN: 'an-operator-token-0123' });
+    expect(opOnly.PROJECTOR_READ_TOKEN).toBeUndefined();
+    expect(opOnly.OPERATOR_TOKEN).toBe('an-operator-token-0123');
+  });
+
+  it('refuses short, placeholder and shared tokens, naming the variable', () => {
+    expect(() => load({ PROJECTOR_READ_TOKEN: 'short' })).toThrow(/PROJECTOR_READ_TOKEN: at least 16/);
+    expect(() => load({ PROJECTOR_READ_TOKEN: 'change-me-read-token' })).toThrow(
+      /PROJECTOR_READ_TOKEN: a placeholder/,
+    );
+    expect(() => loadConfig({ OPERATOR_TOKEN: 'change-me-operator-token' })).toThrow(
+      /OPERATOR_TOKEN: a placeholder/,
+    );
+    expect(() => load({ PROJECTOR_READ_TOKEN: 'xxxxxxxxxxxxxxxxxxxx' })).toThrow(/placeholder/);
+    const same = 'the-same-token-0123456789';
+    expect(() => load({ PROJECTOR_READ_TOKEN: same, OPERATOR_TOKEN: same })).toThrow(
+      /PROJECTOR_READ_TOKEN: must differ from OPERATOR_TOKEN/,
+    );
+    expect(loadConfig({}).PROJECTOR_READ_TOKEN).toBe(READ.PROJECTOR_READ_TOKEN);
+  });
+
+  it('takes allowed hosts as a comma list and the export cap as a small number', () => {
+    expect(
+      loadConfig({ PROJECTOR_ALLOWED_HOSTS: 'Sync.Example.com, 10.0.0.5' }).PROJECTOR_ALLOWED_HOSTS,
+    ).toEqual(['sync.example.com', '10.0.0.5']);
+    expect(() => loadConfig({ PROJECTOR_ALLOWED_HOSTS: 'https://sync.example.com' })).toThrow(
+      /PROJECTOR_ALLOWED_HOSTS: not a host name/,
+    );
+    expect(() => loadConfig({ PROJECTOR_ALLOWED_HOSTS: 'sync.example.com:7204' })).toThrow(
+      /PROJECTOR_ALLOWED_HOSTS/,
+    );
+    expect(loadConfig({}).PROJECTOR_MAX_EXPORTS).toBe(2);
+    expect(() => loadConfig({ PROJECTOR_MAX_EXPORTS: '0' })).toThrow(/PROJECTOR_MAX_EXPORTS/);
   });
 });

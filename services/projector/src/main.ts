@@ -13,6 +13,8 @@ try {
 const logger = createLogger({ service: 'projector', level: cfg.LOG_LEVEL });
 if (!cfg.OPERATOR_TOKEN)
   logger.warn('OPERATOR_TOKEN is not set: operator actions (resolve, redrive, rebuild) answer 503');
+if (!cfg.PROJECTOR_READ_TOKEN)
+  logger.warn('PROJECTOR_READ_TOKEN is not set: the read API and dashboard take the operator token only');
 
 const service = await startWaitingForInfra(() => startService(cfg, logger), logger);
 let stopping = false;

@@ -48,6 +48,11 @@ export function createMetrics() {
       labelNames: ['route', 'status'],
       registers: [registry],
     }),
+    exportsInFlight: new Gauge({
+      name: 'siaghsync_projector_exports_in_flight',
+      help: 'Audit exports streaming now (at most PROJECTOR_MAX_EXPORTS)',
+      registers: [registry],
+    }),
     operatorActions: new Counter({
       name: 'siaghsync_projector_operator_actions_total',
       help: 'Operator actions accepted',

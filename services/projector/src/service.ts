@@ -16,6 +16,8 @@ import type { Logger } from '@siaghsync/shared/logger';
 import type { WorkEvent } from '@siaghsync/shared/events';
 import type { ProjectorConfig } from './config';
 import { createApp } from './api/app';
+import { allowedHosts } from './api/hosts';
+import { Slots } from './api/slots';
 import { lagWatcher } from './lag';
 import { freshnessReporter } from './freshness';
 import { createMetrics } from './metrics';
@@ -98,10 +100,13 @@ export async function startService(
     const app = createApp({
       metrics,
       ready: () => projector.liveVersion !== null,
+      allowedHosts: allowedHosts(cfg.PROJECTOR_HOST, cfg.PROJECTOR_ALLOWED_HOSTS),
       ctx: {
         db,
         logger,
         operatorToken: cfg.OPERATOR_TOKEN,
+        readToken: cfg.PROJECTOR_READ_TOKEN,
+        exportSlots: new Slots(cfg.PROJECTOR_MAX_EXPORTS, (n) => metrics.exportsInFlight.set(n)),
         projector,
         lag: () => lag.report(),
         freshness: freshnessReporter(cfg.SYNCER_URLS),

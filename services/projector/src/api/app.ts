@@ -1,29 +1,37 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ZodError, type ZodTypeAny } from 'zod';
 import type { Metrics } from '../metrics';
 import { ViewsNotReady } from '../store/reader';
-import { operatorAuth } from './auth';
+import { operatorAuth, readAuth, type ApiTokens } from './auth';
+import { dashboardRoutes } from './dashboard';
+import { securityHeaders } from './headers';
+import { hostCheck } from './hosts';
 import { openApiDocument } from './openapi';
 import { HttpError, type ApiContext, type RouteDef } from './route';
 import { ROUTES } from './routes';
-
-const DASHBOARD_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dashboard');
+import { dashboardSignIn } from './session';
 
 export interface AppOptions {
   ctx: ApiContext;
   metrics: Metrics;
   ready: () => boolean;
+  /** Host header names answered (see hosts.ts); probes answer any. */
+  allowedHosts: Set<string>;
 }
 
 function parse(schema: ZodTypeAny | undefined, input: unknown): unknown {
   return schema ? (schema.parse(input ?? {}) as unknown) : {};
 }
 
-function mount(app: express.Express, r: RouteDef, ctx: ApiContext, metrics: Metrics): void {
+function mount(
+  app: express.Express,
+  r: RouteDef,
+  ctx: ApiContext,
+  tokens: ApiTokens,
+  metrics: Metrics,
+): void {
   const handlers: express.RequestHandler[] = [];
-  if (r.operator) handlers.push(operatorAuth(ctx.operatorToken));
+  if (r.operator) handlers.push(operatorAuth(tokens));
   handlers.push(async (req: Request, res: Response) => {
     const query = parse(r.query, req.query);
     const body = parse(r.body, req.body);
@@ -34,11 +42,12 @@ function mount(app: express.Express, r: RouteDef, ctx: ApiContext, metrics: Metr
   app[r.method](r.path, ...handlers);
 }
 
-export function createApp({ ctx, metrics, ready }: AppOptions): express.Express {
+export function createApp({ ctx, metrics, ready, allowedHosts }: AppOptions): express.Express {
   const app = express();
+  const tokens: ApiTokens = { read: ctx.readToken, operator: ctx.operatorToken };
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(express.json({ limit: '64kb', strict: true }));
+  app.use(securityHeaders);
   app.use((req, res, next) => {
     res.on('finish', () =>
       metrics.httpRequests.inc({
@@ -49,6 +58,8 @@ export function createApp({ ctx, metrics, ready }: AppOptions): express.Express 
     next();
   });
 
+  // Probes answer whatever Host they are sent to (Prometheus scrapes by service name, orchestrators
+  // by address) and carry no customer data, so they need neither a token nor an allowed host.
   app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
   app.get(
     '/ready',
@@ -64,15 +75,26 @@ export function createApp({ ctx, metrics, ready }: AppOptions): express.Express 
     res.setHeader('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
+
+  app.use(hostCheck(allowedHosts));
+  // The API's shape is public (it is in the repository); what it returns is not.
   const doc = openApiDocument(ROUTES);
   app.get('/openapi.json', (_req, res) => void res.json(doc));
-  for (const r of ROUTES) mount(app, r, ctx, metrics);
-  app.use(express.static(DASHBOARD_DIR, { index: 'index.html', maxAge: 0 }));
+  app.use('/api', readAuth(tokens));
+  // After the token check: a body is parsed only for a caller who may send one.
+  app.use(express.json({ limit: '64kb', strict: true }));
+  for (const r of ROUTES) mount(app, r, ctx, tokens, metrics);
+  app.get('/', dashboardSignIn(tokens));
+  app.use(dashboardRoutes());
 
   app.use((_req, res) => void res.status(404).json({ error: 'not-found' }));
   // Express 5 forwards rejected promises here; nothing from the request is echoed back.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof ZodError) {
+    if (res.headersSent) {
+      // A stream (an export) failed half-way: cut it, so the client sees it incomplete.
+      ctx.logger.error({ err }, 'response failed after it started');
+      res.destroy();
+    } else if (err instanceof ZodError) {
       res.status(400).json({
         error: 'invalid-request',
         issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),

@@ -1,17 +1,50 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { sessionMatches } from './session';
+import { sameSecret } from './tokens';
 
-const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-
-/** Bearer token check in constant time (hashing first equalizes the lengths timingSafeEqual needs). */
+/** Bearer token check in constant time. */
 export function tokenMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer (.+)$/.exec(header ?? '');
-  const given = m?.[1] ?? '';
-  return timingSafeEqual(digest(given), digest(token)) && given.length > 0;
+  return sameSecret(m?.[1] ?? '', token);
 }
 
-export function operatorAuth(token: string | undefined) {
+export interface ApiTokens {
+  read: string | undefined;
+  operator: string | undefined;
+}
+
+/** Both tokens are always compared, so the time taken does not tell which one was given. */
+export function grantsRead(req: Request, tokens: ApiTokens): boolean {
+  const header = req.headers.authorization;
+  let ok = false;
+  for (const t of [tokens.read, tokens.operator]) {
+    if (!t) continue;
+    if (tokenMatches(header, t)) ok = true;
+    if (sessionMatches(req.headers.cookie, t)) ok = true;
+  }
+  return ok;
+}
+
+/** Every /api route: the read token, the operator token, or the dashboard's session cookie. */
+export function readAuth(tokens: ApiTokens) {
   return (req: Request, res: Response, next: NextFunction): void => {
+    if (grantsRead(req, tokens)) return next();
+    res.setHeader('WWW-Authenticate', 'Bearer realm="siaghsync-read"');
+    res.status(401).json({
+      error: 'unauthorized',
+      message:
+        'the read API needs Authorization: Bearer <PROJECTOR_READ_TOKEN> (or the operator token); the dashboard signs in through the link npm start prints (/?token=...)',
+    });
+  };
+}
+
+/**
+ * Operator routes take the operator token in the Authorization header only: the dashboard's cookie
+ * never acts (a cookie is sent by the browser on its own; a header is sent by the page's code).
+ */
+export function operatorAuth(tokens: ApiTokens) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const token = tokens.operator;
     if (!token) {
       res.status(503).json({
         error: 'operator-actions-disabled',
@@ -20,14 +53,18 @@ export function operatorAuth(token: string | undefined) {
       });
       return;
     }
-    if (!tokenMatches(req.headers.authorization, token)) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="siaghsync-operator"');
-      res.status(401).json({
-        error: 'unauthorized',
-        message: 'operator actions need Authorization: Bearer <OPERATOR_TOKEN>',
+    if (tokenMatches(req.headers.authorization, token)) return next();
+    if (tokens.read && tokenMatches(req.headers.authorization, tokens.read)) {
+      res.status(403).json({
+        error: 'forbidden',
+        message: 'the read token cannot act: operator actions need Authorization: Bearer <OPERATOR_TOKEN>',
       });
       return;
     }
-    next();
+    res.setHeader('WWW-Authenticate', 'Bearer realm="siaghsync-operator"');
+    res.status(401).json({
+      error: 'unauthorized',
+      message: 'operator actions need Authorization: Bearer <OPERATOR_TOKEN>',
+    });
   };
 }

@@ -44,7 +44,9 @@ export function openApiDocument(routes: RouteDef[]): Record<string, unknown> {
       required: true,
       schema: { type: 'string' },
     }));
-    const shape = r.query instanceof z.ZodObject ? (r.query.shape as Record<string, ZodTypeAny>) : {};
+    // Queries with a cross-field check (a range) are a ZodEffects around the object.
+    const obj = r.query instanceof z.ZodEffects ? (r.query.innerType() as ZodTypeAny) : r.query;
+    const shape = obj instanceof z.ZodObject ? (obj.shape as Record<string, ZodTypeAny>) : {};
     const query = Object.entries(shape).map(([name, t]) => ({
       name,
       in: 'query',
@@ -67,16 +69,17 @@ export function openApiDocument(routes: RouteDef[]): Record<string, unknown> {
               },
             }
           : {}),
-        ...(r.operator ? { security: [{ operatorToken: [] }] } : {}),
+        security: r.operator ? [{ operatorToken: [] }] : [{ readToken: [] }, { operatorToken: [] }],
         responses: {
           '200': { description: 'OK', content },
           '400': { description: 'invalid parameters (every problem listed)' },
           ...(r.operator
             ? {
                 '401': { description: 'missing or wrong operator token' },
+                '403': { description: 'the read token cannot act' },
                 '503': { description: 'OPERATOR_TOKEN not configured' },
               }
-            : {}),
+            : { '401': { description: 'missing or wrong read (or operator) token' } }),
         },
       },
     };
@@ -84,7 +87,12 @@ export function openApiDocument(routes: RouteDef[]): Record<string, unknown> {
   return {
     openapi: '3.0.3',
     info: { title: 'SiaghSync projector: audit, lineage, conflicts and dead letters', version: '1.0.0' },
-    components: { securitySchemes: { operatorToken: { type: 'http', scheme: 'bearer' } } },
+    components: {
+      securitySchemes: {
+        readToken: { type: 'http', scheme: 'bearer', description: 'PROJECTOR_READ_TOKEN' },
+        operatorToken: { type: 'http', scheme: 'bearer', description: 'OPERATOR_TOKEN (also reads)' },
+      },
+    },
     paths,
   };
 }

@@ -7,6 +7,7 @@ import type { BuildProgress } from '../runner/projector';
 import type { Freshness } from '../freshness';
 import type { PartitionLag } from '@siaghsync/shared/kafka/lag';
 import type { GroupHealth } from '@siaghsync/shared/kafka/stalls';
+import type { Slots } from './slots';
 
 export interface LagReport {
   /** When the offsets were read (ms since the epoch). */
@@ -21,6 +22,10 @@ export interface ApiContext {
   db: Db;
   logger: Logger;
   operatorToken: string | undefined;
+  /** Unset: reads take the operator token only (config refuses neither being set). */
+  readToken: string | undefined;
+  /** Audit exports streaming now, at most PROJECTOR_MAX_EXPORTS. */
+  exportSlots: Slots;
   /** Produces to `work` with the idempotent producer, keyed by canonical key; resolves once acknowledged. */
   sendWork(event: WorkEvent): Promise<void>;
   projector: {

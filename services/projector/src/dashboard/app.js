@@ -15,8 +15,13 @@ async function api(path, init = {}) {
     headers['Content-Type'] = 'application/json';
     if (tokenInput.value) headers.Authorization = `Bearer ${tokenInput.value}`;
   }
-  const res = await fetch(path, { ...init, headers });
+  // Reads carry the session cookie (HttpOnly: this script never sees it) set by /?token=.
+  const res = await fetch(path, { ...init, headers, credentials: 'same-origin' });
   const body = await res.json().catch(() => null);
+  if (res.status === 401 && init.method !== 'POST') {
+    $('#sign-in').hidden = false;
+    throw new Error('not signed in: open the dashboard link npm start printed, or enter the read token');
+  }
   if (!res.ok) throw new Error(body?.message ?? body?.error ?? `HTTP ${res.status}`);
   return body;
 }

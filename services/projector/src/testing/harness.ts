@@ -6,6 +6,9 @@ import { loadConfig, type ProjectorConfig } from '../config';
 import { LogWriter } from './produce';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
+export const READ_TOKEN = 'test-read-token-0123456789';
+/** What every read of the API sends. */
+export const readAuth = { Authorization: `Bearer ${READ_TOKEN}` };
 export const quietLogger = () =>
   createLogger({ service: 'projector-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -20,6 +23,7 @@ export function testConfig(label: string, extra: Record<string, string> = {}): P
     PROJECTOR_GROUP_ID: uniqueName(`${label}-grp`),
     PROJECTOR_PORT: '1',
     OPERATOR_TOKEN,
+    PROJECTOR_READ_TOKEN: READ_TOKEN,
     LOG_LEVEL: 'silent',
     ...extra,
   });
@@ -64,9 +68,10 @@ export async function eventually<T>(
   }
 }
 
+/** A GET (or `init`) with the read token unless `init` sets headers of its own. */
 export async function getJson<T = unknown>(
   url: string,
-  init?: RequestInit,
+  init: RequestInit = { headers: readAuth },
 ): Promise<{ status: number; body: T }> {
   const res = await fetch(url, init);
   const text = await res.text();

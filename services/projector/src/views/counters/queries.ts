@@ -1,16 +1,48 @@
 import { z } from 'zod';
 import { timeParam } from '../../api/cursor';
+import { rangeInBuckets, orderedRange } from '../../api/ranges';
 import type { ViewSnapshot } from '../../store/reader';
 import { BUCKET_MS, type CounterDoc } from './evolve';
+
+/**
+ * One answer holds every bucket of the range in memory (about one document per direction and status
+ * each): a day of minutes, or 60 days of hours.
+ */
+export const MAX_COUNTER_BUCKETS = 1440;
+
+type Granularity = keyof typeof BUCKET_MS;
+
+/** The range a request covers, with its defaults: to = now, from = 60 buckets before to. */
+export function counterWindow(
+  q: { granularity: Granularity; from?: number | undefined; to?: number | undefined },
+  now = Date.now(),
+) {
+  const step = BUCKET_MS[q.granularity];
+  const to = q.to ?? now;
+  return { step, to, from: q.from ?? to - 60 * step };
+}
 
 export const counterQuery = z
   .object({
     granularity: z.enum(['minute', 'hour']).default('minute'),
-    from: timeParam.optional().describe('default: 60 buckets before `to`'),
+    from: timeParam
+      .optional()
+      .describe(`default: 60 buckets before \`to\`; at most ${MAX_COUNTER_BUCKETS} buckets`),
     to: timeParam.optional().describe('default: now'),
     direction: z.enum(['crm-to-siagh', 'siagh-to-crm', 'none']).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((q, ctx) => {
+    orderedRange(q, ctx);
+    const { step, from, to } = counterWindow(q);
+    const n = rangeInBuckets(from, to, step);
+    if (n > MAX_COUNTER_BUCKETS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['from'],
+        message: `the range is ${n} ${q.granularity}s long, at most ${MAX_COUNTER_BUCKETS} a request: narrow from/to${q.granularity === 'minute' ? ' or ask for granularity=hour' : ''}`,
+      });
+  });
 
 /** Failures for the failure-rate chart: what needed a person or a retry. */
 export const FAILURE_STATUSES = new Set(['dead-lettered', 'retrying', 'conflict']);
@@ -24,9 +56,7 @@ export interface SeriesPoint {
 }
 
 export async function counterSeries(v: ViewSnapshot, q: z.infer<typeof counterQuery>, now = Date.now()) {
-  const step = BUCKET_MS[q.granularity];
-  const to = q.to ?? now;
-  const from = q.from ?? to - 60 * step;
+  const { step, to, from } = counterWindow(q, now);
   const docs = await v
     .view<CounterDoc>('counters')
     .find(

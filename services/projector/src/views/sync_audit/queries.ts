@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toAsciiDigits } from '@siaghsync/shared/normalize/index';
 import { afterCursor, page, pageQuery, timeParam, type Page } from '../../api/cursor';
+import { orderedRange } from '../../api/ranges';
 import type { ViewSnapshot } from '../../store/reader';
 import type { AuditDoc } from './evolve';
 
@@ -32,7 +33,8 @@ export const auditFilter = z
   })
   .strict();
 export type AuditFilter = z.infer<typeof auditFilter>;
-export const auditQuery = auditFilter.extend(pageQuery).strict();
+/** Paged (at most pageQuery's limit a request), so any time range costs one page. */
+export const auditQuery = auditFilter.extend(pageQuery).strict().superRefine(orderedRange);
 
 /** `100-1231`, `۱۲۳۱` or `1231` all mean natural key 1231. */
 export function naturalKeyOf(customerNumber: string): string {
@@ -73,13 +75,17 @@ export async function searchAudit(
   return page(docs, limit, (d) => d.occurredAt);
 }
 
-/** A cursor over every match, newest first, for exports (bounded by the caller). */
+/**
+ * A cursor over every match, newest first, for exports (bounded by the caller). Small batches: an
+ * export waiting for a slow client holds one batch, not the driver's default of up to 16 MB.
+ */
 export function streamAudit(v: ViewSnapshot, f: AuditFilter, max: number) {
   return v
     .view<AuditDoc>('sync_audit')
     .find(auditMongoFilter(f), { projection: { _pos: 0 } })
     .sort({ occurredAt: -1, _id: -1 })
-    .limit(max);
+    .limit(max)
+    .batchSize(200);
 }
 
 export async function getOutcome(v: ViewSnapshot, outcomeId: string): Promise<AuditDoc | null> {
