@@ -80,15 +80,17 @@ export const ingestEnvSchema = z
           }),
         'expected name:whsec_<base64 key of 16-128 bytes>[,...]; names: a-z 0-9 -',
       )
-      // A key is bytes, so the placeholder is looked for in what they spell too (whsec_ of "change-me...").
+      // A key is bytes, so a key that is text is read as text too (whsec_ of "change-me..."). Only then:
+      // random bytes often hold no letter or digit, which as text would look like a placeholder.
       .refine(
         (l) =>
           !l.some((e) => {
             const secret = e.slice(e.indexOf(':') + 1);
             const key = decodeSigningSecret(secret);
+            const text = key?.toString('latin1');
             return (
               isPlaceholderSecret(secret.slice('whsec_'.length)) ||
-              (key !== undefined && isPlaceholderSecret(key.toString('latin1')))
+              (text !== undefined && /^[\x20-\x7e]+$/.test(text) && isPlaceholderSecret(text))
             );
           }),
         `one of them is ${PLACEHOLDER_SECRET_MESSAGE}`,

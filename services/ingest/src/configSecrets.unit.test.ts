@@ -43,6 +43,11 @@ describe('ingest secrets refuse placeholders', () => {
     ]);
   });
 
+  it('accepts a random signing key whose bytes hold no letter or digit', () => {
+    const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i % 16)).toString('base64');
+    expect(issues({ INGEST_SIGNING_SECRETS: `erp:whsec_${key}` })).toEqual([]);
+  });
+
   it('refuses a signing key whose bytes spell a placeholder', () => {
     expect(issues({ INGEST_SIGNING_SECRETS: `erp:${whsec('change-me-signing-key')}` })).toEqual([
       { variable: 'INGEST_SIGNING_SECRETS', problem: expect.stringContaining('placeholder') as string },
