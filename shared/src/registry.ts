@@ -1,6 +1,7 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { SCHEMA_NAMES, selfContainedSchema, subjectFor, type SchemaName } from '@siaghsync/schemas';
 import { permanent, transient } from './errors';
+import { decodeWire } from './wireDecode';
 import { registryHeaders, type RegistryAuth } from './kafka/connection';
 
 /**
@@ -83,7 +84,8 @@ export class EventCodec {
     }
   }
 
+  /** Throws a SyncError whose kind says whose fault it is: the record's (permanent) or the registry's. */
   async decode<T>(buffer: Buffer): Promise<T> {
-    return (await this.registry.decode(buffer)) as T;
+    return decodeWire<T>(this.registry, buffer);
   }
 }

@@ -28,8 +28,14 @@ export function createMetrics() {
     }),
     decodeErrors: new Counter({
       name: 'siaghsync_projector_decode_errors_total',
-      help: 'Records skipped because they could not be decoded',
+      help: 'Records that could not be decoded: quarantined (never decodable) or held and retried (schema registry failing); none is skipped',
       labelNames: ['stream'],
+      registers: [registry],
+    }),
+    quarantined: new Counter({
+      name: 'siaghsync_projector_quarantined_records_total',
+      help: 'Records that can never be decoded, moved to the quarantine topic before their offset is committed, by source topic',
+      labelNames: ['topic'],
       registers: [registry],
     }),
     rebuildProgress: new Gauge({

@@ -53,7 +53,7 @@ export async function startService(
     await ensureTopics(
       kafka,
       cfg.TOPIC_PREFIX,
-      ['outcomes', 'conflicts', 'deadLetters', 'entityState', 'work'],
+      ['outcomes', 'conflicts', 'deadLetters', 'entityState', 'work', 'quarantine'],
       replicationOf(cfg),
     );
     const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL, registryAuthOf(cfg));
@@ -84,6 +84,11 @@ export async function startService(
         metrics.liveVersion.set(projector.liveVersion ?? 0);
       },
       onDecodeError: (stream) => metrics.decodeErrors.inc({ stream }),
+      // Acknowledged by Kafka before the window holding the record's offset can commit.
+      quarantine: async (message, sourceTopic) => {
+        await sendWithin(producer, topicName('quarantine', cfg.TOPIC_PREFIX), [message], 10_000);
+        metrics.quarantined.inc({ topic: sourceTopic });
+      },
       ...(opts.buildSignal ? { buildSignal: opts.buildSignal } : {}),
     });
     opened(() => projector.stop());

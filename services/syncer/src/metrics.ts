@@ -6,7 +6,12 @@ import type { Backlog } from './backlog';
 export interface SyncerMetrics {
   registry: Registry;
   inFlight: Gauge;
-  undecodable: Counter;
+  /** Records put on the quarantine topic (undecodable for good), by the topic they came from. */
+  quarantined: Counter<'topic'>;
+  /** Fetches of a partition held on a record the registry could not decode yet (kafka/decodeHold.ts). */
+  decodeRetries: Counter<'topic'>;
+  /** Undecodable records of the compacted tables, skipped by the table readers (kafka/tableReader.ts). */
+  tableSkipped: Counter<'topic'>;
   restoreSeconds: Gauge;
   routed: Counter<'reason'>;
   /** API reads made to fetch records: single-record reads and shared list reads (reads/). */
@@ -59,9 +64,22 @@ export function createMetrics(withDefaults = true): SyncerMetrics {
       help: 'Events being processed',
       registers: [registry],
     }),
-    undecodable: new Counter({
-      name: 'siaghsync_syncer_undecodable_total',
-      help: 'Work records that could not be decoded',
+    quarantined: new Counter({
+      name: 'siaghsync_syncer_quarantined_records_total',
+      help: 'Records that can never be decoded (not our wire format, payload not matching its schema), moved to the quarantine topic with their offset committed, by source topic',
+      labelNames: ['topic'] as const,
+      registers: [registry],
+    }),
+    decodeRetries: new Counter({
+      name: 'siaghsync_syncer_decode_retries_total',
+      help: 'Times a partition was held because the schema registry could not decode its next record (unreachable, schema id not found yet); the record is retried, never skipped',
+      labelNames: ['topic'] as const,
+      registers: [registry],
+    }),
+    tableSkipped: new Counter({
+      name: 'siaghsync_syncer_table_records_skipped_total',
+      help: 'Undecodable records of the compacted tables (links, intents, entity-state) skipped by a table reader, by topic',
+      labelNames: ['topic'] as const,
       registers: [registry],
     }),
     restoreSeconds: new Gauge({

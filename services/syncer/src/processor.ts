@@ -1,4 +1,5 @@
-import type { Consumer, Kafka, KafkaMessage, Producer } from '@siaghsync/shared/kafka/client';
+import type { Consumer, Kafka, Message, Producer } from '@siaghsync/shared/kafka/client';
+import { DecodeHolds } from '@siaghsync/shared/kafka/decodeHold';
 import { nextOffsets } from '@siaghsync/shared/kafka/transactional';
 import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
 import { groupTimings } from './kafka/membership';
@@ -6,6 +7,7 @@ import { processorAssigners } from './kafka/coPartitioned';
 import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
 import { topicName, WORK_PARTITIONS, WORK_TOPICS } from '@siaghsync/shared/kafka/topics';
 import type { Logger } from '@siaghsync/shared/logger';
+import type { SyncError } from '@siaghsync/shared/errors';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import type { WorkEvent } from '@siaghsync/shared/events';
 import { handleEvent, type HandlerDeps } from './handle';
@@ -13,19 +15,14 @@ import type { TableReader } from './kafka/tableReader';
 import type { RouteTables, StateTable } from './kafka/tables';
 import type { SyncerMetrics } from './metrics';
 import { encodeOutputs, type Outputs } from './outputs';
-import type { EventMeta } from './records';
+import { decodeBatch, isEvent, keyOfItem, type WorkItem } from './kafka/workDecode';
 import { runKeyed } from './concurrency';
-import { PartitionLanes, type Queued } from './lanes';
+import { PartitionLanes } from './lanes';
 import { isBulk, observedAt } from './reads/freshness';
 import { backlogOf, type Backlog } from './backlog';
 import { isAwaiting } from './reads/awaitCounterpart';
 import type { EntityState } from './decide/state';
 import { asLiveWork } from '@siaghsync/shared/http/callLimiter';
-
-interface Decoded {
-  event: WorkEvent;
-  meta: EventMeta;
-}
 
 export interface ProcessorDeps {
   kafka: Kafka;
@@ -85,7 +82,12 @@ export class Processor {
   /** Per lane, the first offset not yet committed in this epoch (where a re-read starts). */
   private readonly nextToCommit = new Map<string, string>();
   private readonly laneCoords = new Map<string, { topic: string; partition: number }>();
-  private readonly lanes: PartitionLanes<Decoded>;
+  private readonly lanes: PartitionLanes<WorkItem>;
+  /** Lanes paused because they hold enough (lanes.ts) and lanes held on a record the registry could not decode. */
+  private readonly pressured = new Set<string>();
+  private readonly decodeHeld = new Map<string, NodeJS.Timeout>();
+  private readonly holds = new DecodeHolds();
+  private readonly quarantineTopic: string;
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Per entity waiting for a counterpart (reads/awaitCounterpart.ts), the timer of its deadline. */
   private readonly awaitTimers = new Map<string, NodeJS.Timeout>();
@@ -94,15 +96,16 @@ export class Processor {
 
   constructor(private readonly d: ProcessorDeps) {
     this.workTopic = topicName('work', d.prefix);
+    this.quarantineTopic = topicName('quarantine', d.prefix);
     this.topics = WORK_TOPICS.map((t) => topicName(t, d.prefix));
     this.handler = { ...d.handler, stopping: this.stopSignal.signal };
-    this.lanes = new PartitionLanes<Decoded>({
+    this.lanes = new PartitionLanes<WorkItem>({
       // A bulk chunk holds its entities until it commits, and a live event of one of them waits that
       // long (lanes.ts): bulk chunks are kept short so an echo or an edit of an entity being imported
       // waits seconds, not the time of 64 rate-limited creates.
       chunk: (lane) => (lane.startsWith(`${this.workTopic}:`) ? d.commitEvery : d.bulkCommitEvery),
       highWater: Math.max(d.commitEvery * 4, d.maxInFlight * 8),
-      keyOf: (e) => e.event.canonicalKey,
+      keyOf: keyOfItem,
       process: (lane, events, lastOffset, epoch) => this.processChunk(lane, events, lastOffset, epoch),
       onError: (err, lane) => this.recover(err, lane),
       onPressure: (lane, paused) => this.pressure(lane, paused),
@@ -113,7 +116,7 @@ export class Processor {
   backlog(now = Date.now()): Backlog {
     const views = this.lanes.holdings().map((h) => ({
       lane: h.lane,
-      oldestObservedAt: h.oldest === undefined ? undefined : observedAt(h.oldest.event),
+      oldestObservedAt: h.oldest && isEvent(h.oldest) ? observedAt(h.oldest.event) : undefined,
       held: h.held,
       lastProgressAt: h.lastProgressAt,
     }));
@@ -156,6 +159,8 @@ export class Processor {
       // kafkajs reads every assigned partition again from its committed offset; what lanes hold is stale.
       this.lanes.reset();
       this.nextToCommit.clear();
+      // A held partition still assigned is fetched (and held again, if the registry still fails) at once.
+      this.releaseDecodeHolds();
       d.logger.info({ assignment: e.payload.memberAssignment }, 'joined syncer group');
       const restoring = this.restore(++this.joins);
       // A failed restore fails the next batch too (it awaits the same promise), and kafkajs rejoins.
@@ -176,33 +181,91 @@ export class Processor {
         // A batch fetched before a seek (see recover) is older than the position we asked for.
         if (!isRunning() || isStale()) return;
         const epoch = this.lanes.epoch;
-        const items = await this.decodeAll(batch.topic, batch.partition, batch.messages, this.generation);
+        const lane = laneId(batch.topic, batch.partition);
+        const { items, held } = await decodeBatch(
+          this.d.codec,
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            generation: this.generation,
+            consumer: this.d.groupId,
+            now: Date.now(),
+          },
+          batch.messages,
+        );
         // A rebalance while decoding: this batch belongs to the old assignment and is fetched again.
         if (epoch !== this.lanes.epoch || !isRunning() || isStale() || this.stopping) return;
-        const lane = laneId(batch.topic, batch.partition);
         this.laneCoords.set(lane, { topic: batch.topic, partition: batch.partition });
         if (!this.nextToCommit.has(lane) && items[0]) this.nextToCommit.set(lane, items[0].offset);
         // Queue on the partition's lane and return at once, so kafkajs fetches on; the lane processes and
         // commits in order, and pauses its partition while it is full (see lanes.ts).
-        const queued = this.lanes.push(lane, items);
+        const queued = items.length > 0 ? this.lanes.push(lane, items) : null;
         // Only what a lane holds counts as consumed: anything else is fetched again.
         if (queued !== null) resolveOffset(queued);
+        if (held) this.holdForDecode(lane, held.offset, held.error);
+        else this.holds.succeeded(lane);
       },
     });
   }
 
   private pressure(lane: string, paused: boolean): void {
+    if (paused) this.pressured.add(lane);
+    else this.pressured.delete(lane);
+    this.applyPause(lane);
+  }
+
+  /** A partition is fetched only while neither its lane is full nor it is held on a decode. */
+  private applyPause(lane: string): void {
     const at = this.laneCoords.get(lane);
     if (!at || !this.consumer) return;
     const tp = [{ topic: at.topic, partitions: [at.partition] }];
-    if (paused) this.consumer.pause(tp);
+    if (this.pressured.has(lane) || this.decodeHeld.has(lane)) this.consumer.pause(tp);
     else this.consumer.resume(tp);
   }
 
+  /**
+   * The registry could not decode the record at `offset` (unreachable, schema id not there yet): the
+   * partition is paused and fetched again from that record after a backoff, as long as it takes. The
+   * record is never skipped and nothing after it commits; other partitions go on.
+   */
+  private holdForDecode(lane: string, offset: string, error: SyncError): void {
+    const delay = this.holds.failed(lane);
+    const attempts = this.holds.attempts(lane);
+    const { topic, partition } = this.laneCoords.get(lane)!;
+    this.d.metrics.decodeRetries.inc({ topic });
+    const log = { err: error.toJSON(), topic, partition, offset, attempts, retryInMs: Math.round(delay) };
+    // Said loudly once and then every 20th time: a long registry outage must not flood the log.
+    if (attempts === 1 || attempts % 20 === 0)
+      this.d.logger.warn(log, 'record not decodable now (schema registry); partition held, retrying');
+    else this.d.logger.debug(log, 'decode retry');
+    clearTimeout(this.decodeHeld.get(lane));
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.decodeHeld.get(lane) !== timer) return;
+      this.decodeHeld.delete(lane);
+      this.applyPause(lane);
+    }, delay);
+    this.timers.add(timer);
+    this.decodeHeld.set(lane, timer);
+    this.applyPause(lane);
+  }
+
+  private releaseDecodeHolds(): void {
+    const lanes = [...this.decodeHeld.keys()];
+    for (const [lane, timer] of this.decodeHeld) {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+      this.decodeHeld.delete(lane);
+    }
+    for (const lane of lanes) this.applyPause(lane);
+  }
+
   /** One chunk of a lane: handle its events (entities concurrently, each in order), then commit. */
-  private async processChunk(lane: string, events: Decoded[], lastOffset: string, epoch: number) {
+  private async processChunk(lane: string, items: WorkItem[], lastOffset: string, epoch: number) {
     const d = this.d;
     const { topic, partition } = this.laneCoords.get(lane)!;
+    const events = items.filter(isEvent);
+    const quarantined = items.flatMap((i) => (isEvent(i) ? [] : [i]));
     const keys = new Set(events.map((e) => e.event.canonicalKey));
     try {
       d.metrics.inFlight.inc(events.length);
@@ -226,7 +289,21 @@ export class Processor {
         d.states.discard(keys);
         return;
       }
-      await this.commit(outputs.flat(), topic, partition, lastOffset);
+      // The quarantined records go in the same transaction as the offset that moves past them.
+      await this.commit(
+        outputs.flat(),
+        quarantined.map((q) => q.quarantine),
+        topic,
+        partition,
+        lastOffset,
+      );
+      for (const q of quarantined) {
+        d.metrics.quarantined.inc({ topic });
+        d.logger.error(
+          { reason: q.reason.toJSON(), topic, partition, key: q.key, quarantineTopic: this.quarantineTopic },
+          'undecodable record quarantined',
+        );
+      }
     } catch (err) {
       // Whatever failed, nothing of this chunk was committed: its states go back to the committed ones.
       d.states.discard(keys);
@@ -249,40 +326,15 @@ export class Processor {
     }
   }
 
-  private async decodeAll(
-    topic: string,
-    partition: number,
-    messages: KafkaMessage[],
-    generation: number,
-  ): Promise<Queued<Decoded>[]> {
-    const out: Queued<Decoded>[] = [];
-    for (const m of messages) {
-      let value: Decoded | null = null;
-      if (m.value) {
-        try {
-          value = {
-            event: await this.d.codec.decode<WorkEvent>(m.value),
-            meta: { topic, partition, offset: m.offset, generation },
-          };
-        } catch (err) {
-          // A record we cannot decode cannot be synced or dead-lettered with its content; it is logged
-          // with its coordinates so an operator can inspect it, and the partition is not blocked.
-          this.d.logger.error({ err, topic, partition, offset: m.offset }, 'undecodable work event skipped');
-          this.d.metrics.undecodable.inc();
-        }
-      }
-      out.push({ offset: m.offset, value });
-    }
-    return out;
-  }
-
   private async commit(
     outputs: Outputs[],
+    quarantined: Message[],
     topic: string,
     partition: number,
     lastOffset: string,
   ): Promise<void> {
     const messages = await encodeOutputs(this.d.codec, this.d.prefix, outputs);
+    if (quarantined.length > 0) messages.push({ topic: this.quarantineTopic, messages: quarantined });
     await this.tx!.commit(messages, nextOffsets(this.d.groupId, [{ topic, partition, offset: lastOffset }]));
     for (const o of outputs) {
       // Read-your-writes for the tables: an entity's next event, often its own create's notice a few
@@ -384,6 +436,7 @@ export class Processor {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
+    this.decodeHeld.clear();
     this.awaitTimers.clear();
     // Take nothing new, finish and commit the chunks under way (an event waiting to retry parks at once
     // and is retried after the restart), then leave the group.

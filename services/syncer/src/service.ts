@@ -98,6 +98,7 @@ export async function startSyncer(
       (_t, m) => states.apply(m),
       logger,
       `${prefix}syncer-${cfg.SYNCER_INSTANCE_ID}`,
+      { onSkipped: (topic) => metrics.tableSkipped.inc({ topic }) },
     );
     const linksTopic = topicName('links', prefix);
     const routeReader = new TableReader(
@@ -107,6 +108,7 @@ export async function startSyncer(
       (t, m) => (t === linksTopic ? tables.applyLink(m) : tables.applyIntent(m)),
       logger,
       `${prefix}router-${cfg.SYNCER_INSTANCE_ID}`,
+      { onSkipped: (topic) => metrics.tableSkipped.inc({ topic }) },
     );
     opened(() => Promise.all([stateReader.stop(), routeReader.stop()]));
     await Promise.all([stateReader.start(), routeReader.start()]);

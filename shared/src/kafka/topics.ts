@@ -90,6 +90,14 @@ export const TOPICS = {
     retentionMs: 365 * DAY,
     reason: 'Events that failed permanently, with the reason and the original event for redrive.',
   },
+  quarantine: {
+    name: 'quarantine',
+    partitions: 3,
+    cleanup: 'delete',
+    retentionMs: 365 * DAY,
+    reason:
+      'Records a consumer could not decode at all (not our wire format, a payload that does not match its schema, an invalid event), byte for byte with their headers, source topic/partition/offset and the reason, written before the offset moves past them: an undecodable record is never silently lost. Kept a year, like dead letters.',
+  },
   syncerEpochs: {
     name: 'syncer-epochs',
     partitions: 1,

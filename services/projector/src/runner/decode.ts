@@ -13,7 +13,8 @@ import type { ProjectorEvent, Stream } from '../events';
 
 /**
  * One record of a stream to the event the views fold, or null for records the views ignore
- * (work changes, a resolution whose JSON is unreadable). Throws only on undecodable bytes.
+ * (work changes, a resolution whose JSON is unreadable). Throws only on undecodable bytes, a SyncError
+ * whose kind tells the record's fault (permanent: quarantined) from the registry's (retried, runner.ts).
  */
 export async function decodeRecord(
   codec: EventCodec,

@@ -14,7 +14,7 @@ import {
   type BuildDoc,
 } from '../store/collections';
 import type { Positions } from '../views/types';
-import { ProjectionRunner, streamTopics } from './runner';
+import { ProjectionRunner, streamTopics, type RunnerDeps } from './runner';
 import { LIVE_FLUSH, REBUILD_FLUSH, type FlushPolicy } from './window';
 import { WriteLock } from '../store/lock';
 import { Lease } from '../store/lease';
@@ -29,6 +29,8 @@ export interface ProjectorDeps {
   groupId: string;
   onBatch?: (version: number, stats: { events: number; written: number; ms: number }) => void;
   onDecodeError?: (stream: Stream, err: unknown) => void;
+  /** Where records that can never be decoded go (runner.ts); unset: logged and skipped. */
+  quarantine?: RunnerDeps['quarantine'];
   /** Test hook: aborting it makes the building runner fail mid-batch, like a kill -9. */
   buildSignal?: AbortSignal;
   /** Length of the writer's lease (default 10 s): how long a crashed writer blocks a standby. */
@@ -193,6 +195,7 @@ export class Projector {
         if (isBuild) this.checkCaughtUpSoon();
       },
       ...(this.deps.onDecodeError ? { onDecodeError: this.deps.onDecodeError } : {}),
+      ...(this.deps.quarantine ? { quarantine: this.deps.quarantine } : {}),
       ...(isBuild && this.deps.buildSignal ? { signal: this.deps.buildSignal } : {}),
     });
     await runner.start();

@@ -1,5 +1,8 @@
 import type { Db } from 'mongodb';
-import type { Consumer, EachBatchPayload, Kafka } from '@siaghsync/shared/kafka/index';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message } from '@siaghsync/shared/kafka/index';
+import { classify } from '@siaghsync/shared/errors';
+import { DecodeHolds } from '@siaghsync/shared/kafka/decodeHold';
+import { quarantineMessage } from '@siaghsync/shared/kafka/quarantine';
 import { topicName, type TopicKey } from '@siaghsync/shared/kafka/index';
 import { retryUntilStarted } from '@siaghsync/shared/kafka/supervise';
 import type { EventCodec } from '@siaghsync/shared/registry';
@@ -37,7 +40,13 @@ export interface RunnerDeps {
   targets?: Positions;
   /** Called after each written window (progress, caught-up checks, metrics); `ms` from its first read. */
   onBatch?: (r: ProjectionRunner, stats: { events: number; written: number; ms: number }) => void;
+  /** Told of every decode failure: a record quarantined, or a partition held on the registry. */
   onDecodeError?: (stream: Stream, err: unknown) => void;
+  /**
+   * Puts a record that can never be decoded on the quarantine topic, resolving once Kafka has it (acks=all),
+   * before its offset can be committed. Unset (tests, benches): such a record is logged and skipped.
+   */
+  quarantine?: (message: Message, sourceTopic: string) => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -89,6 +98,8 @@ export class ProjectionRunner {
   private targets: Positions | null;
   /** Since the last progress line: fetches answered, events read, windows written. */
   private activity = { fetches: 0, events: 0, windows: 0, since: Date.now() };
+  /** Partitions held on a record the registry cannot decode now (shared/src/kafka/decodeHold.ts). */
+  private readonly holds = new DecodeHolds();
 
   constructor(private readonly deps: RunnerDeps) {
     this.groupId = `${deps.groupId}.v${deps.version}`;
@@ -292,33 +303,49 @@ export class ProjectionRunner {
     heartbeat,
     isRunning,
     isStale,
+    pause,
   }: EachBatchPayload): Promise<void> {
     const started = Date.now();
     const stream = this.topics.get(batch.topic);
     const window = this.window;
     if (!stream || !window || batch.messages.length === 0) return;
+    const pk = posKey({ stream, partition: batch.partition });
     const events: Positioned[] = [];
-    for (const m of batch.messages) {
+    /** The record the registry cannot decode now: the batch ends before it, the partition waits. */
+    let heldAt: { index: number; err: unknown } | null = null;
+    for (const [index, m] of batch.messages.entries()) {
       if (!isRunning() || isStale() || this.stopping) return;
       try {
         const event = await decodeRecord(this.deps.codec, stream, m);
         if (event)
           events.push({ event, pos: { stream, partition: batch.partition, offset: Number(m.offset) } });
       } catch (err) {
-        // A record we cannot decode must not stall every view behind it; it is logged and counted.
         this.deps.onDecodeError?.(stream, err);
-        this.deps.logger.error(
-          { err, topic: batch.topic, partition: batch.partition, offset: m.offset },
-          'undecodable record skipped',
-        );
+        if (classify(err).kind !== 'permanent') {
+          heldAt = { index, err };
+          break;
+        }
+        await this.quarantine(batch.topic, batch.partition, m, err);
       }
     }
     // Checked again after the awaits: a batch of a revoked partition or a stopping runner is dropped unresolved.
     if (!isRunning() || isStale() || this.stopping) return;
+    if (heldAt !== null) {
+      // Nothing at or after the held record is read: the position (and so the commit) stays before it.
+      const held = batch.messages[heldAt.index]!;
+      if (heldAt.index > 0) {
+        window.add(pk, Number(held.offset), events, started);
+        resolveOffset(batch.messages[heldAt.index - 1]!.offset);
+      }
+      this.activity.events += events.length;
+      this.hold(pk, batch.topic, batch.partition, held.offset, heldAt.err, pause());
+      return;
+    }
+    this.holds.succeeded(pk);
     // The batch's last offset, not its last data message's: a transaction marker after the data must be
     // counted too, or the position stays one short of the end and a rebuild never reaches its targets.
     const last = batch.lastOffset();
-    window.add(posKey({ stream, partition: batch.partition }), Number(last) + 1, events, started);
+    window.add(pk, Number(last) + 1, events, started);
     this.activity.events += events.length;
     // Resolved moves the fetch position only; the group's offset is committed after the window is written.
     resolveOffset(last);
@@ -332,6 +359,51 @@ export class ProjectionRunner {
         await this.whileHeartbeating(sleep(RETRY_MS), heartbeat);
       }
     }
+  }
+
+  /**
+   * A record that can never be decoded must not stall every view behind it, nor vanish: it goes to the
+   * quarantine topic (acknowledged before its offset can be committed with the next window).
+   */
+  private async quarantine(topic: string, partition: number, m: KafkaMessage, err: unknown): Promise<void> {
+    const reason = classify(err);
+    const log = { reason: reason.toJSON(), topic, partition, offset: m.offset, version: this.version };
+    if (!this.deps.quarantine) {
+      this.deps.logger.error(log, 'undecodable record skipped (no quarantine configured)');
+      return;
+    }
+    const source = { topic, partition, consumer: this.groupId };
+    await this.deps.quarantine(quarantineMessage(source, m, reason, Date.now()), topic);
+    this.deps.logger.error(log, 'undecodable record quarantined');
+  }
+
+  /**
+   * The registry cannot decode the partition's next record now (down, schema id not there yet): the
+   * partition is paused and fetched again from that record after a backoff, for as long as it takes.
+   * Skipping it would leave a view without the event for good.
+   */
+  private hold(
+    pk: string,
+    topic: string,
+    partition: number,
+    offset: string,
+    err: unknown,
+    resume: () => void,
+  ) {
+    const delay = this.holds.failed(pk);
+    const attempts = this.holds.attempts(pk);
+    const log = {
+      err: classify(err).toJSON(),
+      topic,
+      partition,
+      offset,
+      attempts,
+      retryInMs: Math.round(delay),
+    };
+    if (attempts === 1 || attempts % 20 === 0)
+      this.deps.logger.warn(log, 'record not decodable now (schema registry); partition held, retrying');
+    const timer = setTimeout(resume, delay);
+    timer.unref();
   }
 
   /** A window can take longer to write than the session timeout; the group must not think us dead. */

@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage, Producer } from '@siaghsync/shared/kafka/client';
 import type { Logger } from '@siaghsync/shared/logger';
+import { classify } from '@siaghsync/shared/errors';
+import { registryRetry } from '@siaghsync/shared/kafka/decodeHold';
 import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
+import { keepBeating } from './membership';
 
 const BARRIER_HEADER = 'x-siaghsync-barrier';
+const SESSION_MS = 30_000;
+
+export interface TableReaderOptions {
+  /** Told of each record skipped because it can never be decoded (metrics). */
+  onSkipped?: (topic: string) => void;
+}
 
 /**
  * Reads compacted topics whole into memory and keeps tailing them (a "global table").
@@ -11,10 +20,19 @@ const BARRIER_HEADER = 'x-siaghsync-barrier';
  * "Caught up" is proven with a barrier: a marker produced to every partition, waited for on the way
  * back. High watermarks cannot be used for this: transaction markers occupy offsets that a consumer
  * never sees, and read_committed stops at the first open transaction, so both would hang or lie.
+ *
+ * A record the registry cannot decode now is retried in place (a table is applied in order). One that
+ * can never be decoded is skipped with an error log and a metric, not quarantined: every instance reads
+ * every table whole at each start, so a quarantine copy would be written again and again, and the record
+ * stays where it is in the compacted topic, at the logged offset, until a newer record of its key
+ * supersedes it. Skipping costs that key's latest entry (a link, an intent, a state); the syncer then
+ * finds the pair by natural key, as for an entity it never saw. Not skipping stalled every syncer.
  */
 export class TableReader {
   private consumer: Consumer | undefined;
   private stopped = false;
+  private readonly stopSignal = new AbortController();
+  private readonly decodeRetry = registryRetry();
   private readonly waiting = new Map<string, { remaining: Set<string>; resolve: () => void }>();
 
   constructor(
@@ -24,13 +42,25 @@ export class TableReader {
     private readonly apply: (topic: string, message: KafkaMessage) => Promise<void>,
     private readonly logger: Logger,
     private readonly groupPrefix: string,
-  ) {}
+    private readonly options: TableReaderOptions = {},
+  ) {
+    this.decodeRetry.onRetry((r) =>
+      this.logger.warn(
+        {
+          topics: this.topics,
+          err: 'error' in r ? classify(r.error).toJSON() : undefined,
+          delayMs: Math.round(r.delay),
+        },
+        'table record not decodable now (schema registry); retrying',
+      ),
+    );
+  }
 
   async start(): Promise<void> {
     // A group of its own, never committed: every start reads the tables from the beginning.
     const consumer = this.kafka.consumer({
       groupId: `${this.groupPrefix}-table-${randomUUID()}`,
-      sessionTimeout: 30_000,
+      sessionTimeout: SESSION_MS,
       maxWaitTimeInMs: 200,
     });
     this.consumer = consumer;
@@ -45,15 +75,39 @@ export class TableReader {
     for (const topic of this.topics) await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
-      eachMessage: async ({ topic, partition, message }) => {
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
         const barrier = message.headers?.[BARRIER_HEADER];
         if (barrier !== undefined) {
           this.sawBarrier(String(barrier), `${topic}:${partition}`);
           return;
         }
-        await this.apply(topic, message);
+        await this.applyOrSkip(topic, partition, message, heartbeat);
       },
     });
+  }
+
+  private async applyOrSkip(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const stopBeating = keepBeating(heartbeat, SESSION_MS);
+    try {
+      // Applying a record twice changes nothing, so a retry re-runs the whole apply.
+      await this.decodeRetry.execute(() => this.apply(topic, message), this.stopSignal.signal);
+    } catch (err) {
+      const reason = classify(err);
+      // Stopping in the middle of a registry outage: nothing to skip, the reader is going away.
+      if (reason.kind !== 'permanent') throw reason;
+      this.options.onSkipped?.(topic);
+      this.logger.error(
+        { reason: reason.toJSON(), topic, partition, offset: message.offset, key: message.key?.toString() },
+        'undecodable table record skipped',
+      );
+    } finally {
+      stopBeating();
+    }
   }
 
   /** Resolves once everything committed to the tables before this call has been applied. */
@@ -113,6 +167,7 @@ export class TableReader {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopSignal.abort();
     await this.consumer?.disconnect();
   }
 }

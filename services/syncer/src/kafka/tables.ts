@@ -1,6 +1,7 @@
 import type { CreateIntent, EntityStateRecord, Link, SourceSystem } from '@siaghsync/shared/events';
 import type { KafkaMessage } from '@siaghsync/shared/kafka/client';
 import type { EventCodec } from '@siaghsync/shared/registry';
+import { permanent } from '@siaghsync/shared/errors';
 import { fromRecord, supersedes, type EntityState } from '../decide/state';
 import { parseWriteAhead, type WriteAhead } from '../decide/recover';
 import { intentKey, type RouteLookups } from '../route/route';
@@ -124,7 +125,16 @@ export class StateTable {
   async apply(message: KafkaMessage): Promise<void> {
     const key = message.key?.toString();
     if (!key || message.value === null || message.value.length === 0) return;
-    const record = fromRecord(await this.codec.decode<EntityStateRecord>(message.value));
+    const decoded = await this.codec.decode<EntityStateRecord>(message.value);
+    let record: EntityState;
+    try {
+      record = fromRecord(decoded);
+    } catch (err) {
+      // Decoded but its JSON fields do not parse: the record's own fault, never the registry's.
+      throw permanent('INVALID_EVENT', `entity state ${key} is malformed: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
     const taken = supersedes(record, this.committed.version(key));
     if (taken) this.committed.set(key, record);
     // Told even when not taken: our own commit read back does not supersede the copy it came from.

@@ -1,4 +1,7 @@
-import type { Batch, Consumer, Kafka } from '@siaghsync/shared/kafka/client';
+import type { Batch, Consumer, Kafka, Message } from '@siaghsync/shared/kafka/client';
+import { classify } from '@siaghsync/shared/errors';
+import { registryRetry } from '@siaghsync/shared/kafka/decodeHold';
+import { quarantineMessage } from '@siaghsync/shared/kafka/quarantine';
 import { nextOffsets } from '@siaghsync/shared/kafka/transactional';
 import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
 import { groupTimings, keepBeating } from '../kafka/membership';
@@ -46,8 +49,18 @@ export class Router {
   private consumer: Consumer | undefined;
   private tx: TransactionalSender | undefined;
   private stopping = false;
+  private readonly stopSignal = new AbortController();
+  /** A change the registry cannot decode now is retried in place: routing goes in offset order. */
+  private readonly decodeRetry = registryRetry();
 
-  constructor(private readonly d: RouterDeps) {}
+  constructor(private readonly d: RouterDeps) {
+    this.decodeRetry.onRetry((r) =>
+      d.logger.warn(
+        { err: 'error' in r ? classify(r.error).toJSON() : undefined, delayMs: Math.round(r.delay) },
+        'change not decodable now (schema registry); retrying',
+      ),
+    );
+  }
 
   async start(): Promise<void> {
     const d = this.d;
@@ -91,7 +104,8 @@ export class Router {
   /** One batch of `changes` onto `work`, committed with its offsets in one transaction. */
   private async route(batch: Batch, heartbeat: () => Promise<void>): Promise<void> {
     const d = this.d;
-    const out = new Map<TopicKey, { key: string; value: Buffer }[]>();
+    const out = new Map<TopicKey, Message[]>();
+    const quarantined: Message[] = [];
     let caughtUp = false;
     let catchingUp: Promise<void> | undefined;
     const catchUp = () => (catchingUp ??= d.tableReader.caughtUp());
@@ -105,10 +119,22 @@ export class Router {
         if (!m.value) return undefined;
         let change: ChangeEvent;
         try {
-          change = await d.codec.decode<ChangeEvent>(m.value);
+          const value = m.value;
+          change = await this.decodeRetry.execute(
+            () => d.codec.decode<ChangeEvent>(value),
+            this.stopSignal.signal,
+          );
         } catch (err) {
-          d.logger.error({ err, partition: batch.partition, offset: m.offset }, 'undecodable change skipped');
-          d.metrics.undecodable.inc();
+          const reason = classify(err);
+          // Stopping during a registry outage: the batch is not committed and is read again.
+          if (reason.kind !== 'permanent') throw reason;
+          // Kept, with the offset, in this batch's transaction (below); the partition goes on.
+          const source = { topic: batch.topic, partition: batch.partition, consumer: d.groupId };
+          quarantined.push(quarantineMessage(source, m, reason, d.now()));
+          d.logger.error(
+            { reason: reason.toJSON(), partition: batch.partition, offset: m.offset },
+            'undecodable change quarantined',
+          );
           return undefined;
         }
         // A failed read of the CRM fails the batch, which is then retried: never routed blind.
@@ -146,10 +172,13 @@ export class Router {
     }
     const last = batch.messages[batch.messages.length - 1]!;
     const outputs = [...out].map(([topic, messages]) => ({ topic: topicName(topic, d.prefix), messages }));
+    if (quarantined.length > 0)
+      outputs.push({ topic: topicName('quarantine', d.prefix), messages: quarantined });
     await this.tx!.commit(
       outputs,
       nextOffsets(d.groupId, [{ topic: batch.topic, partition: batch.partition, offset: last.offset }]),
     );
+    if (quarantined.length > 0) d.metrics.quarantined.inc({ topic: batch.topic }, quarantined.length);
   }
 
   /**
@@ -182,6 +211,7 @@ export class Router {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopSignal.abort();
     await this.consumer?.disconnect();
     await this.tx?.disconnect();
   }
