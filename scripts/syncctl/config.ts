@@ -13,6 +13,8 @@ const schema = z.object({
   /** Overrides SYNCCTL_HOST + PROJECTOR_PORT, e.g. a projector behind a proxy. */
   PROJECTOR_URL: z.string().url().optional(),
   OPERATOR_TOKEN: envSecret(16).optional(),
+  /** For the projector's reads (status counts, entity, lists); OPERATOR_TOKEN reads too. */
+  PROJECTOR_READ_TOKEN: envSecret(16).optional(),
   SYNCER_GROUP_ID: z
     .string()
     .regex(/^[a-zA-Z0-9._-]+$/)
@@ -45,3 +47,10 @@ export function serviceAddresses(cfg: CtlConfig): ServiceAddress[] {
 
 export const projectorUrl = (cfg: CtlConfig): string =>
   (cfg.PROJECTOR_URL ?? `http://${cfg.SYNCCTL_HOST}:${cfg.PROJECTOR_PORT}`).replace(/\/$/, '');
+
+/**
+ * The token sent with the projector's reads: the read token, else the operator token (which reads
+ * too). None: the projector answers 401 and expectOk says which variable to set.
+ */
+export const readToken = (cfg: CtlConfig): string | undefined =>
+  cfg.PROJECTOR_READ_TOKEN ?? cfg.OPERATOR_TOKEN;

@@ -3,7 +3,7 @@ import { CrmClient } from '@siaghsync/shared/crm/client';
 import { loadCrmConfig } from '@siaghsync/shared/crm/config';
 import { SiaghClient } from '@siaghsync/shared/siagh/client';
 import { loadSiaghConfig } from '@siaghsync/shared/siagh/config';
-import { projectorUrl } from './config';
+import { projectorUrl, readToken } from './config';
 import type { Ctx } from './context';
 import { CliError, EXIT } from './errors';
 import { formatTime, parseEntityRef, table, truncate } from './format';
@@ -54,6 +54,7 @@ async function resolveKey(ctx: Ctx, raw: string): Promise<string> {
     await requestJson<{ items: Mapping[] }>(
       'projector',
       `${projectorUrl(ctx.cfg())}/api/entities?q=${encodeURIComponent(q)}`,
+      { token: readToken(ctx.cfg()) },
     ),
   );
   const keys = [...new Set(r.items.map((m) => m.canonicalKey))];
@@ -154,6 +155,7 @@ export function registerEntity(program: Command, run: Run): void {
         const r = await requestJson<Detail>(
           'projector',
           `${projectorUrl(ctx.cfg())}/api/entities/${encodeURIComponent(key)}`,
+          { token: readToken(ctx.cfg()) },
         );
         if (r.status === 404) throw new CliError(EXIT.failed, `no entity ${key} in the projector's views`);
         const d = expectOk('projector', 'read the entity', r);

@@ -9,7 +9,7 @@ export interface JsonResponse<T = unknown> {
 export async function requestJson<T = unknown>(
   service: string,
   url: string,
-  init: { method?: string; body?: unknown; token?: string; timeoutMs?: number } = {},
+  init: { method?: string; body?: unknown; token?: string | undefined; timeoutMs?: number } = {},
 ): Promise<JsonResponse<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -54,8 +54,14 @@ export function expectOk<T>(service: string, what: string, r: JsonResponse<T>): 
   if (r.status === 401)
     throw new CliError(
       EXIT.failed,
-      `${service} refused the operator token (${what})`,
-      'set OPERATOR_TOKEN to the token the projector was started with',
+      `${service} refused the token (${what}): ${detail}`,
+      'set PROJECTOR_READ_TOKEN (reads) or OPERATOR_TOKEN (reads and operator actions) to the token the projector was started with; npm start prints both',
+    );
+  if (r.status === 403)
+    throw new CliError(
+      EXIT.failed,
+      `${service} refused (${what}): ${detail}`,
+      'operator actions need OPERATOR_TOKEN',
     );
   if (r.status === 503) throw new CliError(EXIT.failed, `${service} cannot ${what} now: ${detail}`);
   if (r.status === 400 && b.issues) {

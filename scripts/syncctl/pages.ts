@@ -1,5 +1,5 @@
 import type { Ctx } from './context';
-import { projectorUrl } from './config';
+import { projectorUrl, readToken } from './config';
 import { expectOk, requestJson } from './http';
 
 /** Reads a projector list route page by page (keyset cursor) until `max` items or the end. */
@@ -24,7 +24,7 @@ export async function readPages<T>(
       await requestJson<{ items: T[]; nextCursor: string | null }>(
         'projector',
         `${base}${path}?${q.toString()}`,
-        { timeoutMs: ctx.cfg().SYNCCTL_TIMEOUT_MS },
+        { timeoutMs: ctx.cfg().SYNCCTL_TIMEOUT_MS, token: readToken(ctx.cfg()) },
       ),
     );
     items.push(...page.items);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
-import { projectorUrl } from './config';
+import { projectorUrl, readToken } from './config';
 import { operatorToken } from './context';
 import { CliError, EXIT } from './errors';
 import { expectOk, requestJson } from './http';
@@ -65,7 +65,9 @@ export function registerRebuild(program: Command, run: Run): void {
             status = expectOk(
               'projector',
               'read view status',
-              await requestJson<ViewsStatus>('projector', `${base}/api/views`),
+              await requestJson<ViewsStatus>('projector', `${base}/api/views`, {
+                token: readToken(ctx.cfg()),
+              }),
             );
             if (status.rebuild) {
               bar?.setTotal(Math.max(status.rebuild.total, 1));

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { serviceAddresses } from './config';
+import { readToken, serviceAddresses } from './config';
 import type { Ctx } from './context';
 import { classify, EXIT, type ExitCode } from './errors';
 import { table } from './format';
@@ -25,6 +25,8 @@ export interface StatusReport {
    */
   watch: { stallAfterSeconds: number; groups: GroupHealth[] } | null;
   counts: unknown;
+  /** Why watch and counts are missing though the projector is up (it refused the token). */
+  projectorRefused?: string;
 }
 
 /** 3 when a service or Kafka does not answer, 1 when something answers but is not ready, else 0. */
@@ -170,7 +172,8 @@ export function formatStatus(r: StatusReport, verbose: boolean, now = Date.now()
     entities?: Record<string, number>;
   } | null;
   lines.push('', 'Counts (projector views)');
-  if (!c) lines.push('  projector unavailable');
+  if (r.projectorRefused) lines.push(`  ${r.projectorRefused}`);
+  else if (!c) lines.push('  projector unavailable');
   else {
     lines.push(
       table(
@@ -211,16 +214,27 @@ export function registerStatus(
         const projector = services.find((s) => s.name === 'projector');
         let counts: unknown = null;
         let watch: StatusReport['watch'] = null;
+        let refused: string | undefined;
         if (projector?.health === 'up') {
           const get = (p: string) =>
-            requestJson('projector', `${projector.url}${p}`, { timeoutMs: cfg.SYNCCTL_TIMEOUT_MS }).catch(
-              () => null,
-            );
+            requestJson('projector', `${projector.url}${p}`, {
+              timeoutMs: cfg.SYNCCTL_TIMEOUT_MS,
+              token: readToken(cfg),
+            }).catch(() => null);
           const [summary, lag] = await Promise.all([get('/api/summary'), get('/api/lag')]);
           if (summary?.status === 200) counts = summary.body;
           if (lag?.status === 200) watch = lag.body as StatusReport['watch'];
+          if (summary?.status === 401)
+            refused =
+              'the projector refused the token: set PROJECTOR_READ_TOKEN (or OPERATOR_TOKEN) to the one it was started with';
         }
-        const report: StatusReport = { services, kafka, watch, counts };
+        const report: StatusReport = {
+          services,
+          kafka,
+          watch,
+          counts,
+          ...(refused ? { projectorRefused: refused } : {}),
+        };
         ctx.out.result(report, () => formatStatus(report, Boolean(opts.verbose)));
         return statusExitCode(report);
       }),

@@ -5,6 +5,7 @@ import {
   OPERATOR_TOKEN,
   openWriter,
   quietLogger,
+  READ_TOKEN,
   testConfig,
 } from '../../services/projector/src/testing/harness';
 import type { LogWriter } from '../../services/projector/src/testing/produce';
@@ -33,6 +34,7 @@ describe('syncctl against a running projector', () => {
     );
     env = {
       PROJECTOR_URL: svc.url,
+      PROJECTOR_READ_TOKEN: READ_TOKEN,
       KAFKA_BROKERS: cfg.KAFKA_BROKERS.join(','),
       TOPIC_PREFIX: cfg.TOPIC_PREFIX,
       SYNCCTL_GROUP_PREFIX: cfg.PROJECTOR_GROUP_ID,
@@ -114,7 +116,7 @@ describe('syncctl against a running projector', () => {
       OPERATOR_TOKEN: 'wrong-token-0123456789',
     });
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toMatch(/refused the operator token/);
+    expect(wrong.stderr).toMatch(/refused the token \(redrive dead letters\): operator actions need/);
     expect((await syncctl(['dlq', 'redrive'], env)).code).toBe(2);
     const ok = await syncctl(['--json', 'dlq', 'redrive', 'd1', 'nope'], { ...env, OPERATOR_TOKEN });
     expect(ok.code).toBe(1); // one of the two was refused
@@ -175,6 +177,21 @@ describe('syncctl against a running projector', () => {
     expect(r.json).toMatchObject({ version: expect.any(Number) as number });
     const { version, live } = r.json as { version: number; live: number };
     expect(live).toBeGreaterThanOrEqual(version);
+  });
+
+  it('reads send PROJECTOR_READ_TOKEN, else OPERATOR_TOKEN; without either the projector refuses and says which to set', async () => {
+    const { PROJECTOR_READ_TOKEN: _read, ...noToken } = env;
+    const refused = await syncctl(['dlq', 'list'], noToken);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/refused the token[\s\S]*set PROJECTOR_READ_TOKEN/);
+    const asOperator = await syncctl(['--json', 'dlq', 'list', '--state', 'all'], {
+      ...noToken,
+      OPERATOR_TOKEN,
+    });
+    expect(asOperator.code).toBe(0);
+    expect((asOperator.json as { items: unknown[] }).items).toHaveLength(1);
+    const status = await syncctl(['status'], noToken);
+    expect(status.stdout).toMatch(/Counts \(projector views\)\n {2}the projector refused the token/);
   });
 
   it('an unreachable projector is exit 3 naming it', async () => {

@@ -30,8 +30,12 @@ function mount(
   tokens: ApiTokens,
   metrics: Metrics,
 ): void {
-  const handlers: express.RequestHandler[] = [];
-  if (r.operator) handlers.push(operatorAuth(tokens));
+  // An operator route checks the operator token alone: a wrong one is told what operator actions
+  // need, not what reads need. A body is parsed only for a caller who may send one.
+  const handlers: express.RequestHandler[] = [
+    r.operator ? operatorAuth(tokens) : readAuth(tokens),
+    express.json({ limit: '64kb', strict: true }),
+  ];
   handlers.push(async (req: Request, res: Response) => {
     const query = parse(r.query, req.query);
     const body = parse(r.body, req.body);
@@ -80,10 +84,9 @@ export function createApp({ ctx, metrics, ready, allowedHosts }: AppOptions): ex
   // The API's shape is public (it is in the repository); what it returns is not.
   const doc = openApiDocument(ROUTES);
   app.get('/openapi.json', (_req, res) => void res.json(doc));
-  app.use('/api', readAuth(tokens));
-  // After the token check: a body is parsed only for a caller who may send one.
-  app.use(express.json({ limit: '64kb', strict: true }));
   for (const r of ROUTES) mount(app, r, ctx, tokens, metrics);
+  // Unknown /api paths too: which routes exist is told to token holders (and by /openapi.json).
+  app.use('/api', readAuth(tokens));
   app.get('/', dashboardSignIn(tokens));
   app.use(dashboardRoutes());
 
