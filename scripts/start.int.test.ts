@@ -93,6 +93,18 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
+/** The printed dashboard link works: it signs the browser in, and the cookie reads the API. */
+async function dashboardLinkSignsIn(text: string): Promise<void> {
+  const link = /dashboard\s+(http:\/\/\S+\/\?token=\S+)/.exec(text)?.[1];
+  expect(link).toBeDefined();
+  const signIn = await fetch(link!, { redirect: 'manual' });
+  expect(signIn.status).toBe(303);
+  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const summary = await fetch(new URL('/api/summary', link), { headers: { cookie } });
+  expect(summary.status).toBe(200);
+  expect((await fetch(new URL('/api/summary', link))).status).toBe(401);
+}
+
 describe('npm start stops everything it started', () => {
   it.each([
     ['SIGTERM to npm alone (a supervisor, timeout)', 'SIGTERM', false],
@@ -104,6 +116,7 @@ describe('npm start stops everything it started', () => {
       ['crm-sim', 'ingest', 'poller', 'projector', 'siagh-sim', 'syncer'].sort(),
     );
     const pids = [...parts.values()];
+    await dashboardLinkSignsIn(output());
     const script = Number(fs.readFileSync(`/proc/${pids[0]}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
 
     process.kill(group ? -npm.pid! : npm.pid!, signal);

@@ -97,6 +97,8 @@ async function main(): Promise<void> {
   }
 
   const operatorToken = env.OPERATOR_TOKEN ?? randomBytes(24).toString('base64url');
+  // The projector serves customer records only to a token holder: the dashboard link below carries it.
+  const readToken = env.PROJECTOR_READ_TOKEN ?? randomBytes(24).toString('base64url');
   const webhookSecret = env.CRM_WEBHOOK_SECRET ?? randomBytes(18).toString('base64url');
   const seed = env.SIM_SEED ?? '1404';
   const customers = env.SIM_CUSTOMERS ?? '3000';
@@ -129,6 +131,7 @@ async function main(): Promise<void> {
     ...systems,
     CRM_WEBHOOK_SECRET: webhookSecret,
     OPERATOR_TOKEN: operatorToken,
+    PROJECTOR_READ_TOKEN: readToken,
     INGEST_PORT: ports.ingest,
     SYNCER_PORT: ports.syncer,
     POLLER_PORT: ports.poller,
@@ -278,7 +281,11 @@ async function main(): Promise<void> {
   say(
     `  metrics              :${ports.ingest} :${ports.syncer} :${ports.poller} :${ports.projector} /metrics`,
   );
-  say(`  dashboard            http://127.0.0.1:${ports.projector}/`);
+  // Opening the link once signs the browser in (a cookie) and drops the token from the address bar.
+  say(`  dashboard            http://127.0.0.1:${ports.projector}/?token=${readToken}`);
+  say(
+    `  PROJECTOR_READ_TOKEN ${readToken}${env.PROJECTOR_READ_TOKEN ? ' (from the environment)' : ' (generated; export it for npx syncctl reads)'}`,
+  );
   say(
     `  OPERATOR_TOKEN       ${operatorToken}${env.OPERATOR_TOKEN ? ' (from the environment)' : ' (generated; export it for npx syncctl)'}`,
   );
