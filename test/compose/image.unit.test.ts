@@ -168,4 +168,27 @@ describe('docker-compose.yml (read statically)', () => {
     }
     expect(text.split('\n').filter((l) => /\b(npx|tsx)\b/.test(l))).toEqual([]);
   });
+
+  it('runs three brokers, and every service creates its topics with three copies, two in sync', () => {
+    const brokers = Object.entries(file.services).filter(([name]) => /^kafka-\d$/.test(name));
+    expect(brokers.map(([, b]) => b.environment?.KAFKA_NODE_ID).sort()).toEqual([1, 2, 3]);
+    for (const [, b] of brokers) {
+      expect(b.environment?.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe(
+        '1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093',
+      );
+      expect(b.environment?.KAFKA_TRANSACTION_STATE_LOG_MIN_ISR).toBe(2);
+    }
+    for (const name of IMAGE_SERVICES.filter((n) => !n.endsWith('-sim'))) {
+      const env = file.services[name]?.environment ?? {};
+      expect({ name, rf: env.KAFKA_REPLICATION_FACTOR, isr: env.KAFKA_MIN_INSYNC_REPLICAS }).toEqual({
+        name,
+        rf: 3,
+        isr: 2,
+      });
+      expect({ name, brokers: env.KAFKA_BROKERS }).toEqual({
+        name,
+        brokers: 'kafka-1:9092,kafka-2:9092,kafka-3:9092',
+      });
+    }
+  });
 });
