@@ -10,7 +10,7 @@ export const SINGLE_COPY: Replication = { replicationFactor: 1, minInsyncReplica
 /**
  * Creates the catalogue's topics that do not exist yet; safe to call from every service at start-up
  * and concurrently (a lost creation race is "already exists", which is what we wanted). Refuses to
- * start when the cluster cannot hold the configured copies, or when topics that exist hold fewer:
+ * create topics on a cluster that cannot hold the configured copies, and to use topics that hold fewer:
  * with `acks=all` a topic of one copy still loses what a dead broker had acknowledged.
  */
 export async function ensureTopics(
@@ -22,9 +22,6 @@ export async function ensureTopics(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const { brokers } = await admin.describeCluster();
-    const short = replicationProblem(replication, brokers.length);
-    if (short) throw permanent('KAFKA_REPLICATION', short);
     const existing = new Set(await admin.listTopics());
     const missing = keys.filter((k) => !existing.has(topicName(k, prefix)));
     // Listed is not yet served: a topic another service created a moment ago answers "does not host
@@ -40,6 +37,12 @@ export async function ensureTopics(
       await awaitLeaders(admin, all);
       return [];
     }
+    // Only topics still to create need the brokers: an existing topic's copies are its replica list, and
+    // a broker down for a restart must not keep a service from starting (seen: a projector restarted
+    // while one of three brokers was down refused to start).
+    const { brokers } = await admin.describeCluster();
+    const short = replicationProblem(replication, brokers.length);
+    if (short) throw permanent('KAFKA_REPLICATION', short);
     try {
       await admin.createTopics({
         waitForLeaders: true,
