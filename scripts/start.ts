@@ -97,6 +97,8 @@ async function main(): Promise<void> {
   }
 
   const operatorToken = env.OPERATOR_TOKEN ?? randomBytes(24).toString('base64url');
+  // Signs operator events from the projector for the syncer; only those two need it, nothing prints it.
+  const operatorEventKey = env.OPERATOR_EVENT_KEY ?? randomBytes(32).toString('base64url');
   // The projector serves customer records only to a token holder: the dashboard link below carries it.
   const readToken = env.PROJECTOR_READ_TOKEN ?? randomBytes(24).toString('base64url');
   const webhookSecret = env.CRM_WEBHOOK_SECRET ?? randomBytes(18).toString('base64url');
@@ -169,8 +171,14 @@ async function main(): Promise<void> {
     parts.push({
       name: svc,
       entry: `services/${svc}/src/main.ts`,
-      // The dashboard's freshness headline asks the syncer how far behind it is.
-      env: svc === 'projector' ? { SYNCER_URLS: `http://127.0.0.1:${ports.syncer}` } : {},
+      // The dashboard's freshness headline asks the syncer how far behind it is; the projector signs
+      // operator events with the key the syncer checks them with (and no other part holds it).
+      env:
+        svc === 'projector'
+          ? { SYNCER_URLS: `http://127.0.0.1:${ports.syncer}`, OPERATOR_EVENT_KEY: operatorEventKey }
+          : svc === 'syncer'
+            ? { OPERATOR_EVENT_KEY: operatorEventKey }
+            : {},
       readyPort: ports[svc],
     });
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envPort, envSecret, infraEnv, parseEnv } from '@siaghsync/shared/config';
 import { REBUILD_FLUSH } from './runner/window';
+import { operatorEventKey } from '@siaghsync/shared/operator/signature';
 import { hostList } from './api/hosts';
 
 // The projector's own variables only (STYLE 7); parsed once in main.ts.
@@ -20,6 +21,11 @@ const schema = z.object({
   PROJECTOR_ALLOWED_HOSTS: hostList,
   /** Audit exports streaming at once; one more is refused (429) rather than queued behind them. */
   PROJECTOR_MAX_EXPORTS: z.coerce.number().int().min(1).max(20).default(2),
+  /**
+   * Signs the operator events this projector sends (resolutions, redrives); the syncer checks it with
+   * its own copy and dead-letters what is unsigned. Unset: those actions answer 503.
+   */
+  OPERATOR_EVENT_KEY: operatorEventKey.optional(),
   /** Base of the versioned groups (`<id>.v<n>`); default `<TOPIC_PREFIX>siaghsync-projector`. */
   PROJECTOR_GROUP_ID: z
     .string()

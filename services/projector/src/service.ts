@@ -14,6 +14,8 @@ import {
 import { EventCodec } from '@siaghsync/shared/registry';
 import type { Logger } from '@siaghsync/shared/logger';
 import type { WorkEvent } from '@siaghsync/shared/events';
+import { OPERATOR_SIGNATURE_HEADER, signOperatorEvent } from '@siaghsync/shared/operator/signature';
+import { HttpError } from './api/route';
 import type { ProjectorConfig } from './config';
 import { createApp } from './api/app';
 import { allowedHosts } from './api/hosts';
@@ -116,11 +118,26 @@ export async function startService(
         lag: () => lag.report(),
         freshness: freshnessReporter(cfg.SYNCER_URLS),
         async sendWork(event: WorkEvent) {
+          // Every event the projector sends makes the syncer write on an operator's word: it is signed,
+          // and the syncer dead-letters one that is not (shared/src/operator/signature.ts).
+          const key = cfg.OPERATOR_EVENT_KEY;
+          if (!key)
+            throw new HttpError(
+              503,
+              'operator-events-off',
+              "OPERATOR_EVENT_KEY is not set on this projector: the syncer would refuse its unsigned operator events. Set it (the syncer's key, 32+ characters) and restart.",
+            );
           // Answer only after Kafka acknowledged (acks=all): a 202 means the syncer will see it.
           await sendWithin(
             producer,
             workTopic,
-            [{ key: event.canonicalKey, value: await codec.encode('WorkEvent', event) }],
+            [
+              {
+                key: event.canonicalKey,
+                value: await codec.encode('WorkEvent', event),
+                headers: { [OPERATOR_SIGNATURE_HEADER]: signOperatorEvent(event, key) },
+              },
+            ],
             10_000,
           );
         },

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { infraEnv, parseEnv } from '@siaghsync/shared/config';
+import { operatorEventKey } from '@siaghsync/shared/operator/signature';
 
 const schema = z.object({
   ...infraEnv,
@@ -63,6 +64,11 @@ const schema = z.object({
   /** Records of the events just handled kept to serve the events after them (the other side of a pair). */
   SYNCER_RECORDS_KEPT: z.coerce.number().int().min(0).default(20_000),
   SYNC_CONFIG_PATH: z.string().optional(),
+  /**
+   * The key operator events (resolutions, redrives) are signed with by the projector; an event without a
+   * valid signature is dead-lettered, never applied. Unset: no operator event is accepted.
+   */
+  OPERATOR_EVENT_KEY: operatorEventKey.optional(),
 });
 
 export type SyncerConfig = z.infer<typeof schema>;

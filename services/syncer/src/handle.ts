@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { classify, type SyncError } from '@siaghsync/shared/errors';
+import { classify, permanent, type SyncError } from '@siaghsync/shared/errors';
+import { needsOperatorSignature, verifyOperatorEvent } from '@siaghsync/shared/operator/signature';
 import { deterministicEventId, type SyncOutcome, type WorkEvent } from '@siaghsync/shared/events';
 import type { Logger } from '@siaghsync/shared/logger';
 import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
@@ -51,6 +52,8 @@ export interface HandlerDeps {
   countRead?: (side: 'crm' | 'siagh') => void;
   /** How long an import event may wait for its counterpart's event (reads/awaitCounterpart.ts); unset or 0 = never. */
   counterpartWaitMs?: number;
+  /** OPERATOR_EVENT_KEY: operator events must be signed with it (shared/src/operator/signature.ts); unset = none is accepted. */
+  operatorEventKey?: string;
 }
 
 /**
@@ -67,6 +70,8 @@ export async function handleEvent(
 ): Promise<Outputs[]> {
   const entityType = event.change?.entityType ?? 'customer';
   let state = states.get(event.canonicalKey) ?? initialState(event.canonicalKey, entityType);
+  const refused = refuseUnsigned(deps, state, event, meta);
+  if (refused) return [refused];
   const isRetry = event.kind === 'redrive' && event.redriveOf === 'retry';
 
   const queued = isRetry ? null : queueFor(state, event);
@@ -112,6 +117,43 @@ export async function handleEvent(
     if (result.parked) break;
   }
   return all;
+}
+
+/**
+ * An operator event (resolution, redrive) whose signature is missing or wrong is a dead letter before
+ * anything else: no read, no write, the entity's state untouched, and never queued behind its other
+ * events (a queued event would later run without its header). Checked here, where every event enters.
+ */
+function refuseUnsigned(
+  deps: HandlerDeps,
+  state: EntityState,
+  event: WorkEvent,
+  meta: EventMeta,
+): Outputs | null {
+  if (!needsOperatorSignature(event)) return null;
+  const verdict = verifyOperatorEvent(event, meta.operatorSignature, deps.operatorEventKey);
+  if (verdict === 'valid') return null;
+  const why =
+    deps.operatorEventKey === undefined
+      ? 'this syncer has no OPERATOR_EVENT_KEY, so no operator event is accepted'
+      : verdict === 'missing'
+        ? 'it carries no signature'
+        : 'its signature does not match OPERATOR_EVENT_KEY';
+  const error = permanent('unsigned-operator-event', `${event.kind} event refused: ${why}`);
+  deps.logger.warn(
+    {
+      canonicalKey: event.canonicalKey,
+      correlationId: event.correlationId,
+      kind: event.kind,
+      verdict,
+      topic: meta.topic,
+      partition: meta.partition,
+      offset: meta.offset,
+    },
+    'unsigned operator event dead-lettered',
+  );
+  const { state: _unchanged, ...outputs } = deadLetterOutputs(deps, state, event, meta, error, 1, deps.now());
+  return outputs;
 }
 
 function withoutPending(state: EntityState): EntityState {

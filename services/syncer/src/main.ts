@@ -13,6 +13,10 @@ try {
   exitOnConfigError(e);
 }
 const logger = createLogger({ service: 'syncer', level: cfg.LOG_LEVEL });
+if (!cfg.OPERATOR_EVENT_KEY)
+  logger.warn(
+    'OPERATOR_EVENT_KEY is not set: every conflict resolution and redrive is dead-lettered unsigned',
+  );
 
 // Kafka or the registry restarting while we start is waited out, not a crash (convergence seed 801).
 const syncer = await startWaitingForInfra(() => startSyncer(cfg, logger), logger);

@@ -22,6 +22,8 @@ export interface EventMeta {
   generation: number;
   /** Position within a batch of parked events re-run together (keeps outcome ids distinct). */
   index?: number;
+  /** The record's operator signature header, checked before an operator event is handled (handle.ts). */
+  operatorSignature?: string | Buffer | (string | Buffer)[];
 }
 
 interface OutcomeParts {

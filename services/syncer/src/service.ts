@@ -159,6 +159,7 @@ export async function startSyncer(
         logger,
         now: () => Date.now(),
         counterpartWaitMs: cfg.SYNCER_COUNTERPART_WAIT_MS,
+        ...(cfg.OPERATOR_EVENT_KEY ? { operatorEventKey: cfg.OPERATOR_EVENT_KEY } : {}),
         customers,
         ...(reads && { reads }),
         countRead: (side) => metrics.apiReads.inc({ side, kind: 'single' }),

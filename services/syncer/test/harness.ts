@@ -27,6 +27,15 @@ import { startSiaghSimulator, type SiaghSimulator } from '../../../simulators/si
 import { requireEnv, uniqueName } from '../../../test/harness/names';
 import { loadSyncerConfig } from '../src/config';
 import { startSyncer, type Syncer } from '../src/service';
+import {
+  needsOperatorSignature,
+  OPERATOR_SIGNATURE_HEADER,
+  signOperatorEvent,
+} from '@siaghsync/shared/operator/signature';
+import type { WorkEvent } from '@siaghsync/shared/events';
+
+/** The OPERATOR_EVENT_KEY of every test syncer; `produce` signs operator events with it, as the projector does. */
+export const TEST_OPERATOR_EVENT_KEY = 'test-operator-event-key-0123456789abcdef';
 
 // A syncer on the real broker and registry, talking to both simulators over HTTP. Changes are
 // produced straight to the `changes` topic (what ingest and the poller would do).
@@ -40,8 +49,17 @@ export interface World {
   codec: EventCodec;
   prefix: string;
   emit(source: 'crm' | 'siagh', id: string, extra?: Partial<ChangeEvent>): Promise<void>;
-  /** Produces a record straight to one of the pipeline's topics (what another service would do). */
-  produce(topic: TopicKey, key: string, schema: SchemaName, value: unknown): Promise<void>;
+  /**
+   * Produces a record straight to one of the pipeline's topics (what another service would do). An
+   * operator WorkEvent is signed as the projector signs it, unless `headers` are given (then sent as is).
+   */
+  produce(
+    topic: TopicKey,
+    key: string,
+    schema: SchemaName,
+    value: unknown,
+    headers?: Record<string, string>,
+  ): Promise<void>;
   conflicts: Conflict[];
   outcomes: SyncOutcome[];
   deadLetters: DeadLetter[];
@@ -71,6 +89,7 @@ export async function createWorld(label: string, opts: WorldOptions = {}): Promi
     ...simulatorEnv(crmSim, siaghSim),
     SYNCER_RETRY_BASE_MS: '50',
     SYNCER_PARK_RETRY_MS: '1000',
+    OPERATOR_EVENT_KEY: TEST_OPERATOR_EVENT_KEY,
     LOG_LEVEL: 'warn',
     ...opts.env,
   };
@@ -138,10 +157,15 @@ export async function createWorld(label: string, opts: WorldOptions = {}): Promi
     deadLetters,
     conflicts,
     startSyncer: start,
-    async produce(topic, key, schema, value) {
+    async produce(topic, key, schema, value, headers) {
+      const operator = schema === 'WorkEvent' && needsOperatorSignature(value as WorkEvent);
+      const signed = operator
+        ? { [OPERATOR_SIGNATURE_HEADER]: signOperatorEvent(value as WorkEvent, TEST_OPERATOR_EVENT_KEY) }
+        : undefined;
+      const sent = headers ?? signed;
       await producer.send({
         topic: topicName(topic, prefix),
-        messages: [{ key, value: await codec.encode(schema, value) }],
+        messages: [{ key, value: await codec.encode(schema, value), ...(sent ? { headers: sent } : {}) }],
         acks: -1,
       });
     },

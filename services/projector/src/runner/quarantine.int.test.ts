@@ -9,7 +9,16 @@ import type { WorkEvent } from '@siaghsync/shared/events';
 import { uniqueName } from '../../../../test/harness/names';
 import { startService, type RunningService } from '../service';
 import { conflict, outcome, T0 } from '../testing/fixtures';
-import { eventually, getJson, OPERATOR_TOKEN, openWriter, quietLogger, testConfig } from '../testing/harness';
+import {
+  eventually,
+  getJson,
+  OPERATOR_EVENT_KEY,
+  OPERATOR_TOKEN,
+  openWriter,
+  quietLogger,
+  testConfig,
+} from '../testing/harness';
+import { OPERATOR_SIGNATURE_HEADER, verifyOperatorEvent } from '@siaghsync/shared/operator/signature';
 import type { LogWriter } from '../testing/produce';
 
 jest.setTimeout(120_000);
@@ -91,7 +100,7 @@ describe('projector: undecodable records and operator input', () => {
     );
   });
 
-  it('refuses a resolution value the field cannot hold with 400 naming the field; sends a good one', async () => {
+  it('refuses a resolution value the field cannot hold with 400 naming the field; sends a good one, signed', async () => {
     await eventually(
       () => getJson<{ conflicts: { open: number } }>(`${svc.url}/api/summary`),
       (r) => r.body.conflicts?.open === 1,
@@ -120,5 +129,11 @@ describe('projector: undecodable records and operator input', () => {
       (w) => w !== undefined,
     );
     expect(JSON.parse(sent!.event.resolution!)).toMatchObject({ field: 'city', value: '"Shiraz"' });
+    // Signed for the syncer with the shared OPERATOR_EVENT_KEY, over the event as decoded.
+    const header = sent!.message.headers?.[OPERATOR_SIGNATURE_HEADER];
+    expect(verifyOperatorEvent(sent!.event, header, OPERATOR_EVENT_KEY)).toBe('valid');
+    expect(verifyOperatorEvent(sent!.event, header, 'another-operator-event-key-0123456789abcdef')).toBe(
+      'invalid',
+    );
   });
 });

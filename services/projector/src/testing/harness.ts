@@ -7,6 +7,8 @@ import { LogWriter } from './produce';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 export const READ_TOKEN = 'test-read-token-0123456789';
+/** Signs the operator events the projector sends (the syncer's test key: services/syncer/test/harness.ts). */
+export const OPERATOR_EVENT_KEY = 'test-operator-event-key-0123456789abcdef';
 /** What every read of the API sends. */
 export const readAuth = { Authorization: `Bearer ${READ_TOKEN}` };
 export const quietLogger = () =>
@@ -23,6 +25,7 @@ export function testConfig(label: string, extra: Record<string, string> = {}): P
     PROJECTOR_GROUP_ID: uniqueName(`${label}-grp`),
     PROJECTOR_PORT: '1',
     OPERATOR_TOKEN,
+    OPERATOR_EVENT_KEY,
     PROJECTOR_READ_TOKEN: READ_TOKEN,
     LOG_LEVEL: 'silent',
     ...extra,

@@ -3,6 +3,7 @@ import type { KafkaMessage, Message } from '@siaghsync/shared/kafka/client';
 import { quarantineMessage } from '@siaghsync/shared/kafka/quarantine';
 import type { WorkEvent } from '@siaghsync/shared/events';
 import type { EventCodec } from '@siaghsync/shared/registry';
+import { OPERATOR_SIGNATURE_HEADER } from '@siaghsync/shared/operator/signature';
 import type { Queued } from '../lanes';
 import type { EventMeta } from '../records';
 
@@ -41,13 +42,15 @@ export async function decodeBatch(
     }
     try {
       const event = await codec.decode<WorkEvent>(m.value);
-      items.push({
+      const meta: EventMeta = {
+        topic: at.topic,
+        partition: at.partition,
         offset: m.offset,
-        value: {
-          event,
-          meta: { topic: at.topic, partition: at.partition, offset: m.offset, generation: at.generation },
-        },
-      });
+        generation: at.generation,
+      };
+      const signature = m.headers?.[OPERATOR_SIGNATURE_HEADER];
+      if (signature !== undefined) meta.operatorSignature = signature;
+      items.push({ offset: m.offset, value: { event, meta } });
     } catch (err) {
       const error = classify(err);
       if (error.kind !== 'permanent') return { items, held: { offset: m.offset, error } };
