@@ -14,6 +14,8 @@ const REQUIRED = {
   SIAGH_PASSWORD: 'compose-check-siagh-password',
   CRM_WEBHOOK_SECRET: 'compose-check-webhook-0123456789',
   OPERATOR_TOKEN: 'compose-check-operator-0123456789',
+  PROJECTOR_READ_TOKEN: 'compose-check-read-token-0123456789',
+  OPERATOR_EVENT_KEY: 'compose-check-operator-event-key-0123456789',
 };
 
 function composeConfig(

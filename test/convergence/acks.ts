@@ -41,5 +41,12 @@ export async function lostAcknowledgements(
     if (id !== undefined) logged.add(id.toString());
   });
   const acked = acknowledged(deliveries);
-  return { acknowledged: acked.length, findings: lostAcks(acked, logged) };
+  const findings = lostAcks(acked, logged);
+  // What the next look needs: the notice and every answer of the request that went missing.
+  for (const f of findings)
+    for (const d of deliveries)
+      for (const a of d.attempts)
+        if (a.correlationId && !logged.has(a.correlationId) && a.status >= 200 && a.status < 300)
+          f.detail += `\n    ${a.correlationId}: ${JSON.stringify(d.notice)} answered ${a.status} at ${a.time} after ${(a.answeredMs - a.sentMs).toFixed(0)} ms; attempts ${d.attempts.map((x) => x.status).join(',')}`;
+  return { acknowledged: acked.length, findings };
 }

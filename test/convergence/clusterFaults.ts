@@ -1,3 +1,4 @@
+import { ConstantBackoff, handleAll, retry } from 'cockatiel';
 import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaNodes } from '../harness/kafkaNodes';
 import { untilBrokers } from '../harness/kafkaNodes';
@@ -7,7 +8,11 @@ import { untilBrokers } from '../harness/kafkaNodes';
  * it leads, of every topic of the run (Kafka's own topics aside).
  */
 export async function busiestLeader(cluster: KafkaNodes): Promise<number> {
-  const admin = new Kafka({ brokers: cluster.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    brokers: cluster.brokers.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2 },
+  }).admin();
   await admin.connect();
   try {
     const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__'));
@@ -36,7 +41,10 @@ export async function killBusiestLeader(
   downMs: number,
   say: (line: string) => void,
 ): Promise<void> {
-  const id = await busiestLeader(cluster);
+  // A node killed a moment ago may still be named a leader in the metadata a first attempt reads.
+  const id = await retry(handleAll, { maxAttempts: 10, backoff: new ConstantBackoff(1000) }).execute(() =>
+    busiestLeader(cluster),
+  );
   const node = cluster.nodes.find((n) => n.id === id)!;
   const t0 = Date.now();
   await node.kill('SIGKILL');

@@ -16,6 +16,9 @@ export async function redrive(
 ): Promise<RedriveResult> {
   const d = await getDeadLetter(v, deadLetterId);
   if (!d || !d.eventJson) return { deadLetterId, accepted: false, reason: 'not-found' };
+  // A forged operator event: redriving it would sign it with our key and make the syncer apply it.
+  if (d.reasonCode === 'unsigned-operator-event')
+    return { deadLetterId, accepted: false, reason: 'unsigned-operator-event' };
   const original = JSON.parse(d.eventJson) as WorkEvent;
   const correlationId = randomUUID();
   await ctx.sendWork({
