@@ -21,6 +21,19 @@ interface Part {
 }
 
 const env = process.env;
+
+/**
+ * A secret the user gave, as X or as X_FILE (read here; the services are then handed X, and X_FILE is
+ * blanked for them, since a service given both refuses to start), or undefined to generate one.
+ */
+function givenSecret(name: string): string | undefined {
+  if (env[name]) return env[name];
+  const file = env[`${name}_FILE`];
+  if (!file) return undefined;
+  env[`${name}_FILE`] = '';
+  env[name] = fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  return env[name];
+}
 const realSystems = Boolean(env.CRM_BASE_URL && env.SIAGH_BASE_URL);
 const externalInfra = Boolean(env.KAFKA_BROKERS && env.SCHEMA_REGISTRY_URL && env.MONGODB_URI);
 const say = (message: string): void => void process.stderr.write(`[start] ${message}\n`);
@@ -96,12 +109,12 @@ async function main(): Promise<void> {
     endpoints = clientEndpoints(cfg);
   }
 
-  const operatorToken = env.OPERATOR_TOKEN ?? randomBytes(24).toString('base64url');
+  const operatorToken = givenSecret('OPERATOR_TOKEN') ?? randomBytes(24).toString('base64url');
   // Signs operator events from the projector for the syncer; only those two need it, nothing prints it.
-  const operatorEventKey = env.OPERATOR_EVENT_KEY ?? randomBytes(32).toString('base64url');
+  const operatorEventKey = givenSecret('OPERATOR_EVENT_KEY') ?? randomBytes(32).toString('base64url');
   // The projector serves customer records only to a token holder: the dashboard link below carries it.
-  const readToken = env.PROJECTOR_READ_TOKEN ?? randomBytes(24).toString('base64url');
-  const webhookSecret = env.CRM_WEBHOOK_SECRET ?? randomBytes(18).toString('base64url');
+  const readToken = givenSecret('PROJECTOR_READ_TOKEN') ?? randomBytes(24).toString('base64url');
+  const webhookSecret = givenSecret('CRM_WEBHOOK_SECRET') ?? randomBytes(18).toString('base64url');
   const seed = env.SIM_SEED ?? '1404';
   const customers = env.SIM_CUSTOMERS ?? '3000';
   const systems = realSystems
@@ -292,10 +305,10 @@ async function main(): Promise<void> {
   // Opening the link once signs the browser in (a cookie) and drops the token from the address bar.
   say(`  dashboard            http://127.0.0.1:${ports.projector}/?token=${readToken}`);
   say(
-    `  PROJECTOR_READ_TOKEN ${readToken}${env.PROJECTOR_READ_TOKEN ? ' (from the environment)' : ' (generated; export it for npx syncctl reads)'}`,
+    `  PROJECTOR_READ_TOKEN ${readToken}${givenSecret('PROJECTOR_READ_TOKEN') ? ' (from the environment)' : ' (generated; export it for npx syncctl reads)'}`,
   );
   say(
-    `  OPERATOR_TOKEN       ${operatorToken}${env.OPERATOR_TOKEN ? ' (from the environment)' : ' (generated; export it for npx syncctl)'}`,
+    `  OPERATOR_TOKEN       ${operatorToken}${givenSecret('OPERATOR_TOKEN') ? ' (from the environment)' : ' (generated; export it for npx syncctl)'}`,
   );
   say(`  logs                 ${path.relative(REPO_ROOT, logDir)}/<part>.log`);
   say('Ctrl-C stops everything this command started.');
