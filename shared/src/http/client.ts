@@ -19,6 +19,7 @@ import type { Logger } from '../logger';
 import { parseRetryAfter } from './retryAfter';
 import { CallLimiter, type RateLimitOptions } from './callLimiter';
 import { RetryBudget, type RetryBudgetOptions } from './retryBudget';
+import { SystemHealth, statusIsFailure } from './health';
 import { certainlyNotProcessed, errorForNetwork, errorForStatus, type SystemName } from './statusErrors';
 
 export interface RetryOptions {
@@ -99,6 +100,8 @@ export class HttpClient {
   private readonly budget: RetryBudget;
   private readonly retryOptions: RetryOptions;
   private pausedUntil = 0;
+  /** The target's state as this client's calls found it (for the services' /ready). */
+  readonly health = new SystemHealth();
 
   constructor(private readonly options: HttpClientOptions) {
     this.system = options.system;
@@ -173,8 +176,17 @@ export class HttpClient {
       }
       await sleep(wait);
     }
-    const res = this.limiter ? await this.limiter.schedule(() => this.send(req)) : await this.send(req);
-    if (res.status >= 200 && res.status < 300) return res;
+    let res: HttpResponse;
+    try {
+      res = this.limiter ? await this.limiter.schedule(() => this.send(req)) : await this.send(req);
+    } catch (error) {
+      this.health.failed(error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    if (res.status >= 200 && res.status < 300) {
+      this.health.answered();
+      return res;
+    }
     const retryAfterMs = res.status === 429 ? parseRetryAfter(res.headers['retry-after']) : undefined;
     const error = errorForStatus(this.system, {
       status: res.status,
@@ -183,6 +195,8 @@ export class HttpClient {
       bodyText: res.text,
       path: req.path,
     });
+    if (statusIsFailure(res.status)) this.health.failed(error.message);
+    else if (res.status !== 429) this.health.answered();
     if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + retryAfterMs);
     throw error;
   }
