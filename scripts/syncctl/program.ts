@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { createCtx, type Ctx } from './context';
 import { EXIT, type ExitCode } from './errors';
 import { registerBackfill } from './backfill';
+import { registerCheck } from './check';
 import { registerConflicts } from './conflicts';
 import { registerDlq } from './dlq';
 import { registerEntity } from './entity';
@@ -20,7 +21,7 @@ export type Run = (fn: (ctx: Ctx) => Promise<ExitCode>) => Promise<void>;
 export function buildProgram(onExit: (code: number) => void = (c) => (process.exitCode = c)): Command {
   const program = new Command('syncctl')
     .description(
-      'Operate SiaghSync: status, backfill, rebuild, dead letters, conflicts, entities, replay, resync',
+      'Operate SiaghSync: status, check, backfill, rebuild, dead letters, conflicts, entities, replay, resync',
     )
     .option('--json', 'print one JSON document on stdout (progress and notes are left out)')
     .showHelpAfterError('(syncctl --help lists the commands)')
@@ -38,6 +39,7 @@ export function buildProgram(onExit: (code: number) => void = (c) => (process.ex
     onExit(code);
   };
   registerStatus(program, run);
+  registerCheck(program, run);
   registerBackfill(program, run);
   registerRebuild(program, run);
   registerDlq(program, run);

@@ -92,6 +92,11 @@ export class CrmClient {
     return { value: body.accessToken, expiresAtMs: Number.isNaN(expires) ? undefined : expires };
   }
 
+  /** A usable session: logs in now unless one is held (`syncctl check` times the login on its own). */
+  async signIn(): Promise<void> {
+    await this.session.get();
+  }
+
   /** One authenticated call; the answer validated against `schema`. */
   private async call<T>(
     endpoint: string,
