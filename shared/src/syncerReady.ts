@@ -1,6 +1,20 @@
 import { z } from 'zod';
 
 /**
+ * One target system as a service's own calls found it (shared/src/http/health.ts): whether the last
+ * call was answered, when it last was, and the last failure. `ok` null: no call made yet.
+ */
+export const systemHealthBody = z.object({
+  ok: z.boolean().nullable(),
+  lastOkAt: z.number().nullable(),
+  lastErrorAt: z.number().nullable(),
+  lastError: z.string().nullable(),
+});
+
+export const systemsBody = z.object({ crm: systemHealthBody, siagh: systemHealthBody });
+export type SystemsBody = z.infer<typeof systemsBody>;
+
+/**
  * The syncer's /ready body: whether it is ready and how far behind it is (the oldest change not yet
  * synced, live and import, from when it was observed; stalled lanes). The syncer answers it, the
  * projector's freshness headline and `syncctl status` read it.
@@ -16,6 +30,11 @@ export const syncerReadyBody = z.object({
     /** `since`: when the lane last moved (ms since the epoch). */
     stalled: z.array(z.object({ lane: z.string(), held: z.number().int(), since: z.number() })),
   }),
+  /**
+   * The CRM and Siagh as the syncer's calls found them. Reported, never a reason for 503: a system
+   * down parks work, the syncer keeps consuming. Optional: a syncer older than this field omits it.
+   */
+  systems: systemsBody.optional(),
 });
 
 export type SyncerReadyBody = z.infer<typeof syncerReadyBody>;

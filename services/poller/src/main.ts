@@ -65,8 +65,8 @@ async function main(): Promise<void> {
   const server = await startHttp(env.POLLER_PORT, env.POLLER_HOST, metrics, {
     // Ready once every source is either led elsewhere or led here with its state restored.
     ready: () => poller.handles.every((h) => !h.election.isLeader || h.runner.tracker !== undefined),
-    status: () =>
-      Object.fromEntries(
+    status: () => ({
+      ...Object.fromEntries(
         poller.handles.map((h) => {
           const interval = h.runner.intervalChoice();
           return [
@@ -81,6 +81,10 @@ async function main(): Promise<void> {
           ];
         }),
       ),
+      // The CRM and Siagh as this instance's calls found them (a source not polled here: null). Reported,
+      // never a reason for 503: a failing sweep is retried and shows in the sweep metrics.
+      systems: { crm: crm?.http.health.snapshot() ?? null, siagh: siagh?.http.health.snapshot() ?? null },
+    }),
   });
   logger.info({ host: env.POLLER_HOST, port: env.POLLER_PORT, sources: settings.sources }, 'poller started');
 

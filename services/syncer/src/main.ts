@@ -4,7 +4,7 @@ import { createLogger } from '@siaghsync/shared/logger';
 import { startWaitingForInfra } from '@siaghsync/shared/startup';
 import { loadSyncerConfig, type SyncerConfig } from './config';
 import { startSyncer } from './service';
-import type { SyncerReadyBody } from '@siaghsync/shared/syncerReady';
+import { readyAnswer } from './ready';
 
 let cfg: SyncerConfig;
 try {
@@ -23,21 +23,8 @@ const syncer = await startWaitingForInfra(() => startSyncer(cfg, logger), logger
 const app = express();
 app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
 app.get('/ready', async (_req, res) => {
-  const ok = await syncer.ready();
-  const b = syncer.backlog();
-  const body: SyncerReadyBody = {
-    ready: ok,
-    entities: syncer.states.size,
-    links: syncer.tables.size.links,
-    // How far behind this instance is: the oldest change not yet synced, live and bulk, and stalled partitions.
-    backlog: {
-      liveSeconds: b.liveSeconds,
-      bulkSeconds: b.bulkSeconds,
-      held: b.partitions.reduce((n, p) => n + p.held, 0),
-      stalled: b.stalled.map((p) => ({ lane: p.lane, held: p.held, since: p.stalledSince ?? Date.now() })),
-    },
-  };
-  res.status(ok ? 200 : 503).json(body);
+  const { status, body } = await readyAnswer(syncer);
+  res.status(status).json(body);
 });
 app.get('/metrics', async (_req, res) => {
   res.type(syncer.metrics.registry.contentType).send(await syncer.metrics.registry.metrics());

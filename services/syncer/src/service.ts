@@ -1,4 +1,5 @@
 import type { Backlog } from './backlog';
+import type { SystemsBody } from '@siaghsync/shared/syncerReady';
 import { closingOnFailure } from '@siaghsync/shared/startup';
 import { transient } from '@siaghsync/shared/errors';
 import { CrmClient } from '@siaghsync/shared/crm/client';
@@ -38,6 +39,8 @@ export interface Syncer {
   ready(): Promise<boolean>;
   /** How far behind this instance's partitions are (backlog.ts). */
   backlog(): Backlog;
+  /** The CRM and Siagh as this instance's calls found them (no call is made for it). */
+  systems(): SystemsBody;
   stop(): Promise<void>;
 }
 
@@ -212,6 +215,10 @@ export async function startSyncer(
       states,
       tables,
       backlog: () => processor.backlog(),
+      systems: () => ({
+        crm: systems.crm.http.health.snapshot(),
+        siagh: systems.siagh.http.health.snapshot(),
+      }),
       async ready() {
         const admin = kafka.admin();
         try {

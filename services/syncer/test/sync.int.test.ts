@@ -1,6 +1,8 @@
 import type { World } from './harness';
 import { createWorld } from './harness';
 import { redrive } from './preinvoiceHarness';
+import { syncerReadyBody } from '@siaghsync/shared/syncerReady';
+import { readyAnswer } from '../src/ready';
 
 jest.setTimeout(120_000);
 
@@ -142,5 +144,45 @@ describe('syncer on the real broker with both simulators', () => {
     expect(created).toHaveLength(1);
     expect(String(created[0]!.MobileNo)).toBe('09121119999');
     expect(w.deadLetters.filter((d) => d.canonicalKey === 'customer:5003')).toHaveLength(1);
+  });
+
+  it('/ready reports the CRM and Siagh as its calls found them, and stays 200 while Siagh fails', async () => {
+    const ready = async () => {
+      const { status, body } = await readyAnswer(w.syncer);
+      return { status, systems: syncerReadyBody.parse(body).systems! };
+    };
+    const before = await ready();
+    expect(before.status).toBe(200);
+    for (const s of [before.systems.crm, before.systems.siagh])
+      expect(s).toMatchObject({ ok: true, lastOkAt: expect.any(Number) as number });
+
+    w.siaghSim.faults.set({ errorRate: 1, errorStatuses: [503] });
+    try {
+      const crmId = await w.crm.create('person', {
+        firstName: 'مینا',
+        lastName: 'رضایی',
+        nickName: 'مینا رضایی',
+        customerNumber: '100-5005',
+        phoneContacts: [{ default: true, phoneType: 'Mobile', phoneNumber: '09121110005' }],
+      });
+      await w.emit('crm', crmId);
+      let failing = await ready();
+      for (let i = 0; i < 300 && failing.systems.siagh.ok !== false; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        failing = await ready();
+      }
+      expect(failing.status).toBe(200);
+      expect(failing.systems.siagh.lastError).toMatch(/HTTP 503/);
+      expect(failing.systems.siagh.lastErrorAt).toBeGreaterThan(before.systems.siagh.lastOkAt!);
+      expect(failing.systems.crm.ok).toBe(true);
+    } finally {
+      w.siaghSim.faults.set({});
+    }
+    // The parked create is retried once Siagh answers again, and /ready says so.
+    await w.waitFor('created after the outage', () => status('customer:5005').includes('created'), 60_000);
+    expect((await ready()).systems.siagh).toMatchObject({
+      ok: true,
+      lastError: expect.stringMatching(/HTTP 503/) as string,
+    });
   });
 });
