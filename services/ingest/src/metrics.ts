@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 // One registry per app instance (not prom-client's global), so tests can run several apps in one process.
 
@@ -9,6 +9,7 @@ export interface IngestMetrics {
   requests: Counter<'route' | 'outcome'>;
   rejected: Counter<'reason'>;
   produceSeconds: Histogram<'result'>;
+  lastWebhook: Gauge<'source' | 'entity_type'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): IngestMetrics {
@@ -33,6 +34,14 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): IngestMe
       help: 'Time from encode to broker acknowledgement (acks=all)',
       labelNames: ['result'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers: [registry],
+    }),
+    // When the last notice of each kind got into Kafka: `syncctl check` compares it with the edits the
+    // poller found late, and `syncctl check --webhook` waits for it to move.
+    lastWebhook: new Gauge({
+      name: 'siaghsync_ingest_last_webhook_timestamp_seconds',
+      help: 'When the last webhook accepted (in Kafka) arrived, by source and entity type',
+      labelNames: ['source', 'entity_type'],
       registers: [registry],
     }),
   };

@@ -185,6 +185,13 @@ describe('ingest -> Kafka (real broker, real registry)', () => {
     expect(metrics).toMatch(/siaghsync_ingest_requests_total\{route="crm",outcome="accepted"\} \d+/);
     expect(metrics).toMatch(/siaghsync_ingest_produce_duration_seconds_count\{result="ok"\} \d+/);
     expect(metrics).toMatch(/process_cpu_seconds_total/);
+    // When the last accepted CRM notice arrived (syncctl check reads it): within this test run.
+    const last =
+      /siaghsync_ingest_last_webhook_timestamp_seconds\{source="crm",entity_type="customer"\} (\S+)/.exec(
+        metrics,
+      );
+    expect(Number(last?.[1]) * 1000).toBeGreaterThan(Date.now() - 120_000);
+    expect(Number(last?.[1]) * 1000).toBeLessThanOrEqual(Date.now());
     const nf = await fetch(`${ingest.url}/nope`);
     expect(nf.status).toBe(404);
     expect(nf.headers.get('content-type')).toMatch(/application\/json/);

@@ -16,6 +16,8 @@ export interface PollerMetrics {
   leader: Gauge<'source'>;
   interval: Gauge<'source'>;
   getAllSeconds: Gauge;
+  lateChanges: Counter<'source'>;
+  lateChangeSourceTime: Gauge<'source'>;
 }
 
 export function createMetrics(withDefaults = true): PollerMetrics {
@@ -82,6 +84,21 @@ export function createMetrics(withDefaults = true): PollerMetrics {
       name: 'siaghsync_poller_crm_detail_calls_total',
       help: 'CRM detail fetches by result',
       labelNames: ['result'],
+      registers: r,
+    }),
+    // A change a sweep found more than LATE_CHANGE_MS after its source time (the CRM's modifyDate): a
+    // webhook should have announced it by then. `syncctl check` compares the newest with the ingest's
+    // last webhook: one made after every webhook received is one no webhook announced.
+    lateChanges: new Counter({
+      name: 'siaghsync_poller_late_changes_total',
+      help: 'Changes a sweep found more than a minute after their source modification time',
+      labelNames: ['source'],
+      registers: r,
+    }),
+    lateChangeSourceTime: new Gauge({
+      name: 'siaghsync_poller_late_change_source_timestamp_seconds',
+      help: 'Source modification time of the newest change a sweep found more than a minute after it',
+      labelNames: ['source'],
       registers: r,
     }),
     leader: new Gauge({

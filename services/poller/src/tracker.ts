@@ -51,6 +51,29 @@ export interface SweepOutcome {
  */
 export const BULK_SWEEP_UPSERTS = 200;
 
+/** A change found this long after its source time is late: a webhook should have announced it (README). */
+export const LATE_CHANGE_MS = 60_000;
+
+/**
+ * The source times of the upserts a sweep found late (pure): edits and creates with a source time
+ * (the CRM's modifyDate; Siagh has none) read LATE_CHANGE_MS or more after it. Not on a first sweep or
+ * among a bulk of first-seen records: the import finds every record long after it was made.
+ */
+export function lateSourceTimes(
+  upserts: readonly { prev: Hash52 | undefined; sourceTime: number | null }[],
+  readAt: number,
+  opts: { firstSweep: boolean; bulkFirstSeen: boolean },
+): number[] {
+  if (opts.firstSweep) return [];
+  return upserts.flatMap((u) =>
+    u.sourceTime === null ||
+    (u.prev === undefined && opts.bulkFirstSeen) ||
+    readAt - u.sourceTime < LATE_CHANGE_MS
+      ? []
+      : [u.sourceTime],
+  );
+}
+
 /**
  * A source without modification times (Siagh) still tells one thing: a record whose hash differs from
  * the one the last complete sweep saw was edited after that sweep's read began. The syncer needs it when it links a
@@ -179,6 +202,14 @@ export class SourceTracker {
     const base = this.eventBase(input.correlationId, now);
 
     const bulkKinds = bulkUpserts(result.upserts, (id) => this.state.hashes.has(id));
+    const late = lateSourceTimes(
+      result.upserts.map((id) => ({
+        prev: this.state.hashes.get(id),
+        sourceTime: input.details(id)?.sourceTime ?? null,
+      })),
+      input.readStartedAt ?? now,
+      { firstSweep: this.meta.sweeps === 0, bulkFirstSeen: bulkKinds.firstSeen },
+    );
     for (const id of result.upserts) {
       const d = input.details(id);
       const prev = this.state.hashes.get(id);
@@ -254,6 +285,15 @@ export class SourceTracker {
       result.deletes.length,
     );
     if (result.trusted) this.metrics?.lastCompleteSweep.set({ source: this.source }, now / 1000);
+    if (late.length > 0) {
+      this.metrics?.lateChanges.inc({ source: this.source }, late.length);
+      const newest = Math.max(...late) / 1000;
+      const prev = (await this.metrics?.lateChangeSourceTime.get())?.values.find(
+        (v) => v.labels.source === this.source,
+      )?.value;
+      if (prev === undefined || newest > prev)
+        this.metrics?.lateChangeSourceTime.set({ source: this.source }, newest);
+    }
     return { result, emitted };
   }
 }

@@ -1,4 +1,4 @@
-import { BULK_SWEEP_UPSERTS, bulkUpserts, changedAfter } from './tracker';
+import { BULK_SWEEP_UPSERTS, bulkUpserts, changedAfter, LATE_CHANGE_MS, lateSourceTimes } from './tracker';
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
@@ -36,5 +36,34 @@ describe('what a source without modification times still tells', () => {
     expect(changedAfter(7, { sourceTime: null }, { lastCompleteReadAt: null })).toEqual({});
     // State written before the read time was kept.
     expect(changedAfter(7, { sourceTime: null }, {})).toEqual({});
+  });
+});
+
+describe('changes found late (a webhook should have announced them)', () => {
+  const readAt = 10_000_000;
+  const prev = 1;
+  const opts = { firstSweep: false, bulkFirstSeen: false };
+
+  it('keeps the source times a minute or more before the read, edits and creates alike', () => {
+    const late = readAt - LATE_CHANGE_MS;
+    expect(
+      lateSourceTimes(
+        [
+          { prev, sourceTime: late },
+          { prev: undefined, sourceTime: late - 5 },
+          { prev, sourceTime: late + 1 },
+          { prev, sourceTime: null },
+        ],
+        readAt,
+        opts,
+      ),
+    ).toEqual([late, late - 5]);
+  });
+
+  it('counts nothing on a first sweep, nor among a bulk of records first seen (the import)', () => {
+    const old = [{ prev: undefined, sourceTime: 0 }];
+    expect(lateSourceTimes(old, readAt, { ...opts, firstSweep: true })).toEqual([]);
+    expect(lateSourceTimes(old, readAt, { ...opts, bulkFirstSeen: true })).toEqual([]);
+    expect(lateSourceTimes([{ prev, sourceTime: 0 }], readAt, { ...opts, bulkFirstSeen: true })).toEqual([0]);
   });
 });

@@ -44,6 +44,10 @@ export async function publishAndAnswer(
   }
   deps.metrics.produceSeconds.observe({ result: 'ok' }, seconds());
   deps.metrics.requests.inc({ route: routeLabel(res), outcome: 'accepted' });
+  deps.metrics.lastWebhook.set(
+    { source: event.source, entity_type: event.entityType },
+    event.observedTime / 1000,
+  );
   res.status(202).json({ status: 'accepted', eventId: event.eventId, correlationId: event.correlationId });
   return true;
 }
