@@ -5,6 +5,7 @@ import type { Logger } from '@siaghsync/shared/logger';
 import { posKey, type Stream } from '../events';
 import {
   buildId,
+  collectionName,
   dropVersion,
   ensureIndexes,
   metaCollection,
@@ -14,6 +15,7 @@ import {
   type BuildDoc,
 } from '../store/collections';
 import type { Positions } from '../views/types';
+import { VIEWS } from '../views';
 import { ProjectionRunner, streamTopics, type RunnerDeps } from './runner';
 import { LIVE_FLUSH, REBUILD_FLUSH, type FlushPolicy } from './window';
 import { WriteLock } from '../store/lock';
@@ -47,6 +49,16 @@ export interface BuildProgress {
   done: number;
   total: number;
   ratio: number;
+}
+
+/**
+ * Views whose collection a version lacks. A build creates every view's collection with its indexes
+ * before it folds anything (ensureIndexes; every view has at least one index), so a missing one is a
+ * view the code gained after that version was built.
+ */
+export async function missingViews(db: Db, version: number): Promise<string[]> {
+  const have = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  return VIEWS.map((v) => v.name).filter((name) => !have.has(collectionName(name, version)));
 }
 
 /**
@@ -101,6 +113,8 @@ export class Projector {
 
   private async activate(): Promise<void> {
     const alias = await readAlias(this.deps.db);
+    // Read before the live runner starts: it creates a collection it writes to.
+    const missing = alias ? await missingViews(this.deps.db, alias.version) : [];
     if (alias) this.live = await this.startRunner(alias.version, null);
     const pending = (await readBuilds(this.deps.db)).find((b) => b.status === 'building');
     if (pending && pending.version === alias?.version) {
@@ -112,6 +126,15 @@ export class Projector {
       );
     } else if (pending) await this.resume(pending);
     else if (!alias) await this.rebuild();
+    else if (missing.length > 0) {
+      // A view added since the live version was built (a new release) has only what the live runner
+      // folds from now on: the views are rebuilt from offset 0 beside it, and the alias moves when done.
+      this.deps.logger.info(
+        { version: alias.version, views: missing },
+        'views added since the live version was built: rebuilding',
+      );
+      await this.rebuild();
+    }
     this.timer = setInterval(() => this.checkCaughtUpSoon(), 500);
   }
 

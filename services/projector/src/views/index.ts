@@ -5,6 +5,7 @@ import { conflictsView } from './conflicts/evolve';
 import { deadLettersView } from './dead_letters/evolve';
 import { countersView } from './counters/evolve';
 import { lineageView } from './lineage/evolve';
+import { pendingView } from './pending/evolve';
 
 // Each view is typed by its own document; the runner handles them all through the common shape.
 export const VIEWS = [
@@ -14,4 +15,5 @@ export const VIEWS = [
   deadLettersView,
   countersView,
   lineageView,
+  pendingView,
 ] as unknown as readonly AnyView[];

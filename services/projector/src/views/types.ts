@@ -8,6 +8,7 @@ export const VIEW_NAMES = [
   'dead_letters',
   'counters',
   'lineage',
+  'pending',
 ] as const;
 export type ViewName = (typeof VIEW_NAMES)[number];
 
