@@ -45,6 +45,11 @@ const schema = z.object({
           ctx.addIssue({ code: 'custom', message: `not an http(s) URL: ${u}` });
       return urls;
     }),
+  /**
+   * The syncer's retry interval of a parked entity (the same variable as the syncer's): the waiting-work
+   * list tells a retrying entity's next attempt with it.
+   */
+  SYNCER_PARK_RETRY_MS: z.coerce.number().int().min(100).default(60_000),
   /** Consumer groups whose lag the dashboard shows (name prefix). */
   PROJECTOR_LAG_GROUP_PREFIX: z.string().default('siaghsync'),
   /** How often every group's offsets are read (dashboard open or not), to see groups that stand still. */

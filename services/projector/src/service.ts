@@ -117,6 +117,7 @@ export async function startService(
         projector,
         lag: () => lag.report(),
         freshness: freshnessReporter(cfg.SYNCER_URLS),
+        parkRetryMs: cfg.SYNCER_PARK_RETRY_MS,
         async sendWork(event: WorkEvent) {
           // Every event the projector sends makes the syncer write on an operator's word: it is signed,
           // and the syncer dead-letters one that is not (shared/src/operator/signature.ts).

@@ -22,13 +22,18 @@ export function decodeCursor(cursor: string): [number | null, string] | null {
   return null;
 }
 
-/** Documents after the cursor in a (field desc, _id desc) order. */
-export function afterCursor(field: string, cursor: string | undefined): Record<string, unknown> {
+/** Documents after the cursor in a (field desc, _id desc) order, or (asc, asc) with `order` 1. */
+export function afterCursor(
+  field: string,
+  cursor: string | undefined,
+  order: 1 | -1 = -1,
+): Record<string, unknown> {
   if (!cursor) return {};
   const c = decodeCursor(cursor);
   if (!c) return { _id: { $exists: false } };
   const [v, id] = c;
-  return { $or: [{ [field]: { $lt: v } }, { [field]: v, _id: { $lt: id } }] };
+  const past = order === 1 ? '$gt' : '$lt';
+  return { $or: [{ [field]: { [past]: v } }, { [field]: v, _id: { [past]: id } }] };
 }
 
 export const pageQuery = {

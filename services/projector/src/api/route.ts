@@ -38,6 +38,8 @@ export interface ApiContext {
   lag(): Promise<LagReport>;
   /** How far behind the syncers are (their /ready backlog). */
   freshness(): Promise<Freshness>;
+  /** The syncer's SYNCER_PARK_RETRY_MS: when a retrying entity is tried next (default 60 s). */
+  parkRetryMs?: number;
 }
 
 /** Thrown by handlers to answer with a status; anything else is a 500 without details. */

@@ -10,6 +10,7 @@ import conflictsResolve from './conflictsResolve';
 import deadLettersList from './deadLettersList';
 import deadLettersRedriveMany from './deadLettersRedriveMany';
 import deadLettersRedrive from './deadLettersRedrive';
+import pendingList from './pendingList';
 import counters from './counters';
 import summary from './summary';
 import lag from './lag';
@@ -30,6 +31,7 @@ export const ROUTES: RouteDef[] = [
   deadLettersList,
   deadLettersRedriveMany,
   deadLettersRedrive,
+  pendingList,
   counters,
   summary,
   lag,
