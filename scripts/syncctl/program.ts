@@ -6,6 +6,7 @@ import { registerCheck } from './check';
 import { registerConflicts } from './conflicts';
 import { registerDlq } from './dlq';
 import { registerEntity } from './entity';
+import { registerPending } from './pending';
 import { registerRebuild } from './rebuild';
 import { registerReplay } from './replay';
 import { registerResync } from './resync';
@@ -43,6 +44,7 @@ export function buildProgram(onExit: (code: number) => void = (c) => (process.ex
   registerBackfill(program, run);
   registerRebuild(program, run);
   registerDlq(program, run);
+  registerPending(program, run);
   registerConflicts(program, run);
   registerEntity(program, run);
   registerReplay(program, run);
