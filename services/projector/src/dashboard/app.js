@@ -180,6 +180,57 @@ async function loadDeadLetters() {
   );
 }
 
+const PENDING_STATES = ['retrying', 'parked', 'waiting-for-link', 'waiting-for-counterpart'];
+
+function nextAttempt(d) {
+  if (d.nextAttemptAt)
+    return d.nextAttemptAt > Date.now()
+      ? `${when(d.nextAttemptAt)} UTC`
+      : `due (${when(d.nextAttemptAt)} UTC)`;
+  if (d.state === 'waiting-for-link') return `when ${d.waitingFor ?? 'its customer'} is linked`;
+  return '—';
+}
+
+/** Work that waits (GET /api/pending): the 50 oldest waits, and how many wait in each state. */
+async function loadPending() {
+  const { items, counts } = await api('/api/pending?limit=50');
+  $('#pending-counts').replaceChildren(
+    ...[['total', counts.total], ...PENDING_STATES.map((s) => [s, counts[s] ?? 0])].map(([s, n]) => {
+      const chip = document.createElement('span');
+      chip.className = s === 'total' ? 'chip' : `chip pending-${s}`;
+      chip.dataset.state = s;
+      chip.textContent = s === 'total' ? `${n} waiting` : `${s}: ${n}`;
+      return chip;
+    }),
+  );
+  $('#pending-list tbody').replaceChildren(
+    ...items.map((d) => {
+      const tr = document.createElement('tr');
+      tr.dataset.key = d.canonicalKey;
+      tr.dataset.state = d.state;
+      const since = d.since ? `${ago((Date.now() - d.since) / 1000)} · ${when(d.since)} UTC` : '—';
+      tr.append(
+        cell(d.canonicalKey),
+        cell(d.kind),
+        cell(d.customerNumber),
+        cell(d.state, { cls: `pending-${d.state}` }),
+        cell(since),
+        cell(`${d.reasonCode}: ${d.sourceMessage ?? d.message}`, { rtl: true }),
+        cell(nextAttempt(d)),
+        cell(String(d.attempts)),
+      );
+      return tr;
+    }),
+  );
+  if (items.length === 0) {
+    const tr = document.createElement('tr');
+    const td = cell('Nothing waits.');
+    td.colSpan = 8;
+    tr.append(td);
+    $('#pending-list tbody').append(tr);
+  }
+}
+
 const ago = (s) =>
   s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
 const clock = (ms) => new Date(ms).toTimeString().slice(0, 5);
@@ -292,6 +343,7 @@ async function refresh() {
       loadCharts(),
       loadConflicts(),
       loadDeadLetters(),
+      loadPending(),
       loadLag(),
     ]);
     document.body.dataset.loaded = 'true';

@@ -19,6 +19,7 @@ import {
 } from '../testing/harness';
 import type { LogWriter } from '../testing/produce';
 import { writeScenario } from '../testing/scenario';
+import { QUOTE_CUSTOMER_CRM_ID, writePendingScenario } from '../testing/pendingScenario';
 import { uniqueName } from '../../../../test/harness/names';
 import type { SyncerReadyBody } from '@siaghsync/shared/syncerReady';
 
@@ -47,6 +48,9 @@ describe('operator dashboard in chromium', () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     writer = await openWriter(cfg);
     await writeScenario(writer);
+    // Waiting work as the syncer leaves it in entity-state: a customer retrying, one waiting for its
+    // counterpart, a quote waiting for its customer's link.
+    await writePendingScenario(writer, Date.now());
     // The syncer's /ready, as the freshness headline reads it (typed by the shared contract the real
     // syncer answers with): the backlog each state of the headline needs, set by the test.
     readyServer = http.createServer((_req, res) => {
@@ -215,6 +219,41 @@ describe('operator dashboard in chromium', () => {
     expect(await red()).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-stalled.png') });
     syncerReady = { liveSeconds: 0, bulkSeconds: 0, held: 0, stalled: [] };
+  });
+
+  it('waiting work: parked and retrying customers and quotes waiting for a link, with counts per state', async () => {
+    await page.goto(svc.url);
+    await page.waitForSelector('#pending-list tr[data-key="customer:1240"]');
+    const chip = (s: string) => page.textContent(`#pending-counts .chip[data-state="${s}"]`);
+    expect(await chip('total')).toBe('3 waiting');
+    expect(await chip('retrying')).toBe('retrying: 1');
+    expect(await chip('waiting-for-link')).toBe('waiting-for-link: 1');
+    expect(await chip('waiting-for-counterpart')).toBe('waiting-for-counterpart: 1');
+    expect(await chip('parked')).toBe('parked: 0');
+    const rows = page.locator('#pending-list tbody tr');
+    // Oldest wait first; customer:1242 waited and recovered, so it is not listed.
+    expect(await Promise.all((await rows.all()).map((r) => r.getAttribute('data-key')))).toEqual([
+      'preinvoice:crm:q-77',
+      'customer:1240',
+      'customer:1241',
+    ]);
+    const cells = (key: string) => page.locator(`#pending-list tr[data-key="${key}"] td`).allTextContents();
+    const retrying = await cells('customer:1240');
+    expect(retrying.slice(0, 4)).toEqual(['customer:1240', 'customer', '100-1240', 'retrying']);
+    expect(retrying[4]).toMatch(/^2\d min · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    expect(retrying[5]).toBe('SIAGH_SERVER_ERROR: سرویس در دسترس نیست');
+    expect(retrying[6]).toMatch(/^due \(/);
+    expect(retrying[7]).toBe('10');
+    expect(await page.getAttribute('#pending-list tr[data-key="customer:1240"] td:nth-child(6)', 'dir')).toBe(
+      'auto',
+    );
+    const quote = await cells('preinvoice:crm:q-77');
+    expect(quote.slice(0, 4)).toEqual(['preinvoice:crm:q-77', 'quote', '100-1299', 'waiting-for-link']);
+    expect(quote[6]).toBe(`when crm:${QUOTE_CUSTOMER_CRM_ID} is linked`);
+    const counterpart = await cells('customer:1241');
+    expect(counterpart[3]).toBe('waiting-for-counterpart');
+    expect(counterpart[6]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    await page.locator('#pending').screenshot({ path: path.join(ARTIFACTS, 'dashboard-pending.png') });
   });
 
   it('customer search shows both systems side by side with history, Persian right-to-left', async () => {
