@@ -2,6 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { faultConfigSchema, type FaultInjector } from './faults';
 import type { CallRecorder } from './recorder';
+import type { WriteJournal, WriteOp, WriteOrigin } from './journal';
 import type { SimClock } from './clock';
 
 // The admin API lives under /_sim, a path neither real system has, so nothing in the pipeline can
@@ -10,6 +11,7 @@ import type { SimClock } from './clock';
 export interface AdminDeps {
   faults: FaultInjector;
   recorder: CallRecorder;
+  journal: WriteJournal;
   clock: SimClock;
   expireSessions(): number;
   dump(): unknown;
@@ -75,6 +77,19 @@ export function commonAdminRouter(deps: AdminDeps): Router {
   r.delete('/calls', (_req, res) => {
     deps.recorder.reset();
     res.status(204).end();
+  });
+
+  r.get('/journal', (req: Request, res: Response) => {
+    const q = req.query as Record<string, string | undefined>;
+    res.json({
+      dropped: deps.journal.dropped,
+      entries: deps.journal.list({
+        ...(q.origin !== undefined && { origin: q.origin as WriteOrigin }),
+        ...(q.op !== undefined && { op: q.op as WriteOp }),
+        ...(q.customerNo !== undefined && { customerNo: q.customerNo }),
+        ...(q.since !== undefined && { since: Number(q.since) }),
+      }),
+    });
   });
 
   r.post('/sessions/expire', (_req, res) => {

@@ -1,5 +1,6 @@
 import { startCrmSimulator, type CrmSimulator } from './server';
-import { crmLogin, post } from '../testing/client';
+import { call, crmLogin, post } from '../testing/client';
+import type { WriteEntry } from '../common/journal';
 
 type Created = { crmId: string; success: boolean; message: string | null };
 
@@ -137,5 +138,37 @@ describe('CRM simulator: identities and lists', () => {
   it('answers a malformed body with 400', async () => {
     const r = await api('crmobject/person/create', { phoneContacts: 'not-a-list' });
     expect(r.status).toBe(400);
+  });
+
+  it('journals API writes (refused and malformed too) apart from UI edits, per customer number', async () => {
+    const since = sim.journal.list().at(-1)?.seq ?? 0;
+    const ui = await call<{ crmId: string }>('POST', `${sim.url}/_sim/identities`, {
+      identityType: 1,
+      nickName: 'کاربر',
+      customerNumber: '100-9300',
+    });
+    expect(ui.status).toBe(201);
+    const twice = await api<Created>('crmobject/person/create', {
+      nickName: 'دوم',
+      customerNumber: '100-9300',
+    });
+    expect(twice.body.success).toBe(false);
+    await api('crmobject/person/update', { id: ui.body.crmId, email: 'j@x.ir' });
+    await api('crmobject/organization/update', { id: ui.body.crmId, email: 'k@x.ir' });
+    await api('crmobject/person/create', { customerNumber: '100-9301', phoneContacts: 'not-a-list' });
+    const got = await call<{ dropped: number; entries: WriteEntry[] }>(
+      'GET',
+      `${sim.url}/_sim/journal?since=${since}`,
+    );
+    expect(got.body.dropped).toBe(0);
+    expect(got.body.entries.map((e) => [e.origin, e.op, e.customerNo, e.outcome, e.changed])).toEqual([
+      ['ui', 'create', '100-9300', 'ok', expect.arrayContaining(['nickName', 'customerNumber'])],
+      ['api', 'create', '100-9300', 'refused', []],
+      ['api', 'update', '100-9300', 'ok', ['email']],
+      ['api', 'update', '100-9300', 'refused', []],
+      ['api', 'create', '100-9301', 'refused', []],
+    ]);
+    // The HTTP call log still holds every API call; the journal adds what each did to which customer.
+    expect(sim.journal.list({ origin: 'api', customerNo: '100-9300', op: 'create' })).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import express from 'express';
 import { SimClock } from '../common/clock';
 import { FaultInjector, type FaultConfigInput } from '../common/faults';
 import { CallRecorder } from '../common/recorder';
+import type { WriteJournal } from '../common/journal';
 import { commonAdminRouter } from '../common/admin';
 import { baseApp, jsonErrorHandler } from '../common/app';
 import { listen } from '../common/http';
@@ -47,6 +48,8 @@ export interface CrmSimulator {
   webhooks: WebhookDispatcher;
   faults: FaultInjector;
   recorder: CallRecorder;
+  /** Every customer create, update and delete, by the API or the simulated UI (common/journal.ts). */
+  journal: WriteJournal;
   clock: SimClock;
   tokens: CrmTokens;
   close(): Promise<void>;
@@ -76,6 +79,7 @@ export async function startCrmSimulator(opts: CrmSimOptions = {}): Promise<CrmSi
     commonAdminRouter({
       faults,
       recorder,
+      journal: store.journal,
       clock,
       expireSessions: () => tokens.expireAll(),
       dump: () => ({ ...store.dump(), quotes: [...store.quotes.quotes.values()] }),
@@ -106,6 +110,7 @@ export async function startCrmSimulator(opts: CrmSimOptions = {}): Promise<CrmSi
     webhooks,
     faults,
     recorder,
+    journal: store.journal,
     clock,
     tokens,
     close: async () => {

@@ -4,6 +4,7 @@ import { formatIranLocal } from '../common/clock';
 import type { IdentityInput, ListInput } from './schemas';
 import type { ChangeNotice, CrmIdentity, CrmSubtypes, ExtendedProperty, IdentityType } from './types';
 import { QuoteStore } from './quoteStore';
+import { changedKeys, WriteJournal } from '../common/journal';
 
 // In-memory CRM. Every mutation, whoever makes it (API client, simulated UI user), is announced
 // through onChange: the real CRM notifies its webhooks for its own API's writes too.
@@ -11,6 +12,9 @@ import { QuoteStore } from './quoteStore';
 export type Result<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const CUSTOMER_NO = /^100-(\d+)$/;
+const NOT_FOUND = 'رکورد مورد نظر یافت نشد.';
+/** Set by the CRM on every write: not something a caller wrote. */
+const STAMPS = ['creatDate', 'modifyDate'];
 
 export function mergeExtended(
   old: ExtendedProperty[],
@@ -32,6 +36,7 @@ export class CrmStore {
   private readonly byCustomerNo = new Map<string, string>();
   private maxCustomerNo = 0;
   readonly quotes: QuoteStore;
+  readonly journal = new WriteJournal();
   private listeners: Array<(n: ChangeNotice) => void> = [];
 
   constructor(
@@ -79,17 +84,38 @@ export class CrmStore {
     for (const i of identities) {
       this.identities.set(i.crmId, structuredClone(i));
       this.trackCustomerNo(i.customerNumber, i.crmId);
+      this.journal.record({
+        origin: 'seed',
+        op: 'create',
+        customerNo: i.customerNumber,
+        recordId: i.crmId,
+        outcome: 'ok',
+        fields: {},
+        changed: [],
+      });
     }
   }
 
   create(type: IdentityType, input: IdentityInput, notify = true): Result<CrmIdentity> {
+    const refuse = (message: string): Result<CrmIdentity> => {
+      this.journal.record({
+        op: 'create',
+        customerNo: input.customerNumber ?? null,
+        recordId: null,
+        outcome: 'refused',
+        reason: message,
+        fields: structuredClone(input),
+        changed: [],
+      });
+      return { ok: false, message };
+    };
     if (this.duplicateCustomerNo(input.customerNumber)) {
-      return { ok: false, message: `شماره مشتری ${input.customerNumber} تکراری است.` };
+      return refuse(`شماره مشتری ${input.customerNumber} تکراری است.`);
     }
     const nickName =
       input.nickName?.trim() ||
       (type === 1 ? [input.firstName, input.lastName].filter(Boolean).join(' ').trim() : '');
-    if (!nickName) return { ok: false, message: 'نام نمایشی (nickName) الزامی است.' };
+    if (!nickName) return refuse('نام نمایشی (nickName) الزامی است.');
     const now = this.now();
     const customerNumber = input.customerNumber || `100-${this.maxCustomerNo + 1}`;
     const i: CrmIdentity = {
@@ -126,6 +152,14 @@ export class CrmStore {
     };
     this.identities.set(i.crmId, i);
     this.trackCustomerNo(customerNumber, i.crmId);
+    this.journal.record({
+      op: 'create',
+      customerNo: customerNumber,
+      recordId: i.crmId,
+      outcome: 'ok',
+      fields: structuredClone(input),
+      changed: changedKeys(undefined, i, STAMPS),
+    });
     if (notify) this.notify('Insert', i);
     return { ok: true, value: i };
   }
@@ -133,11 +167,21 @@ export class CrmStore {
   /** Partial update: absent properties keep their value; arrays sent replace the stored ones. */
   update(id: string, type: IdentityType | undefined, input: IdentityInput): Result<CrmIdentity> {
     const old = this.identities.get(id);
-    if (!old || (type !== undefined && old.identityType !== type)) {
-      return { ok: false, message: 'رکورد مورد نظر یافت نشد.' };
-    }
+    const refuse = (message: string): Result<CrmIdentity> => {
+      this.journal.record({
+        op: 'update',
+        customerNo: old?.customerNumber ?? input.customerNumber ?? null,
+        recordId: id,
+        outcome: 'refused',
+        reason: message,
+        fields: structuredClone(input),
+        changed: [],
+      });
+      return { ok: false, message };
+    };
+    if (!old || (type !== undefined && old.identityType !== type)) return refuse(NOT_FOUND);
     if (this.duplicateCustomerNo(input.customerNumber, id)) {
-      return { ok: false, message: `شماره مشتری ${input.customerNumber} تکراری است.` };
+      return refuse(`شماره مشتری ${input.customerNumber} تکراری است.`);
     }
     const next: CrmIdentity = { ...old };
     for (const [k, v] of Object.entries(input) as Array<[keyof IdentityInput, unknown]>) {
@@ -152,15 +196,31 @@ export class CrmStore {
       this.trackCustomerNo(next.customerNumber, id);
     }
     this.identities.set(id, next);
+    this.journal.record({
+      op: 'update',
+      customerNo: next.customerNumber,
+      recordId: id,
+      outcome: 'ok',
+      fields: structuredClone(input),
+      changed: changedKeys(old, next, STAMPS),
+    });
     this.notify('Update', next);
     return { ok: true, value: next };
   }
 
   delete(id: string, type?: IdentityType): Result<CrmIdentity> {
     const old = this.identities.get(id);
-    if (!old || (type !== undefined && old.identityType !== type)) {
-      return { ok: false, message: 'رکورد مورد نظر یافت نشد.' };
-    }
+    const ok = !!old && (type === undefined || old.identityType === type);
+    this.journal.record({
+      op: 'delete',
+      customerNo: old?.customerNumber ?? null,
+      recordId: id,
+      outcome: ok ? 'ok' : 'refused',
+      ...(ok ? {} : { reason: NOT_FOUND }),
+      fields: {},
+      changed: [],
+    });
+    if (!old || !ok) return { ok: false, message: NOT_FOUND };
     this.identities.delete(id);
     if (old.customerNumber) this.byCustomerNo.delete(old.customerNumber);
     this.notify('Delete', old);
@@ -209,6 +269,7 @@ export class CrmStore {
 
   clear(): void {
     this.identities.clear();
+    this.journal.reset();
     this.byCustomerNo.clear();
     this.maxCustomerNo = 0;
     this.quotes.clear();

@@ -84,6 +84,32 @@ describe('Siagh simulator: contacts (GetAll, form 2BFDA)', () => {
     expect(c?.Email).toBe('hijack@x.ir');
   });
 
+  it('journals form writes as the API, admin edits as the UI, with the tmpid and what changed', async () => {
+    const since = sim.journal.list().at(-1)?.seq ?? 0;
+    const made = await save(
+      'gn_web_users.fullname=دفتر|gn_web_users.tmpid=6100|gn_web_users.telno=02100006100',
+    );
+    const code = made.body.ReturnCode;
+    await save('gn_web_users.fullname=دفتر|gn_web_users.tmpid=6100|gn_web_users.telno=02100006100');
+    await save('gn_web_users.email=d@x.ir', `CodeMain=${code}`);
+    await save('gn_web_users.email=d@x.ir', `CodeMain=${code}`);
+    const ui = await call('PATCH', `${sim.url}/_sim/contacts/${code}`, { Email: 'ui@x.ir' });
+    expect(ui.status).toBe(200);
+    expect((await call('DELETE', `${sim.url}/_sim/contacts/${code}`)).status).toBe(204);
+    expect(
+      sim.journal
+        .list({ since })
+        .map((e) => [e.origin, e.op, e.customerNo, e.recordId, e.outcome, e.changed]),
+    ).toEqual([
+      ['api', 'create', '6100', code, 'ok', expect.arrayContaining(['Name', 'tmpid', 'TelNo'])],
+      ['api', 'create', '6100', null, 'refused', []],
+      ['api', 'update', '6100', code, 'ok', ['Email']],
+      ['api', 'update', '6100', code, 'ok', []],
+      ['ui', 'update', '6100', code, 'ok', ['Email']],
+      ['ui', 'delete', '6100', code, 'ok', []],
+    ]);
+  });
+
   it('hard-deletes a contact "in the UI" so it disappears from GetAll', async () => {
     const r = await save('gn_web_users.fullname=موقت');
     expect((await call('DELETE', `${sim.url}/_sim/contacts/${r.body.ReturnCode}`)).status).toBe(204);

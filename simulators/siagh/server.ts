@@ -1,6 +1,7 @@
 import { SimClock } from '../common/clock';
 import { FaultInjector, type FaultConfigInput } from '../common/faults';
 import { CallRecorder } from '../common/recorder';
+import type { WriteJournal } from '../common/journal';
 import { commonAdminRouter } from '../common/admin';
 import { baseApp, jsonErrorHandler } from '../common/app';
 import { listen } from '../common/http';
@@ -44,6 +45,8 @@ export interface SiaghSimulator {
   store: SiaghStore;
   faults: FaultInjector;
   recorder: CallRecorder;
+  /** Every customer create, update and delete, by the API or the simulated UI (common/journal.ts). */
+  journal: WriteJournal;
   clock: SimClock;
   sessions: SiaghSessions;
   close(): Promise<void>;
@@ -67,6 +70,7 @@ export async function startSiaghSimulator(opts: SiaghSimOptions = {}): Promise<S
     commonAdminRouter({
       faults,
       recorder,
+      journal: store.journal,
       clock,
       expireSessions: () => sessions.expireAll(),
       dump: () => store.dump(),
@@ -104,6 +108,7 @@ export async function startSiaghSimulator(opts: SiaghSimOptions = {}): Promise<S
     store,
     faults,
     recorder,
+    journal: store.journal,
     clock,
     sessions,
     close: () => server.close(),

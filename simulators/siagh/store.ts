@@ -1,10 +1,15 @@
 import type { SimClock } from '../common/clock';
 import { formatJalali, jalaliOf } from '../common/clock';
 import type { PreInvoice, SiaghContact } from './types';
+import { changedKeys, WriteJournal } from '../common/journal';
 
 // In-memory Siagh. No modification times anywhere: Siagh has none, which is why the poller diffs.
 
 type PhoneField = 'MobileNo' | 'TelNo';
+const NOT_FOUND = 'رکورد مورد نظر یافت نشد.';
+
+const tmpidOf = (c: Partial<SiaghContact>): string | null =>
+  c.tmpid === null || c.tmpid === undefined ? null : String(c.tmpid);
 const PHONE_FIELDS: PhoneField[] = ['MobileNo', 'TelNo'];
 
 export type ContactFields = Partial<Omit<SiaghContact, 'RecordId' | 'Code'>>;
@@ -12,6 +17,7 @@ export type ContactFields = Partial<Omit<SiaghContact, 'RecordId' | 'Code'>>;
 export class SiaghStore {
   readonly contacts = new Map<number, SiaghContact>();
   readonly preInvoices = new Map<number, PreInvoice>();
+  readonly journal = new WriteJournal();
   /** Phone value -> codes holding it, per field (duplicate checks on 100k contacts). */
   private readonly phones: Record<PhoneField, Map<string, Set<number>>> = {
     MobileNo: new Map(),
@@ -74,6 +80,15 @@ export class SiaghStore {
       this.index(copy, true);
       this.nextCode = Math.max(this.nextCode, copy.Code + 1);
       this.nextRecordId = Math.max(this.nextRecordId, copy.RecordId + 1);
+      this.journal.record({
+        origin: 'seed',
+        op: 'create',
+        customerNo: tmpidOf(copy),
+        recordId: String(copy.Code),
+        outcome: 'ok',
+        fields: {},
+        changed: [],
+      });
     }
   }
 
@@ -106,21 +121,68 @@ export class SiaghStore {
     };
     this.contacts.set(c.Code, c);
     this.index(c, true);
+    this.journal.record({
+      op: 'create',
+      customerNo: tmpidOf(c),
+      recordId: String(c.Code),
+      outcome: 'ok',
+      fields: { ...fields },
+      changed: changedKeys(undefined, c),
+    });
     return c;
   }
 
   updateContact(code: number, fields: ContactFields): SiaghContact | undefined {
     const old = this.contacts.get(code);
-    if (!old) return undefined;
+    if (!old) {
+      this.refused('update', code, fields, null, NOT_FOUND);
+      return undefined;
+    }
     this.index(old, false);
     const next = { ...old, ...fields };
     this.contacts.set(code, next);
     this.index(next, true);
+    this.journal.record({
+      op: 'update',
+      customerNo: tmpidOf(next),
+      recordId: String(code),
+      outcome: 'ok',
+      fields: { ...fields },
+      changed: changedKeys(old, next),
+    });
     return next;
+  }
+
+  /** A write the form refused: journaled here so every refusal has the same shape. */
+  refused(
+    op: 'create' | 'update',
+    code: number | undefined,
+    fields: ContactFields,
+    customerNo: string | null,
+    reason: string,
+  ): void {
+    this.journal.record({
+      op,
+      customerNo,
+      recordId: code === undefined ? null : String(code),
+      outcome: 'refused',
+      reason,
+      fields: { ...fields },
+      changed: [],
+    });
   }
 
   deleteContact(code: number): SiaghContact | undefined {
     const old = this.contacts.get(code);
+    this.journal.record({
+      op: 'delete',
+      customerNo: old ? tmpidOf(old) : null,
+      recordId: String(code),
+      outcome: old ? 'ok' : 'refused',
+      ...(old ? {} : { reason: NOT_FOUND }),
+      fields: {},
+      changed: [],
+    });
     if (!old) return undefined;
     this.index(old, false);
     this.contacts.delete(code);
@@ -164,6 +226,7 @@ export class SiaghStore {
 
   clear(): void {
     this.contacts.clear();
+    this.journal.reset();
     this.preInvoices.clear();
     this.createdMs.clear();
     this.phones.MobileNo.clear();

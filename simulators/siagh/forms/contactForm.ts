@@ -62,16 +62,21 @@ export function contactFieldsFrom(ctrlValues: string): { fields: ContactFields; 
 /** Shared by the form and by admin "UI" edits: the same rules a user in Siagh's UI meets. */
 export function saveContact(store: SiaghStore, code: number | undefined, fields: ContactFields): FormResult {
   const old = code === undefined ? undefined : store.contacts.get(code);
-  if (code !== undefined && !old) {
-    return failed([formError('CodeMain', ErrorCodes.notFound, 'رکورد مورد نظر یافت نشد.')]);
-  }
   const merged = { ...old, ...fields } as Partial<SiaghContact>;
+  const refuse = (error: FormError) => {
+    const tmpid = merged.tmpid === null || merged.tmpid === undefined ? null : String(merged.tmpid);
+    store.refused(code === undefined ? 'create' : 'update', code, fields, tmpid, error.Description);
+    return failed([error]);
+  };
+  if (code !== undefined && !old) {
+    return refuse(formError('CodeMain', ErrorCodes.notFound, 'رکورد مورد نظر یافت نشد.'));
+  }
   if (!merged.Name?.trim()) {
-    return failed([formError('fullname', ErrorCodes.required, 'نام نمی تواند خالی باشد.')]);
+    return refuse(formError('fullname', ErrorCodes.required, 'نام نمی تواند خالی باشد.'));
   }
   const dup = store.duplicatePhone({ MobileNo: merged.MobileNo ?? null, TelNo: merged.TelNo ?? null }, code);
   if (dup) {
-    return failed([formError(dup.toLowerCase(), ErrorCodes.duplicatePhone, DUPLICATE_PHONE_MESSAGE)]);
+    return refuse(formError(dup.toLowerCase(), ErrorCodes.duplicatePhone, DUPLICATE_PHONE_MESSAGE));
   }
   const saved = code === undefined ? store.createContact(fields) : store.updateContact(code, fields);
   return succeeded(saved?.Code ?? '', SAVED_MESSAGE);
@@ -79,12 +84,17 @@ export function saveContact(store: SiaghStore, code: number | undefined, fields:
 
 export function contactForm(store: SiaghStore, ctrlValues: string, params: Map<string, string>): FormResult {
   const { fields, errors } = contactFieldsFrom(ctrlValues);
-  if (errors.length > 0) return failed(errors);
   const codeMain = params.get('codemain') ?? '';
-  if (codeMain === '') return saveContact(store, undefined, fields);
-  const code = Number(codeMain);
-  if (!Number.isInteger(code)) {
-    return failed([formError('CodeMain', ErrorCodes.notFound, 'رکورد مورد نظر یافت نشد.')]);
+  const code = codeMain === '' ? undefined : Number(codeMain);
+  const refuse = (all: FormError[]) => {
+    const tmpid = typeof fields.tmpid === 'string' ? fields.tmpid : null;
+    const known = code !== undefined && Number.isInteger(code) ? code : undefined;
+    store.refused(code === undefined ? 'create' : 'update', known, fields, tmpid, all[0]?.Description ?? '');
+    return failed(all);
+  };
+  if (errors.length > 0) return refuse(errors);
+  if (code !== undefined && !Number.isInteger(code)) {
+    return refuse([formError('CodeMain', ErrorCodes.notFound, 'رکورد مورد نظر یافت نشد.')]);
   }
   return saveContact(store, code, fields);
 }

@@ -29,7 +29,7 @@ export function saveFormDataRoutes(store: SiaghStore, opts: PreInvoiceOptions): 
     const ctrlValues = b.ctrlValues ?? '';
     switch (b.formId.trim().toUpperCase()) {
       case CONTACT_FORM_ID:
-        res.json(contactForm(store, ctrlValues, params));
+        res.json(store.journal.as('api', () => contactForm(store, ctrlValues, params)));
         return;
       case PRE_INVOICE_FORM_ID:
         res.json(preInvoiceForm(store, { ctrlValues, dataRows: b.dataRows ?? '' }, params, opts));
