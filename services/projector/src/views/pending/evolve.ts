@@ -251,9 +251,6 @@ function derive(id: string, st: StatePart | null, episodes: Episode[]): PendingD
   };
 }
 
-const sameState = (a: StatePart | null, b: StatePart | null): boolean =>
-  a === b || (a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b));
-
 export const pendingView: View<PendingDoc> = {
   name: 'pending',
   keys: (e: ProjectorEvent) =>
@@ -267,8 +264,10 @@ export const pendingView: View<PendingDoc> = {
     const episodes = doc?.episodes ?? [];
     if (e.type === 'entity-state') {
       const next = statePart(e.data);
-      // Unchanged (or nothing to keep yet): no write, so the guard moves with this stream alone.
-      if (sameState(st, next)) return doc;
+      // Nothing waits, before or now: no write. Whether a state record is written depends on this
+      // stream alone, and a waiting entity's guard holds its latest state record, the one compaction
+      // keeps, so a rebuild of a compacted log records the same position.
+      if (st === null && next === null) return doc;
       return derive(id, next, episodes);
     }
     if (e.type === 'outcome') {

@@ -156,6 +156,32 @@ describe('pending evolve', () => {
     ]);
   });
 
+  it('a rebuild of the compacted changelog (latest state per key) lists the same waiting documents', () => {
+    // The syncer commits a new state (a version bump) that parks nothing new: compaction keeps only it.
+    const bump = { ...s.states[0]!, version: 2 };
+    const states: ProjectorEvent[] = [
+      ...stateEvents,
+      { type: 'entity-state', key: 'customer:1240', data: bump },
+    ];
+    const pos = new Map(positioned([...states, ...outcomeEvents]).map((p) => [p.event, p.pos]));
+    const latest = new Map<string, ProjectorEvent>();
+    for (const e of states) if (e.type === 'entity-state') latest.set(e.key, e);
+    const view = pendingView as unknown as AnyView;
+    const foldIn = (events: ProjectorEvent[]) =>
+      strip(
+        foldLoaded(
+          view,
+          events.map((event) => ({ event, pos: pos.get(event)! })),
+          { stored: new Map() },
+        ).docs,
+      );
+    const waiting = (docs: Map<string, Stored<ViewDoc>>) =>
+      [...docs.values()].filter((d) => (d as unknown as PendingDoc).state !== null);
+    const live = waiting(foldIn([...states, ...outcomeEvents]));
+    expect(live).toHaveLength(3);
+    expect(waiting(foldIn([...latest.values(), ...outcomeEvents]))).toEqual(live);
+  });
+
   it('a replayed window changes nothing: attempts are not counted twice (the _pos guard)', () => {
     const batch = positioned(all);
     const view = pendingView as unknown as AnyView;
