@@ -93,6 +93,22 @@ async function main(): Promise<void> {
         met: d.length > 0 && worst <= 5,
       });
     })(),
+    ...(['live', 'bulk'] as const).map((queue) => {
+      // The issue's bound: the freshness metric within 1 s of the age the bench measures itself.
+      const pairs = r.freshness[queue];
+      const diffs = pairs.map(([metric, clock]) => Math.abs(metric - clock)).sort((x, y) => x - y);
+      const worst = diffs.at(-1) ?? 0;
+      const oldest = Math.max(0, ...pairs.map(([, clock]) => clock));
+      return figure({
+        name: `syncer freshness metric (${queue}) vs the bench's clock: worst difference of ${diffs.length} samples (p50 ${(diffs[Math.floor(diffs.length / 2)] ?? 0).toFixed(2)} s; oldest unsynced by the bench ${oldest.toFixed(1)} s)`,
+        value: worst,
+        unit: 's',
+        baseline: 'bound',
+        baselineValue: 1,
+        goal: '<= 1 s',
+        met: diffs.length > 0 && worst <= 1,
+      });
+    }),
     ...Object.entries(r.rss).map(([name, mib]) =>
       figure({
         name: `peak RSS ${name}`,

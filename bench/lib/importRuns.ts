@@ -2,7 +2,9 @@
 // ceiling (the creates alone, no Kafka), and the pipeline's import with every part in its own process,
 // as under npm start.
 import { readFileSync } from 'node:fs';
-import { createKafka, ensureTopics, topicName } from '../../shared/src/kafka/index';
+import { createKafka, ensureTopics, topicName, WORK_TOPICS } from '../../shared/src/kafka/index';
+import type { WorkEvent } from '../../shared/src/events';
+import { observedAt } from '../../services/syncer/src/reads/freshness';
 import { createLogger } from '../../shared/src/logger';
 import { EventCodec } from '../../shared/src/registry';
 import { groupLag, syncerLag } from '../../test/harness/lag';
@@ -19,7 +21,7 @@ import {
   type Stats,
 } from './procStats';
 import { LiveEdits } from './liveEdits';
-import { ViewsClock } from './viewsClock';
+import { OffsetClock } from './viewsClock';
 
 export const LATENCY_MS = 10;
 const IN_FLIGHT = 96;
@@ -110,6 +112,12 @@ export interface ImportRun {
   live: { crmToSiagh: number[]; siaghToCrm: number[]; lost: number };
   /** How far the projector's views trailed the outcomes, sampled every 2 s during the import (s). */
   viewsDelay: number[];
+  /**
+   * The syncer's freshness metric (its /ready backlog: oldest unsynced change, live and bulk) beside the
+   * same age by the bench's own clock (the oldest work record past the syncer's committed offsets, aged
+   * from the change's observation time), sampled together every 2 s (s).
+   */
+  freshness: { live: [metric: number, clock: number][]; bulk: [metric: number, clock: number][] };
 }
 
 async function siaghFirstSweep(poller: Proc, port: number): Promise<void> {
@@ -134,7 +142,8 @@ export async function runImport(
   const prefix = `benchimport${Date.now().toString(36)}.`;
   const kafka = createKafka({ brokers: ep.KAFKA_BROKERS.split(','), clientId: 'bench-import', logger });
   await ensureTopics(kafka, prefix);
-  await new EventCodec(ep.SCHEMA_REGISTRY_URL).registerAll();
+  const codec = new EventCodec(ep.SCHEMA_REGISTRY_URL);
+  await codec.registerAll();
   const [ingestPort, syncerPort, pollerPort, projectorPort] = await Promise.all([
     freePort(),
     freePort(),
@@ -191,13 +200,38 @@ export async function runImport(
       waitHttp(syncer, `http://127.0.0.1:${syncerPort}/ready`),
       waitHttp(projector, `http://127.0.0.1:${projectorPort}/ready`),
     ]);
-    const views = await ViewsClock.start(
+    const views = await OffsetClock.start(
       kafka,
-      topicName('outcomes', prefix),
+      [topicName('outcomes', prefix)],
       `${prefix}siaghsync-projector.v1`,
       `${prefix}bench-views-clock`,
     );
-    const viewsTimer = setInterval(() => void views.sample().catch(() => undefined), 2000);
+    const liveTopic = topicName('work', prefix);
+    const fresh = await OffsetClock.start(
+      kafka,
+      WORK_TOPICS.map((t) => topicName(t, prefix)),
+      `${prefix}siaghsync-syncer`,
+      `${prefix}bench-freshness-clock`,
+      async (m) => observedAt(await codec.decode<WorkEvent>(m.value!)),
+    );
+    const freshness: ImportRun['freshness'] = { live: [], bulk: [] };
+    const sampleFreshness = async () => {
+      const now = Date.now();
+      const [ages, ready] = await Promise.all([
+        fresh.ages(now),
+        json<{ backlog?: { liveSeconds: number; bulkSeconds: number } }>(
+          `http://127.0.0.1:${syncerPort}/ready`,
+        ),
+      ]);
+      if (!ready.backlog) return;
+      const bulk = Math.max(0, ...[...ages].filter(([t]) => t !== liveTopic).map(([, a]) => a));
+      freshness.live.push([ready.backlog.liveSeconds, ages.get(liveTopic) ?? 0]);
+      freshness.bulk.push([ready.backlog.bulkSeconds, bulk]);
+    };
+    const viewsTimer = setInterval(() => {
+      void views.sample().catch(() => undefined);
+      void sampleFreshness().catch(() => undefined);
+    }, 2000);
     const expected = n + n - Math.round(n * 0.5);
     // The import is the poller's first sweep of each side (as under npm start): the clock starts with it.
     const t0 = Date.now();
@@ -265,7 +299,7 @@ export async function runImport(
     }
     const seconds = (Date.now() - t0) / 1000;
     clearInterval(viewsTimer);
-    await views.stop();
+    await Promise.all([views.stop(), fresh.stop()]);
     say(`both sides complete after ${seconds.toFixed(1)} s; waiting for the syncer to drain`);
     const liveResult = edits
       ? // A Siagh edit waits for the poll that sees it: late is not lost, so wait two intervals past it.
@@ -300,6 +334,7 @@ export async function runImport(
       cpu,
       live: liveResult,
       viewsDelay: views.delays,
+      freshness,
     };
   } finally {
     await Promise.all(services.map((p) => stopProc(p)));

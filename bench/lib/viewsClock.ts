@@ -1,56 +1,72 @@
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 
-// How far the projector's views trail the syncer's outcomes, by the benchmark's own clock: the bench
-// reads the outcomes topic itself and keeps each record's broker timestamp (when the syncer produced
-// it); the views are behind by the age of the oldest outcome the projector has not committed yet.
+// Ages measured by the benchmark's own clock, against a consumer group's committed offsets: the bench
+// reads the topics itself and keeps a time for each record (its broker timestamp, or the change's
+// observation time inside it); the group is behind by the age of the oldest record it has not
+// committed yet. The projector's views against the outcomes topic; the syncer's freshness against the
+// work topics.
 
-export class ViewsClock {
-  /** Per partition, the produce time of each offset read so far. */
-  private readonly times = new Map<number, number[]>();
-  /** Every sampled delay, s. */
+export class OffsetClock {
+  /** Per `topic:partition`, the time of each offset read so far (sparse: transaction markers). */
+  private readonly times = new Map<string, number[]>();
+  /** Every sampled age, s. */
   readonly delays: number[] = [];
 
   private constructor(
     private readonly consumer: Consumer,
     private readonly admin: Admin,
-    private readonly topic: string,
-    private readonly projectorGroup: string,
+    private readonly topics: readonly string[],
+    private readonly group: string,
   ) {}
 
   static async start(
     kafka: Kafka,
-    topic: string,
-    projectorGroup: string,
+    topics: readonly string[],
+    group: string,
     clockGroup: string,
-  ): Promise<ViewsClock> {
+    timeOf: (m: KafkaMessage) => Promise<number> | number = (m) => Number(m.timestamp),
+  ): Promise<OffsetClock> {
     const consumer = kafka.consumer({ groupId: clockGroup });
     const admin = kafka.admin();
     await Promise.all([consumer.connect(), admin.connect()]);
-    const clock = new ViewsClock(consumer, admin, topic, projectorGroup);
-    await consumer.subscribe({ topic, fromBeginning: true });
+    const clock = new OffsetClock(consumer, admin, topics, group);
+    for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        let list = clock.times.get(batch.partition);
-        if (!list) clock.times.set(batch.partition, (list = []));
-        for (const m of batch.messages) list[Number(m.offset)] = Number(m.timestamp);
-        await Promise.resolve();
+        const key = `${batch.topic}:${batch.partition}`;
+        let list = clock.times.get(key);
+        if (!list) clock.times.set(key, (list = []));
+        for (const m of batch.messages) list[Number(m.offset)] = await timeOf(m);
       },
     });
     return clock;
   }
 
-  /** The views' delay now, in seconds (0 when the projector has committed all it can see). */
-  async sample(now = Date.now()): Promise<number> {
-    const [committed] = await this.admin.fetchOffsets({ groupId: this.projectorGroup, topics: [this.topic] });
-    let delay = 0;
-    for (const [partition, list] of this.times) {
-      const c = Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
-      // First offset not yet in the views; a group that has committed nothing has all of it ahead.
-      const next = c < 0 ? list.findIndex((t) => t !== undefined) : c;
-      const t = next >= 0 && next < list.length ? list[next] : undefined;
-      if (t !== undefined) delay = Math.max(delay, (now - t) / 1000);
+  /** Per topic, the group's age now in seconds (0 when it has committed all the bench has seen). */
+  async ages(now = Date.now()): Promise<Map<string, number>> {
+    const committed = await this.admin.fetchOffsets({ groupId: this.group, topics: [...this.topics] });
+    const out = new Map<string, number>(this.topics.map((t) => [t, 0]));
+    for (const [key, list] of this.times) {
+      const cut = key.lastIndexOf(':');
+      const topic = key.slice(0, cut);
+      const partition = Number(key.slice(cut + 1));
+      const c = Number(
+        committed.find((t) => t.topic === topic)?.partitions.find((p) => p.partition === partition)?.offset ??
+          -1,
+      );
+      // First record not yet committed (a committed offset may point at a transaction marker).
+      let next = c < 0 ? 0 : c;
+      while (next < list.length && list[next] === undefined) next++;
+      const t = list[next];
+      if (t !== undefined) out.set(topic, Math.max(out.get(topic)!, (now - t) / 1000));
     }
+    return out;
+  }
+
+  /** The oldest age over every topic, kept in `delays`. */
+  async sample(now = Date.now()): Promise<number> {
+    const delay = Math.max(0, ...(await this.ages(now)).values());
     this.delays.push(delay);
     return delay;
   }

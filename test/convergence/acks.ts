@@ -36,9 +36,15 @@ export async function lostAcknowledgements(
   deliveries: readonly Delivery[],
 ): Promise<{ acknowledged: number; findings: Finding[] }> {
   const logged = new Set<string>();
-  await readTopicToEnd(kafka, topicName('changes', prefix), (m) => {
-    const id = m.headers?.correlationId;
-    if (id !== undefined) logged.add(id.toString());
+  // Per record key, what the log holds: where a lost request's record went, if anywhere.
+  const byKey = new Map<string, string[]>();
+  await readTopicToEnd(kafka, topicName('changes', prefix), (m, partition) => {
+    const id = m.headers?.correlationId?.toString();
+    if (id !== undefined) logged.add(id);
+    const key = m.key?.toString() ?? '';
+    const seen = byKey.get(key) ?? [];
+    seen.push(`p${partition}@${m.offset} ${new Date(Number(m.timestamp)).toISOString()} ${id ?? '-'}`);
+    byKey.set(key, seen);
   });
   const acked = acknowledged(deliveries);
   const findings = lostAcks(acked, logged);
@@ -47,6 +53,6 @@ export async function lostAcknowledgements(
     for (const d of deliveries)
       for (const a of d.attempts)
         if (a.correlationId && !logged.has(a.correlationId) && a.status >= 200 && a.status < 300)
-          f.detail += `\n    ${a.correlationId}: ${JSON.stringify(d.notice)} answered ${a.status} at ${a.time} after ${(a.answeredMs - a.sentMs).toFixed(0)} ms; attempts ${d.attempts.map((x) => x.status).join(',')}`;
+          f.detail += `\n    ${a.correlationId}: ${JSON.stringify(d.notice)} answered ${a.status} at ${a.time} after ${(a.answeredMs - a.sentMs).toFixed(0)} ms; attempts ${d.attempts.map((x) => x.status).join(',')}; the log holds for crm:${d.notice.id}: ${(byKey.get(`crm:${d.notice.id}`) ?? []).join(' | ') || 'nothing'}`;
   return { acknowledged: acked.length, findings };
 }
