@@ -7,6 +7,11 @@ import type { CrmSimulator } from '@siaghsync/simulators/crm/server';
 import type { SiaghSimulator } from '@siaghsync/simulators/siagh/server';
 import type { WorkloadStats } from './workload';
 import { checkPreInvoices, type PreInvoiceVerdict } from './preinvoices';
+import { duplicateCreates, userChanges, type CreateCount } from './creates';
+import { amplification, type WriteCount } from './amplification';
+import { explainDeadLetters, type DeadLetterCause } from './deadLetters';
+import type { Disruption } from './faults';
+import type { Side } from './generator';
 
 // The verdict once the pipeline is idle. Each finding names the customer number and what is wrong,
 // so a failing seed can be followed with `syncctl entity show 100-<n>`.
@@ -18,6 +23,10 @@ export type FindingKind =
   | 'lost-update'
   | 'not-deactivated'
   | 'unexplained-dead-letter'
+  | 'duplicate-create-attempt'
+  | 'redundant-write'
+  | 'unexplained-write'
+  | 'journal-truncated'
   | 'views-differ'
   | 'views-behind'
   | 'webhook-lost'
@@ -38,6 +47,10 @@ export interface Verdict {
   exempt: string[];
   conflicts: { open: number; closed: number };
   deadLetters: Record<string, number>;
+  /** Dead letters the load caused, by cause (every other one is a finding). */
+  deadLettersExplained: Record<DeadLetterCause, number>;
+  /** The pipeline's writes to each side, from the simulators' write journals. */
+  writes: Record<Side, { creates: CreateCount; writes: WriteCount }>;
   preInvoices: Omit<PreInvoiceVerdict, 'findings'>;
 }
 
@@ -50,8 +63,28 @@ export function check(
   conflicts: readonly Conflict[],
   deadLetters: DeadLetter[],
   stats: WorkloadStats,
+  disruptions: readonly Disruption[] = [],
 ): Verdict {
   const findings: Finding[] = [];
+  const journals = { crm: crm.journal.list(), siagh: siagh.journal.list() };
+  for (const [side, sim] of [
+    ['crm', crm],
+    ['siagh', siagh],
+  ] as const)
+    if (sim.journal.dropped > 0)
+      findings.push({
+        kind: 'journal-truncated',
+        n: null,
+        detail: `${side}: the write journal dropped its first ${sim.journal.dropped} entries; creates and writes cannot be judged`,
+      });
+  const changes = userChanges(journals);
+  const writes = {} as Verdict['writes'];
+  for (const side of ['crm', 'siagh'] as const) {
+    const creates = duplicateCreates(side, journals[side], changes);
+    const amp = amplification(side, journals, disruptions);
+    findings.push(...creates.findings, ...amp.findings);
+    writes[side] = { creates: creates.count, writes: amp.count };
+  }
   const crmBy = new Map<number, CanonicalCustomer[]>();
   const numberOf = new Map<string, number>();
   for (const i of crm.store.identities.values()) {
@@ -135,16 +168,24 @@ export function check(
         });
     }
   }
+  const dead = explainDeadLetters(
+    {
+      fractionalPrice: stats.fractionalPrice,
+      quoteCustomer: stats.quoteCustomer,
+      journals,
+      stillFractional: (id) =>
+        crm.store.quotes
+          .get(id)
+          ?.details.some(
+            (l) => !Number.isInteger(l.baseUnitPrice) || !Number.isInteger(l.totalDiscount ?? 0),
+          ) ?? false,
+    },
+    deadLetters,
+  );
+  findings.push(...dead.findings);
   const reasons: Record<string, number> = {};
-  for (const d of deadLetters) {
+  for (const d of dead.unique)
     reasons[d.reasonCode || '(none)'] = (reasons[d.reasonCode || '(none)'] ?? 0) + 1;
-    if (!d.reasonCode)
-      findings.push({
-        kind: 'unexplained-dead-letter',
-        n: null,
-        detail: `${d.deadLetterId} ${d.canonicalKey}: ${d.message}`,
-      });
-  }
   const openKeys = conflicts.filter((c) => c.status === 'open').map((c) => c.canonicalKey);
   const { findings: pf, ...preInvoices } = checkPreInvoices({
     quotes: [...crm.store.quotes.quotes.values()],
@@ -152,7 +193,7 @@ export function check(
     // Linked as the checker sees it: the customer number on both sides and no conflict parking the record.
     siaghCodeOf: (n) => (open.has(`customer:${n}:record`) ? undefined : siaghCode.get(n)),
     docs: [...siagh.store.preInvoices.values()],
-    explained: new Set([...deadLetters.map((d) => d.canonicalKey), ...openKeys]),
+    explained: new Set([...dead.exempt, ...openKeys]),
     config: config.preInvoice,
   });
   findings.push(...pf);
@@ -162,6 +203,8 @@ export function check(
     exempt,
     conflicts: { open: open.size, closed },
     deadLetters: reasons,
+    deadLettersExplained: dead.explained,
+    writes,
     preInvoices,
   };
 }

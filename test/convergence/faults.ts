@@ -96,6 +96,17 @@ function windowConfig(kind: FaultKind, seed: number): FaultConfigInput {
   }
 }
 
+/**
+ * A kill -9 or a broker restart, from the moment it was injected until the process or broker served again
+ * (wall time): work in flight then may be done again, so one repeated write per record is allowed across it.
+ */
+export interface Disruption {
+  kind: 'kill' | 'restart';
+  target: Target;
+  startMs: number;
+  endMs: number;
+}
+
 export interface FaultTargets {
   crm: CrmSimulator;
   siagh: SiaghSimulator;
@@ -108,6 +119,7 @@ export interface FaultTargets {
 /** Runs the plan against the targets; `stop()` cancels what is left and clears every fault. */
 export function runFaults(plan: FaultEvent[], t: FaultTargets, seed: number, onError: (e: unknown) => void) {
   const injected = new Map<string, number>();
+  const disruptions: Disruption[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const pending = new Set<Promise<void>>();
   const later = (ms: number, fn: () => void | Promise<void>) => {
@@ -125,10 +137,15 @@ export function runFaults(plan: FaultEvent[], t: FaultTargets, seed: number, onE
   plan.forEach((e, k) => {
     later(e.at, async () => {
       injected.set(`${e.kind}:${e.target}`, (injected.get(`${e.kind}:${e.target}`) ?? 0) + 1);
-      if (e.kind === 'kill') return t.restart(e.target as 'syncer' | 'projector');
-      if (e.kind === 'restart') {
-        if (!t.restartBroker) throw new Error('a broker restart is planned but the stack cannot restart it');
-        return t.restartBroker();
+      if (e.kind === 'kill' || e.kind === 'restart') {
+        const d: Disruption = { kind: e.kind, target: e.target, startMs: Date.now(), endMs: Infinity };
+        disruptions.push(d);
+        if (e.kind === 'kill') await t.restart(e.target as 'syncer' | 'projector');
+        else if (!t.restartBroker)
+          throw new Error('a broker restart is planned but the stack cannot restart it');
+        else await t.restartBroker();
+        d.endMs = Date.now();
+        return;
       }
       if (e.kind === 'sessionExpiry')
         return void (e.target === 'crm' ? t.crm.tokens.expireAll() : t.siagh.sessions.expireAll());
@@ -139,6 +156,7 @@ export function runFaults(plan: FaultEvent[], t: FaultTargets, seed: number, onE
   });
   return {
     injected,
+    disruptions,
     async stop() {
       for (const h of timers) clearTimeout(h);
       timers.clear();

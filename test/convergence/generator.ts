@@ -42,13 +42,25 @@ export interface QuoteLine {
   totalDiscount: number;
 }
 
+/** A fault the load makes on purpose: the dead letter it causes is expected (checker: deadLetters.ts). */
+export type DeliberateFault = 'fractional-price';
+
 /** Quotes are CRM-only (pre-invoices flow CRM -> Siagh); `q` numbers them in the order they are made. */
 export type Op =
   | { at: number; kind: 'create'; side: Side; n: number; customer: NewCustomer }
   | { at: number; kind: 'edit'; side: Side; n: number; field: EditField; value: string; both?: true }
   | { at: number; kind: 'delete'; side: Side; n: number }
-  | { at: number; kind: 'quote'; side: 'crm'; q: number; n: number; subject: string; lines: QuoteLine[] }
-  | { at: number; kind: 'quoteEdit'; side: 'crm'; q: number; lines: QuoteLine[] };
+  | {
+      at: number;
+      kind: 'quote';
+      side: 'crm';
+      q: number;
+      n: number;
+      subject: string;
+      lines: QuoteLine[];
+      fault?: DeliberateFault;
+    }
+  | { at: number; kind: 'quoteEdit'; side: 'crm'; q: number; lines: QuoteLine[]; fault?: DeliberateFault };
 
 export interface WorkloadOptions {
   seed: number;
@@ -104,6 +116,14 @@ export function quoteLines(r: Rng): QuoteLine[] {
   });
 }
 
+/** The lines with the fault quoteLines makes on purpose, named so the checker expects its dead letter. */
+function withFault(lines: QuoteLine[]): { lines: QuoteLine[]; fault?: DeliberateFault } {
+  const fractional = lines.some(
+    (l) => !Number.isInteger(l.baseUnitPrice) || !Number.isInteger(l.totalDiscount),
+  );
+  return fractional ? { lines, fault: 'fractional-price' } : { lines };
+}
+
 /**
  * Builds the operation list: ~13% creates, ~9% deletes, ~6% quotes, ~3% quote edits, the rest field
  * edits, a third of those on both sides within a second.
@@ -152,10 +172,11 @@ export function generateOps(o: WorkloadOptions): Op[] {
         q: quotes++,
         n,
         subject: `پیش فاکتور ${word(r)}`,
-        lines: quoteLines(r),
+        ...withFault(quoteLines(r)),
       });
     } else if (roll < 0.31) {
-      ops.push({ at, kind: 'quoteEdit', side: 'crm', q: Math.floor(r() * quotes), lines: quoteLines(r) });
+      const q = Math.floor(r() * quotes);
+      ops.push({ at, kind: 'quoteEdit', side: 'crm', q, ...withFault(quoteLines(r)) });
     } else {
       // Recently created customers are edited more often: they exercise create/edit races.
       const n = r() < 0.3 ? pick(r, known.slice(-10)) : pick(r, known);

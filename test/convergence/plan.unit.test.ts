@@ -64,6 +64,13 @@ describe('generateOps with quotes', () => {
   it('is deterministic', () => {
     expect(generateOps({ seed: 1, ops: 2000, rate: 10, initial: 40, siaghOnly: 16 })).toEqual(ops);
   });
+
+  it('names the fractional price it makes on purpose, on exactly the quotes and edits that have one', () => {
+    const quoteOps = ops.filter((o) => o.kind === 'quote' || o.kind === 'quoteEdit');
+    const fractional = quoteOps.filter((o) => o.lines.some((l) => !Number.isInteger(l.baseUnitPrice)));
+    expect(fractional.length).toBeGreaterThan(0);
+    for (const o of quoteOps) expect(o.fault === 'fractional-price').toBe(fractional.includes(o));
+  });
 });
 
 describe('quoteLines', () => {

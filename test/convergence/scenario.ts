@@ -205,7 +205,15 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     await waitQuiet(kafka, prefix, seen, o.quietMs, o.idleTimeoutMs);
     const quiescence = Date.now() - tQuiet;
 
-    const verdict = check(crm, siagh, config, [...seen.conflicts.values()], seen.deadLetters, stats);
+    const verdict = check(
+      crm,
+      siagh,
+      config,
+      [...seen.conflicts.values()],
+      seen.deadLetters,
+      stats,
+      faults.disruptions,
+    );
     const acks = await lostAcknowledgements(kafka, prefix, crm.webhooks.list());
     verdict.findings.push(...acks.findings);
     const views = await checkViews({

@@ -36,6 +36,20 @@ export function formatSummary(r: RunResult): string {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ') || 'none',
     ],
+    [
+      'dead letters explained',
+      Object.entries(r.verdict.deadLettersExplained)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') + '; any other is a finding',
+    ],
+    ...(['crm', 'siagh'] as const).map((side): [string, string] => {
+      const w = r.verdict.writes[side];
+      return [
+        `pipeline writes ${side}`,
+        `${w.writes.writes} accepted (${w.writes.noop} changed nothing, ${w.writes.excused} of them after a kill or broker restart); ` +
+          `${w.creates.attempts} create attempts (${w.creates.refused} refused)`,
+      ];
+    }),
     ['linked pairs checked', String(r.verdict.pairs)],
     [
       'webhooks acknowledged',

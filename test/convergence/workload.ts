@@ -18,6 +18,10 @@ export interface WorkloadStats {
   edits: Map<string, { sides: Set<Side>; last: string; lastSide: Side }>;
   /** Quote number of the generator (`q`) -> CRM quote id. */
   quotes: Map<number, string>;
+  /** CRM quote id -> the customer number it was made for (its identity may be deleted by the check). */
+  quoteCustomer: Map<string, number>;
+  /** CRM quote ids of which the load wrote a version with a fractional price on purpose. */
+  fractionalPrice: Set<string>;
 }
 
 export function crmByNumber(crm: CrmSimulator, n: number): CrmIdentity | undefined {
@@ -88,6 +92,8 @@ export function newStats(): WorkloadStats {
     deleted: { crm: new Set(), siagh: new Set() },
     edits: new Map(),
     quotes: new Map(),
+    quoteCustomer: new Map(),
+    fractionalPrice: new Set(),
   };
 }
 
@@ -192,11 +198,14 @@ function applyQuoteOp(
     });
     if (!res.ok) return void stats.skipped++;
     stats.quotes.set(op.q, res.value.crmId);
+    stats.quoteCustomer.set(res.value.crmId, op.n);
+    if (op.fault === 'fractional-price') stats.fractionalPrice.add(res.value.crmId);
     stats.applied.quote++;
     return;
   }
   const id = stats.quotes.get(op.q);
   const res = id === undefined ? null : crm.store.quotes.update(id, { details: op.lines });
   if (!res?.ok) return void stats.skipped++;
+  if (op.fault === 'fractional-price') stats.fractionalPrice.add(res.value.crmId);
   stats.applied.quoteEdit++;
 }
