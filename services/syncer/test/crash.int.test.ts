@@ -11,15 +11,20 @@ import { crmToCanonical } from '@siaghsync/shared/mapping/crm';
 import { siaghToCanonical } from '@siaghsync/shared/mapping/siagh';
 import { loadSyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { EventCodec } from '@siaghsync/shared/registry';
-import { deterministicEventId, newChangeEvent, sourceKey } from '@siaghsync/shared/events';
+import { deterministicEventId, newChangeEvent, sourceKey, type DeadLetter } from '@siaghsync/shared/events';
 import { startCrmSimulator } from '../../../simulators/crm/server';
 import { startSiaghSimulator } from '../../../simulators/siagh/server';
 import { generateDataset } from '../../../simulators/data/generator';
 import { requireEnv, uniqueName } from '../../../test/harness/names';
+import { readTopicToEnd } from '../../../test/harness/readTopic';
+import { duplicateCreates, userChanges } from '../../../test/convergence/creates';
 import { kill9, spawnSyncer } from './process';
 
 // Kill -9 the syncer three times while it works through a load of creates and edits; afterwards every
 // CRM customer exists exactly once in Siagh with the CRM's values: nothing lost, nothing duplicated.
+// "Once" is judged by the create attempts the simulators' write journals saw, not by the final
+// contacts: a second create of a customer is refused as a duplicate phone and leaves no second contact,
+// only a dead letter, so the test also requires exactly one create attempt per customer and no dead letter.
 // SYNCER_CRASH_N sets the size (CI runs a small one; the issue's figure is 10k).
 
 const N = Number(process.env.SYNCER_CRASH_N ?? 300);
@@ -146,9 +151,23 @@ it(`kill -9 three times during ${N} changes: both systems agree, 0 lost, 0 dupli
     }
     expect(mismatches.slice(0, 20)).toEqual([]);
     expect(siaghSim.store.contacts.size).toBe(N);
+    const journals = { crm: crmSim.journal.list(), siagh: siaghSim.journal.list() };
+    const changes = userChanges(journals);
+    const creates = {
+      crm: duplicateCreates('crm', journals.crm, changes),
+      siagh: duplicateCreates('siagh', journals.siagh, changes),
+    };
+    expect([...creates.crm.findings, ...creates.siagh.findings].slice(0, 20)).toEqual([]);
+    expect(creates.siagh.count).toEqual({ attempts: N, refused: 0 });
+    expect(creates.crm.count).toEqual({ attempts: 0, refused: 0 });
+    const deadLetters: DeadLetter[] = [];
+    await readTopicToEnd(kafka, topicName('deadLetters', prefix), async (m) => {
+      if (m.value) deadLetters.push(await codec.decode<DeadLetter>(m.value));
+    });
+    expect(deadLetters.map((d) => `${d.canonicalKey} ${d.reasonCode}: ${d.message}`)).toEqual([]);
     process.stdout.write(
       `crash test: ${N} customers + ${Math.ceil(N / 3)} edits, 3 x kill -9, converged in ${((Date.now() - startedAt) / 1000).toFixed(0)} s: ` +
-        `${siaghSim.store.contacts.size} contacts, 0 duplicates, 0 mismatches\n`,
+        `${siaghSim.store.contacts.size} contacts from ${creates.siagh.count.attempts} create attempts, 0 duplicates, 0 dead letters, 0 mismatches\n`,
     );
   } finally {
     await kill9(child);
