@@ -27,9 +27,7 @@ export interface DeadLetterWorld {
   stillFractional(quoteId: string): boolean;
 }
 
-export type DeadLetterCause = 'fractional-price' | 'customer-deleted' | 'deleted-while-writing';
-
-const NOT_FOUND: Record<string, Side> = { SIAGH_NOT_FOUND: 'siagh', CRM_NOT_FOUND: 'crm' };
+export type DeadLetterCause = 'fractional-price' | 'customer-deleted';
 
 const CUSTOMER_REFUSED = /مشتری با کد/;
 
@@ -46,28 +44,11 @@ function deletedBefore(w: DeadLetterWorld, sides: readonly Side[], n: number, t:
   );
 }
 
-/** The pipeline's write to a record refused after a user had deleted that very record. */
-function refusedAfterDelete(w: DeadLetterWorld, side: Side, n: number, t: number): boolean {
-  const deleted = new Map<string, number>();
-  for (const e of w.journals[side]) {
-    if (e.recordId === null || e.timeMs > t) continue;
-    if (e.op === 'delete' && e.origin === 'ui' && e.outcome === 'ok' && numberOf(side, e) === n)
-      deleted.set(e.recordId, e.seq);
-    const at = deleted.get(e.recordId);
-    if (e.origin === 'api' && e.op !== 'create' && e.outcome === 'refused' && at !== undefined && e.seq > at)
-      return true;
-  }
-  return false;
-}
-
 /** The load's cause of a dead letter, or null when the load did not cause it. */
 export function causeOf(w: DeadLetterWorld, d: DeadLetter): DeadLetterCause | null {
-  const customer = /^customer:(\d+)$/.exec(d.canonicalKey)?.[1];
-  const side = NOT_FOUND[d.reasonCode];
-  if (customer !== undefined)
-    return side && refusedAfterDelete(w, side, Number(customer), d.lastFailedAt)
-      ? 'deleted-while-writing'
-      : null;
+  // No customer dead letter is the load's doing: a write to a record a person deleted meanwhile is
+  // decided again by the syncer (SIAGH/CRM_CHANGED_BEFORE_WRITE), never dead-lettered.
+  if (d.canonicalKey.startsWith('customer:')) return null;
   const quote = /^preinvoice:crm:(.+)$/.exec(d.canonicalKey)?.[1];
   if (quote === undefined) return null;
   const n = w.quoteCustomer.get(quote);
@@ -102,7 +83,6 @@ export function explainDeadLetters(
   const explained: Record<DeadLetterCause, number> = {
     'fractional-price': 0,
     'customer-deleted': 0,
-    'deleted-while-writing': 0,
   };
   const findings: Finding[] = [];
   const exempt = new Set<string>();

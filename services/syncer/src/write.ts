@@ -1,4 +1,4 @@
-import { transient } from '@siaghsync/shared/errors';
+import { transient, type SyncError } from '@siaghsync/shared/errors';
 import { canonicalToCrm, crmToCanonical, crmUpdateBody } from '@siaghsync/shared/mapping/crm';
 import { sideChecksum } from '@siaghsync/shared/mapping/sides';
 import type { CanonicalCustomer, CustomerKind } from '@siaghsync/shared/mapping/canonical';
@@ -38,9 +38,11 @@ export async function performWrite(
       if (write.side === 'siagh') {
         // Only the fields that changed: the form leaves the others as they are, so an edit made in
         // Siagh between our read and this write is not overwritten with what we read.
-        await systems.siagh.saveContactFields(
-          canonicalToSiaghPairs(write.record, config, 'update', write.fields),
-          Number(write.id),
+        await decidedAgainIfGone(
+          systems.siagh.saveContactFields(
+            canonicalToSiaghPairs(write.record, config, 'update', write.fields),
+            Number(write.id),
+          ),
         );
       } else {
         // The CRM's update has no version check, so what we send of a property must be what the CRM holds
@@ -64,14 +66,31 @@ export async function performWrite(
       }
       return { write, id: write.id, foundExisting: false };
     case 'deactivate':
-      await systems.siagh.saveContactFields(
-        [[`${SIAGH_CONTACT_TABLE}.isactive`, SIAGH_FALSE]],
-        Number(write.id),
+      await decidedAgainIfGone(
+        systems.siagh.saveContactFields([[`${SIAGH_CONTACT_TABLE}.isactive`, SIAGH_FALSE]], Number(write.id)),
       );
       return { write, id: write.id, foundExisting: false };
     case 'delete':
       await systems.crm.delete(state.kind ?? 'person', write.id);
       return { write, id: write.id, foundExisting: false };
+  }
+}
+
+/**
+ * A contact a person deleted after our read: decided again from a new read, which sees the delete and
+ * applies the delete policy, as the CRM side does (a dead letter would record a failure that was none
+ * and leave the delete to the next poll).
+ */
+async function decidedAgainIfGone(save: Promise<unknown>): Promise<void> {
+  try {
+    await save;
+  } catch (err) {
+    if ((err as SyncError).code !== 'SIAGH_NOT_FOUND') throw err;
+    throw transient(
+      'SIAGH_CHANGED_BEFORE_WRITE',
+      'the Siagh contact was deleted between our read and our write; deciding again',
+      { cause: err },
+    );
   }
 }
 

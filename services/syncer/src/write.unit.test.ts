@@ -1,6 +1,7 @@
 import { canonicalToCrm, crmToCanonical, type CrmUpdateMode } from '@siaghsync/shared/mapping/crm';
 import type { CanonicalCustomer } from '@siaghsync/shared/mapping/canonical';
 import { config, crmRec, customer, siaghRec, KEY } from '../test/spec';
+import { permanent } from '@siaghsync/shared/errors';
 import { initialState } from './decide/state';
 import type { Systems } from './fetch';
 import type { Write } from './decide/types';
@@ -91,5 +92,37 @@ describe('performWrite: CRM update', () => {
       code: 'CRM_CHANGED_BEFORE_WRITE',
     });
     expect(updates).toEqual([]);
+  });
+});
+
+describe('performWrite: Siagh update', () => {
+  const siaghWrite: Write = { ...write, side: 'siagh', id: '1068' };
+  const siaghStub = (answer: () => Promise<void>) =>
+    ({ siagh: { saveContactFields: () => answer() } }) as unknown as Systems;
+
+  it('a contact deleted after our read: a transient error, so the event is decided again (the delete policy), not a dead letter', async () => {
+    const notFound = permanent('SIAGH_NOT_FOUND', 'Siagh form refused: the record to update does not exist');
+    await expect(
+      performWrite(
+        siaghStub(() => Promise.reject(notFound)),
+        config,
+        siaghWrite,
+        fetched,
+        initialState(KEY),
+      ),
+    ).rejects.toMatchObject({ kind: 'transient', code: 'SIAGH_CHANGED_BEFORE_WRITE' });
+  });
+
+  it('any other refusal stays what it was', async () => {
+    const refused = permanent('SIAGH_DUPLICATE_PHONE', 'the phone number is already used');
+    await expect(
+      performWrite(
+        siaghStub(() => Promise.reject(refused)),
+        config,
+        siaghWrite,
+        fetched,
+        initialState(KEY),
+      ),
+    ).rejects.toMatchObject({ kind: 'permanent', code: 'SIAGH_DUPLICATE_PHONE' });
   });
 });
