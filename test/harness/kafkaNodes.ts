@@ -111,7 +111,15 @@ export async function startKafkaNodes(opts: {
 }): Promise<KafkaNodes> {
   const libs = kafkaLibs();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `siaghsync-${opts.label}-`));
-  const log4j = path.join(REPO_ROOT, 'scripts/stack/kafka/log4j2.properties');
+  // The stack's logging, with leader elections and truncations (state.change.logger) kept: what a
+  // failover test needs to explain a finding.
+  const log4j = path.join(dir, 'log4j2.properties');
+  fs.writeFileSync(
+    log4j,
+    fs
+      .readFileSync(path.join(REPO_ROOT, 'scripts/stack/kafka/log4j2.properties'), 'utf8')
+      .replace('logger.statechange.level = WARN', 'logger.statechange.level = INFO'),
+  );
   const ids = Array.from({ length: opts.count }, (_, i) => i + 1);
   const voters = await Promise.all(ids.map(async (id) => ({ id, port: await freePort() })));
   const certs = opts.security?.tls ? makeCertificates(dir) : undefined;
@@ -209,6 +217,11 @@ export async function startKafkaNodes(opts: {
     brokers: nodes.map((n) => `127.0.0.1:${n.port}`).join(','),
     async stop() {
       await Promise.all(nodes.map((n) => n.kill('SIGKILL')));
+      // The nodes' logs outlive their data, beside the services' logs of the run.
+      const keep = path.join(REPO_ROOT, '.stack', 'logs', path.basename(dir));
+      fs.mkdirSync(keep, { recursive: true });
+      for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.log')))
+        fs.copyFileSync(path.join(dir, f), path.join(keep, f));
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
