@@ -115,9 +115,10 @@ export interface ImportRun {
   /**
    * The syncer's freshness metric (its /ready backlog: oldest unsynced change, live and bulk) beside the
    * same age by the bench's own clock (the oldest work record past the syncer's committed offsets, aged
-   * from the change's observation time), sampled together every 2 s (s).
+   * from the change's observation time), every 2 s (s). The clock is read just before and just after
+   * the /ready call, so the metric, computed somewhere between the two, is compared with both.
    */
-  freshness: { live: [metric: number, clock: number][]; bulk: [metric: number, clock: number][] };
+  freshness: Record<'live' | 'bulk', { metric: number; before: number; after: number; readyMs: number }[]>;
 }
 
 async function siaghFirstSweep(poller: Proc, port: number): Promise<void> {
@@ -215,18 +216,31 @@ export async function runImport(
       async (m) => observedAt(await codec.decode<WorkEvent>(m.value!)),
     );
     const freshness: ImportRun['freshness'] = { live: [], bulk: [] };
+    const queues = (ages: Map<string, number>) => ({
+      live: ages.get(liveTopic) ?? 0,
+      bulk: Math.max(0, ...[...ages].filter(([t]) => t !== liveTopic).map(([, a]) => a)),
+    });
     const sampleFreshness = async () => {
-      const now = Date.now();
-      const [ages, ready] = await Promise.all([
-        fresh.ages(now),
-        json<{ backlog?: { liveSeconds: number; bulkSeconds: number } }>(
-          `http://127.0.0.1:${syncerPort}/ready`,
-        ),
-      ]);
+      const before = queues(await fresh.ages());
+      const t0 = Date.now();
+      const ready = await json<{ backlog?: { liveSeconds: number; bulkSeconds: number } }>(
+        `http://127.0.0.1:${syncerPort}/ready`,
+      );
+      const readyMs = Date.now() - t0;
+      const after = queues(await fresh.ages());
       if (!ready.backlog) return;
-      const bulk = Math.max(0, ...[...ages].filter(([t]) => t !== liveTopic).map(([, a]) => a));
-      freshness.live.push([ready.backlog.liveSeconds, ages.get(liveTopic) ?? 0]);
-      freshness.bulk.push([ready.backlog.bulkSeconds, bulk]);
+      freshness.live.push({
+        metric: ready.backlog.liveSeconds,
+        before: before.live,
+        after: after.live,
+        readyMs,
+      });
+      freshness.bulk.push({
+        metric: ready.backlog.bulkSeconds,
+        before: before.bulk,
+        after: after.bulk,
+        readyMs,
+      });
     };
     const viewsTimer = setInterval(() => {
       void views.sample().catch(() => undefined);
