@@ -45,11 +45,16 @@ async function startOne(cfg: StackConfig, svc: StackService): Promise<'started' 
     return 'already running';
   }
   svc.prepare();
-  const { bin, args, cwd } = svc.command();
+  const { bin, args, cwd, env } = svc.command();
   const logFile = path.join(cfg.logDir, `${svc.name}.log`);
   const out = fs.openSync(logFile, 'a');
   // Detached, in its own process group, so it outlives `npm run stack -- up` and a Ctrl-C of it.
-  const child = spawn(bin, args, { cwd, detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(bin, args, {
+    cwd,
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, ...env },
+  });
   fs.closeSync(out);
   const spawnError = new Promise<never>((_, reject) =>
     child.on('error', (e) => reject(new Error(`${svc.name}: cannot run ${bin}: ${e.message}`))),

@@ -14,7 +14,7 @@ export interface StackService {
   /** Where it answers, for `status`. */
   address: string;
   prepare(): void;
-  command(): { bin: string; args: string[]; cwd: string };
+  command(): { bin: string; args: string[]; cwd: string; env?: Record<string, string> };
   /** A string that appears in the process's command line, so `down` never signals a stranger's PID. */
   marker: string;
   ready(): Promise<boolean>;
@@ -71,7 +71,10 @@ export function stackServices(cfg: StackConfig, inst: Installed): StackService[]
         // SQLite's default page cache is 2 MB: with views of 300,000 documents every index insert read
         // its pages from the file again (database CPU per outcome 1.45x that at 10,000). Reads go through
         // a shared memory map; the cache is per connection (FerretDB keeps up to 100), so it stays small.
-        `--sqlite-url=file:${ferretDir}/?_pragma=cache_size(-32768)&_pragma=mmap_size(1073741824)`,
+        // synchronous(normal): in WAL mode a commit survives a crash of FerretDB, only not a power loss of
+        // the machine, and saves an fsync per write; the local stack's views are rebuilt from the log (a
+        // company's deployment uses MongoDB, docker-compose.yml). 3,000 live outcomes: 5.3 -> 4.8 s.
+        `--sqlite-url=file:${ferretDir}/?_pragma=cache_size(-32768)&_pragma=mmap_size(1073741824)&_pragma=synchronous(normal)`,
         `--listen-addr=127.0.0.1:${cfg.MONGODB_PORT}`,
         `--debug-addr=127.0.0.1:${cfg.FERRETDB_DEBUG_PORT}`,
         `--state-dir=${ferretDir}`,
@@ -79,6 +82,10 @@ export function stackServices(cfg: StackConfig, inst: Installed): StackService[]
         '--log-level=WARN',
       ],
       cwd: ferretDir,
+      // Go's collector took 13% of FerretDB's CPU during an import (profile of 12-04). Collecting an
+      // eighth as often, up to 2 GiB of heap: database CPU per live outcome 2.06 -> 1.57 ms (GOGC 400)
+      // -> 1.44 ms (800, with synchronous(normal)); 105 MB of RSS with views of 10,000 documents.
+      env: { GOGC: '800', GOMEMLIMIT: '2GiB' },
     }),
     async ready() {
       const client = new MongoClient(ep.MONGODB_URI, {
