@@ -44,6 +44,8 @@ export class KafkaPublisher implements Publisher {
   private consecutiveFailures = 0;
   private lastSuccessAt = Date.now();
   private recycling = false;
+  /** A send of this producer failed: it sends nothing more (see send below) and is replaced. */
+  private tainted = false;
   private connected = false;
   private stopped = false;
   private startLoop: Promise<void> | undefined;
@@ -55,7 +57,20 @@ export class KafkaPublisher implements Publisher {
       maxBatch: MAX_BATCH,
       // Read at send time: after a replacement the next batch goes to the new producer.
       send: async (messages) => {
-        await this.producer.send({ topic: this.topic, acks: -1, messages });
+        // After a failed send, kafkajs rolls the partitions' sequence numbers back for a retry of the
+        // same batch. But the failed request may have been written (the connection closed before the
+        // answer), and the next batch, other webhooks, would go out with those very numbers: the broker
+        // takes it for a duplicate of the first, answers success and drops it. Acknowledged webhooks
+        // went missing that way when a leader was killed (test:cluster). So a producer whose send failed
+        // sends nothing more; it is replaced by one with a new producer id, and its callers get 503.
+        if (this.tainted)
+          throw transient('KAFKA_UNAVAILABLE', 'the producer is being replaced after a failed send');
+        try {
+          await this.producer.send({ topic: this.topic, acks: -1, messages });
+        } catch (err) {
+          if (this.opts.producer === undefined) this.tainted = true;
+          throw err;
+        }
       },
     });
   }
@@ -161,12 +176,11 @@ export class KafkaPublisher implements Publisher {
   private onFailure(): void {
     this.consecutiveFailures++;
     const silentFor = Date.now() - this.lastSuccessAt;
+    if (this.recycling || this.stopped || this.opts.producer !== undefined) return;
     if (
-      this.recycling ||
-      this.stopped ||
-      this.opts.producer !== undefined ||
-      this.consecutiveFailures < RECYCLE_AFTER_FAILURES ||
-      silentFor < RECYCLE_SILENCE_FACTOR * this.opts.timeoutMs
+      !this.tainted &&
+      (this.consecutiveFailures < RECYCLE_AFTER_FAILURES ||
+        silentFor < RECYCLE_SILENCE_FACTOR * this.opts.timeoutMs)
     ) {
       return;
     }
@@ -174,6 +188,7 @@ export class KafkaPublisher implements Publisher {
     this.connected = false;
     const old = this.producer;
     this.producer = this.newProducer();
+    this.tainted = false;
     this.commits.abandon(transient('KAFKA_UNAVAILABLE', 'the producer was replaced'));
     this.opts.logger.warn(
       { silentForMs: silentFor, failures: this.consecutiveFailures },

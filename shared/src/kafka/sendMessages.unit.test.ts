@@ -100,3 +100,102 @@ it('a partition whose leader moved to a broker that already answered is resent, 
     { broker: 1, partitions: [1] },
   ]);
 });
+
+it('an idempotent send that failed after it may have been written: the next batch goes out under a new producer id, never with its sequence numbers', async () => {
+  // The broker writes the first request and the connection drops before the answer: a retry or the
+  // next batch with the same (producer id, sequence) and other messages would be dropped as a duplicate.
+  const written: { pid: number; partition: number; firstSequence: number; values: string[] }[] = [];
+  let pid = 7;
+  let seq: Record<string, number> = {};
+  let inits = 0;
+  let failNext = true;
+  const broker = {
+    nodeId: 1,
+    produce: ({
+      producerId,
+      topicData,
+    }: {
+      producerId: number;
+      topicData: {
+        partitions: { partition: number; firstSequence: number; messages: { value: string }[] }[];
+      }[];
+    }) => {
+      for (const p of topicData[0]!.partitions)
+        written.push({
+          pid: producerId,
+          partition: p.partition,
+          firstSequence: p.firstSequence,
+          values: p.messages.map((m) => m.value),
+        });
+      if (failNext) {
+        failNext = false;
+        return Promise.reject(new KafkaJSConnectionError('Connection error: Closed connection'));
+      }
+      return Promise.resolve({
+        topics: topicData.map(() => ({
+          topicName: 't',
+          partitions: topicData[0]!.partitions.map((p) => ({
+            partition: p.partition,
+            errorCode: 0,
+            baseOffset: '0',
+          })),
+        })),
+      });
+    },
+  };
+  const cluster = {
+    targetTopics: new Set<string>(),
+    refreshMetadataIfNecessary: () => Promise.resolve(),
+    refreshMetadata: () => Promise.resolve(),
+    addMultipleTargetTopics: () => Promise.resolve(),
+    isConnected: () => true,
+    removeBroker: () => undefined,
+    findTopicPartitionMetadata: () => [{ partitionId: 0, leader: 1 }],
+    findLeaderForPartitions: (_t: string, partitions: string[]) => ({ 1: partitions.map(Number) }),
+    findBroker: () => Promise.resolve(broker),
+  };
+  const eosManager = {
+    isTransactional: () => false,
+    acquireBrokerLock: () => Promise.resolve(),
+    releaseBrokerLock: () => Promise.resolve(),
+    getSequence: (t: string, p: number) => seq[`${t}/${p}`] ?? 0,
+    updateSequence: (t: string, p: number, n: number) =>
+      void (seq[`${t}/${p}`] = (seq[`${t}/${p}`] ?? 0) + n),
+    getProducerId: () => pid,
+    getProducerEpoch: () => 0,
+    getTransactionalId: () => undefined,
+    initProducerId: () => {
+      inits++;
+      pid++;
+      seq = {};
+      return Promise.resolve();
+    },
+  };
+  const quiet = () => undefined;
+  const send = sendMessagesFactory({
+    logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+    cluster,
+    eosManager,
+    partitioner: () => 0,
+    retrier: createRetry({ retries: 0 }),
+  });
+  const batch = (value: string) => ({
+    acks: -1,
+    timeout: 1000,
+    topicMessages: [{ topic: 't', messages: [{ value }] }],
+  });
+  await expect(send(batch('first'))).rejects.toThrow(/Closed connection/);
+  await send(batch('second'));
+  expect(inits).toBe(1);
+  // Each (producer id, partition, sequence) carries one content only.
+  const seen = new Map<string, string>();
+  for (const w of written) {
+    const key = `${w.pid}/${w.partition}/${w.firstSequence}`;
+    expect({ key, values: seen.get(key) ?? w.values.join() }).toEqual({ key, values: w.values.join() });
+    seen.set(key, w.values.join());
+  }
+  expect(written.map((w) => [w.pid, w.firstSequence, w.values[0]])).toEqual([
+    [7, 0, 'first'],
+    [8, 0, 'second'],
+  ]);
+});
