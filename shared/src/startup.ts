@@ -63,3 +63,16 @@ export async function closingOnFailure<T>(
     throw err;
   }
 }
+
+/**
+ * Starts parts side by side and fails only once every start has ended. With Promise.all a failed start
+ * let closingOnFailure stop the others while they were still starting; a consumer that connected after
+ * its stop then kept running on a producer the closers had disconnected, holding its partitions with
+ * every restore failing ("The producer is disconnected"): the syncer stood still after a broker failure
+ * during its start (three-broker convergence run, work lag 218 for 180 s).
+ */
+export async function startAll(starts: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(starts);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}

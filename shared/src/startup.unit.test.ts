@@ -1,6 +1,6 @@
 import { createLogger } from './logger';
 import { transient } from './errors';
-import { closingOnFailure, isPassingInfraError, startWaitingForInfra } from './startup';
+import { closingOnFailure, isPassingInfraError, startAll, startWaitingForInfra } from './startup';
 
 const quiet = createLogger({ service: 'test', level: 'silent' });
 const kafkaError = (name: string, retriable?: boolean) =>
@@ -80,5 +80,27 @@ describe('closingOnFailure', () => {
     });
     expect(v).toBe(42);
     expect(closed).toEqual([]);
+  });
+});
+
+describe('startAll', () => {
+  it('fails only once every start has ended, so closers never stop a part that is still starting', async () => {
+    const order: string[] = [];
+    let finishSlow!: () => void;
+    const slow = new Promise<void>((resolve) => (finishSlow = resolve)).then(
+      () => void order.push('slow started'),
+    );
+    const failing = Promise.reject(new Error('broker reset'));
+    const started = closingOnFailure(async (opened) => {
+      opened(() => Promise.resolve(void order.push('closed')));
+      await startAll([slow, failing]);
+    });
+    setTimeout(finishSlow, 20);
+    await expect(started).rejects.toThrow('broker reset');
+    expect(order).toEqual(['slow started', 'closed']);
+  });
+
+  it('resolves when every start succeeds', async () => {
+    await expect(startAll([Promise.resolve(1), Promise.resolve(2)])).resolves.toBeUndefined();
   });
 });

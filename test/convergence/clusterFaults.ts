@@ -36,11 +36,26 @@ export async function busiestLeader(cluster: KafkaNodes): Promise<number> {
  * kill -9 of the busiest leader while the load runs; it comes back on its data after `downMs` and
  * catches up as a follower. The other two keep every partition writable (min ISR 2 of 3).
  */
-export async function killBusiestLeader(
+const running = new WeakMap<KafkaNodes, Promise<void>>();
+
+/**
+ * One broker down at a time: a failure planned while the last one is still coming back waits for it
+ * (two of three down at once is a write outage of every partition, another test than one failure).
+ */
+export function killBusiestLeader(
   cluster: KafkaNodes,
   downMs: number,
   say: (line: string) => void,
 ): Promise<void> {
+  const next = (running.get(cluster) ?? Promise.resolve()).then(() => killOne(cluster, downMs, say));
+  running.set(
+    cluster,
+    next.catch(() => undefined),
+  );
+  return next;
+}
+
+async function killOne(cluster: KafkaNodes, downMs: number, say: (line: string) => void): Promise<void> {
   // A node killed a moment ago may still be named a leader in the metadata a first attempt reads.
   const id = await retry(handleAll, { maxAttempts: 10, backoff: new ConstantBackoff(1000) }).execute(() =>
     busiestLeader(cluster),

@@ -1,6 +1,6 @@
 import type { Backlog } from './backlog';
 import type { SystemsBody } from '@siaghsync/shared/syncerReady';
-import { closingOnFailure } from '@siaghsync/shared/startup';
+import { closingOnFailure, startAll } from '@siaghsync/shared/startup';
 import { transient } from '@siaghsync/shared/errors';
 import { CrmClient } from '@siaghsync/shared/crm/client';
 import { loadCrmConfig } from '@siaghsync/shared/crm/config';
@@ -114,7 +114,7 @@ export async function startSyncer(
       { onSkipped: (topic) => metrics.tableSkipped.inc({ topic }) },
     );
     opened(() => Promise.all([stateReader.stop(), routeReader.stop()]));
-    await Promise.all([stateReader.start(), routeReader.start()]);
+    await startAll([stateReader.start(), routeReader.start()]);
 
     const intentsTopic = topicName('intents', prefix);
     const intentCommits = new GroupCommit<Message>({
@@ -207,7 +207,7 @@ export async function startSyncer(
     });
     opened(() => Promise.all([processor.stop(), router.stop()]));
     metrics.watchBacklog(() => processor.backlog());
-    await Promise.all([processor.start(), router.start()]);
+    await startAll([processor.start(), router.start()]);
     logger.info({ prefix, instance: cfg.SYNCER_INSTANCE_ID }, 'syncer started');
 
     return {
