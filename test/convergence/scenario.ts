@@ -119,6 +119,8 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     PROJECTOR_GROUP_ID: `${prefix}siaghsync-projector`,
     PROJECTOR_LAG_GROUP_PREFIX: prefix,
     OPERATOR_TOKEN: operatorToken,
+    // Resolutions and redrives the projector sends are signed with it; unsigned, the syncer dead-letters them.
+    OPERATOR_EVENT_KEY: randomBytes(32).toString('base64url'),
     // The minimums: a restart after kill -9 waits for the dead member's session and its writer's lease.
     PROJECTOR_SESSION_TIMEOUT_MS: '6000',
     PROJECTOR_LEASE_MS: '6000',
