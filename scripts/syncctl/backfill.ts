@@ -2,8 +2,21 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
-import { EXIT, type ExitCode } from './errors';
+import { SingleBar, Presets } from 'cli-progress';
+import { CrmClient } from '@siaghsync/shared/crm/client';
+import { loadCrmConfig } from '@siaghsync/shared/crm/config';
+import type { CustomerKind } from '@siaghsync/shared/mapping/canonical';
+import { loadSyncConfig, type SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import { SiaghClient } from '@siaghsync/shared/siagh/client';
+import { loadSiaghConfig } from '@siaghsync/shared/siagh/config';
+import { fetchCrmDetail } from '../../services/poller/src/crmPoller';
+import { mapPool } from '../../services/poller/src/crmPlan';
+import { crmSideRecord, siaghSideRecord } from '../../services/syncer/src/reads/bulkFetch';
+import type { SideRecord } from '../../services/syncer/src/decide/types';
+import { CliError, EXIT, isUnreachable, type ExitCode } from './errors';
+import { table } from './format';
 import type { Run } from './program';
+import { previewImport, type ImportPreview } from './preview';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // In the image there are no sources and no tsx: the build (scripts/image/build.ts) sets this variable
@@ -32,8 +45,15 @@ export function registerBackfill(program: Command, run: Run): void {
     )
     .option('--run-id <id>', 'makes event ids deterministic for this run')
     .option('--concurrency <n>', 'parallel CRM detail calls')
-    .action((o: { source: string; runId?: string; concurrency?: string }) =>
+    .option('--dry-run', 'read both systems and report what the import would do; writes nothing')
+    .option('--limit <n>', 'examples per category in the dry run table', '10')
+    .action((o: { source: string; runId?: string; concurrency?: string; dryRun?: boolean; limit: string }) =>
       run(async (ctx) => {
+        if (o.dryRun) {
+          const p = await dryRun(Number(o.concurrency ?? 8));
+          ctx.out.result(p, () => formatPreview(p, Number(o.limit)));
+          return EXIT.ok;
+        }
         const args = [...BACKFILL, '--source', o.source];
         if (o.runId) args.push('--run-id', o.runId);
         if (o.concurrency) args.push('--concurrency', o.concurrency);
@@ -72,4 +92,117 @@ export function parseSummary(
       errors: Number(c[4]),
       complete: c[5] === 'complete',
     }));
+}
+
+/** Every CRM identity (list pages, then a get each: its only way to the content) and one Siagh GetAll. */
+export async function dryRun(
+  concurrency: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ImportPreview> {
+  let config: SyncConfig;
+  let crm: CrmClient;
+  let siagh: SiaghClient;
+  try {
+    config = loadSyncConfig(undefined, env);
+    crm = new CrmClient(loadCrmConfig(env), { deviceId: 'siaghsync-syncctl' });
+    siagh = new SiaghClient(loadSiaghConfig(env));
+  } catch (err) {
+    throw new CliError(EXIT.config, (err as Error).message);
+  }
+  try {
+    const bar = new SingleBar(
+      { format: 'crm   [{bar}] {value}/{total} identities read', stream: process.stderr },
+      Presets.shades_classic,
+    );
+    const ids: [string, CustomerKind][] = [];
+    for (const [type, kind] of [
+      [1, 'person'],
+      [2, 'organization'],
+    ] as const)
+      for await (const i of crm.iterateIdentities({ identityType: type, pageSize: 100 }))
+        ids.push([i.identityId, kind]);
+    bar.start(ids.length, 0);
+    const crmRecords: SideRecord[] = [];
+    const read = await mapPool(ids, concurrency, async ([id, kind]) => {
+      const readAt = Date.now();
+      const r = await fetchCrmDetail(crm, id, kind);
+      bar.increment();
+      return r === 'gone' ? null : crmSideRecord(id, r, kind, config, readAt);
+    });
+    bar.stop();
+    for (const r of read) if (r) crmRecords.push(r);
+    const readAt = Date.now();
+    const contacts = await siagh.getAllContacts();
+    const siaghRecords = contacts.map((c) => siaghSideRecord(c as Record<string, unknown>, config, readAt));
+    return previewImport({ crm: crmRecords, siagh: siaghRecords, config, now: Date.now() });
+  } catch (err) {
+    if (isUnreachable(err)) throw new CliError(EXIT.unreachable, (err as Error).message);
+    throw err;
+  }
+}
+
+export function formatPreview(p: ImportPreview, limit: number): string {
+  const c = p.counts;
+  const out = [
+    'import preview (dry run: nothing was written)',
+    table(
+      ['what', 'count'],
+      [
+        ['read crm', c.read.crm],
+        ['read siagh', c.read.siagh],
+        ['pairs to link', c.pairs],
+        ['  identical', c.pairsIdentical],
+        ['  differing', c.pairsDiffering],
+        ['  differing fields', c.differingFields],
+        ['creates in crm', c.creates.crm],
+        ['creates in siagh', c.creates.siagh],
+        ['not created', c.notCreated],
+        ['collisions crm', c.collisions.crm],
+        ['collisions siagh', c.collisions.siagh],
+        ['conflicts open (manual)', c.conflictsOpen],
+        ['conflicts auto-resolved', c.conflictsAutoResolved],
+        ['updates crm', c.updates.crm],
+        ['updates siagh', c.updates.siagh],
+      ],
+    ),
+  ];
+  if (p.collisions.length)
+    out.push(
+      '',
+      'collisions',
+      table(
+        ['side', 'number', 'records', 'linked'],
+        p.collisions.slice(0, limit).map((x) => [x.side, x.customerNumber, x.ids.join(' '), x.linked]),
+      ),
+    );
+  if (p.differing.length)
+    out.push(
+      '',
+      'differing pairs',
+      table(
+        ['number', 'field', 'crm', 'siagh', 'outcome', 'winner'],
+        p.differing
+          .slice(0, limit)
+          .flatMap((d) =>
+            d.fields.map((f) => [
+              d.customerNumber,
+              f.field,
+              JSON.stringify(f.crm),
+              JSON.stringify(f.siagh),
+              f.outcome,
+              f.winner,
+            ]),
+          ),
+      ),
+    );
+  if (p.creates.length)
+    out.push(
+      '',
+      'creates',
+      table(
+        ['in', 'from', 'number', 'name'],
+        p.creates.slice(0, limit).map((x) => [x.side, x.fromId, x.customerNumber, x.name]),
+      ),
+    );
+  return out.join('\n');
 }
