@@ -59,4 +59,34 @@ describe('syncctl backfill --dry-run', () => {
     });
     expect(down.code).toBe(3);
   });
+
+  it('a customer number held by two Siagh contacts is a collision; the lowest Code is linked', async () => {
+    const original = [...siagh.store.contacts.values()].find((c) => String(c.tmpid) === '3')!;
+    const dup = siagh.store.createContact({ tmpid: '3', Name: 'duplicate', IsActive: true });
+    try {
+      const r = await syncctl(['--json', 'backfill', '--dry-run'], env);
+      expect(r.code).toBe(0);
+      const p = r.json as ImportPreview;
+      expect(p.counts.collisions).toEqual({ crm: 0, siagh: 1 });
+      expect(p.collisions).toEqual([
+        {
+          side: 'siagh',
+          customerNumber: 3,
+          ids: [String(original.Code), String(dup.Code)],
+          linked: String(original.Code),
+        },
+      ]);
+    } finally {
+      siagh.store.deleteContact(dup.Code);
+    }
+  });
+
+  it('a sync config that does not exist: exit 78', async () => {
+    const r = await syncctl(['backfill', '--dry-run'], {
+      ...env,
+      SYNC_CONFIG_PATH: '/nonexistent/sync.yaml',
+    });
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('sync config not found');
+  });
 });
