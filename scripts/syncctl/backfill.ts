@@ -50,8 +50,14 @@ export function registerBackfill(program: Command, run: Run): void {
     .action((o: { source: string; runId?: string; concurrency?: string; dryRun?: boolean; limit: string }) =>
       run(async (ctx) => {
         if (o.dryRun) {
-          const p = await dryRun(Number(o.concurrency ?? 8));
-          ctx.out.result(p, () => formatPreview(p, Number(o.limit)));
+          const concurrency = Number(o.concurrency ?? 8);
+          const limit = Number(o.limit);
+          if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+            throw new CliError(EXIT.usage, '--concurrency must be an integer between 1 and 64');
+          if (!Number.isInteger(limit) || limit < 0)
+            throw new CliError(EXIT.usage, '--limit must be a whole number');
+          const p = await dryRun(concurrency);
+          ctx.out.result(p, () => formatPreview(p, limit));
           return EXIT.ok;
         }
         const args = [...BACKFILL, '--source', o.source];
