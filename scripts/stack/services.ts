@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { clientEndpoints, kafkaPorts, type StackConfig } from './config';
 import { nodeProperties } from './kafka/nodeProps';
+import { formatStorage, javaBin, randomClusterId } from './kafka/storage';
 import type { Installed } from './install';
 
 /** One process of the stack: how to start it and how to know it really serves requests. */
@@ -105,11 +105,6 @@ export function stackServices(cfg: StackConfig, inst: Installed): StackService[]
   return [...kafkas, registry, ferretdb];
 }
 
-/** Kafka runs on the machine's own JDK 17 (JAVA_HOME if set, else `java` on the PATH). */
-function javaBin(): string {
-  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-}
-
 /**
  * One KRaft node (broker and controller in one process). Alone it keeps one copy of Kafka's own topics;
  * in a cluster three, with two in sync, as a production cluster does. The single broker keeps its
@@ -146,24 +141,11 @@ function kafkaService(cfg: StackConfig, inst: Installed, id: number): StackServi
         }),
       );
       if (fs.existsSync(path.join(dataDir, 'meta.properties'))) return;
-      const java = javaBin();
       // Every node of a cluster is formatted with the same id: the first to format writes it down.
       const idFile = path.join(cfg.dataDir, single ? 'kafka-cluster-id' : 'kafka-cluster/cluster-id');
       fs.mkdirSync(path.dirname(idFile), { recursive: true });
-      if (!fs.existsSync(idFile)) {
-        const clusterId = execFileSync(java, ['-cp', cp, 'kafka.tools.StorageTool', 'random-uuid'], {
-          encoding: 'utf8',
-        })
-          .trim()
-          .split('\n')
-          .pop()!
-          .trim();
-        fs.writeFileSync(idFile, clusterId);
-      }
-      const clusterId = fs.readFileSync(idFile, 'utf8').trim();
-      execFileSync(java, ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props], {
-        stdio: 'ignore',
-      });
+      if (!fs.existsSync(idFile)) fs.writeFileSync(idFile, randomClusterId(inst.kafkaLibs));
+      formatStorage(inst.kafkaLibs, fs.readFileSync(idFile, 'utf8').trim(), props);
     },
     command: () => ({
       bin: javaBin(),

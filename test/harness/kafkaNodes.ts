@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { loadStackConfig, REPO_ROOT, VERSIONS } from '../../scripts/stack/config';
 import { nodeProperties, scramFormatArgs, type Listener } from '../../scripts/stack/kafka/nodeProps';
+import { formatStorage, javaBin, randomClusterId } from '../../scripts/stack/kafka/storage';
 import { freePort } from './ports';
 
 /**
@@ -38,8 +39,6 @@ export interface Security {
   /** Made with openssl when a listener speaks TLS: the CA's PEM file, for clients. */
   tls?: boolean;
 }
-
-const java = () => (process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
 
 function kafkaLibs(): string {
   const cfg = loadStackConfig();
@@ -124,13 +123,7 @@ export async function startKafkaNodes(opts: {
   const voters = await Promise.all(ids.map(async (id) => ({ id, port: await freePort() })));
   const certs = opts.security?.tls ? makeCertificates(dir) : undefined;
   const factor = Math.min(3, opts.count);
-  const clusterId = execFileSync(java(), ['-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'random-uuid'], {
-    encoding: 'utf8',
-  })
-    .trim()
-    .split('\n')
-    .pop()!
-    .trim();
+  const clusterId = randomClusterId(libs);
 
   const nodes: KafkaNode[] = [];
   for (const id of ids) {
@@ -156,21 +149,7 @@ export async function startKafkaNodes(opts: {
         ...(certs && { keystorePem: certs.keystore }),
       }),
     );
-    execFileSync(
-      java(),
-      [
-        '-cp',
-        `${libs}/*`,
-        'kafka.tools.StorageTool',
-        'format',
-        '-t',
-        clusterId,
-        '-c',
-        props,
-        ...scramFormatArgs(opts.security?.scramUsers ?? {}),
-      ],
-      { stdio: 'ignore' },
-    );
+    formatStorage(libs, clusterId, props, scramFormatArgs(opts.security?.scramUsers ?? {}));
     let child: ChildProcess | undefined;
     const logFile = path.join(dir, `node-${id}.log`);
     const node: KafkaNode = {
@@ -183,7 +162,7 @@ export async function startKafkaNodes(opts: {
       start() {
         const out = fs.openSync(logFile, 'a');
         child = spawn(
-          java(),
+          javaBin(),
           [
             '-Xmx384m',
             '-Xms128m',
