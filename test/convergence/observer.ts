@@ -1,6 +1,8 @@
 import { groupLag, syncerLag } from '../harness/lag';
 import { topicName, type Consumer, type Kafka } from '@siaghsync/shared/kafka/index';
 import type { EventCodec } from '@siaghsync/shared/registry';
+import { createLogger } from '@siaghsync/shared/logger';
+import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
 import type { Conflict, DeadLetter, SyncOutcome } from '@siaghsync/shared/events';
 
 // Reads what the syncer reports (outcomes, conflicts, dead letters) from the start of the run's topics,
@@ -21,31 +23,56 @@ export async function observe(
   prefix: string,
   groupId: string,
 ): Promise<Observed> {
-  const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({
-    topics: [topicName('outcomes', prefix), topicName('deadLetters', prefix), topicName('conflicts', prefix)],
-    fromBeginning: true,
-  });
+  const topics = [
+    topicName('outcomes', prefix),
+    topicName('deadLetters', prefix),
+    topicName('conflicts', prefix),
+  ];
+  let consumer: Consumer;
+  let stopped = false;
   const seen: Observed = {
     outcomes: [],
     conflicts: new Map(),
     deadLetters: [],
     lastOutcomeAt: Date.now(),
-    stop: () => consumer.disconnect(),
-  };
-  await consumer.run({
-    eachMessage: async ({ topic, message }) => {
-      if (!message.value) return;
-      seen.lastOutcomeAt = Date.now();
-      if (topic === topicName('deadLetters', prefix))
-        seen.deadLetters.push(await codec.decode<DeadLetter>(message.value));
-      else if (topic === topicName('conflicts', prefix)) {
-        const c = await codec.decode<Conflict>(message.value);
-        seen.conflicts.set(c.conflictId, c);
-      } else seen.outcomes.push(await codec.decode<SyncOutcome>(message.value));
+    stop: async () => {
+      stopped = true;
+      await consumer.disconnect();
     },
-  });
+  };
+  // A consumer that replaces a crashed one resumes from the last auto-commit: what it reads again is
+  // skipped, so no outcome or dead letter is counted twice.
+  const next = new Map<string, bigint>();
+  const start = async () => {
+    consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    // A single broker down longer than kafkajs's retries can crash a consumer for good (supervise.ts):
+    // without a new one the run would stop seeing reports and call the pipeline quiet at once.
+    restartWhenGivenUp(consumer, {
+      logger: createLogger({ service: 'convergence-observer', level: 'error' }),
+      name: 'convergence-observer',
+      stopped: () => stopped,
+      restart: start,
+    });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const at = `${topic}:${partition}`;
+        const offset = BigInt(message.offset);
+        if (offset < (next.get(at) ?? 0n)) return;
+        next.set(at, offset + 1n);
+        if (!message.value) return;
+        seen.lastOutcomeAt = Date.now();
+        if (topic === topicName('deadLetters', prefix))
+          seen.deadLetters.push(await codec.decode<DeadLetter>(message.value));
+        else if (topic === topicName('conflicts', prefix)) {
+          const c = await codec.decode<Conflict>(message.value);
+          seen.conflicts.set(c.conflictId, c);
+        } else seen.outcomes.push(await codec.decode<SyncOutcome>(message.value));
+      },
+    });
+  };
+  await start();
   return seen;
 }
 
