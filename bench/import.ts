@@ -159,16 +159,24 @@ async function main(): Promise<void> {
         }),
       );
     }
+    const split = r.pollSplit;
+    const wait = percentiles(split.map((x) => x.waitForPoll).sort((a, b) => a - b));
+    const after = percentiles(split.map((x) => x.afterPoll).sort((a, b) => a - b));
+    say(
+      `Siagh poll: the ${split.length} Siagh edits matched to the GetAll that saw them waited p50 ${(wait.p50 / 1000).toFixed(2)} s for it`,
+    );
     figures.push(
-      figure({
-        name: 'live edit during the import, Siagh -> CRM, p50, beside the wait for the poll that sees it',
-        value: p2.p50 / 1000,
-        unit: 's',
-        baseline: 'half the Siagh poll interval in force + its GetAll, s',
-        baselineValue: r.siaghPollWait,
-        goal: '<= poll wait + 2 s',
-        met: r.live.siaghToCrm.length > 0 && p2.p50 / 1000 <= r.siaghPollWait + 2,
-      }),
+      ...(['p50', 'p99'] as const).map((q) =>
+        figure({
+          name: `live edit during the import, Siagh -> CRM, ${q} from the start of the GetAll that saw it (${split.length} edits; waited for that GetAll ${q} ${(wait[q] / 1000).toFixed(2)} s)`,
+          value: after[q] / 1000,
+          unit: 's',
+          baseline: 'goal',
+          baselineValue: q === 'p50' ? 2 : 10,
+          goal: q === 'p50' ? '<= 2 s' : '<= 10 s',
+          met: split.length > 0 && after[q] <= (q === 'p50' ? 2000 : 10_000),
+        }),
+      ),
       figure({
         name: 'live edits that never arrived',
         value: r.live.lost,

@@ -1,7 +1,7 @@
 // `npm run bench -- syncer`: the syncer's figures, each beside a baseline measured in the same run.
-//   1. changes/s through one syncer (router + processor, simulators at 0 ms) vs a bare kafkajs
-//      transactional consume-transform-produce loop over the same number of records (goal >= 0.5x)
-//   2. target writes/s with 20 ms on every Siagh write vs the ideal bound in-flight / latency (>= 0.8x)
+//   1. changes/s through one syncer (router + processor) vs the API ceiling, the same creates made with
+//      only the calls they need, without Kafka, at 0 ms and at 20 ms per Siagh write (goal >= 0.8x)
+//   2. CPU per change of the syncer process vs the ceiling process's per create (goal <= 1.5x)
 //   3. memory of the state table at a million linked entities (MB per million), vs their Avro size,
 //      and the cost of a get() from it; BENCH_SYNCER_ONLY=memory measures these alone, without Kafka
 //   4. state restore rate on assignment vs a bare consumer reading the same changelog
@@ -23,7 +23,6 @@ import { deterministicEventId, newChangeEvent, sourceKey, type SyncOutcome } fro
 import { clientEndpoints, loadStackConfig } from '../scripts/stack/config';
 import { up } from '../scripts/stack/lifecycle';
 import { apiCeiling, benchSystems } from './lib/ceiling';
-import { bareLoop } from './lib/bareLoop';
 import { loadSyncerConfig } from '../services/syncer/src/config';
 import { freePort, startProc, stopProc, waitHttp } from './lib/procs';
 import { figure, printTable, writeResults, type Figure } from './lib/results';
@@ -216,12 +215,12 @@ async function main(): Promise<void> {
     );
     process.exit(0);
   }
-  say(`baseline: bare transactional loop over ${N} records...`);
-  const bare = await bareLoop(ep, N);
   say(`syncer over ${N} creates, simulators at 0 ms...`);
   const fast = await syncerRun(ep, 0);
   say(`syncer over ${N} creates, 20 ms per Siagh write...`);
   const slow = await syncerRun(ep, 20);
+  // No change can be synced without its API calls: the ceiling is those calls alone (read the CRM
+  // record, look the customer number up in Siagh, create), same adapters, in-flight bound and simulators.
   say(`API ceiling (the calls a create needs, no Kafka), 0 ms and 20 ms writes...`);
   const ceilingFast = await apiCeiling(N, 0, fast.inFlight);
   const ceilingSlow = await apiCeiling(N, 20, slow.inFlight);
@@ -232,43 +231,25 @@ async function main(): Promise<void> {
   say(`restore of ${RESTORE_N} state records...`);
   const restore = await restoreRates(ep, codec, RESTORE_N, logger);
 
-  const ideal = slow.inFlight / 0.02;
+  const ceilingBaseline = 'API ceiling: read + look up + create, same adapters, no Kafka';
   const figures: Figure[] = [
     figure({
-      name: 'changes/s (0 ms simulators)',
+      name: 'changes/s, simulators at 0 ms',
       value: fast.changesPerSec,
       unit: 'changes/s',
-      baseline: 'bare kafkajs transactional loop',
-      baselineValue: bare,
-      goal: '>= 0.5x',
-      met: fast.changesPerSec / bare >= 0.5,
-    }),
-    figure({
-      name: 'target writes/s (20 ms writes)',
-      value: slow.writesPerSec,
-      unit: 'writes/s',
-      baseline: `ideal in-flight/latency (${slow.inFlight}/20 ms)`,
-      baselineValue: ideal,
-      goal: '>= 0.8x',
-      met: slow.writesPerSec / ideal >= 0.8,
-    }),
-    figure({
-      name: 'changes/s vs the API ceiling (0 ms)',
-      value: fast.changesPerSec,
-      unit: 'changes/s',
-      baseline: 'read + look up + create, same adapters, no Kafka',
+      baseline: ceilingBaseline,
       baselineValue: ceilingFast.rate,
-      goal: 'report',
-      met: true,
+      goal: '>= 0.8x',
+      met: fast.changesPerSec / ceilingFast.rate >= 0.8,
     }),
     figure({
-      name: 'target writes/s vs the API ceiling (20 ms)',
-      value: slow.writesPerSec,
-      unit: 'writes/s',
-      baseline: 'read + look up + create, same adapters, no Kafka',
+      name: 'changes/s, 20 ms per Siagh write',
+      value: slow.changesPerSec,
+      unit: 'changes/s',
+      baseline: ceilingBaseline,
       baselineValue: ceilingSlow.rate,
-      goal: 'report',
-      met: true,
+      goal: '>= 0.8x',
+      met: slow.changesPerSec / ceilingSlow.rate >= 0.8,
     }),
     figure({
       name: 'CPU per change, syncer process (0 ms)',
@@ -276,8 +257,8 @@ async function main(): Promise<void> {
       unit: 'ms',
       baseline: 'API ceiling process, per create',
       baselineValue: ceilingFast.cpuMsPerChange,
-      goal: 'report',
-      met: true,
+      goal: '<= 1.5x',
+      met: fast.cpuMsPerChange / ceilingFast.cpuMsPerChange <= 1.5,
     }),
     ...memoryFigures(mem),
     figure({

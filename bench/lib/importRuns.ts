@@ -22,6 +22,7 @@ import {
 } from './procStats';
 import { LiveEdits } from './liveEdits';
 import { OffsetClock } from './viewsClock';
+import { pollWaits, type PollSplit } from './pollWaits';
 
 export const LATENCY_MS = 10;
 const IN_FLIGHT = 96;
@@ -110,6 +111,8 @@ export interface ImportRun {
   /** CPU seconds each process used from its start to the end of the import. */
   cpu: Record<string, number>;
   live: { crmToSiagh: number[]; siaghToCrm: number[]; lost: number };
+  /** Each live Siagh edit's wait for the GetAll that saw it, and the rest of its way (pollWaits.ts). */
+  pollSplit: PollSplit[];
   /** How far the projector's views trailed the outcomes, sampled every 2 s during the import (s). */
   viewsDelay: number[];
   /**
@@ -318,7 +321,8 @@ export async function runImport(
     const liveResult = edits
       ? // A Siagh edit waits for the poll that sees it: late is not lost, so wait two intervals past it.
         await edits.stop(Math.min(600_000, 30_000 + 2_000 * Math.max(0, ...polls.map((p) => p.every))))
-      : { crmToSiagh: [], siaghToCrm: [], lost: 0, lostEdits: [] };
+      : { crmToSiagh: [], siaghToCrm: [], siaghArrived: [], lost: 0, lostEdits: [] };
+    const pollSplit = await pollWaits(kafka, codec, prefix, liveResult.siaghArrived);
     for (const e of liveResult.lostEdits)
       say(
         `live edit not arrived: ${e.side} edit at ${new Date(e.at).toISOString()} (${e.email}, CRM ${e.crmId}, Siagh ${e.code})`,
@@ -347,6 +351,7 @@ export async function runImport(
       rss,
       cpu,
       live: liveResult,
+      pollSplit,
       viewsDelay: views.delays,
       freshness,
     };

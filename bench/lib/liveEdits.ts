@@ -24,10 +24,19 @@ async function send(url: string, method: string, body: unknown): Promise<void> {
   if (!res.ok) throw new Error(`${method} ${url}: HTTP ${res.status}`);
 }
 
+export interface SiaghArrival {
+  at: number;
+  email: string;
+  /** Edit to arrival in the CRM. */
+  ms: number;
+}
+
 export class LiveEdits {
   private readonly pending: Pending[] = [];
   readonly crmToSiagh: number[] = [];
   readonly siaghToCrm: number[] = [];
+  /** The Siagh edits that arrived, to find the poll that saw each (pollWaits.ts). */
+  readonly siaghArrived: SiaghArrival[] = [];
   private timers: NodeJS.Timeout[] = [];
   private seq = 0;
   private checking = false;
@@ -101,7 +110,9 @@ export class LiveEdits {
             ? (await this.siagh.findContacts({ Code: p.code }))[0]?.Email
             : (await this.crm.getIdentity(p.crmId))?.record.email;
         if (typeof there !== 'string' || there.toLowerCase() !== p.email.toLowerCase()) continue;
-        (p.side === 'crm' ? this.crmToSiagh : this.siaghToCrm).push(Date.now() - p.at);
+        const ms = Date.now() - p.at;
+        (p.side === 'crm' ? this.crmToSiagh : this.siaghToCrm).push(ms);
+        if (p.side === 'siagh') this.siaghArrived.push({ at: p.at, email: p.email, ms });
         this.pending.splice(this.pending.indexOf(p), 1);
       }
     } catch {
@@ -112,9 +123,13 @@ export class LiveEdits {
   }
 
   /** Stops editing; waits up to settleMs for the edits still on their way. */
-  async stop(
-    settleMs: number,
-  ): Promise<{ crmToSiagh: number[]; siaghToCrm: number[]; lost: number; lostEdits: Pending[] }> {
+  async stop(settleMs: number): Promise<{
+    crmToSiagh: number[];
+    siaghToCrm: number[];
+    siaghArrived: SiaghArrival[];
+    lost: number;
+    lostEdits: Pending[];
+  }> {
     for (const t of this.timers.splice(0, 2)) clearInterval(t);
     const end = Date.now() + settleMs;
     while (this.pending.length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 500));
@@ -123,6 +138,7 @@ export class LiveEdits {
     return {
       crmToSiagh: this.crmToSiagh,
       siaghToCrm: this.siaghToCrm,
+      siaghArrived: this.siaghArrived,
       lost: this.pending.length,
       lostEdits: [...this.pending],
     };
