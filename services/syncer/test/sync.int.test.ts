@@ -72,6 +72,29 @@ describe('syncer on the real broker with both simulators', () => {
     expect(hits).toHaveLength(1);
   });
 
+  it("a thin import change is read once: the router's read, carried on as its snapshot, is what the syncer decides on", async () => {
+    const crmId = await w.crm.create('person', {
+      firstName: 'رضا',
+      lastName: 'نوری',
+      nickName: 'رضا نوری',
+      customerNumber: '100-5020',
+      email: 'reza@example.com',
+      phoneContacts: [{ default: true, phoneType: 'Mobile', phoneNumber: '09121110020' }],
+    });
+    const reads = () =>
+      w.crmSim.recorder
+        .list()
+        .filter((c) => c.path.endsWith('/person/get') && (c.body as { id?: string }).id === crmId).length;
+    const before = reads();
+    // A re-import's change names the record and nothing else: the router must read it for its customer number.
+    await w.emit('crm', crmId, { trigger: 'backfill' });
+    await w.waitFor('created', () => status('customer:5020').includes('created'));
+    expect(reads() - before).toBe(1);
+    const created = await w.siagh.findContactsByCustomerNumber(5020);
+    expect(created).toHaveLength(1);
+    expect(created[0]!.Email).toBe('reza@example.com');
+  });
+
   it("our create's own Insert notice, sent while the create is answered, is an echo decided without a read", async () => {
     // The real CRM notifies its webhooks of our own API writes: the notice reaches the pipeline before
     // the create has committed. Under an import's load it was decided on fresh reads of both sides while

@@ -7,6 +7,7 @@ import { permanent } from '../errors';
 import { normalizeText } from '../normalize/text';
 import { normalizePhone } from '../normalize/phone';
 import { normalizeEmail, normalizeDigits, normalizeNationalCode } from '../normalize/identity';
+import { memoized } from '../normalize/memo';
 
 export type CustomerKind = 'person' | 'organization';
 
@@ -57,21 +58,26 @@ export type StringField = {
   [K in CanonicalField]: CanonicalCustomer[K] extends string ? K : never;
 }[CanonicalField];
 
-const NORMALIZERS: Record<Exclude<StringField, 'kind'>, (v: string) => string> = {
-  name: normalizeText,
-  firstName: normalizeText,
-  lastName: normalizeText,
-  nationalCode: normalizeNationalCode,
-  economicCode: normalizeDigits,
-  registerNumber: normalizeText,
-  mobile: normalizePhone,
-  phone: normalizePhone,
-  email: normalizeEmail,
-  address: normalizeText,
-  postalCode: normalizeDigits,
-  city: normalizeText,
-  description: normalizeText,
-};
+const NORMALIZERS: Record<Exclude<StringField, 'kind'>, (v: string) => string> = (() => {
+  const text = memoized((v) => normalizeText(v));
+  const phone = memoized((v) => normalizePhone(v));
+  const digits = memoized((v) => normalizeDigits(v));
+  return {
+    name: text,
+    firstName: text,
+    lastName: text,
+    nationalCode: memoized((v) => normalizeNationalCode(v)),
+    economicCode: digits,
+    registerNumber: text,
+    mobile: phone,
+    phone,
+    email: memoized((v) => normalizeEmail(v)),
+    address: text,
+    postalCode: digits,
+    city: text,
+    description: text,
+  };
+})();
 
 export function emptyCustomer(kind: CustomerKind = 'person'): CanonicalCustomer {
   return {
@@ -131,9 +137,12 @@ export function canonicalChecksum(
   record: CanonicalCustomer,
   fields: readonly CanonicalField[] = CANONICAL_FIELDS,
 ): string {
-  const normalized = normalizeCustomer(record);
   const picked: Record<string, unknown> = {};
-  for (const field of fields) picked[field] = normalized[field];
+  for (const field of fields) {
+    const normalize = NORMALIZERS[field as keyof typeof NORMALIZERS] as ((v: string) => string) | undefined;
+    // As normalizeCustomer does, field by field: only the fields hashed are normalized.
+    picked[field] = normalize ? normalize((record[field] as string | null | undefined) ?? '') : record[field];
+  }
   return createHash('sha256').update(stableStringify(picked)).digest('hex');
 }
 

@@ -197,15 +197,25 @@ export class Router {
     // (one read per create halved them).
     await catchUp();
     if (known()) return change;
+    const readStartedAt = d.now();
     const found = await d.systems.crm.getIdentity(change.sourceId, crmKindHint(change));
     if (!found) return change;
     const record = crmToCanonical(found.record, found.kind, d.config);
+    // A read begun after a change was observed is current for it: a bulk change carries this one on as
+    // its snapshot, as the poller's do, and the syncer does not read the record again
+    // (reads/freshness.ts). A live change is read again just before its decision.
+    const carried = isBulkChange(change) && change.snapshot === null && change.operation === 'upsert';
     return {
       ...change,
       // The kind is now known: the syncer's own read asks the right endpoint first.
-      attributes: { ...change.attributes, identityKind: found.kind },
+      attributes: {
+        ...change.attributes,
+        identityKind: found.kind,
+        ...(carried && { kind: found.kind, readStartedAt: String(readStartedAt) }),
+      },
       naturalKey: record.customerNumber === null ? null : String(record.customerNumber),
       checksum: change.checksum ?? sideChecksum(record, d.config, 'crm'),
+      ...(carried && { snapshot: JSON.stringify(found.record) }),
     };
   }
 
