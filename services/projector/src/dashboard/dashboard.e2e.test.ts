@@ -64,6 +64,11 @@ describe('operator dashboard in chromium', () => {
       () => getJson<{ conflicts: { open: number } }>(`${svc.url}/api/summary`),
       (r) => r.status === 200 && r.body.conflicts.open === 1,
     );
+    // The conflicts and the outcomes are projected apart: the customer view needs the outcomes' records.
+    await eventually(
+      () => getJson<{ records?: { crm: unknown } }>(`${svc.url}/api/entities/customer%3A1231`),
+      (r) => r.status === 200 && r.body.records?.crm != null,
+    );
     stopSyncer = await fakeSyncer(writer);
     // A fresh profile per run (playwright passes it as --user-data-dir).
     browser = await chromium.launchPersistentContext(userDataDir, {
@@ -259,6 +264,8 @@ describe('operator dashboard in chromium', () => {
   it('customer search shows both systems side by side with history, Persian right-to-left', async () => {
     await page.fill('#q', '100-1231');
     await page.click('#search button');
+    // An earlier test may have left another customer's page in #customer: wait for this one's.
+    await page.locator('#customer p', { hasText: 'customer:1231' }).waitFor();
     await page.waitForSelector('#customer .side-by-side');
     const pres = page.locator('#customer .side-by-side pre');
     expect(await pres.count()).toBe(2);

@@ -24,11 +24,16 @@ export async function searchCustomers(v: ViewSnapshot, raw: string): Promise<Map
   const q = toAsciiDigits(raw.trim());
   const nk = q.replace(/^100-/, '');
   const or = [{ _id: q }, { naturalKey: nk }, { crmId: q }, { siaghId: q }];
-  return v
-    .view<MappingDoc>('entity_mappings')
-    .find({ $or: or }, { projection: { _pos: 0 } })
-    .limit(20)
-    .toArray();
+  return (
+    v
+      .view<MappingDoc>('entity_mappings')
+      .find({ $or: or }, { projection: { _pos: 0 } })
+      // A customer number also names that customer's quotes: 'customer:' sorts before 'preinvoice:', so
+      // the customer comes first (the dashboard opens the first), and the order never depends on storage.
+      .sort({ _id: 1 })
+      .limit(20)
+      .toArray()
+  );
 }
 
 /** The customer page: both systems' latest known records side by side, and the history of outcomes. */
