@@ -8,6 +8,11 @@ import type { GroupLag } from './lag';
 // no consumer is handed, so an idle partition whose last write was a transaction shows a lag of 1 for
 // ever (every `work` partition of a quiet pipeline). Work is a lag above 1, or records that arrived
 // after the committed offset last moved.
+//
+// How long a partition has been behind is the age of its oldest record not yet consumed, as the samples
+// tell it: when the end offset was first seen past the committed one. Not how long its lag has been
+// above zero: a consumer that keeps a few records in flight under steady traffic always has lag, and was
+// shown "behind for" minutes while it was seconds behind.
 
 export interface PartitionWatch {
   committed: number | null;
@@ -15,8 +20,29 @@ export interface PartitionWatch {
   movedAt: number;
   /** The partition's end offset then. */
   endAtMove: number;
-  /** Since when the partition has had lag, as far as the samples tell; null when caught up. */
+  /** When its oldest record not yet consumed was first seen, as far as the samples tell; null when caught up. */
   behindSince: number | null;
+  /** The samples with work not yet consumed: when each saw which end offset (oldest first, bounded). */
+  backlog: readonly { at: number; end: number }[];
+}
+
+/** Samples kept per partition: an hour at the projector's 10 s; past it the oldest's successors thin out. */
+const MAX_BACKLOG = 360;
+
+function nextBacklog(
+  before: PartitionWatch['backlog'],
+  work: boolean,
+  committed: number,
+  end: number,
+  now: number,
+): PartitionWatch['backlog'] {
+  if (!work) return [];
+  // A sample's records are all consumed once the committed offset reached its end.
+  const kept = before.filter((b) => b.end > committed);
+  if (kept.length === 0 || kept[kept.length - 1]!.end < end) kept.push({ at: now, end });
+  // The first entry is the answer; thinning the ones after it only coarsens the next answers.
+  if (kept.length > MAX_BACKLOG) kept.splice(1, 1);
+  return kept;
 }
 
 export type Watches = ReadonlyMap<string, PartitionWatch>;
@@ -38,11 +64,14 @@ export function observeLags(
       const before = prev.get(key);
       const moved = !before || before.committed !== p.committed;
       const endAtMove = moved ? p.end : before.endAtMove;
+      const work = hasWork(p.lag, p.end, endAtMove);
+      const backlog = nextBacklog(before?.backlog ?? [], work, p.committed ?? 0, p.end, now);
       next.set(key, {
         committed: p.committed,
         movedAt: moved ? now : before.movedAt,
         endAtMove,
-        behindSince: hasWork(p.lag, p.end, endAtMove) ? (before?.behindSince ?? now) : null,
+        behindSince: backlog[0]?.at ?? null,
+        backlog,
       });
     }
   return next;
@@ -61,7 +90,7 @@ export interface GroupHealth {
   state: string;
   members: number;
   lag: number;
-  /** How long the group has had lag without a break (the longest of its partitions), in seconds. */
+  /** The age of the oldest record not yet consumed (the oldest of its partitions), in seconds, as sampled. */
   behindSeconds: number;
   stalled: StalledPartition[];
 }

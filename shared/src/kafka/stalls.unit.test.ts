@@ -45,7 +45,24 @@ describe('stalls seen from offsets', () => {
       samples.push([t, [group('syncer', [{ p: 0, committed: t / 100, end: t / 100 + 500 }])]]);
     const h = run(samples);
     expect(h[0]!.stalled).toEqual([]);
-    expect(h[0]!.behindSeconds).toBe(300);
+    // 500 records behind at 10 a second: its oldest unconsumed record arrived 40 to 50 s ago, and was
+    // first seen in the sample 40 s ago. Not the 300 s its lag has been above zero.
+    expect(h[0]!.behindSeconds).toBe(40);
+  });
+
+  it('steady traffic with a few records always in flight is seconds behind, not as long as the traffic lasts', () => {
+    // Every 10 s: 20 new records and their transaction's marker; the consumer is always 3 records short.
+    const samples: [number, GroupLag[]][] = [];
+    for (let t = 0, end = 100; t <= 600_000; t += 10_000, end += 21)
+      samples.push([t, [group('syncer', [{ p: 0, committed: end - 3, end }])]]);
+    const h = run(samples);
+    expect(h[0]!.stalled).toEqual([]);
+    expect(h[0]!.behindSeconds).toBe(0);
+    // The same partition standing still from then on: behind since its oldest waiting record was seen.
+    const last = samples.at(-1)![0];
+    samples.push([last + 10_000, [group('syncer', [{ p: 0, committed: 1357, end: 1370 }])]]);
+    samples.push([last + 30_000, [group('syncer', [{ p: 0, committed: 1357, end: 1380 }])]]);
+    expect(run(samples)[0]!.behindSeconds).toBe(30);
   });
 
   it('a quiet partition whose offset rested for hours is not stalled by the first record that arrives', () => {
