@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createKafka, ensureTopics, logLevel, type Replication } from '@siaghsync/shared/kafka/index';
+import {
+  createKafka,
+  ensureTopics,
+  logLevel,
+  topicName,
+  type Replication,
+} from '@siaghsync/shared/kafka/index';
 import { createLogger } from '@siaghsync/shared/logger';
 import { loadSyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { EventCodec } from '@siaghsync/shared/registry';
@@ -10,7 +16,7 @@ import { lostAcknowledgements } from './acks';
 import { check, type Verdict } from './checker';
 import { planFaults, runFaults, WEBHOOK_RETRY_HORIZON_MS, webhookFaults } from './faults';
 import { generateOps } from './generator';
-import { observe, pipelineLag } from './observer';
+import { groupLag, observe, pipelineLag, reportsInLog } from './observer';
 import { freePort, kill9, spawnService, stop, waitExit, waitReady, type Service } from './processes';
 import { applyOp, newStats } from './workload';
 import { checkViews, dropDatabase, type ViewCheck } from './views';
@@ -207,12 +213,13 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     await waitQuiet(kafka, prefix, seen, o.quietMs, o.idleTimeoutMs);
     const quiescence = Date.now() - tQuiet;
 
+    const reports = await reportsInLog(kafka, codec, prefix);
     const verdict = check(
       crm,
       siagh,
       config,
-      [...seen.conflicts.values()],
-      seen.deadLetters,
+      reports.conflicts,
+      reports.deadLetters,
       stats,
       faults.disruptions,
     );
@@ -266,7 +273,11 @@ async function waitQuiet(
   const since = Date.now();
   for (;;) {
     const lag = await pipelineLag(kafka, prefix);
-    const caughtUp = lag.router <= 2 * lag.partitions && lag.work <= 2 * lag.partitions;
+    // "No outcome for quietMs" means something only if the observer itself is reading: one kafkajs
+    // replaced after a broker restart sat out a rebalance while the syncer went on.
+    const observer = await groupLag(kafka, `${prefix}convergence-observer`, topicName('outcomes', prefix));
+    const caughtUp =
+      lag.router <= 2 * lag.partitions && lag.work <= 2 * lag.partitions && observer <= 2 * lag.partitions;
     const quiet = Date.now() - Math.max(seen.lastOutcomeAt, since) > quietMs;
     if (caughtUp && quiet) return;
     if (Date.now() > deadline)
