@@ -7,13 +7,12 @@ import type { Conflict, DeadLetter, SyncOutcome } from '@siaghsync/shared/events
 import { readTopicToEnd } from '../harness/readTopic';
 
 // Reads what the syncer reports (outcomes, conflicts, dead letters) from the start of the run's topics,
-// and measures consumer lag, so the run can tell when the pipeline is idle.
+// and measures consumer lag, so the run can tell when the pipeline is idle. The verdict's conflicts and
+// dead letters come from reportsInLog, read at check time.
 
 export interface Observed {
   outcomes: SyncOutcome[];
-  /** Latest state of each conflict (a conflict is re-published when it is resolved). */
-  conflicts: Map<string, Conflict>;
-  deadLetters: DeadLetter[];
+  /** When the last report of any kind (outcome, conflict, dead letter) was read. */
   lastOutcomeAt: number;
   stop(): Promise<void>;
 }
@@ -33,8 +32,6 @@ export async function observe(
   let stopped = false;
   const seen: Observed = {
     outcomes: [],
-    conflicts: new Map(),
-    deadLetters: [],
     lastOutcomeAt: Date.now(),
     stop: async () => {
       stopped = true;
@@ -64,12 +61,8 @@ export async function observe(
         next.set(at, offset + 1n);
         if (!message.value) return;
         seen.lastOutcomeAt = Date.now();
-        if (topic === topicName('deadLetters', prefix))
-          seen.deadLetters.push(await codec.decode<DeadLetter>(message.value));
-        else if (topic === topicName('conflicts', prefix)) {
-          const c = await codec.decode<Conflict>(message.value);
-          seen.conflicts.set(c.conflictId, c);
-        } else seen.outcomes.push(await codec.decode<SyncOutcome>(message.value));
+        if (topic === topicName('outcomes', prefix))
+          seen.outcomes.push(await codec.decode<SyncOutcome>(message.value));
       },
     });
   };

@@ -20,9 +20,10 @@ export interface PartitionWatch {
   movedAt: number;
   /** The partition's end offset then. */
   endAtMove: number;
-  /** When its oldest record not yet consumed was first seen, as far as the samples tell; null when caught up. */
-  behindSince: number | null;
-  /** The samples with work not yet consumed: when each saw which end offset (oldest first, bounded). */
+  /**
+   * The samples with work not yet consumed: when each saw which end offset (oldest first, bounded). The
+   * first one's time is when the oldest record not yet consumed was first seen; empty when caught up.
+   */
   backlog: readonly { at: number; end: number }[];
 }
 
@@ -70,7 +71,6 @@ export function observeLags(
         committed: p.committed,
         movedAt: moved ? now : before.movedAt,
         endAtMove,
-        behindSince: backlog[0]?.at ?? null,
         backlog,
       });
     }
@@ -107,8 +107,8 @@ export function groupHealth(
     const stalled: StalledPartition[] = [];
     for (const p of g.partitions) {
       const w = watches.get(keyOf(g.group, p.topic, p.partition));
-      if (!w || w.behindSince === null) continue;
-      const lagSince = w.behindSince;
+      const lagSince = w?.backlog[0]?.at;
+      if (!w || lagSince === undefined) continue;
       behindSince = Math.min(behindSince, lagSince);
       // Standing still is a stall only while there is work: a quiet partition's offset rests for hours.
       const since = Math.max(w.movedAt, lagSince);

@@ -59,19 +59,19 @@ export type StringField = {
 }[CanonicalField];
 
 const NORMALIZERS: Record<Exclude<StringField, 'kind'>, (v: string) => string> = (() => {
-  const text = memoized((v) => normalizeText(v));
-  const phone = memoized((v) => normalizePhone(v));
-  const digits = memoized((v) => normalizeDigits(v));
+  const text = memoized(normalizeText);
+  const phone = memoized(normalizePhone);
+  const digits = memoized(normalizeDigits);
   return {
     name: text,
     firstName: text,
     lastName: text,
-    nationalCode: memoized((v) => normalizeNationalCode(v)),
+    nationalCode: memoized(normalizeNationalCode),
     economicCode: digits,
     registerNumber: text,
     mobile: phone,
     phone,
-    email: memoized((v) => normalizeEmail(v)),
+    email: memoized(normalizeEmail),
     address: text,
     postalCode: digits,
     city: text,
