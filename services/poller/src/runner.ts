@@ -14,6 +14,8 @@ import { SourceTracker, type SweepOutcome } from './tracker';
 import type { PollerMetrics } from './metrics';
 import type { IntervalChoice } from './interval';
 
+type Restored = Awaited<ReturnType<typeof restoreState>>;
+
 export interface Timing {
   intervalMs: number;
   /** 0..1: each wait is intervalMs × (1 ± jitter), so instances and sources do not poll in lockstep. */
@@ -118,14 +120,42 @@ export class SourceRunner {
     });
   }
 
+  /**
+   * Connects the transactional producer (which fences a previous active poller and aborts what it left
+   * open) and then reads the state back; again after a back-off until both work. A start that failed once
+   * (the broker restarting, its coordinator not yet elected) used to end the loop for good while this
+   * instance stayed the leader: no source was polled again until a restart.
+   */
+  private async open(): Promise<{ producer: Producer; restored: Restored } | undefined> {
+    const { source, logger } = this.o;
+    for (let failures = 1; !this.stopping; failures++) {
+      const producer = createTransactionalProducer(this.o.kafka, this.o.transactionalId);
+      this.producer = producer;
+      try {
+        await connectTransactional(producer);
+        const restored = await restoreState(this.o.kafka, this.o.stateTopic, source, logger);
+        return { producer, restored };
+      } catch (err) {
+        await producer.disconnect().catch(() => undefined);
+        this.producer = undefined;
+        if (isFenced(err)) {
+          logger.warn({ source, err }, 'producer fenced by a newer active poller: stopping');
+          return undefined;
+        }
+        logger.warn({ source, err, failures }, 'poller start failed: retrying after a back-off');
+        await this.sleep(nextDelay(this.timing(), failures));
+      }
+    }
+    return undefined;
+  }
+
   private async loop(): Promise<void> {
     const { source, logger, metrics } = this.o;
-    let producer = createTransactionalProducer(this.o.kafka, this.o.transactionalId);
-    this.producer = producer;
+    const opened = await this.open();
+    if (!opened) return;
+    let { producer } = opened;
+    const { restored } = opened;
     try {
-      // Fences a previous active poller and aborts what it left open, before its state is read back.
-      await connectTransactional(producer);
-      const restored = await restoreState(this.o.kafka, this.o.stateTopic, source, logger);
       const target = {
         producer,
         codec: this.o.codec,
@@ -187,11 +217,7 @@ export class SourceRunner {
           metrics.sweeps.inc({ source, result: 'failed' });
           const kind = classify(err).kind;
           // A fenced producer means another instance took over: this loop must end, not retry.
-          if (
-            (err as { type?: string; name?: string }).type === 'INVALID_PRODUCER_EPOCH' ||
-            (err as { name?: string }).name === 'KafkaJSProducerFenced' ||
-            String(err).includes('fenced')
-          ) {
+          if (isFenced(err)) {
             logger.warn({ source, err }, 'producer fenced by a newer active poller: stopping');
             return;
           }
@@ -225,6 +251,14 @@ export class SourceRunner {
       await producer.disconnect().catch(() => undefined);
     }
   }
+}
+
+function isFenced(err: unknown): boolean {
+  return (
+    (err as { type?: string }).type === 'INVALID_PRODUCER_EPOCH' ||
+    (err as { name?: string }).name === 'KafkaJSProducerFenced' ||
+    String(err).includes('fenced')
+  );
 }
 
 /** A producer whose transaction state machine is wedged (kafkajs) rather than a failed call or a fence. */

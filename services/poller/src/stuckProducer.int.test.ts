@@ -58,10 +58,64 @@ function endTxnResetter() {
   return {
     factory,
     arm: () => void (armed = true),
+    /** Refuses every new connection for `ms`, as a broker still starting would. */
+    refuseFor: (ms: number) => {
+      refusing = true;
+      setTimeout(() => (refusing = false), ms);
+    },
     get armed() {
       return armed;
     },
   };
+}
+
+/** A Siagh runner on `env`'s topics whose Kafka connections go through `sockets`; warnings kept in `logged`. */
+function startRunner(
+  sockets: ReturnType<typeof endTxnResetter>,
+  env: Env,
+  client: SiaghClient,
+): { runner: SourceRunner; logged: string[] } {
+  const kafka = new Kafka({
+    clientId: 'poller-stuck-test',
+    brokers: requireEnv('KAFKA_BROKERS').split(','),
+    logLevel: logLevel.NOTHING,
+    socketFactory: sockets.factory,
+    connectionTimeout: 3000,
+    requestTimeout: 10_000,
+    retry: { initialRetryTime: 100, retries: 2, maxRetryTime: 500 },
+  });
+  const logged: string[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) });
+  const config = loadSyncConfig();
+  const runner = new SourceRunner({
+    source: 'siagh',
+    kafka,
+    codec: env.codec,
+    changesTopic: topicName('changes', env.prefix),
+    stateTopic: topicName('pollerState', env.prefix),
+    transactionalId: uniqueName('stuck-poller'),
+    chunkSize: 50,
+    minRatio: 0.5,
+    // Sweeps every 300 ms; failed sweeps and starts back off to at most 1 s.
+    timing: { intervalMs: 300, jitter: 0, backoffMaxMs: 1000 },
+    logger,
+    metrics: createMetrics(false),
+    sweep: (tracker, correlationId) => sweepSiagh(client, config, tracker, correlationId),
+  });
+  runner.start();
+  return { runner, logged };
+}
+
+/** `eventually`, whose failure also shows what the runner logged. */
+async function eventuallyLogged(
+  logged: string[],
+  check: () => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  await eventually(check, timeoutMs, what).catch((err: Error) => {
+    throw new Error(`${err.message}; the runner logged:\n${logged.map((l) => l.slice(0, 1000)).join('\n')}`);
+  });
 }
 
 describe('Siagh poller whose transactional producer is left wedged', () => {
@@ -88,35 +142,10 @@ describe('Siagh poller whose transactional producer is left wedged', () => {
 
   it('replaces the producer and commits the change it could not commit before, once', async () => {
     const sockets = endTxnResetter();
-    const kafka = new Kafka({
-      clientId: 'poller-stuck-test',
-      brokers: requireEnv('KAFKA_BROKERS').split(','),
-      logLevel: logLevel.NOTHING,
-      socketFactory: sockets.factory,
-      connectionTimeout: 1000,
-      requestTimeout: 5000,
-      retry: { initialRetryTime: 100, retries: 2, maxRetryTime: 500 },
-    });
-    const logged: string[] = [];
-    const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) });
-    const config = loadSyncConfig();
-    runner = new SourceRunner({
-      source: 'siagh',
-      kafka,
-      codec: env.codec,
-      changesTopic: topicName('changes', env.prefix),
-      stateTopic: topicName('pollerState', env.prefix),
-      transactionalId: uniqueName('stuck-poller'),
-      chunkSize: 50,
-      minRatio: 0.5,
-      // Sweeps every 300 ms; failed sweeps back off to at most 1 s.
-      timing: { intervalMs: 300, jitter: 0, backoffMaxMs: 1000 },
-      logger,
-      metrics: createMetrics(false),
-      sweep: (tracker, correlationId) => sweepSiagh(client, config, tracker, correlationId),
-    });
-    runner.start();
-    await eventually(() => env.events.length >= sim.store.contacts.size, 30_000, 'first sweep');
+    const started = startRunner(sockets, env, client);
+    runner = started.runner;
+    const { logged } = started;
+    await eventuallyLogged(logged, () => env.events.length >= sim.store.contacts.size, 30_000, 'first sweep');
 
     const code = [...sim.store.contacts.values()][0]!.Code;
     sockets.arm();
@@ -126,15 +155,12 @@ describe('Siagh poller whose transactional producer is left wedged', () => {
     await eventually(() => !sockets.armed, 10_000, 'the commit of the edit reset');
 
     // Without the replacement, every sweep from here on fails at beginTransaction and the edit never lands.
-    await eventually(
+    await eventuallyLogged(
+      logged,
       () => env.events.some((e) => e.snapshot?.includes('edited while the broker went away') === true),
       30_000,
       'the edit committed by a later sweep',
-    ).catch((err: Error) => {
-      throw new Error(
-        `${err.message}; the runner logged:\n${logged.map((l) => l.slice(0, 1000)).join('\n')}`,
-      );
-    });
+    );
     const messages = logged.map((l) => JSON.parse(l) as { msg: string; err?: { message?: string } });
     expect(messages.some((m) => m.err?.message?.includes('Transaction state exception'))).toBe(true);
     expect(
@@ -145,5 +171,28 @@ describe('Siagh poller whose transactional producer is left wedged', () => {
     );
     expect(edits).toHaveLength(1);
     expect(edits[0]).toMatchObject({ sourceId: String(code), operation: 'upsert' });
+  });
+
+  it('keeps trying to start while Kafka refuses it, then sweeps', async () => {
+    // The start (fence, then read the state back) used to be tried once: a broker still starting ended
+    // the loop for good while the instance stayed the leader.
+    const own = await setupEnv('refusedstart');
+    const sockets = endTxnResetter();
+    sockets.refuseFor(2500);
+    const { runner: late, logged } = startRunner(sockets, own, client);
+    try {
+      await eventuallyLogged(
+        logged,
+        () => own.events.length >= sim.store.contacts.size,
+        30_000,
+        'a sweep after the refused start',
+      );
+      const messages = logged.map((l) => JSON.parse(l) as { msg: string });
+      expect(messages.some((m) => m.msg === 'poller start failed: retrying after a back-off')).toBe(true);
+      expect(late.sweeps).toBeGreaterThan(0);
+    } finally {
+      await late.stop();
+      await own.close();
+    }
   });
 });
