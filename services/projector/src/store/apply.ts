@@ -65,7 +65,10 @@ export async function loadTouched(
  */
 export function foldLoaded(view: AnyView, batch: readonly Positioned[], loaded: Loaded): Folded {
   const state = new Map<string, { body: ViewDoc | null; pos: Positions }>();
-  for (const [id, { _pos, ...body }] of loaded.stored) state.set(id, { body, pos: { ...(_pos ?? {}) } });
+  for (const [id, { _pos, ...stored }] of loaded.stored) {
+    const body = view.storage ? view.storage.fromStored(stored) : stored;
+    state.set(id, { body, pos: { ...(_pos ?? {}) } });
+  }
   const dirty = new Set<string>();
   for (const { event, pos } of batch) {
     const pk = posKey(pos);
@@ -84,7 +87,7 @@ export function foldLoaded(view: AnyView, batch: readonly Positioned[], loaded: 
   const docs: Stored<ViewDoc>[] = [];
   for (const id of dirty) {
     const { body, pos } = state.get(id)!;
-    docs.push({ ...body!, _pos: pos });
+    docs.push({ ...(view.storage ? view.storage.toStored(body!) : body!), _pos: pos });
   }
   return { docs, existing: new Set(loaded.stored.keys()) };
 }

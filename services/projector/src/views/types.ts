@@ -32,6 +32,18 @@ export interface View<D extends ViewDoc> {
   /** A document is a function of the one latest event: no read before write (the audit). */
   stateless?: boolean;
   indexes: IndexDescription[];
+  /**
+   * How a document is stored, when not as it is folded. FerretDB (the local stack's database) keeps a
+   * document as JSON with a type entry for every key, and what a write costs it grows with the keys,
+   * not the bytes: a deep part that is only ever read whole is cheaper stored as one JSON string.
+   */
+  storage?: ViewStorage<D>;
+}
+
+export interface ViewStorage<D extends ViewDoc> {
+  toStored(doc: D): ViewDoc;
+  /** Also given documents written before the view had a storage form: it must read both. */
+  fromStored(stored: ViewDoc): D;
 }
 
 export type AnyView = View<ViewDoc>;

