@@ -133,6 +133,12 @@ async function main(): Promise<void> {
       .map(([name, s]) => `${name} ${s.toFixed(1)}`)
       .join(', ')}`,
   );
+  say(
+    `view writes (documents inserted / replaced, seconds): ${Object.entries(r.viewWrites)
+      .sort((a, b) => b[1].seconds - a[1].seconds)
+      .map(([v, w]) => `${v} ${w.inserted}/${w.replaced} ${w.seconds.toFixed(1)} s`)
+      .join(', ')}`,
+  );
   if (LIVE_RATE > 0) {
     for (const [dir, p, n] of [
       ['CRM -> Siagh', p1, r.live.crmToSiagh.length],

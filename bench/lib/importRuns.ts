@@ -108,6 +108,8 @@ export interface ImportRun {
   siaghPollWait: number;
   reads: { single: number; list: number; events: number };
   rss: Record<string, number>;
+  /** Per view: documents the projector inserted and replaced, and the seconds its writes took. */
+  viewWrites: Record<string, { inserted: number; replaced: number; seconds: number }>;
   /** CPU seconds each process used from its start to the end of the import. */
   cpu: Record<string, number>;
   live: { crmToSiagh: number[]; siaghToCrm: number[]; lost: number };
@@ -336,6 +338,7 @@ export async function runImport(
     const single = metric(text, 'siaghsync_syncer_api_reads_total', { kind: 'single' });
     const list = metric(text, 'siaghsync_syncer_api_reads_total', { kind: 'list' });
     const events = metric(text, 'siaghsync_syncer_events_total');
+    const viewWrites = await projectorViewWrites(projectorPort);
     sampleRss();
     const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
     return {
@@ -353,10 +356,28 @@ export async function runImport(
       live: liveResult,
       pollSplit,
       viewsDelay: views.delays,
+      viewWrites,
       freshness,
     };
   } finally {
     await Promise.all(services.map((p) => stopProc(p)));
     await Promise.all(all.filter((p) => !services.includes(p)).map((p) => stopProc(p)));
   }
+}
+
+/** Where the views' database spent its time: the projector's per-view write counters. */
+async function projectorViewWrites(port: number): Promise<ImportRun['viewWrites']> {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`)
+    .then((r) => r.text())
+    .catch(() => '');
+  const out: ImportRun['viewWrites'] = {};
+  for (const m of text.matchAll(/^siaghsync_projector_view_write_seconds_total\{view="([^"]+)"\} (\S+)$/gm)) {
+    const view = m[1]!;
+    out[view] = {
+      inserted: metric(text, 'siaghsync_projector_view_documents_total', { view, op: 'insert' }),
+      replaced: metric(text, 'siaghsync_projector_view_documents_total', { view, op: 'replace' }),
+      seconds: Number(m[2]),
+    };
+  }
+  return out;
 }

@@ -20,6 +20,18 @@ export function createMetrics() {
       labelNames: ['version'],
       registers: [registry],
     }),
+    viewDocs: new Counter({
+      name: 'siaghsync_projector_view_documents_total',
+      help: 'View documents written, per view and how (insert: new, replace: rewritten)',
+      labelNames: ['view', 'op'],
+      registers: [registry],
+    }),
+    viewWriteSeconds: new Counter({
+      name: 'siaghsync_projector_view_write_seconds_total',
+      help: "Time spent writing each view's documents: where the database's time goes",
+      labelNames: ['view'],
+      registers: [registry],
+    }),
     batchSeconds: new Histogram({
       name: 'siaghsync_projector_batch_duration_seconds',
       help: 'Time to decode and apply one batch',

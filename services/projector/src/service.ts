@@ -81,6 +81,11 @@ export async function startService(
       onBatch: (version, s) => {
         metrics.eventsApplied.inc({ version: String(version) }, s.events);
         metrics.docsWritten.inc({ version: String(version) }, s.written);
+        for (const [view, w] of Object.entries(s.views)) {
+          metrics.viewDocs.inc({ view, op: 'insert' }, w.inserted);
+          metrics.viewDocs.inc({ view, op: 'replace' }, w.replaced);
+          metrics.viewWriteSeconds.inc({ view }, w.ms / 1000);
+        }
         metrics.batchSeconds.observe(s.ms / 1000);
         metrics.rebuildProgress.set(projector.progress()?.ratio ?? 1);
         metrics.liveVersion.set(projector.liveVersion ?? 0);

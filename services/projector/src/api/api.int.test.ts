@@ -44,6 +44,20 @@ describe('query API and operator actions over a known history (real Kafka, regis
     await writer?.close();
   });
 
+  it('says per view how many documents it wrote and how long the writes took', async () => {
+    const text = await (await fetch(`${svc.url}/metrics`)).text();
+    const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+    expect(
+      value(/^siaghsync_projector_view_documents_total\{view="sync_audit",op="insert"\} (\S+)$/m),
+    ).toBeGreaterThan(0);
+    expect(
+      value(/^siaghsync_projector_view_write_seconds_total\{view="sync_audit"\} (\S+)$/m),
+    ).toBeGreaterThan(0);
+    expect(
+      value(/^siaghsync_projector_view_documents_total\{view="entity_mappings",op="insert"\} (\S+)$/m),
+    ).toBeGreaterThan(0);
+  });
+
   it('summary counts are exact', async () => {
     const { body } = await getJson<Record<string, unknown>>(`${svc.url}/api/summary`);
     expect(body).toMatchObject({

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { ApplyStats } from '../store/apply';
 import type { Kafka } from '@siaghsync/shared/kafka/index';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import type { Logger } from '@siaghsync/shared/logger';
@@ -29,7 +30,7 @@ export interface ProjectorDeps {
   logger: Logger;
   topicPrefix: string;
   groupId: string;
-  onBatch?: (version: number, stats: { events: number; written: number; ms: number }) => void;
+  onBatch?: (version: number, stats: ApplyStats & { ms: number }) => void;
   onDecodeError?: (stream: Stream, err: unknown) => void;
   /** Where records that can never be decoded go (runner.ts); unset: logged and skipped. */
   quarantine?: RunnerDeps['quarantine'];

@@ -8,7 +8,7 @@ import { retryUntilStarted } from '@siaghsync/shared/kafka/supervise';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import type { Logger } from '@siaghsync/shared/logger';
 import { posKey, STREAMS, type Positioned, type Stream } from '../events';
-import { applyBatch, type ReplaceBy } from '../store/apply';
+import { applyBatch, type ApplyStats, type ReplaceBy } from '../store/apply';
 import type { WriteLock } from '../store/lock';
 import type { Positions } from '../views/types';
 import { decodeRecord } from './decode';
@@ -39,7 +39,7 @@ export interface RunnerDeps {
   /** A rebuild's end offsets: the window is written as soon as they are read, for the switch. */
   targets?: Positions;
   /** Called after each written window (progress, caught-up checks, metrics); `ms` from its first read. */
-  onBatch?: (r: ProjectionRunner, stats: { events: number; written: number; ms: number }) => void;
+  onBatch?: (r: ProjectionRunner, stats: ApplyStats & { ms: number }) => void;
   /** Told of every decode failure: a record quarantined, or a partition held on the registry. */
   onDecodeError?: (stream: Stream, err: unknown) => void;
   /**
@@ -454,7 +454,7 @@ export class ProjectionRunner {
       this.activity.windows++;
       if (ms >= SLOW_WINDOW_MS)
         this.deps.logger.info(
-          { version: this.version, events: stats.events, written: stats.written, ms },
+          { version: this.version, events: stats.events, written: stats.written, ms, views: stats.views },
           'slow view window',
         );
       this.deps.onBatch?.(this, { ...stats, ms });

@@ -21,6 +21,14 @@ export type ReplaceBy = 'update' | 'journal';
 export interface ApplyStats {
   events: number;
   written: number;
+  /** Per view written: documents inserted and replaced, and how long its writes took (the database's cost). */
+  views: Record<string, ViewWriteStats>;
+}
+
+export interface ViewWriteStats {
+  inserted: number;
+  replaced: number;
+  ms: number;
 }
 
 const CHUNK = 1000;
@@ -119,7 +127,7 @@ export async function writeDocs(
   docs: Stored<ViewDoc>[],
   existing: Set<string>,
   opts: { lock?: WriteLock | undefined; replaceBy?: ReplaceBy | undefined } = {},
-): Promise<void> {
+): Promise<{ inserted: number; replaced: number }> {
   const { lock } = opts;
   const locked: Locked = (fn) => (lock ? lock.run(fn) : fn());
   const col = db.collection<Stored<ViewDoc>>(name);
@@ -137,7 +145,11 @@ export async function writeDocs(
       for (const e of writeErrors) replace.push(chunk[e.index]!);
     }
   }
-  if (opts.replaceBy === 'journal') return replaceByJournal(db, version, name, replace, locked);
+  const counts = { inserted: docs.length - replace.length, replaced: replace.length };
+  if (opts.replaceBy === 'journal') {
+    await replaceByJournal(db, version, name, replace, locked);
+    return counts;
+  }
   const ops: AnyBulkWriteOperation<Stored<ViewDoc>>[] = replace.map((d) => ({
     replaceOne: { filter: { _id: d._id }, replacement: d },
   }));
@@ -145,6 +157,7 @@ export async function writeDocs(
   for (let i = 0; i < ops.length; i += REPLACE_CHUNK) {
     await locked(() => col.bulkWrite(ops.slice(i, i + REPLACE_CHUNK), { ordered: false }));
   }
+  return counts;
 }
 
 /** Runs `fn` once the event loop has had a turn: after a write just started has reached the socket. */
@@ -173,10 +186,13 @@ export async function applyBatch(
   opts: ApplyOptions = {},
 ): Promise<ApplyStats> {
   const [first, ...rest] = opts.views ?? VIEWS;
-  if (!first) return { events: batch.length, written: 0 };
+  const views: Record<string, ViewWriteStats> = {};
+  if (!first) return { events: batch.length, written: 0, views };
   const write = async (view: AnyView, f: Folded): Promise<void> => {
     if (opts.signal?.aborted) throw new Error('apply aborted');
-    await writeDocs(db, version, collectionName(view.name, version), f.docs, f.existing, opts);
+    const started = performance.now();
+    const n = await writeDocs(db, version, collectionName(view.name, version), f.docs, f.existing, opts);
+    views[view.name] = { ...n, ms: performance.now() - started };
   };
   // A window that failed or crashed half-way through a journaled replace is completed first.
   await redo(db, version, (fn) => (opts.lock ? opts.lock.run(fn) : fn()));
@@ -201,5 +217,5 @@ export async function applyBatch(
     await write(view, f);
     written += f.docs.length;
   }
-  return { events: batch.length, written };
+  return { events: batch.length, written, views };
 }
