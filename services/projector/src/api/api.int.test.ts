@@ -13,7 +13,9 @@ import {
   testConfig,
 } from '../testing/harness';
 import { rawGet, stalledGet } from '../testing/rawHttp';
-import { collectionName, readAlias } from '../store/collections';
+import { collectionName, readAlias, readBuild } from '../store/collections';
+import { snapshot } from '../store/reader';
+import { totals } from '../views/counters/queries';
 import { auditDoc, type AuditDoc } from '../views/sync_audit/evolve';
 import type { LogWriter } from '../testing/produce';
 import { writeScenario } from '../testing/scenario';
@@ -70,6 +72,20 @@ describe('query API and operator actions over a known history (real Kafka, regis
       deadLetters: { pending: 1, redriven: 0 },
       entities: { linked: 2 },
     });
+  });
+
+  it('takes the totals from counter_totals, and from the hour buckets for a version built before it, alike', async () => {
+    const { db, close } = await openDb(cfg);
+    try {
+      const v = await snapshot(db);
+      expect((await readBuild(db, v.version))?.views).toContain('counter_totals');
+      const fromTotals = await totals(v, true);
+      expect(fromTotals.total).toBe(5);
+      expect(await totals(v, false)).toEqual(fromTotals);
+      expect(await v.view('counter_totals').countDocuments({})).toBe(Object.keys(fromTotals.byStatus).length);
+    } finally {
+      await close();
+    }
   });
 
   it('searches the audit by customer number (any form), Siagh code, status, time range and pages with a cursor', async () => {

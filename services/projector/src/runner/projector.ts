@@ -163,6 +163,7 @@ export class Projector {
       finishedAt: null,
       targets: await this.endOffsets(),
       progress: {},
+      views: VIEWS.map((v) => v.name),
     };
     // Leftovers of a version number reused after a crash before its build document was written.
     await this.lock.run(async () => {

@@ -27,6 +27,12 @@ export interface BuildDoc {
   targets: Positions;
   /** Next offset to read per `stream:partition`, saved as the build goes (progress display). */
   progress: Positions;
+  /**
+   * The views this version was built with from offset 0. A view added by a later release is also
+   * written by the live runner from then on, so it exists but lacks the history (see counters/queries).
+   * Absent on builds made before this field.
+   */
+  views?: string[];
 }
 
 export const buildId = (version: number): string => `build:${version}`;
@@ -37,6 +43,10 @@ export function metaCollection(db: Db): Collection<Document> {
 
 export async function readAlias(db: Db): Promise<AliasDoc | null> {
   return (await metaCollection(db).findOne({ _id: 'alias' as never })) as AliasDoc | null;
+}
+
+export async function readBuild(db: Db, version: number): Promise<BuildDoc | null> {
+  return (await metaCollection(db).findOne({ _id: buildId(version) as never })) as BuildDoc | null;
 }
 
 export async function readBuilds(db: Db): Promise<BuildDoc[]> {

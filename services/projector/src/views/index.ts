@@ -4,6 +4,7 @@ import { entityMappingsView } from './entity_mappings/evolve';
 import { conflictsView } from './conflicts/evolve';
 import { deadLettersView } from './dead_letters/evolve';
 import { countersView } from './counters/evolve';
+import { counterTotalsView } from './counter_totals/evolve';
 import { lineageView } from './lineage/evolve';
 import { pendingView } from './pending/evolve';
 
@@ -14,6 +15,7 @@ export const VIEWS = [
   conflictsView,
   deadLettersView,
   countersView,
+  counterTotalsView,
   lineageView,
   pendingView,
 ] as unknown as readonly AnyView[];

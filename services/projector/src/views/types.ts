@@ -7,6 +7,7 @@ export const VIEW_NAMES = [
   'conflicts',
   'dead_letters',
   'counters',
+  'counter_totals',
   'lineage',
   'pending',
 ] as const;

@@ -1,5 +1,6 @@
 import { defineRoute } from '../route';
 import { snapshot } from '../../store/reader';
+import { readBuild } from '../../store/collections';
 import { totals } from '../../views/counters/queries';
 import { countConflicts } from '../../views/conflicts/queries';
 
@@ -11,9 +12,10 @@ export default defineRoute({
     'Totals per status and direction, conflicts per state, dead letters awaiting redrive, linked pairs',
   async handle(ctx) {
     const v = await snapshot(ctx.db);
+    const build = await readBuild(ctx.db, v.version);
     return {
       viewVersion: v.version,
-      outcomes: await totals(v),
+      outcomes: await totals(v, build?.views?.includes('counter_totals') ?? false),
       conflicts: await countConflicts(v),
       deadLetters: {
         pending: await v.view('dead_letters').countDocuments({ redriveState: 'pending' }),

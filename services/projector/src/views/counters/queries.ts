@@ -3,6 +3,7 @@ import { timeParam } from '../../api/cursor';
 import { rangeInBuckets, orderedRange } from '../../api/ranges';
 import type { ViewSnapshot } from '../../store/reader';
 import { BUCKET_MS, type CounterDoc } from './evolve';
+import type { TotalDoc } from '../counter_totals/evolve';
 
 /**
  * One answer holds every bucket of the range in memory (about one document per direction and status
@@ -85,14 +86,22 @@ export async function counterSeries(v: ViewSnapshot, q: z.infer<typeof counterQu
   return { granularity: q.granularity, from, to, series };
 }
 
-/** Totals per direction and status over all time (from the hour buckets: fewer documents). */
+/**
+ * Totals per direction and status over all time. From `counter_totals` (about thirty documents) when
+ * this version of the views was built with it from offset 0; a version built before that view existed
+ * (until the rebuild its addition starts has switched over) sums its hour buckets instead.
+ */
 export async function totals(
   v: ViewSnapshot,
+  builtWithTotals: boolean,
 ): Promise<{ total: number; byStatus: Record<string, number>; byDirection: Record<string, number> }> {
   const byStatus: Record<string, number> = {};
   const byDirection: Record<string, number> = {};
   let total = 0;
-  for await (const d of v.view<CounterDoc>('counters').find({ granularity: 'hour' })) {
+  const docs = builtWithTotals
+    ? v.view<TotalDoc>('counter_totals').find({})
+    : v.view<CounterDoc>('counters').find({ granularity: 'hour' });
+  for await (const d of docs) {
     total += d.count;
     byStatus[d.status] = (byStatus[d.status] ?? 0) + d.count;
     byDirection[d.direction] = (byDirection[d.direction] ?? 0) + d.count;
