@@ -1,5 +1,6 @@
 import { groupLags, type GroupLag } from '@siaghsync/shared/kafka/lag';
 import type { Kafka } from '@siaghsync/shared/kafka/index';
+import { KeptAdmin } from '@siaghsync/shared/kafka/keptAdmin';
 import { groupHealth, observeLags, type Watches } from '@siaghsync/shared/kafka/stalls';
 import type { LagReport } from './api/route';
 
@@ -25,17 +26,16 @@ export function lagWatcher(kafka: Kafka, o: LagWatcherOptions): LagWatcher {
   let watches: Watches = new Map();
   let last: { at: number; groups: GroupLag[] } | null = null;
   let inFlight: Promise<void> | null = null;
+  // Every sample through one kept connection, not a new admin each time (keptAdmin.ts).
+  const admin = new KeptAdmin(kafka);
   const sample = () =>
     (inFlight ??= (async () => {
-      const admin = kafka.admin();
-      await admin.connect();
       try {
-        const groups = await groupLags(admin, o.groupPrefix, o.topicPrefix);
+        const groups = await admin.use((a) => groupLags(a, o.groupPrefix, o.topicPrefix));
         const at = Date.now();
         watches = observeLags(watches, groups, at);
         last = { at, groups };
       } finally {
-        await admin.disconnect();
         inFlight = null;
       }
     })());
@@ -53,6 +53,9 @@ export function lagWatcher(kafka: Kafka, o: LagWatcherOptions): LagWatcher {
         partitions: groups.flatMap((g) => g.partitions),
       };
     },
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearInterval(timer);
+      void admin.close();
+    },
   };
 }

@@ -14,6 +14,7 @@ import {
   topicName,
   type Producer,
 } from '@siaghsync/shared/kafka/index';
+import { KeptAdmin } from '@siaghsync/shared/kafka/keptAdmin';
 import { GroupCommit } from '@siaghsync/shared/kafka/groupCommit';
 import type { Message } from '@siaghsync/shared/kafka/client';
 import type { Logger } from '@siaghsync/shared/logger';
@@ -210,6 +211,9 @@ export async function startSyncer(
     await startAll([processor.start(), router.start()]);
     logger.info({ prefix, instance: cfg.SYNCER_INSTANCE_ID }, 'syncer started');
 
+    // Readiness asks about the work topic through one kept connection (keptAdmin.ts).
+    const probe = new KeptAdmin(kafka);
+    const workTopic = topicName('work', prefix);
     return {
       metrics,
       states,
@@ -220,18 +224,15 @@ export async function startSyncer(
         siagh: systems.siagh.http.health.snapshot(),
       }),
       async ready() {
-        const admin = kafka.admin();
         try {
-          await admin.connect();
-          await admin.describeCluster();
+          await probe.use((admin) => admin.fetchTopicMetadata({ topics: [workTopic] }));
           return true;
         } catch {
           return false;
-        } finally {
-          await admin.disconnect().catch(() => undefined);
         }
       },
       async stop() {
+        await probe.close();
         await Promise.all([processor.stop(), router.stop()]);
         await Promise.all([stateReader.stop(), routeReader.stop()]);
         await producer.disconnect();
