@@ -142,6 +142,8 @@ export class SourceRunner {
           logger.warn({ source, err }, 'producer fenced by a newer active poller: stopping');
           return undefined;
         }
+        // Stopped while the attempt was under way: no sleep of up to the back-off before ending.
+        if (this.stopping) return undefined;
         logger.warn({ source, err, failures }, 'poller start failed: retrying after a back-off');
         await this.sleep(nextDelay(this.timing(), failures));
       }

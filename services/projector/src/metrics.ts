@@ -28,7 +28,7 @@ export function createMetrics() {
     }),
     viewWriteSeconds: new Counter({
       name: 'siaghsync_projector_view_write_seconds_total',
-      help: "Time spent writing each view's documents: where the database's time goes",
+      help: "Wall time of each view's writes (the first view's write overlaps the others' folds): where the database's time goes",
       labelNames: ['view'],
       registers: [registry],
     }),

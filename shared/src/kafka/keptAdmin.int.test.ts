@@ -67,4 +67,11 @@ describe('KeptAdmin (real broker)', () => {
       await probe.close();
     }
   });
+
+  it('refuses calls once closed', async () => {
+    const probe = new KeptAdmin(new Kafka({ brokers, logLevel: logLevel.NOTHING }));
+    await probe.use((a) => a.fetchTopicMetadata({ topics: [topic] }));
+    await probe.close();
+    await expect(probe.use((a) => a.fetchTopicMetadata({ topics: [topic] }))).rejects.toThrow('closed');
+  });
 });

@@ -3,21 +3,22 @@ import type { Admin, Kafka } from 'kafkajs';
 /**
  * One admin connection kept for the probes a service repeats (readiness, lag samples), instead of a new
  * one per probe. Each new kafkajs admin connects with a metadata request for every topic of the cluster
- * (kafkajs encodes "no topics" as "all"), plus the handshake (and SASL/TLS when configured): on the
- * local stack, whose broker keeps every test run's topics (7,000 partitions), metadata was 24% of the
- * broker's CPU during an import, and a company's shared cluster pays the same for each probe.
- * A failed call drops the connection; the next call opens a new one.
+ * (kafkajs encodes "no topics" as "all"), plus the handshake (and SASL/TLS when configured), which a
+ * company's shared cluster pays for at every probe.
+ * A failed call drops the connection (a call sharing it at that moment fails too: probes are repeated,
+ * not retried); the next call opens a new one. After close(), calls are refused.
  */
 export class KeptAdmin {
   private admin: Promise<Admin> | undefined;
+  private closed = false;
 
   constructor(private readonly kafka: Kafka) {}
 
   async use<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('admin connection closed');
     const opening = (this.admin ??= this.open());
-    const admin = await opening;
     try {
-      return await fn(admin);
+      return await fn(await opening);
     } catch (err) {
       this.drop(opening);
       throw err;
@@ -25,6 +26,7 @@ export class KeptAdmin {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const opening = this.admin;
     this.admin = undefined;
     const admin = await opening?.catch(() => undefined);
@@ -37,7 +39,6 @@ export class KeptAdmin {
       await admin.connect();
       return admin;
     } catch (err) {
-      this.admin = undefined;
       await admin.disconnect().catch(() => undefined);
       throw err;
     }

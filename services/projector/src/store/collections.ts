@@ -86,6 +86,9 @@ export async function ensureIndexes(db: Db, version: number): Promise<void> {
       : new Set<string>();
     const missing = view.indexes.filter((i) => !have.has(i.name ?? indexName(i.key)));
     if (missing.length > 0) await col.createIndexes(missing);
+    // A view without indexes is created here too: a version's views are known to exist by their
+    // collections (missingViews), and one created only at its first write would read as missing.
+    else if (!existingCollections.has(name)) await db.createCollection(name);
   }
 }
 
