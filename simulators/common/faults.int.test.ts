@@ -82,4 +82,25 @@ describe('fault injection and call recording (admin API)', () => {
     const r = await call('PUT', `${sim.url}/_sim/faults`, { errorRate: 2 });
     expect(r.status).toBe(400);
   });
+
+  it('holds an answer: the write is made at once, its answer comes later', async () => {
+    await call('PUT', `${sim.url}/_sim/faults`, {
+      paths: ['/BpmsApi/SaveFormData'],
+      script: [{ kind: 'holdAnswer', ms: 1500 }],
+    });
+    const before = sim.store.contacts.size;
+    const started = Date.now();
+    const answer = post(
+      `${sim.url}/BpmsApi/SaveFormData`,
+      { formId: '2BFDA', ctrlValues: 'gn_web_users.fullname=پاسخ دیرهنگام', parameters: 'CodeMain=' },
+      auth,
+    );
+    for (let i = 0; i < 100 && sim.store.contacts.size === before; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(sim.store.contacts.size).toBe(before + 1);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const res = await answer;
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+  });
 });

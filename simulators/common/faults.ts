@@ -33,6 +33,9 @@ export const scriptedFaultSchema = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ kind: z.literal('reset') }).strict(),
   z.object({ kind: z.literal('delay'), ms: z.number().nonnegative() }).strict(),
+  // The request is carried out at once and its answer sent `ms` later: a write that landed while its
+  // caller waits (a slow link, a paused client), the case a lost or late answer must survive.
+  z.object({ kind: z.literal('holdAnswer'), ms: z.number().nonnegative() }).strict(),
 ]);
 
 export const faultConfigSchema = z
@@ -81,6 +84,18 @@ export function retryAfterValue(seconds: number, format: 'seconds' | 'http-date'
   if (format === 'seconds') return String(seconds);
   // An HTTP date has a one-second resolution: round up so a client that waits until then never comes early.
   return new Date(Math.ceil((clock.now().getTime() + seconds * 1000) / 1000) * 1000).toUTCString();
+}
+
+/** Lets the route answer as usual but sends what it wrote `ms` later (or never, if the client has gone). */
+function holdAnswer(res: Response, ms: number): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    // Unref'd: a held answer never keeps a simulator that is being closed alive.
+    setTimeout(() => {
+      if (!res.socket?.destroyed) end(...args);
+    }, ms).unref();
+    return res;
+  }) as Response['end'];
 }
 
 export class FaultInjector {
@@ -153,6 +168,12 @@ export class FaultInjector {
         .status(429)
         .set('Retry-After', retryAfterValue(seconds, format, this.clock))
         .json({ Message: 'Too Many Requests' });
+      return;
+    }
+    if (scripted?.kind === 'holdAnswer') {
+      res.locals.fault = 'heldAnswer';
+      holdAnswer(res, scripted.ms);
+      next();
       return;
     }
     if (scripted?.kind === 'status' || (!scripted && failed)) {

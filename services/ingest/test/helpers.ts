@@ -188,10 +188,15 @@ export interface ReadEvent {
 }
 
 /** Every record of the topic, decoded with the registry (a fresh consumer group from the beginning). */
-export async function readTopic(topic: string, codec: EventCodec, prefix = 'reader'): Promise<ReadEvent[]> {
+export async function readTopic(
+  topic: string,
+  codec: EventCodec,
+  prefix = 'reader',
+  brokers = requireEnv('KAFKA_BROKERS').split(','),
+): Promise<ReadEvent[]> {
   const kafka = new Kafka({
     clientId: 'ingest-reader',
-    brokers: requireEnv('KAFKA_BROKERS').split(','),
+    brokers,
     logLevel: logLevel.NOTHING,
   });
   const expected = await topicEnd(kafka, topic);

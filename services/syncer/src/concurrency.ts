@@ -1,6 +1,8 @@
 /**
  * Runs `fn` over items with at most `limit` keys in flight; items sharing a key run one after another
  * in their original order. Results come back in input order.
+ * A failure starts nothing new and is thrown once every running call has ended: the caller's clean-up
+ * (a chunk's uncommitted states discarded) must not run while other calls can still add to them.
  */
 export async function runKeyed<T, R>(
   items: T[],
@@ -17,11 +19,21 @@ export async function runKeyed<T, R>(
   });
   const results = new Array<R>(items.length);
   const queue = [...groups.values()];
+  let failure: { error: unknown } | undefined;
+  const next = () => (failure ? undefined : queue.shift());
   const worker = async () => {
-    for (let g = queue.shift(); g; g = queue.shift()) {
-      for (const i of g) results[i] = await fn(items[i]!);
+    for (let g = next(); g; g = next()) {
+      for (const i of g) {
+        try {
+          results[i] = await fn(items[i]!);
+        } catch (error) {
+          failure ??= { error };
+          return;
+        }
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
+  if (failure) throw failure.error;
   return results;
 }

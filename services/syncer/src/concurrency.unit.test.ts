@@ -31,4 +31,31 @@ describe('runKeyed', () => {
     expect(peak).toBe(2);
     expect(log.indexOf('b2')).toBeLessThan(log.indexOf('a1'));
   });
+
+  it('after a failure starts nothing new and throws only once the running calls have ended', async () => {
+    const started: string[] = [];
+    const ended: string[] = [];
+    let releaseB = () => {};
+    const bGate = new Promise<void>((resolve) => (releaseB = resolve));
+    const run = runKeyed(
+      ['a1', 'b1', 'c1', 'd1'],
+      (s) => s[0]!,
+      2,
+      async (s) => {
+        started.push(s);
+        if (s === 'a1') throw new Error('a1 failed');
+        if (s === 'b1') await bGate;
+        ended.push(s);
+        return s;
+      },
+    );
+    let settled = false;
+    void run.catch(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false); // b1 still runs
+    releaseB();
+    await expect(run).rejects.toThrow('a1 failed');
+    expect(ended).toEqual(['b1']);
+    expect(started).toEqual(['a1', 'b1']);
+  });
 });

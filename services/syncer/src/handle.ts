@@ -11,6 +11,7 @@ import { adoptableCreates, adoptCreated, recoverWrites, type WriteAhead } from '
 import { directionTo, type Decision, type Fetched } from './decide/types';
 import { fetchRecords, type Systems } from './fetch';
 import type { StateTable } from './kafka/tables';
+import { NotOwner } from './kafka/ownership';
 import {
   closedIntents,
   deadLetterOutputs,
@@ -177,6 +178,8 @@ async function runWithRetries(
       // A pre-invoice waiting for its customer's link parks like a retry, woken by the link (preinvoice/wake.ts).
       return { state: outputs.state ?? state, outputs, parked: outputs.outcome?.status === 'waiting' };
     } catch (err) {
+      // Not a failure of this event: the member lost its partition, whose new owner handles it.
+      if (err instanceof NotOwner) throw err;
       lastError = classify(err);
       deps.logger.warn(
         {

@@ -23,6 +23,8 @@ import { backlogOf, type Backlog } from './backlog';
 import { isAwaiting } from './reads/awaitCounterpart';
 import type { EntityState } from './decide/state';
 import { asLiveWork } from '@siaghsync/shared/http/callLimiter';
+import { guardCalls } from '@siaghsync/shared/http/callGuard';
+import { NotOwner, Ownership } from './kafka/ownership';
 
 export interface ProcessorDeps {
   kafka: Kafka;
@@ -61,6 +63,9 @@ const laneId = (topic: string, partition: number): string => `${topic}:${partiti
  */
 const MAX_BYTES_PER_PARTITION = 256 * 1024;
 
+/** How often the event loop shows it is running (a late tick: the process was paused; kafka/ownership.ts). */
+const OWNERSHIP_TICK_MS = 250;
+
 /**
  * The syncer's consumer group on `work` (live changes) and the bulk topics (the import's, one per side
  * it was seen in), co-partitioned: every topic's partition p goes to the same member, so every event of
@@ -93,12 +98,20 @@ export class Processor {
   private readonly awaitTimers = new Map<string, NodeJS.Timeout>();
   private readonly stopSignal = new AbortController();
   private readonly handler: HandlerDeps;
+  /** Asked before every target call and commit of a chunk (kafka/ownership.ts). */
+  private readonly ownership: Ownership;
+  private memberId: string | undefined;
+  private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly d: ProcessorDeps) {
     this.workTopic = topicName('work', d.prefix);
     this.quarantineTopic = topicName('quarantine', d.prefix);
     this.topics = WORK_TOPICS.map((t) => topicName(t, d.prefix));
     this.handler = { ...d.handler, stopping: this.stopSignal.signal };
+    this.ownership = new Ownership({
+      freshMs: Math.max(1_000, Math.floor(d.sessionTimeoutMs / 3)),
+      ask: () => this.inStableGroup(),
+    });
     this.lanes = new PartitionLanes<WorkItem>({
       // A bulk chunk holds its entities until it commits, and a live event of one of them waits that
       // long (lanes.ts): bulk chunks are kept short so an echo or an edit of an entity being imported
@@ -127,7 +140,16 @@ export class Processor {
     const d = this.d;
     this.tx = new TransactionalSender(d.kafka, `${d.prefix}syncer-${d.instanceId}`, d.logger);
     await this.tx.connect();
+    this.ticker = setInterval(() => this.ownership.tick(), OWNERSHIP_TICK_MS);
+    this.ticker.unref();
     await this.startConsumer();
+  }
+
+  /** The coordinator, asked now: is this member in the group, and is the group not rebalancing? */
+  private async inStableGroup(): Promise<boolean> {
+    if (!this.consumer || this.memberId === undefined) return false;
+    const group = await this.consumer.describeGroup();
+    return group.state === 'Stable' && group.members.some((m) => m.memberId === this.memberId);
   }
 
   private async startConsumer(): Promise<void> {
@@ -151,6 +173,9 @@ export class Processor {
         await this.startConsumer();
       },
     });
+    consumer.on(consumer.events.HEARTBEAT, () => this.ownership.beat());
+    for (const gone of [consumer.events.REBALANCING, consumer.events.STOP, consumer.events.CRASH])
+      consumer.on(gone, () => this.ownership.released());
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       // Partitions may have moved: take a new epoch and read the state changelog up to now before
       // processing anything. Started here, not at the first batch: the restore re-arms the retries of
@@ -161,6 +186,8 @@ export class Processor {
       this.nextToCommit.clear();
       // A held partition still assigned is fetched (and held again, if the registry still fails) at once.
       this.releaseDecodeHolds();
+      this.memberId = e.payload.memberId;
+      this.ownership.joined();
       d.logger.info({ assignment: e.payload.memberAssignment }, 'joined syncer group');
       const restoring = this.restore(++this.joins);
       // A failed restore fails the next batch too (it awaits the same promise), and kafkajs rejoins.
@@ -267,28 +294,32 @@ export class Processor {
     const events = items.filter(isEvent);
     const quarantined = items.flatMap((i) => (isEvent(i) ? [] : [i]));
     const keys = new Set(events.map((e) => e.event.canonicalKey));
+    // Every target call of the chunk, and its commit, first makes sure this member still owns the
+    // partition: a rejoin since it was fetched, a rebalance under way, or a pause past the session (a
+    // zombie, kafka/ownership.ts) refuses them, and the chunk is read again by whoever owns it.
+    const owned = async () => {
+      if (epoch !== this.lanes.epoch || !(await this.ownership.holds()))
+        throw new NotOwner(`${lane}: this member no longer owns the partition`);
+    };
     try {
       d.metrics.inFlight.inc(events.length);
-      const outputs = await runKeyed(
-        events,
-        (e) => e.event.canonicalKey,
-        d.maxInFlight,
-        async (e) => {
-          try {
-            // A person's edit goes ahead of the import's calls at the targets' rate limits.
-            const handle = () => handleEvent(this.handler, d.states, e.event, e.meta);
-            return await (isBulk(e.event) ? handle() : asLiveWork(handle));
-          } finally {
-            d.metrics.inFlight.dec();
-          }
-        },
+      const outputs = await guardCalls(owned, () =>
+        runKeyed(
+          events,
+          (e) => e.event.canonicalKey,
+          d.maxInFlight,
+          async (e) => {
+            try {
+              // A person's edit goes ahead of the import's calls at the targets' rate limits.
+              const handle = () => handleEvent(this.handler, d.states, e.event, e.meta);
+              return await (isBulk(e.event) ? handle() : asLiveWork(handle));
+            } finally {
+              d.metrics.inFlight.dec();
+            }
+          },
+        ),
       );
-      if (epoch !== this.lanes.epoch) {
-        // A rebalance (or a failed chunk) happened meanwhile: the chunk is read again from the last commit.
-        d.logger.warn({ topic, partition }, 'chunk of an earlier epoch; not committing');
-        d.states.discard(keys);
-        return;
-      }
+      await owned();
       // The quarantined records go in the same transaction as the offset that moves past them.
       await this.commit(
         outputs.flat(),
@@ -307,6 +338,11 @@ export class Processor {
     } catch (err) {
       // Whatever failed, nothing of this chunk was committed: its states go back to the committed ones.
       d.states.discard(keys);
+      // A rejoin happened meanwhile: the new assignment is read from its commits already.
+      if (err instanceof NotOwner && epoch !== this.lanes.epoch) {
+        d.logger.warn({ topic, partition, reason: err.message }, 'chunk of an earlier epoch; not committing');
+        return;
+      }
       throw err;
     }
     d.states.settle(keys);
@@ -318,7 +354,12 @@ export class Processor {
    * first: every lane is emptied and each partition is read again from its first uncommitted offset.
    */
   private recover(err: unknown, lane: string): void {
-    this.d.logger.error({ err, lane }, 'chunk failed; reading again from the last commit');
+    if (err instanceof NotOwner)
+      this.d.logger.warn(
+        { lane, reason: err.message },
+        'ownership of a partition not confirmed by the group (a rebalance, or this process was paused past its session): its work is dropped and read again from the last commit',
+      );
+    else this.d.logger.error({ err, lane }, 'chunk failed; reading again from the last commit');
     this.lanes.reset();
     for (const [id, offset] of this.nextToCommit) {
       const at = this.laneCoords.get(id);
@@ -435,6 +476,7 @@ export class Processor {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.ticker);
     for (const t of this.timers) clearTimeout(t);
     this.decodeHeld.clear();
     this.awaitTimers.clear();

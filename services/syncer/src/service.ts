@@ -1,3 +1,4 @@
+import { currentGuard } from '@siaghsync/shared/http/callGuard';
 import type { Backlog } from './backlog';
 import type { SystemsBody } from '@siaghsync/shared/syncerReady';
 import { closingOnFailure, startAll } from '@siaghsync/shared/startup';
@@ -175,6 +176,8 @@ export async function startSyncer(
         // The intent is durable (acks=all) before the external write it announces. Intents of
         // entities handled concurrently share one produce (group commit) instead of queueing one by one.
         announce: async (intents) => {
+          // An intent announces a write this member is about to make: one that lost its partition must not.
+          await currentGuard()?.();
           const encoded = await encodeOutputs(codec, prefix, [{ links: [], intents, conflicts: [] }]);
           try {
             await Promise.all(encoded.flatMap((t) => t.messages.map((m) => intentCommits.submit(m).done)));

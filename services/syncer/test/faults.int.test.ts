@@ -107,16 +107,16 @@ describe('syncer under faults', () => {
     w = await createWorld('slow', { env: { SYNCER_SESSION_TIMEOUT_MS: '8000' } });
     const world = w;
     const crmId = await world.crm.create('person', person(9301, '09129301000'));
-    // The next Siagh form call takes 20 s: 2.5 session timeouts.
-    world.siaghSim.faults.set({ paths: ['/BpmsApi/SaveFormData'], script: [{ kind: 'delay', ms: 20_000 }] });
+    // R7: the next Siagh form call takes 40 s, 5 session timeouts, within the default call timeout.
+    world.siaghSim.faults.set({ paths: ['/BpmsApi/SaveFormData'], script: [{ kind: 'delay', ms: 40_000 }] });
     await world.emit('crm', crmId);
     const outcome = await world.waitFor(
       'created',
       () => world.outcomes.find((o) => o.canonicalKey === 'customer:9301' && o.status === 'created'),
-      90_000,
+      120_000,
     );
     expect(outcome.attempts).toBe(1);
-    expect(outcome.durationMs).toBeGreaterThanOrEqual(19_000);
+    expect(outcome.durationMs).toBeGreaterThanOrEqual(39_000);
     // Exactly one create reached Siagh and exactly one outcome was committed: no rebalance re-ran it.
     const creates = world.siaghSim.recorder.list().filter((c) => c.path === '/BpmsApi/SaveFormData');
     expect(creates).toHaveLength(1);

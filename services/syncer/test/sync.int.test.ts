@@ -3,6 +3,9 @@ import { createWorld } from './harness';
 import { redrive } from './preinvoiceHarness';
 import { syncerReadyBody } from '@siaghsync/shared/syncerReady';
 import { readyAnswer } from '../src/ready';
+import { crmToCanonical } from '@siaghsync/shared/mapping/crm';
+import { canonicalToSiaghPairs } from '@siaghsync/shared/mapping/siagh';
+import { loadSyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 
 jest.setTimeout(120_000);
 
@@ -39,7 +42,12 @@ describe('syncer on the real broker with both simulators', () => {
     await w.waitFor('echo', () => status('customer:5001').includes('skipped-echo'));
     expect(saves()).toBe(savesBefore);
 
-    // A real edit one second after the sync is synced, with exactly one target write.
+    // A real edit one second after the sync is synced, with exactly one target write (R11: no
+    // "recently synced" window swallows it), and nothing is written back to the CRM.
+    const crmWrites = () => w.crmSim.journal.list().filter((e) => e.origin === 'api').length;
+    const crmWritesBefore = crmWrites(); // the test's own create
+    const syncedAt = w.outcomes.find((o) => o.canonicalKey === 'customer:5001' && o.status === 'created')!;
+    await new Promise((r) => setTimeout(r, Math.max(0, syncedAt.occurredAt + 1000 - Date.now())));
     await w.crm.update('person', crmId, {
       ...((await w.crm.getIdentity(crmId))!.record as Record<string, unknown>),
       email: 'ali.new@example.com',
@@ -55,6 +63,44 @@ describe('syncer on the real broker with both simulators', () => {
     await w.waitFor('duplicates handled', () => status('customer:5001').length >= 5);
     expect(saves()).toBe(savesBefore + 1);
     expect(await w.siagh.findContactsByCustomerNumber(5001)).toHaveLength(1);
+    expect(crmWrites()).toBe(crmWritesBefore + 1); // the test's edit; none by the pipeline
+  });
+
+  it('a pair that differs only in letter and digit forms is linked, and a webhook for it writes nothing (R14)', async () => {
+    const crmId = await w.crm.create('person', {
+      firstName: 'کاظم',
+      lastName: 'یکتا',
+      nickName: 'کاظم یکتا',
+      customerNumber: '100-5030',
+      email: 'kazem@example.com',
+      phoneContacts: [{ default: true, phoneType: 'Mobile', phoneNumber: '09121110030' }],
+    });
+    // The same customer as Siagh would hold it typed on an Arabic keyboard, with Persian digits.
+    const canonical = crmToCanonical(
+      (await w.crm.getIdentity(crmId))!.record,
+      'person',
+      loadSyncConfig(),
+    );
+    const otherForms = (v: string) =>
+      v
+        .replace(/ک/g, 'ك')
+        .replace(/ی/g, 'ي')
+        .replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
+    const pairs = canonicalToSiaghPairs(canonical, loadSyncConfig(), 'create').map(
+      ([k, v]) => [k, /\.(fullname|mobileno)$/.test(k) ? otherForms(v) : v] as [string, string],
+    );
+    expect(pairs.some(([, v]) => /[كي۰-۹]/.test(v))).toBe(true);
+    await w.siagh.saveContactFields(pairs);
+    const apiWrites = () =>
+      [...w.crmSim.journal.list(), ...w.siaghSim.journal.list()].filter((e) => e.origin === 'api').length;
+    const before = apiWrites();
+
+    await w.emit('crm', crmId);
+    await w.waitFor('linked', () => status('customer:5030').includes('linked'));
+    await w.emit('crm', crmId);
+    await w.waitFor('decided again', () => status('customer:5030').length >= 2);
+    expect(status('customer:5030')).toEqual(['linked', 'skipped-unchanged']);
+    expect(apiWrites()).toBe(before);
   });
 
   it('a Siagh contact with no CRM counterpart is created in the CRM with its customer number', async () => {

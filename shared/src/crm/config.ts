@@ -10,7 +10,7 @@ export const crmEnvSchema = z.object({
   CRM_USERNAME: z.string().min(1),
   CRM_PASSWORD: envSecret(1),
   CRM_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(50),
-  CRM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  CRM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   CRM_UPDATE_MODE: z.enum(CRM_UPDATE_MODES).default('whole-record'),
 });
 

@@ -12,6 +12,7 @@ import {
   type IBackoffFactory,
   type IRetryBackoffContext,
 } from 'cockatiel';
+import { currentGuard } from './callGuard';
 import { Pool } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { SyncError, rateLimited } from '../errors';
@@ -176,11 +177,20 @@ export class HttpClient {
       }
       await sleep(wait);
     }
+    // Taken now: the limiter may run the call from another async context.
+    const guard = currentGuard();
+    const send = guard
+      ? async () => {
+          await guard();
+          return this.send(req);
+        }
+      : () => this.send(req);
     let res: HttpResponse;
     try {
-      res = this.limiter ? await this.limiter.schedule(() => this.send(req)) : await this.send(req);
+      res = this.limiter ? await this.limiter.schedule(send) : await send();
     } catch (error) {
-      this.health.failed(error instanceof Error ? error.message : String(error));
+      // A refusal by the guard says nothing about the target.
+      if (error instanceof SyncError) this.health.failed(error.message);
       throw error;
     }
     if (res.status >= 200 && res.status < 300) {

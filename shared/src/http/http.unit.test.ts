@@ -1,3 +1,4 @@
+import { currentGuard, guardCalls, unguarded } from './callGuard';
 import { authError, type SyncError } from '../errors';
 import { parseRetryAfter } from './retryAfter';
 import { RetryBudget } from './retryBudget';
@@ -146,5 +147,24 @@ describe('SingleFlightSession', () => {
     );
     await expect(s.get()).rejects.toThrow('down');
     await expect(s.get()).resolves.toBe('ok');
+  });
+});
+
+describe('call guards', () => {
+  it('follow the work through awaits and timers, and a shared read runs under none', async () => {
+    const guard = () => undefined;
+    const seen: Array<unknown> = [];
+    await guardCalls(guard, async () => {
+      seen.push(currentGuard());
+      await new Promise((r) => setTimeout(r, 1));
+      seen.push(currentGuard());
+      await unguarded(async () => {
+        await Promise.resolve();
+        seen.push(currentGuard());
+      });
+      seen.push(currentGuard());
+    });
+    seen.push(currentGuard());
+    expect(seen).toEqual([guard, guard, undefined, guard, undefined]);
   });
 });

@@ -9,6 +9,7 @@ import { emptyCustomer, type CanonicalCustomer } from '../mapping/canonical';
 import { siaghToCanonical } from '../mapping/siagh';
 import { sideChecksum } from '../mapping/sides';
 import { loadSyncConfig } from '../mapping/syncConfig';
+import { guardCalls } from '../http/callGuard';
 import { SiaghClient } from './client';
 import { loadSiaghConfig } from './config';
 
@@ -160,6 +161,36 @@ describe('SiaghClient against the Siagh simulator', () => {
         .slice(1)
         .map((c) => c.status),
     ).toEqual([502, 0, 200]);
+  });
+
+  it('a call guard is asked before each attempt: a refusal stops the retry of an update that failed', async () => {
+    const code = await siagh.saveContact(customer(5007, '09125550007'), config);
+    const before = calls('/BpmsApi/SaveFormData').length;
+    sim.faults.set({ paths: ['/BpmsApi/SaveFormData'], script: [{ kind: 'status', status: 503 }] });
+    const refusal = new Error('no longer the owner');
+    let asked = 0;
+    const guard = () => {
+      asked++;
+      if (asked > 1) throw refusal;
+    };
+    const update = guardCalls(guard, () =>
+      siagh.saveContactFields([['gn_web_users.email', 'late@example.com']], code),
+    );
+    await expect(update).rejects.toBe(refusal);
+    // The first attempt went out and failed; the retry was refused before it was sent.
+    expect(asked).toBe(2);
+    expect(
+      calls('/BpmsApi/SaveFormData')
+        .slice(before)
+        .map((c) => c.status),
+    ).toEqual([503]);
+    // Outside the guard the same client calls as before.
+    await siagh.saveContactFields([['gn_web_users.email', 'now@example.com']], code);
+    expect(
+      calls('/BpmsApi/SaveFormData')
+        .slice(before)
+        .map((c) => c.status),
+    ).toEqual([503, 200]);
   });
 
   it('never re-sends a create after an ambiguous failure (SaveFormData is not idempotent)', async () => {

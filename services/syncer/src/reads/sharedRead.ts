@@ -1,3 +1,5 @@
+import { unguarded } from '@siaghsync/shared/http/callGuard';
+
 /**
  * One list read shared by every caller it is fresh enough for: a caller asks for a read begun at or
  * after `need`; the latest one serves if it is (and is not older than `maxAgeMs`), one already under way
@@ -72,7 +74,8 @@ export class SharedRead<T> {
     const settle = () => {
       if (this.inFlight?.startedAt === startedAt) this.inFlight = undefined;
     };
-    const done = this.o.load().then(
+    // Under nobody's call guard: it serves every caller, whoever started it (http/callGuard.ts).
+    const done = unguarded(() => this.o.load()).then(
       (value) => {
         settle();
         this.lastDurationMs = this.o.now() - startedAt;

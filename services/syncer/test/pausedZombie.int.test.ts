@@ -1,0 +1,157 @@
+import type { ChildProcess } from 'node:child_process';
+import { createKafka, topicName } from '@siaghsync/shared/kafka/index';
+import { createLogger } from '@siaghsync/shared/logger';
+import type { EntityStateRecord } from '@siaghsync/shared/events';
+import { requireEnv } from '../../../test/harness/names';
+import { readTopicToEnd } from '../../../test/harness/readTopic';
+import { simulatorEnv } from '../../../test/harness/systems';
+import { createWorld, TEST_OPERATOR_EVENT_KEY, type World } from './harness';
+import { kill9, spawnSyncer, waitIdle } from './process';
+
+// A real zombie (#20): two syncer processes. A is stopped (SIGSTOP) in the middle of a Siagh update whose
+// write has landed but whose answer has not come; B takes the partitions over and syncs a newer value;
+// then A continues (SIGCONT). Two ways to wake:
+// - the answer is lost and the call times out: without the guard A's client retries the update and puts
+//   the older value back;
+// - the answer came while A was stopped: without the guard A commits its chunk at once, before kafkajs
+//   notices the rebalance, and its offsets go below B's.
+// With the guard (kafka/ownership.ts) A finds itself out of the group and drops its work.
+
+jest.setTimeout(240_000);
+
+const SESSION_MS = 6_000;
+const email = (v: string) => `zombie-${v}@example.com`;
+
+describe('a paused syncer that wakes after its partitions moved', () => {
+  let w: World | undefined;
+  const children: ChildProcess[] = [];
+  afterEach(async () => {
+    for (const c of children.splice(0)) {
+      if (c.pid && c.signalCode === null && c.exitCode === null) process.kill(c.pid, 'SIGCONT');
+      await kill9(c);
+    }
+    await w?.close();
+    w = undefined;
+  });
+
+  const cases = [
+    { name: 'its call timed out and is retried', holdMs: 120_000, siaghTimeoutMs: 3_000, n: 8101 },
+    { name: 'its answer came while it was stopped', holdMs: 3_000, siaghTimeoutMs: 60_000, n: 8102 },
+  ];
+  it.each(cases)(
+    '$name: it writes no older value, and commits no offset or state over the new owner',
+    async ({ holdMs, siaghTimeoutMs, n: N }) => {
+      w = await createWorld('pzombie', { start: false });
+      const world = w;
+      const env = {
+        KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
+        SCHEMA_REGISTRY_URL: requireEnv('SCHEMA_REGISTRY_URL'),
+        TOPIC_PREFIX: world.prefix,
+        ...simulatorEnv(world.crmSim, world.siaghSim),
+        OPERATOR_EVENT_KEY: TEST_OPERATOR_EVENT_KEY,
+        SYNCER_PORT: '0',
+        SYNCER_SESSION_TIMEOUT_MS: String(SESSION_MS),
+        SIAGH_TIMEOUT_MS: String(siaghTimeoutMs),
+      };
+      const kafka = createKafka({
+        brokers: env.KAFKA_BROKERS.split(','),
+        clientId: 'pzombie-test',
+        logger: createLogger({ service: 'pzombie-test', level: 'warn' }),
+      });
+      const admin = kafka.admin();
+      await admin.connect();
+      const groupId = `${world.prefix}siaghsync-syncer`;
+      const workTopic = topicName('work', world.prefix);
+      const committed = async () => {
+        const [t] = await admin.fetchOffsets({ groupId, topics: [workTopic] });
+        return new Map(t!.partitions.map((p) => [p.partition, Number(p.offset)]));
+      };
+      const contact = () =>
+        [...world.siaghSim.store.contacts.values()].find((c) => String(c.tmpid) === String(N));
+
+      const a = spawnSyncer({ ...env, SYNCER_INSTANCE_ID: 'zombie-a' });
+      children.push(a);
+      const crmId = await world.crm.create('person', {
+        firstName: 'زامبی',
+        lastName: 'آزمون',
+        nickName: 'زامبی آزمون',
+        customerNumber: `100-${N}`,
+        email: email('v0'),
+        phoneContacts: [{ default: true, phoneType: 'Mobile', phoneNumber: `0912${N}001` }],
+      });
+      await world.emit('crm', crmId);
+      await world.waitFor('created by A', () => contact()?.Email === email('v0'), 60_000);
+      await waitIdle(kafka, world.prefix, 60_000);
+
+      // v1: Siagh carries the update out at once and holds its answer; A is stopped while it waits.
+      world.siaghSim.faults.set({
+        paths: ['/BpmsApi/SaveFormData'],
+        script: [{ kind: 'holdAnswer', ms: holdMs }],
+      });
+      world.crmSim.store.update(crmId, undefined, { email: email('v1') });
+      await world.emit('crm', crmId);
+      await world.waitFor('v1 written by A', () => contact()?.Email === email('v1'), 30_000);
+      process.kill(a.pid!, 'SIGSTOP');
+      const stoppedAt = Date.now();
+
+      // B joins; once A's session has expired it owns every partition, re-runs v1 and syncs v2.
+      const b = spawnSyncer({ ...env, SYNCER_INSTANCE_ID: 'zombie-b' });
+      children.push(b);
+      world.crmSim.store.update(crmId, undefined, { email: email('v2') });
+      await world.emit('crm', crmId);
+      await world.waitFor('v2 synced by B', () => contact()?.Email === email('v2'), 90_000);
+      await waitIdle(kafka, world.prefix, 60_000);
+      const ownerOffsets = await committed();
+      const journalBefore = world.siaghSim.journal.list().length;
+      expect(Date.now() - stoppedAt).toBeGreaterThan(SESSION_MS);
+
+      // A wakes. Watch what it does until the group is idle with both members again.
+      process.kill(a.pid!, 'SIGCONT');
+      const regressions: string[] = [];
+      const values = new Set<string>();
+      const deadline = Date.now() + 30_000;
+      let members = 0;
+      while (Date.now() < deadline) {
+        values.add(contact()?.Email ?? 'missing');
+        for (const [p, o] of await committed()) {
+          const before = ownerOffsets.get(p) ?? -1;
+          if (o < before) regressions.push(`partition ${p}: ${before} -> ${o}`);
+        }
+        const [group] = (await admin.describeGroups([groupId])).groups;
+        members = group?.state === 'Stable' ? group.members.length : 0;
+        if (members === 2 && a.logs.join('').includes('no longer owns')) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await waitIdle(kafka, world.prefix, 60_000);
+      values.add(contact()?.Email ?? 'missing');
+
+      expect(members).toBe(2);
+      expect([...values]).toEqual([email('v2')]);
+      expect(regressions).toEqual([]);
+      const written = world.siaghSim.journal
+        .list()
+        .slice(journalBefore)
+        .filter((j) => JSON.stringify(j.fields).includes(email('v1')));
+      expect(written).toEqual([]);
+
+      // The changelog: no state of this customer written after the new owner's by an older generation.
+      const generations: number[] = [];
+      await readTopicToEnd(kafka, topicName('entityState', world.prefix), async (m) => {
+        if (m.key?.toString() !== `customer:${N}` || !m.value) return;
+        generations.push((await world.codec.decode<EntityStateRecord>(m.value)).generation);
+      });
+      expect(generations.length).toBeGreaterThan(0);
+      expect(generations).toEqual([...generations].sort((x, y) => x - y));
+
+      // The zombie tried and was refused (the test would prove nothing if it had been idle).
+      expect(a.logs.join('')).toContain('no longer owns');
+
+      // Both members go on syncing from the new owner's state.
+      world.crmSim.store.update(crmId, undefined, { email: email('v3') });
+      await world.emit('crm', crmId);
+      await world.waitFor('v3 synced', () => contact()?.Email === email('v3'), 60_000);
+      expect(world.crmSim.store.dump().identities.find((i) => i.crmId === crmId)?.email).toBe(email('v3'));
+      await admin.disconnect();
+    },
+  );
+});
