@@ -76,11 +76,7 @@ describe('syncer on the real broker with both simulators', () => {
       phoneContacts: [{ default: true, phoneType: 'Mobile', phoneNumber: '09121110030' }],
     });
     // The same customer as Siagh would hold it typed on an Arabic keyboard, with Persian digits.
-    const canonical = crmToCanonical(
-      (await w.crm.getIdentity(crmId))!.record,
-      'person',
-      loadSyncConfig(),
-    );
+    const canonical = crmToCanonical((await w.crm.getIdentity(crmId))!.record, 'person', loadSyncConfig());
     const otherForms = (v: string) =>
       v
         .replace(/ک/g, 'ك')
