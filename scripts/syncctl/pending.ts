@@ -127,7 +127,7 @@ export function registerPending(program: Command, run: Run): void {
       new Option(
         '--state <state>',
         'only this state (waiting: for a customer link or a counterpart)',
-      ).choices(['parked', 'retrying', 'waiting']),
+      ).choices(['paused', 'parked', 'retrying', 'waiting']),
     )
     .addOption(new Option('--kind <kind>', 'only customers or quotes').choices(['customer', 'quote']))
     .option('--limit <n>', 'at most this many', parsePositive, 100)

@@ -6,6 +6,7 @@ import { registerCheck } from './check';
 import { registerConflicts } from './conflicts';
 import { registerDlq } from './dlq';
 import { registerEntity } from './entity';
+import { registerPause } from './pause';
 import { registerPending } from './pending';
 import { registerRebuild } from './rebuild';
 import { registerReplay } from './replay';
@@ -22,7 +23,7 @@ export type Run = (fn: (ctx: Ctx) => Promise<ExitCode>) => Promise<void>;
 export function buildProgram(onExit: (code: number) => void = (c) => (process.exitCode = c)): Command {
   const program = new Command('syncctl')
     .description(
-      'Operate SiaghSync: status, check, backfill, rebuild, dead letters, conflicts, entities, replay, resync',
+      'Operate SiaghSync: status, check, backfill, rebuild, dead letters, pending work, pause and resume, conflicts, entities, replay, resync',
     )
     .option('--json', 'print one JSON document on stdout (progress and notes are left out)')
     .showHelpAfterError('(syncctl --help lists the commands)')
@@ -45,6 +46,7 @@ export function buildProgram(onExit: (code: number) => void = (c) => (process.ex
   registerRebuild(program, run);
   registerDlq(program, run);
   registerPending(program, run);
+  registerPause(program, run);
   registerConflicts(program, run);
   registerEntity(program, run);
   registerReplay(program, run);

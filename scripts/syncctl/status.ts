@@ -6,6 +6,7 @@ import { table } from './format';
 import { requestJson } from './http';
 import { groupLags, type GroupLag } from '@siaghsync/shared/kafka/lag';
 import { syncerReadyBody } from '@siaghsync/shared/syncerReady';
+import { describePause, type PauseFlag } from '@siaghsync/shared/operator/pause';
 import type { GroupHealth } from '@siaghsync/shared/kafka/stalls';
 
 export interface ServiceStatus {
@@ -107,6 +108,12 @@ export function freshnessLines(detail: unknown, now = Date.now()): string[] | nu
   ];
 }
 
+/** The operator's pauses the syncer reports (syncctl pause), null when it reports none (an older syncer). */
+export function pausesOf(detail: unknown): PauseFlag[] | null {
+  const parsed = syncerReadyBody.shape.paused.safeParse((detail as { paused?: unknown } | null)?.paused);
+  return parsed.success && parsed.data ? parsed.data : null;
+}
+
 export function formatStatus(r: StatusReport, verbose: boolean, now = Date.now()): string {
   const lines = [
     'Services',
@@ -127,6 +134,18 @@ export function formatStatus(r: StatusReport, verbose: boolean, now = Date.now()
   }
   const backlog = freshnessLines(r.services.find((s) => s.name === 'syncer')?.detail);
   if (backlog) lines.push('', 'Freshness (this syncer instance)', ...backlog);
+  const paused = pausesOf(r.services.find((s) => s.name === 'syncer')?.detail);
+  if (paused)
+    lines.push(
+      '',
+      'Writes',
+      ...(paused.length === 0
+        ? ['  every write goes ahead (no pause)']
+        : paused.map(
+            (f) =>
+              `  PAUSED: ${describePause(f)} (syncctl resume${f.scope === 'all' ? '' : f.scope === 'crm' || f.scope === 'siagh' ? ` --side ${f.scope}` : ` ${f.scope.slice('customer:'.length)}`})`,
+          )),
+    );
   lines.push('', 'Consumer lag');
   if (!r.kafka.reachable) lines.push(`  Kafka unreachable: ${r.kafka.error ?? ''}`);
   else if (r.kafka.groups.length === 0) lines.push('  no consumer groups yet');

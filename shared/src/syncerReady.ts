@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pauseFlagSchema } from './operator/pause';
 
 /**
  * One target system as a service's own calls found it (shared/src/http/health.ts): whether the last
@@ -35,6 +36,8 @@ export const syncerReadyBody = z.object({
    * down parks work, the syncer keeps consuming. Optional: a syncer older than this field omits it.
    */
   systems: systemsBody.optional(),
+  /** The operator's pauses in force (operator/pause.ts). Optional: a syncer older than this field omits it. */
+  paused: z.array(pauseFlagSchema).optional(),
 });
 
 export type SyncerReadyBody = z.infer<typeof syncerReadyBody>;

@@ -149,7 +149,9 @@ export async function runConvergence(o: RunOptions): Promise<RunResult> {
     // explain a views-behind finding (seed 2020 found one with nothing logged at warn).
     const own = name === 'projector' ? { ...env, LOG_LEVEL: 'info' } : env;
     services[name] = spawnService(o.repo, logDir, name, `services/${name}/src/main.ts`, own);
-    await waitReady(services[name], ports[name], 120_000);
+    // A restart during a broker restart waits for the broker too: a broker holding thousands of
+    // partitions (a developer's stack after many test runs) took 90 s to serve again (seed 4001).
+    await waitReady(services[name], ports[name], 300_000);
   };
   const errors: unknown[] = [];
   let dropViews = false;

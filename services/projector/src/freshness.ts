@@ -1,3 +1,4 @@
+import type { PauseFlag } from '@siaghsync/shared/operator/pause';
 import { syncerReadyBody, type SyncerReadyBody } from '@siaghsync/shared/syncerReady';
 
 // How far behind the sync is, for the dashboard's headline and /api/freshness: each syncer instance
@@ -9,7 +10,13 @@ import { syncerReadyBody, type SyncerReadyBody } from '@siaghsync/shared/syncerR
 export const BEHIND_ALERT_S = 60;
 
 export type SyncerReport =
-  | { url: string; reachable: true; ready: boolean; backlog: SyncerReadyBody['backlog'] }
+  | {
+      url: string;
+      reachable: true;
+      ready: boolean;
+      backlog: SyncerReadyBody['backlog'];
+      paused?: PauseFlag[];
+    }
   | { url: string; reachable: false; error: string };
 
 export interface Freshness {
@@ -22,6 +29,8 @@ export interface Freshness {
   bulkSeconds: number | null;
   /** Earliest moment a stalled lane last moved (ms since the epoch). */
   stalledSince: number | null;
+  /** The operator's pauses in force, as the syncers read them (syncctl pause): writes wait, nothing is late. */
+  paused: PauseFlag[];
   syncers: SyncerReport[];
 }
 
@@ -35,6 +44,7 @@ export function summarize(reports: readonly SyncerReport[]): Freshness {
       liveSeconds: null,
       bulkSeconds: null,
       stalledSince: null,
+      paused: [],
       syncers,
     };
   const up = syncers.filter((r) => r.reachable);
@@ -51,7 +61,19 @@ export function summarize(reports: readonly SyncerReport[]): Freshness {
           ? 'behind'
           : 'in-sync';
   const alert = state === 'unreachable' || state === 'stalled' || (liveSeconds ?? 0) > BEHIND_ALERT_S;
-  return { state, alert, liveSeconds, bulkSeconds, stalledSince, syncers };
+  // Every instance reads the same flags; one that has not caught up yet is not a different answer.
+  const paused = new Map<string, PauseFlag>();
+  for (const r of up)
+    for (const f of r.paused ?? []) if ((paused.get(f.scope)?.at ?? -1) < f.at) paused.set(f.scope, f);
+  return {
+    state,
+    alert,
+    liveSeconds,
+    bulkSeconds,
+    stalledSince,
+    paused: [...paused.values()].sort((a, b) => a.at - b.at),
+    syncers,
+  };
 }
 
 /** Asks each syncer's /ready; cached briefly, as the dashboard polls it every few seconds. */
@@ -64,7 +86,13 @@ export function freshnessReporter(urls: readonly string[], ttlMs = 2000): () => 
       const body = syncerReadyBody.safeParse(await res.json());
       if (!body.success)
         return { url, reachable: false, error: `unexpected /ready answer (HTTP ${res.status})` };
-      return { url, reachable: true, ready: res.ok, backlog: body.data.backlog };
+      return {
+        url,
+        reachable: true,
+        ready: res.ok,
+        backlog: body.data.backlog,
+        ...(body.data.paused && { paused: body.data.paused }),
+      };
     } catch (err) {
       return { url, reachable: false, error: err instanceof Error ? err.message : String(err) };
     }

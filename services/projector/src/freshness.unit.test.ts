@@ -47,4 +47,20 @@ describe('sync freshness', () => {
     ]);
     expect(f).toMatchObject({ state: 'unreachable', alert: true, liveSeconds: 0 });
   });
+
+  it('lists the pauses the instances report once per scope, the newest flag of each', () => {
+    const flag = (scope: string, at: number) =>
+      ({ scope, paused: true, reason: null, by: 'op', at }) as const;
+    const f = summarize([
+      { ...report('http://a', 0), paused: [flag('siagh', 5), flag('customer:7', 9)] },
+      { ...report('http://b', 0), paused: [flag('siagh', 7)] },
+      report('http://c', 0),
+    ]);
+    expect(f.paused.map((p) => [p.scope, p.at])).toEqual([
+      ['siagh', 7],
+      ['customer:7', 9],
+    ]);
+    expect(f.state).toBe('in-sync');
+    expect(summarize([report('http://a', 0)]).paused).toEqual([]);
+  });
 });

@@ -1,3 +1,9 @@
+import {
+  encodePauseFlag,
+  PAUSE_SIGNATURE_HEADER,
+  signPauseFlag,
+  type PauseFlag,
+} from '@siaghsync/shared/operator/pause';
 import { closingOnFailure } from '@siaghsync/shared/startup';
 import type { Server } from 'node:http';
 import { MongoClient } from 'mongodb';
@@ -55,7 +61,7 @@ export async function startService(
     await ensureTopics(
       kafka,
       cfg.TOPIC_PREFIX,
-      ['outcomes', 'conflicts', 'deadLetters', 'entityState', 'work', 'quarantine'],
+      ['outcomes', 'conflicts', 'deadLetters', 'entityState', 'work', 'quarantine', 'control'],
       replicationOf(cfg),
     );
     const codec = new EventCodec(cfg.SCHEMA_REGISTRY_URL, registryAuthOf(cfg));
@@ -65,6 +71,17 @@ export async function startService(
     await producer.connect();
     const metrics = createMetrics();
 
+    const controlTopic = topicName('control', cfg.TOPIC_PREFIX);
+    const operatorKey = (): string => {
+      const key = cfg.OPERATOR_EVENT_KEY;
+      if (!key)
+        throw new HttpError(
+          503,
+          'operator-events-off',
+          "OPERATOR_EVENT_KEY is not set on this projector: the syncer would refuse its unsigned operator events. Set it (the syncer's key, 32+ characters) and restart.",
+        );
+      return key;
+    };
     const projector = new Projector({
       kafka,
       codec,
@@ -123,16 +140,26 @@ export async function startService(
         lag: () => lag.report(),
         freshness: freshnessReporter(cfg.SYNCER_URLS),
         parkRetryMs: cfg.SYNCER_PARK_RETRY_MS,
+        async sendPause(flag: PauseFlag) {
+          // Signed like an operator event: the syncer ignores a flag that is not (operator/pause.ts).
+          const key = operatorKey();
+          await sendWithin(
+            producer,
+            controlTopic,
+            [
+              {
+                key: flag.scope,
+                value: encodePauseFlag(flag),
+                headers: { [PAUSE_SIGNATURE_HEADER]: signPauseFlag(flag, key) },
+              },
+            ],
+            10_000,
+          );
+        },
         async sendWork(event: WorkEvent) {
           // Every event the projector sends makes the syncer write on an operator's word: it is signed,
           // and the syncer dead-letters one that is not (shared/src/operator/signature.ts).
-          const key = cfg.OPERATOR_EVENT_KEY;
-          if (!key)
-            throw new HttpError(
-              503,
-              'operator-events-off',
-              "OPERATOR_EVENT_KEY is not set on this projector: the syncer would refuse its unsigned operator events. Set it (the syncer's key, 32+ characters) and restart.",
-            );
+          const key = operatorKey();
           // Answer only after Kafka acknowledged (acks=all): a 202 means the syncer will see it.
           await sendWithin(
             producer,

@@ -18,8 +18,11 @@ import {
   intentsFor,
   outcomeOf,
   parkedOutputs,
+  pausedOutputs,
+  pauseOfWrites,
   type EventMeta,
 } from './records';
+import type { PauseFlag } from '@siaghsync/shared/operator/pause';
 import { emptyOutputs, linksFor, type Outputs } from './outputs';
 import { applyWriteResults, performWrite, type WriteResult } from './write';
 import { attemptPreInvoice } from './preinvoice/handle';
@@ -55,6 +58,8 @@ export interface HandlerDeps {
   counterpartWaitMs?: number;
   /** OPERATOR_EVENT_KEY: operator events must be signed with it (shared/src/operator/signature.ts); unset = none is accepted. */
   operatorEventKey?: string;
+  /** The operator's pause that stops this entity's writes (to `side`, or whatever their side), if any. */
+  paused?: (canonicalKey: string, side?: 'crm' | 'siagh') => PauseFlag | undefined;
 }
 
 /**
@@ -221,6 +226,9 @@ async function attemptOnce(
   started: number,
   mayAwait: boolean,
 ): Promise<Outputs> {
+  // Paused whatever the side (all writes, or this customer): nothing is read or written.
+  const held = deps.paused?.(state.canonicalKey);
+  if (held) return pausedOutputs(deps, state, event, meta, attempt, started, held);
   if (state.entityType === 'preinvoice') return attemptPreInvoice(deps, state, event, meta, attempt, started);
   // A write of an earlier attempt on this same state may have landed before that attempt died.
   const announced = deps.announced?.(state.canonicalKey) ?? [];
@@ -272,6 +280,9 @@ async function attemptOnce(
   const fetched: Fetched = read;
   state = recoverWrites(state, announced, fetched, deps.config);
   const decision: Decision = decide({ state, event, fetched, config: deps.config, now: deps.now() });
+  // A write to a paused side: the event waits from the committed state, decided again on resume.
+  const stopped = pauseOfWrites(deps, state.canonicalKey, decision.writes);
+  if (stopped) return pausedOutputs(deps, committed, event, meta, attempt, started, stopped);
   const intents = intentsFor(decision, state, event, deps.now(), announced);
   if (intents.length > 0) await deps.announce(intents);
   const results: WriteResult[] = [];

@@ -19,6 +19,8 @@ export interface SyncerMetrics {
   observe(outcome: SyncOutcome): void;
   /** Freshness gauges read from `source` at each scrape (backlog.ts). */
   watchBacklog(source: () => Backlog): void;
+  /** The number of operator pauses in force, read at each scrape. */
+  watchPauses(count: () => number): void;
 }
 
 export function createMetrics(withDefaults = true): SyncerMetrics {
@@ -134,6 +136,16 @@ export function createMetrics(withDefaults = true): SyncerMetrics {
         registers: [registry],
         collect() {
           this.set(current().stalled.length);
+        },
+      });
+    },
+    watchPauses(count) {
+      new Gauge({
+        name: 'siaghsync_syncer_pauses',
+        help: 'Operator pauses in force (syncctl pause): writes of their scope wait until syncctl resume',
+        registers: [registry],
+        collect() {
+          this.set(count());
         },
       });
     },

@@ -441,6 +441,19 @@ export class Processor {
     this.d.logger.info({ entities: this.d.states.size, parked, ms: Date.now() - t0 }, 'state restored');
   }
 
+  /**
+   * A pause was lifted: every parked entity runs its queue again, spread over a few seconds (a pause of
+   * hours can hold thousands). One still paused by another flag parks again, without a timer.
+   */
+  wakeParked(): void {
+    let n = 0;
+    for (const [key, state] of this.d.states.parked()) {
+      if (isAwaiting(state)) continue;
+      this.scheduleRetry(key, state.pending[0]!.correlationId, Math.min(5_000, n++ * 2));
+    }
+    this.d.logger.info({ entities: n }, 'pause lifted: parked entities taken up again');
+  }
+
   private scheduleRetry(
     canonicalKey: string,
     correlationId: string,

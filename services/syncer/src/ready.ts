@@ -24,6 +24,7 @@ export async function readyAnswer(
       stalled: b.stalled.map((p) => ({ lane: p.lane, held: p.held, since: p.stalledSince ?? now })),
     },
     systems: syncer.systems(),
+    paused: syncer.pauses(),
   };
   return { status: ok ? 200 : 503, body };
 }

@@ -1,4 +1,5 @@
-import type { SyncError } from '@siaghsync/shared/errors';
+import { SyncError } from '@siaghsync/shared/errors';
+import { describePause, PAUSED, type PauseFlag } from '@siaghsync/shared/operator/pause';
 import {
   deterministicEventId,
   type CreateIntent,
@@ -226,4 +227,44 @@ export function parkedOutputs(
   started: number,
 ): Outputs {
   return failureOutputs({ deps, state, event, meta, error, attempts, started }, 'retrying');
+}
+
+/**
+ * An operator paused this entity's writes (shared/src/operator/pause.ts): nothing is read or written, the
+ * event waits as the head of the entity's queue (handle.ts parks a `waiting` outcome) and runs again when
+ * the pause is lifted. The outcome carries the pause as its reason, for the audit and the pending list.
+ */
+export function pausedOutputs(
+  deps: { now: () => number },
+  state: EntityState,
+  event: WorkEvent,
+  meta: EventMeta,
+  attempts: number,
+  started: number,
+  pause: PauseFlag,
+): Outputs {
+  const now = deps.now();
+  const next = { ...state, version: state.version + 1, generation: meta.generation, updatedAt: now };
+  return {
+    ...emptyOutputs(),
+    state: next,
+    outcome: outcomeOf(deps, event, meta, attempts, next, {
+      status: 'waiting',
+      error: new SyncError('transient', PAUSED, describePause(pause)),
+      durationMs: now - started,
+    }),
+  };
+}
+
+/** The pause that stops one of these writes, if any. */
+export function pauseOfWrites(
+  deps: { paused?: (canonicalKey: string, side?: 'crm' | 'siagh') => PauseFlag | undefined },
+  canonicalKey: string,
+  writes: readonly { side: 'crm' | 'siagh' }[],
+): PauseFlag | undefined {
+  for (const w of writes) {
+    const p = deps.paused?.(canonicalKey, w.side);
+    if (p) return p;
+  }
+  return undefined;
 }

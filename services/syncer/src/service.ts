@@ -1,4 +1,6 @@
 import { currentGuard } from '@siaghsync/shared/http/callGuard';
+import type { PauseFlag } from '@siaghsync/shared/operator/pause';
+import { PauseTable } from './kafka/pauses';
 import type { Backlog } from './backlog';
 import type { SystemsBody } from '@siaghsync/shared/syncerReady';
 import { closingOnFailure, startAll } from '@siaghsync/shared/startup';
@@ -43,6 +45,8 @@ export interface Syncer {
   backlog(): Backlog;
   /** The CRM and Siagh as this instance's calls found them (no call is made for it). */
   systems(): SystemsBody;
+  /** The operator's pauses in force (shared/src/operator/pause.ts). */
+  pauses(): PauseFlag[];
   stop(): Promise<void>;
 }
 
@@ -106,11 +110,14 @@ export async function startSyncer(
       { onSkipped: (topic) => metrics.tableSkipped.inc({ topic }) },
     );
     const linksTopic = topicName('links', prefix);
+    const controlTopic = topicName('control', prefix);
+    const pauses = new PauseTable(cfg.OPERATOR_EVENT_KEY, logger);
     const routeReader = new TableReader(
       kafka,
       producer,
-      [linksTopic, topicName('intents', prefix)],
-      (t, m) => (t === linksTopic ? tables.applyLink(m) : tables.applyIntent(m)),
+      [linksTopic, topicName('intents', prefix), controlTopic],
+      async (t, m) =>
+        t === controlTopic ? pauses.apply(m) : t === linksTopic ? tables.applyLink(m) : tables.applyIntent(m),
       logger,
       `${prefix}router-${cfg.SYNCER_INSTANCE_ID}`,
       { onSkipped: (topic) => metrics.tableSkipped.inc({ topic }) },
@@ -160,6 +167,7 @@ export async function startSyncer(
       stallMs: cfg.SYNCER_STALL_AFTER_MS,
       handler: {
         systems,
+        paused: (canonicalKey, side) => pauses.pauseOf(canonicalKey, side),
         config: syncConfig,
         logger,
         now: () => Date.now(),
@@ -209,6 +217,8 @@ export async function startSyncer(
       partitionsConcurrency: cfg.SYNCER_PARTITIONS_CONCURRENCY,
       sessionTimeoutMs: cfg.SYNCER_SESSION_TIMEOUT_MS,
     });
+    pauses.onLifted = () => processor.wakeParked();
+    metrics.watchPauses(() => pauses.active().length);
     opened(() => Promise.all([processor.stop(), router.stop()]));
     metrics.watchBacklog(() => processor.backlog());
     await startAll([processor.start(), router.start()]);
@@ -222,6 +232,7 @@ export async function startSyncer(
       states,
       tables,
       backlog: () => processor.backlog(),
+      pauses: () => pauses.active(),
       systems: () => ({
         crm: systems.crm.http.health.snapshot(),
         siagh: systems.siagh.http.health.snapshot(),

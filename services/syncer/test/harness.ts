@@ -33,6 +33,12 @@ import {
   signOperatorEvent,
 } from '@siaghsync/shared/operator/signature';
 import type { WorkEvent } from '@siaghsync/shared/events';
+import {
+  encodePauseFlag,
+  PAUSE_SIGNATURE_HEADER,
+  signPauseFlag,
+  type PauseFlag,
+} from '@siaghsync/shared/operator/pause';
 
 /** The OPERATOR_EVENT_KEY of every test syncer; `produce` signs operator events with it, as the projector does. */
 export const TEST_OPERATOR_EVENT_KEY = 'test-operator-event-key-0123456789abcdef';
@@ -65,6 +71,8 @@ export interface World {
   deadLetters: DeadLetter[];
   waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   startSyncer(instance?: string): Promise<Syncer>;
+  /** Produces a pause flag to `control` as the projector does (signed), or unsigned when told so. */
+  pause(scope: string, paused: boolean, opts?: { unsigned?: boolean; reason?: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -166,6 +174,22 @@ export async function createWorld(label: string, opts: WorldOptions = {}): Promi
       await producer.send({
         topic: topicName(topic, prefix),
         messages: [{ key, value: await codec.encode(schema, value), ...(sent ? { headers: sent } : {}) }],
+        acks: -1,
+      });
+    },
+    async pause(scope, paused, opts = {}) {
+      const flag = { scope, paused, reason: opts.reason ?? null, by: 'test', at: Date.now() } as PauseFlag;
+      await producer.send({
+        topic: topicName('control', prefix),
+        messages: [
+          {
+            key: scope,
+            value: encodePauseFlag(flag),
+            ...(opts.unsigned
+              ? {}
+              : { headers: { [PAUSE_SIGNATURE_HEADER]: signPauseFlag(flag, TEST_OPERATOR_EVENT_KEY) } }),
+          },
+        ],
         acks: -1,
       });
     },

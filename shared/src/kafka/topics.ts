@@ -106,6 +106,13 @@ export const TOPICS = {
     reason:
       'One record per syncer group join; its offset is the join epoch that fences state written by a zombie (kafkajs exposes no group generation). One partition: offsets are totally ordered.',
   },
+  control: {
+    name: 'control',
+    partitions: 1,
+    cleanup: 'compact',
+    reason:
+      "Operator pause flags, one signed record per scope (all, a side, a customer), read whole by every syncer; compacted: a scope's latest record says whether it is paused (shared/src/operator/pause.ts).",
+  },
   pollerState: {
     name: 'poller-state',
     partitions: 1,

@@ -75,29 +75,42 @@ export function needsOperatorSignature(e: WorkEvent): boolean {
   return !ownRetry;
 }
 
-const mac = (e: WorkEvent, key: string): Buffer =>
-  createHmac('sha256', Buffer.from(key, 'utf8')).update(canonicalOperatorEvent(e), 'utf8').digest();
+const mac = (text: string, key: string): Buffer =>
+  createHmac('sha256', Buffer.from(key, 'utf8')).update(text, 'utf8').digest();
+
+/** The header value for a canonical text (an operator event's, a pause flag's: operator/pause.ts). */
+export function signCanonical(text: string, key: string): string {
+  return `${VERSION}=${mac(text, key).toString('hex')}`;
+}
 
 /** The header value for `e`. */
 export function signOperatorEvent(e: WorkEvent, key: string): string {
-  return `${VERSION}=${mac(e, key).toString('hex')}`;
+  return signCanonical(canonicalOperatorEvent(e), key);
 }
 
 export type SignatureVerdict = 'valid' | 'missing' | 'invalid';
 
 /** Checks a header value (string or the Buffer kafkajs hands over) in constant time. */
+export function verifyCanonical(
+  text: string,
+  header: string | Buffer | (string | Buffer)[] | undefined,
+  key: string | undefined,
+): SignatureVerdict {
+  if (header === undefined) return 'missing';
+  // A repeated header is not ours: one signature per record.
+  if (Array.isArray(header)) return 'invalid';
+  // Without a key nothing can be verified: every operator record is refused (never acted on).
+  if (key === undefined) return 'invalid';
+  const [version, hex, ...rest] = String(header).split('=');
+  if (version !== VERSION || hex === undefined || rest.length > 0 || !/^[0-9a-f]{64}$/.test(hex))
+    return 'invalid';
+  return timingSafeEqual(Buffer.from(hex, 'hex'), mac(text, key)) ? 'valid' : 'invalid';
+}
+
 export function verifyOperatorEvent(
   e: WorkEvent,
   header: string | Buffer | (string | Buffer)[] | undefined,
   key: string | undefined,
 ): SignatureVerdict {
-  if (header === undefined) return 'missing';
-  // A repeated header is not ours: one signature per event.
-  if (Array.isArray(header)) return 'invalid';
-  // Without a key nothing can be verified: every operator event is refused (never written).
-  if (key === undefined) return 'invalid';
-  const [version, hex, ...rest] = String(header).split('=');
-  if (version !== VERSION || hex === undefined || rest.length > 0 || !/^[0-9a-f]{64}$/.test(hex))
-    return 'invalid';
-  return timingSafeEqual(Buffer.from(hex, 'hex'), mac(e, key)) ? 'valid' : 'invalid';
+  return verifyCanonical(canonicalOperatorEvent(e), header, key);
 }

@@ -1,3 +1,4 @@
+import type { PauseFlag } from '@siaghsync/shared/operator/pause';
 import type { Response } from 'express';
 import type { Db } from 'mongodb';
 import type { ZodTypeAny, z } from 'zod';
@@ -28,6 +29,8 @@ export interface ApiContext {
   exportSlots: Slots;
   /** Produces to `work` with the idempotent producer, keyed by canonical key; resolves once acknowledged. */
   sendWork(event: WorkEvent): Promise<void>;
+  /** Produces a signed pause flag to `control` (shared/src/operator/pause.ts); resolves once acknowledged. */
+  sendPause(flag: PauseFlag): Promise<void>;
   projector: {
     rebuild(): Promise<BuildProgress>;
     progress(): BuildProgress | null;

@@ -180,7 +180,7 @@ async function loadDeadLetters() {
   );
 }
 
-const PENDING_STATES = ['retrying', 'parked', 'waiting-for-link', 'waiting-for-counterpart'];
+const PENDING_STATES = ['retrying', 'paused', 'parked', 'waiting-for-link', 'waiting-for-counterpart'];
 
 function nextAttempt(d) {
   if (d.nextAttemptAt)
@@ -258,10 +258,17 @@ async function loadFreshness() {
         ]
           .filter(Boolean)
           .join(' · ');
-  $('#freshness-headline').textContent = headline;
+  // An operator's pause (syncctl pause) is said first: writes wait on purpose, nothing is late.
+  const paused = (f.paused ?? []).map((p) =>
+    p.scope === 'all' ? 'all writes' : p.scope.startsWith('customer:') ? p.scope : `writes to ${p.scope}`,
+  );
+  $('#freshness-headline').textContent = paused.length
+    ? `${headline} · PAUSED: ${paused.join(', ')}`
+    : headline;
   $('#freshness-detail').textContent = detail;
-  box.className = `freshness ${f.alert ? 'alert' : f.state === 'behind' ? 'behind' : f.state === 'unknown' ? 'unknown' : 'ok'}`;
+  box.className = `freshness ${f.alert ? 'alert' : paused.length || f.state === 'behind' ? 'behind' : f.state === 'unknown' ? 'unknown' : 'ok'}`;
   box.dataset.state = f.state;
+  box.dataset.paused = String(paused.length > 0);
 }
 
 async function loadLag() {

@@ -2,7 +2,7 @@ import { deterministicEventId, type CreateIntent, type WorkEvent } from '@siaghs
 import type { SyncError } from '@siaghsync/shared/errors';
 import type { EntityState } from '../decide/state';
 import type { HandlerDeps } from '../handle';
-import { outcomeOf, type EventMeta } from '../records';
+import { outcomeOf, pausedOutputs, pauseOfWrites, type EventMeta } from '../records';
 import { emptyOutputs, type Outputs } from '../outputs';
 import { decidePreInvoice } from './decide';
 import { fetchPreInvoice } from './fetch';
@@ -27,6 +27,8 @@ export async function attemptPreInvoice(
     throw new Error('pre-invoice handling needs the customer lookups (HandlerDeps.customers)');
   let fetched = await fetchPreInvoice(deps.systems, deps.config, deps.customers, state, event);
   let decision = decidePreInvoice({ state, event, fetched, config: deps.config, now: deps.now() });
+  const stopped = pauseOfWrites(deps, state.canonicalKey, decision.writes);
+  if (stopped) return pausedOutputs(deps, state, event, meta, attempt, started, stopped);
   const intents = intentsOf(decision, event, deps.now());
   if (intents.length > 0) await deps.announce(intents);
   let results: PreInvoiceWriteResult[];

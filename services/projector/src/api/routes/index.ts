@@ -17,6 +17,7 @@ import lag from './lag';
 import freshness from './freshness';
 import viewsStatus from './viewsStatus';
 import viewsRebuild from './viewsRebuild';
+import { pauseRoute, pausesList, resumeRoute } from './pauses';
 
 /** Order matters where paths overlap: /api/audit/export before /api/audit/:outcomeId. */
 export const ROUTES: RouteDef[] = [
@@ -38,4 +39,7 @@ export const ROUTES: RouteDef[] = [
   freshness,
   viewsStatus,
   viewsRebuild,
+  pauseRoute,
+  resumeRoute,
+  pausesList,
 ];

@@ -22,9 +22,10 @@ import type { View } from '../types';
 // only, and everything else is derived from both: the result, and which positions the guard records,
 // do not depend on how a rebuild interleaves the two topics.
 
-export type PendingState = 'retrying' | 'parked' | 'waiting-for-link' | 'waiting-for-counterpart';
+export type PendingState = 'retrying' | 'paused' | 'parked' | 'waiting-for-link' | 'waiting-for-counterpart';
 export const PENDING_STATES: readonly PendingState[] = [
   'retrying',
+  'paused',
   'parked',
   'waiting-for-link',
   'waiting-for-counterpart',
@@ -220,6 +221,11 @@ function derive(id: string, st: StatePart | null, episodes: Episode[]): PendingD
     state = 'retrying';
     reasonCode = ep.error?.code ?? 'unknown';
     message = ep.error?.message ?? 'failed; the syncer retries it';
+  } else if (ep?.error?.code === 'PAUSED') {
+    // An operator's pause (syncctl pause): taken up again on resume, not on a timer.
+    state = 'paused';
+    reasonCode = 'PAUSED';
+    message = ep.error.message;
   } else if (waitingFor) {
     state = 'waiting-for-link';
     reasonCode = 'waiting-for-customer-link';

@@ -107,6 +107,31 @@ describe('pending evolve', () => {
       );
   });
 
+  it('an event waiting on an operator pause: paused, with the pause as its why', () => {
+    const message = 'writes to siagh paused by maryam since 2026-01-10T11:50:00.000Z: fiscal-year close';
+    spec()
+      .when(
+        { type: 'entity-state', key: 'customer:1240', data: s.states[0]! },
+        {
+          type: 'outcome',
+          data: outcome({
+            outcomeId: 'paused-1',
+            canonicalKey: 'customer:1240',
+            correlationId: 'corr-p1',
+            status: 'waiting',
+            direction: 'none',
+            fieldDiff: [],
+            attempts: 1,
+            error: { kind: 'transient', code: 'PAUSED', message, sourceMessage: null },
+            occurredAt: NOW - 10 * MIN,
+          }),
+        },
+      )
+      .then('customer:1240', (d) =>
+        expect(d).toMatchObject({ state: 'paused', reasonCode: 'PAUSED', message, nextAttemptAt: null }),
+      );
+  });
+
   it('a failure of an event that is no longer the head does not explain the new head', () => {
     const parked = JSON.parse(s.states[0]!.pending!) as unknown[];
     const next = { ...s.states[0]!, pending: JSON.stringify(parked.slice(1)) };

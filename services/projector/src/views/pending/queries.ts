@@ -9,6 +9,7 @@ export const DEFAULT_PARK_RETRY_MS = 60_000;
 
 /** `waiting` is both kinds of wait (for a customer's link, for a counterpart's import event). */
 const STATE_FILTERS = [
+  'paused',
   'parked',
   'retrying',
   'waiting',
@@ -21,7 +22,7 @@ export const pendingQuery = z
     state: z
       .enum(STATE_FILTERS)
       .optional()
-      .describe('parked, retrying, waiting (for a link or a counterpart), or one kind of wait'),
+      .describe('paused, parked, retrying, waiting (for a link or a counterpart), or one kind of wait'),
     kind: z.enum(['customer', 'quote']).optional(),
     ...pageQuery,
   })

@@ -1,0 +1,86 @@
+import { Option, type Command } from 'commander';
+import { describePause, type PauseFlag } from '@siaghsync/shared/operator/pause';
+import { projectorUrl } from './config';
+import { operatorToken, type Ctx } from './context';
+import { CliError, EXIT } from './errors';
+import { expectOk, requestJson } from './http';
+import type { Run } from './program';
+
+// `syncctl pause` / `resume`: stop the syncer's writes for everything, one side or some customers, and
+// take them up again (shared/src/operator/pause.ts). Events keep being consumed; each entity whose next
+// write is paused waits, in order. The flag is held in Kafka, so it lasts across restarts.
+
+interface PauseOptions {
+  side?: 'crm' | 'siagh';
+  reason?: string;
+  by?: string;
+}
+
+/** The scopes a command line names: customers, else a side, else everything. */
+export function scopesOf(customers: string[], side: 'crm' | 'siagh' | undefined): string[] {
+  if (customers.length > 0 && side)
+    throw new CliError(
+      EXIT.usage,
+      'give customers or --side, not both: a customer pause stops all its writes',
+    );
+  if (customers.length === 0) return [side ?? 'all'];
+  return customers.map((c) => {
+    // 100-1234 (the CRM's form) or 1234 (Siagh's tmpid) name customer 1234.
+    const m = /^(?:100-)?([1-9][0-9]{0,17})$/.exec(c.trim());
+    if (!m) throw new CliError(EXIT.usage, `not a customer number: ${c} (give 100-1234 or 1234)`);
+    return `customer:${m[1]}`;
+  });
+}
+
+async function send(ctx: Ctx, path: '/api/pause' | '/api/resume', scopes: string[], o: PauseOptions) {
+  const token = operatorToken(ctx);
+  const flags: PauseFlag[] = [];
+  for (const scope of scopes) {
+    const r = await requestJson<PauseFlag>('projector', `${projectorUrl(ctx.cfg())}${path}`, {
+      method: 'POST',
+      token,
+      body: { scope, ...(o.reason && { reason: o.reason }), ...(o.by && { by: o.by }) },
+      timeoutMs: 15_000,
+    });
+    flags.push(expectOk('projector', path === '/api/pause' ? 'pause' : 'resume', r));
+  }
+  return flags;
+}
+
+export function registerPause(program: Command, run: Run): void {
+  const side = new Option('--side <side>', 'only the writes to this system').choices(['crm', 'siagh']);
+  program
+    .command('pause')
+    .description(
+      'pause the syncer\'s writes (all, --side, or customers); events wait in order until "resume" (needs OPERATOR_TOKEN)',
+    )
+    .argument('[customers...]', 'customer numbers (100-1234 or 1234); none: every customer')
+    .addOption(side)
+    .option('--reason <text>', 'why (shown in status, the audit and the pending list)')
+    .option('--by <name>', 'who asks (default: operator)')
+    .action((customers: string[], o: PauseOptions) =>
+      run(async (ctx) => {
+        const flags = await send(ctx, '/api/pause', scopesOf(customers, o.side), o);
+        ctx.out.result({ paused: flags }, () =>
+          [
+            ...flags.map((f) => describePause(f)),
+            'the syncers apply it within a second; "syncctl status" shows it',
+          ].join('\n'),
+        );
+        return EXIT.ok;
+      }),
+    );
+  program
+    .command('resume')
+    .description('lift a pause given by "pause" (the same scope); the entities that waited go on, in order')
+    .argument('[customers...]', 'customer numbers (100-1234 or 1234); none: every customer')
+    .addOption(new Option('--side <side>', 'the pause of this system').choices(['crm', 'siagh']))
+    .option('--by <name>', 'who asks (default: operator)')
+    .action((customers: string[], o: PauseOptions) =>
+      run(async (ctx) => {
+        const flags = await send(ctx, '/api/resume', scopesOf(customers, o.side), o);
+        ctx.out.result({ resumed: flags }, () => flags.map((f) => `${f.scope}: resumed`).join('\n'));
+        return EXIT.ok;
+      }),
+    );
+}
