@@ -1,3 +1,4 @@
+import type { PauseFlag } from '@siaghsync/shared/operator/pause';
 import { BEHIND_ALERT_S, summarize, type SyncerReport } from './freshness';
 
 const report = (
@@ -49,8 +50,13 @@ describe('sync freshness', () => {
   });
 
   it('lists the pauses the instances report once per scope, the newest flag of each', () => {
-    const flag = (scope: string, at: number) =>
-      ({ scope, paused: true, reason: null, by: 'op', at }) as const;
+    const flag = (scope: PauseFlag['scope'], at: number): PauseFlag => ({
+      scope,
+      paused: true,
+      reason: null,
+      by: 'op',
+      at,
+    });
     const f = summarize([
       { ...report('http://a', 0), paused: [flag('siagh', 5), flag('customer:7', 9)] },
       { ...report('http://b', 0), paused: [flag('siagh', 7)] },
