@@ -57,9 +57,16 @@ describe('sync freshness', () => {
       by: 'op',
       at,
     });
+    const withPauses = (url: string, paused: PauseFlag[]): SyncerReport => ({
+      url,
+      reachable: true,
+      ready: true,
+      backlog: { liveSeconds: 0, bulkSeconds: 0, held: 0, stalled: [] },
+      paused,
+    });
     const f = summarize([
-      { ...report('http://a', 0), paused: [flag('siagh', 5), flag('customer:7', 9)] },
-      { ...report('http://b', 0), paused: [flag('siagh', 7)] },
+      withPauses('http://a', [flag('siagh', 5), flag('customer:7', 9)]),
+      withPauses('http://b', [flag('siagh', 7)]),
       report('http://c', 0),
     ]);
     expect(f.paused.map((p) => [p.scope, p.at])).toEqual([
