@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../../shared/src/config';
 import { clientEndpoints, loadStackConfig } from './config';
 import { down, status, up } from './lifecycle';
+import { pruneRunTopics } from './prune';
 import { say } from './run';
 
 // `npm run stack -- up|down|status|logs`: the real Kafka, schema registry and MongoDB-wire database
@@ -44,6 +45,24 @@ program
       say(`STILL RUNNING: ${leftRunning.join(', ')}`);
       process.exitCode = 1;
     }
+  });
+
+program
+  .command('prune')
+  .description(
+    "delete the topics left by test, benchmark and convergence runs older than --hours (never a deployment's)",
+  )
+  .option('--hours <n>', 'runs that began this many hours ago or more', '6')
+  .action(async (opts: { hours: string }) => {
+    const hours = Number(opts.hours);
+    if (!Number.isFinite(hours) || hours < 0) {
+      say(`--hours must be a number of hours >= 0, not ${opts.hours}`);
+      process.exitCode = 2;
+      return;
+    }
+    const brokers = clientEndpoints(loadStackConfig()).KAFKA_BROKERS.split(',');
+    const n = await pruneRunTopics(brokers, hours * 3600_000);
+    say(n ? `deleted ${n} topics of runs older than ${hours} h` : `no topics of runs older than ${hours} h`);
   });
 
 program

@@ -1,3 +1,4 @@
+import { rotateIfLarge, tailOf } from './logFiles';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,6 +48,7 @@ async function startOne(cfg: StackConfig, svc: StackService): Promise<'started' 
   svc.prepare();
   const { bin, args, cwd, env } = svc.command();
   const logFile = path.join(cfg.logDir, `${svc.name}.log`);
+  rotateIfLarge(logFile);
   const out = fs.openSync(logFile, 'a');
   // Detached, in its own process group, so it outlives `npm run stack -- up` and a Ctrl-C of it.
   const child = spawn(bin, args, {
@@ -74,7 +76,7 @@ async function startOne(cfg: StackConfig, svc: StackService): Promise<'started' 
       ),
     ]);
   } catch (err) {
-    const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
+    const tail = tailOf(logFile, 20);
     throw new Error(`${(err as Error).message}; last lines of ${logFile}:\n${tail}`, { cause: err });
   }
   return 'started';

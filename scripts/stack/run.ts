@@ -1,3 +1,4 @@
+import { tailOf } from './logFiles';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 
@@ -26,7 +27,7 @@ export function runLogged(
     child.on('exit', (code, signal) => {
       fs.closeSync(out);
       if (code === 0) return resolve();
-      const tail = fs.readFileSync(opts.logFile, 'utf8').split('\n').slice(-25).join('\n');
+      const tail = tailOf(opts.logFile, 25);
       reject(
         new Error(
           `${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`}); last lines of ${opts.logFile}:\n${tail}`,

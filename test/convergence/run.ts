@@ -3,6 +3,7 @@ import { clientEndpoints, loadStackConfig, REPO_ROOT } from '../../scripts/stack
 import { down, restartOne, status, up } from '../../scripts/stack/lifecycle';
 import type { Replication } from '@siaghsync/shared/kafka/index';
 import { startKafkaNodes } from '../harness/kafkaNodes';
+import { pruneRunTopics } from '../../scripts/stack/prune';
 import { killBusiestLeader } from './clusterFaults';
 import { runConvergence } from './scenario';
 import { formatSummary } from './summary';
@@ -91,6 +92,9 @@ async function main(): Promise<number> {
     const started = !(await status(cfg)).some((s) => s.running);
     await up(cfg);
     infra = clientEndpoints(cfg);
+    // A broker holding earlier runs' topics takes minutes to restart (scripts/stack/prune.ts).
+    const pruned = await pruneRunTopics(infra.KAFKA_BROKERS.split(','), 6 * 3600_000);
+    if (pruned > 0) say(`deleted ${pruned} topics of runs older than 6 h`);
     if (started && !opts.keepStack) stopStack = () => down(cfg);
     // The same broker on its data directory: clients must reconnect and resume by themselves.
     if (opts.brokerRestart)

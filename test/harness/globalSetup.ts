@@ -3,6 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { clientEndpoints, loadStackConfig, REPO_ROOT } from '../../scripts/stack/config';
 import { status, up } from '../../scripts/stack/lifecycle';
+import { pruneRunTopics } from '../../scripts/stack/prune';
+
+const PRUNE_AFTER_MS = 6 * 3600_000;
 import { dockerEngineAvailable, startContainers } from './docker';
 import { verifyInfra, type InfraEndpoints } from './infra';
 
@@ -37,6 +40,9 @@ export default async function globalSetup(): Promise<void> {
     const before = await status(cfg);
     await up(cfg);
     endpoints = clientEndpoints(cfg);
+    // Earlier runs' topics slow the broker down (scripts/stack/prune.ts); a run of today keeps its own.
+    const pruned = await pruneRunTopics(endpoints.KAFKA_BROKERS.split(','), PRUNE_AFTER_MS);
+    if (pruned > 0) process.stdout.write(`[stack] deleted ${pruned} topics of test runs older than 6 h\n`);
     // Leave a stack the developer started; stop one we started, so a test run leaves nothing behind.
     if (!before.some((s) => s.running) && process.env.TEST_STACK_KEEP !== '1') {
       g.__SIAGHSYNC_TEARDOWN__ = async () => {
