@@ -47,6 +47,61 @@ async function send(ctx: Ctx, path: '/api/pause' | '/api/resume', scopes: string
   return flags;
 }
 
+interface SyncerSeen {
+  url: string;
+  reachable: boolean;
+  paused?: PauseFlag[];
+}
+
+export interface Applied {
+  /** Syncer instances that read the flags as asked. */
+  applied: string[];
+  /** Instances that did not within the wait (unreachable, another OPERATOR_EVENT_KEY, behind). */
+  missing: string[];
+  /** False when the projector knows no syncer to ask (SYNCER_URLS unset). */
+  known: boolean;
+}
+
+/** Which syncers report each scope as asked (paused or not). Pure. */
+export function appliedBy(
+  syncers: readonly SyncerSeen[],
+  scopes: readonly string[],
+  paused: boolean,
+): Applied {
+  const applied: string[] = [];
+  const missing: string[] = [];
+  for (const s of syncers) {
+    const held = new Set<string>((s.paused ?? []).map((f) => f.scope));
+    const ok = s.reachable && s.paused !== undefined && scopes.every((sc) => held.has(sc) === paused);
+    (ok ? applied : missing).push(s.url);
+  }
+  return { applied, missing, known: syncers.length > 0 };
+}
+
+/**
+ * Waits (up to 10 s) until every syncer the projector knows reads the flags as asked: a syncer with
+ * another OPERATOR_EVENT_KEY ignores them, and the operator must learn that here, not from a write.
+ */
+async function waitApplied(ctx: Ctx, scopes: string[], paused: boolean): Promise<Applied> {
+  const url = `${projectorUrl(ctx.cfg())}/api/freshness`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const r = await requestJson<{ syncers: SyncerSeen[] }>('projector', url, {
+      token: operatorToken(ctx),
+      timeoutMs: 5_000,
+    });
+    const seen = appliedBy(expectOk('projector', 'read the syncers', r).syncers, scopes, paused);
+    if (seen.missing.length === 0 || Date.now() > deadline) return seen;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+}
+
+function appliedLine(a: Applied): string {
+  if (!a.known) return 'not confirmed: the projector knows no syncer to ask (SYNCER_URLS)';
+  if (a.missing.length === 0) return `applied by ${a.applied.length} of ${a.applied.length} syncers`;
+  return `NOT applied by ${a.missing.join(', ')} within 10 s (unreachable, or another OPERATOR_EVENT_KEY: see its log)`;
+}
+
 export function registerPause(program: Command, run: Run): void {
   const side = new Option('--side <side>', 'only the writes to this system').choices(['crm', 'siagh']);
   program
@@ -60,14 +115,13 @@ export function registerPause(program: Command, run: Run): void {
     .option('--by <name>', 'who asks (default: operator)')
     .action((customers: string[], o: PauseOptions) =>
       run(async (ctx) => {
-        const flags = await send(ctx, '/api/pause', scopesOf(customers, o.side), o);
-        ctx.out.result({ paused: flags }, () =>
-          [
-            ...flags.map((f) => describePause(f)),
-            'the syncers apply it within a second; "syncctl status" shows it',
-          ].join('\n'),
+        const scopes = scopesOf(customers, o.side);
+        const flags = await send(ctx, '/api/pause', scopes, o);
+        const applied = await waitApplied(ctx, scopes, true);
+        ctx.out.result({ paused: flags, ...applied }, () =>
+          [...flags.map((f) => describePause(f)), appliedLine(applied)].join('\n'),
         );
-        return EXIT.ok;
+        return applied.missing.length === 0 ? EXIT.ok : EXIT.failed;
       }),
     );
   program
@@ -78,9 +132,13 @@ export function registerPause(program: Command, run: Run): void {
     .option('--by <name>', 'who asks (default: operator)')
     .action((customers: string[], o: PauseOptions) =>
       run(async (ctx) => {
-        const flags = await send(ctx, '/api/resume', scopesOf(customers, o.side), o);
-        ctx.out.result({ resumed: flags }, () => flags.map((f) => `${f.scope}: resumed`).join('\n'));
-        return EXIT.ok;
+        const scopes = scopesOf(customers, o.side);
+        const flags = await send(ctx, '/api/resume', scopes, o);
+        const applied = await waitApplied(ctx, scopes, false);
+        ctx.out.result({ resumed: flags, ...applied }, () =>
+          [...flags.map((f) => `${f.scope}: resumed`), appliedLine(applied)].join('\n'),
+        );
+        return applied.missing.length === 0 ? EXIT.ok : EXIT.failed;
       }),
     );
 }

@@ -1,5 +1,5 @@
 import { CliError } from './errors';
-import { scopesOf } from './pause';
+import { appliedBy, scopesOf } from './pause';
 import { formatStatus, pausesOf } from './status';
 
 describe('syncctl pause', () => {
@@ -32,5 +32,24 @@ describe('syncctl pause', () => {
       ].join('\n'),
     );
     expect(formatStatus(syncer([]), false)).toContain('Writes\n  every write goes ahead (no pause)');
+  });
+});
+
+describe('syncctl pause: applied by every syncer', () => {
+  const flag = (scope: string) => ({ scope, paused: true, reason: null, by: null, at: 1 }) as never;
+  it('names the syncers that do not read the flags as asked', () => {
+    const syncers = [
+      { url: 'http://a', reachable: true, paused: [flag('siagh')] },
+      { url: 'http://b', reachable: true, paused: [] },
+      { url: 'http://c', reachable: false },
+      { url: 'http://d', reachable: true }, // a syncer from before pauses reports none
+    ];
+    expect(appliedBy(syncers, ['siagh'], true)).toEqual({
+      applied: ['http://a'],
+      missing: ['http://b', 'http://c', 'http://d'],
+      known: true,
+    });
+    expect(appliedBy(syncers, ['siagh'], false).applied).toEqual(['http://b']);
+    expect(appliedBy([], ['all'], true)).toEqual({ applied: [], missing: [], known: false });
   });
 });

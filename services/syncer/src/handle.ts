@@ -59,7 +59,7 @@ export interface HandlerDeps {
   /** OPERATOR_EVENT_KEY: operator events must be signed with it (shared/src/operator/signature.ts); unset = none is accepted. */
   operatorEventKey?: string;
   /** The operator's pause that stops this entity's writes (to `side`, or whatever their side), if any. */
-  paused?: (canonicalKey: string, side?: 'crm' | 'siagh') => PauseFlag | undefined;
+  paused?: (state: EntityState, side?: 'crm' | 'siagh') => PauseFlag | undefined;
 }
 
 /**
@@ -227,7 +227,7 @@ async function attemptOnce(
   mayAwait: boolean,
 ): Promise<Outputs> {
   // Paused whatever the side (all writes, or this customer): nothing is read or written.
-  const held = deps.paused?.(state.canonicalKey);
+  const held = deps.paused?.(state);
   if (held) return pausedOutputs(deps, state, event, meta, attempt, started, held);
   if (state.entityType === 'preinvoice') return attemptPreInvoice(deps, state, event, meta, attempt, started);
   // A write of an earlier attempt on this same state may have landed before that attempt died.
@@ -281,7 +281,7 @@ async function attemptOnce(
   state = recoverWrites(state, announced, fetched, deps.config);
   const decision: Decision = decide({ state, event, fetched, config: deps.config, now: deps.now() });
   // A write to a paused side: the event waits from the committed state, decided again on resume.
-  const stopped = pauseOfWrites(deps, state.canonicalKey, decision.writes);
+  const stopped = pauseOfWrites(deps, state, decision.writes);
   if (stopped) return pausedOutputs(deps, committed, event, meta, attempt, started, stopped);
   const intents = intentsFor(decision, state, event, deps.now(), announced);
   if (intents.length > 0) await deps.announce(intents);

@@ -94,6 +94,8 @@ export class Processor {
   private readonly holds = new DecodeHolds();
   private readonly quarantineTopic: string;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Entities with a retry marker scheduled and not yet sent. */
+  private readonly retryDue = new Map<string, NodeJS.Timeout>();
   /** Per entity waiting for a counterpart (reads/awaitCounterpart.ts), the timer of its deadline. */
   private readonly awaitTimers = new Map<string, NodeJS.Timeout>();
   private readonly stopSignal = new AbortController();
@@ -319,14 +321,15 @@ export class Processor {
           },
         ),
       );
-      await owned();
-      // The quarantined records go in the same transaction as the offset that moves past them.
+      // The quarantined records go in the same transaction as the offset that moves past them. Ownership
+      // is asked again before the transaction and right before it commits (a pause can fall in between).
       await this.commit(
         outputs.flat(),
         quarantined.map((q) => q.quarantine),
         topic,
         partition,
         lastOffset,
+        owned,
       );
       for (const q of quarantined) {
         d.metrics.quarantined.inc({ topic });
@@ -354,6 +357,17 @@ export class Processor {
    * first: every lane is emptied and each partition is read again from its first uncommitted offset.
    */
   private recover(err: unknown, lane: string): void {
+    // Out of the group (expelled, or a rebalance under way): the rejoin reads every partition again from
+    // its commit. A seek now would stay queued in kafkajs for a partition this member may be assigned
+    // again later, and rewind it then.
+    if (err instanceof NotOwner && !this.ownership.isMember) {
+      this.d.logger.warn(
+        { lane, reason: err.message },
+        'out of the syncer group (a rebalance, or this process was paused past its session): work dropped until the rejoin',
+      );
+      this.lanes.reset();
+      return;
+    }
     if (err instanceof NotOwner)
       this.d.logger.warn(
         { lane, reason: err.message },
@@ -373,10 +387,15 @@ export class Processor {
     topic: string,
     partition: number,
     lastOffset: string,
+    owned: () => Promise<void>,
   ): Promise<void> {
     const messages = await encodeOutputs(this.d.codec, this.d.prefix, outputs);
     if (quarantined.length > 0) messages.push({ topic: this.quarantineTopic, messages: quarantined });
-    await this.tx!.commit(messages, nextOffsets(this.d.groupId, [{ topic, partition, offset: lastOffset }]));
+    await this.tx!.commit(
+      messages,
+      nextOffsets(this.d.groupId, [{ topic, partition, offset: lastOffset }]),
+      owned,
+    );
     for (const o of outputs) {
       // Read-your-writes for the tables: an entity's next event, often its own create's notice a few
       // milliseconds later, must not see the intent this commit closed as still open (it would then be
@@ -406,6 +425,7 @@ export class Processor {
       clearTimeout(timer);
       this.timers.delete(timer);
       this.awaitTimers.delete(key);
+      if (this.retryDue.get(key) === timer) this.retryDue.delete(key);
     }
   }
 
@@ -448,7 +468,8 @@ export class Processor {
   wakeParked(): void {
     let n = 0;
     for (const [key, state] of this.d.states.parked()) {
-      if (isAwaiting(state)) continue;
+      // One parked on a failure already has its retry scheduled: a second would double its retries.
+      if (isAwaiting(state) || this.retryDue.has(key)) continue;
       this.scheduleRetry(key, state.pending[0]!.correlationId, Math.min(5_000, n++ * 2));
     }
     this.d.logger.info({ entities: n }, 'pause lifted: parked entities taken up again');
@@ -463,6 +484,7 @@ export class Processor {
     if (this.stopping) return undefined;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
+      if (this.retryDue.get(canonicalKey) === timer) this.retryDue.delete(canonicalKey);
       if (this.awaitTimers.get(canonicalKey) === timer) this.awaitTimers.delete(canonicalKey);
       const marker: WorkEvent = {
         canonicalKey,
@@ -485,12 +507,14 @@ export class Processor {
         .catch((err: unknown) => this.d.logger.error({ err, canonicalKey }, 'could not schedule a retry'));
     }, delayMs);
     this.timers.add(timer);
+    this.retryDue.set(canonicalKey, timer);
     return timer;
   }
 
   async stop(): Promise<void> {
     clearInterval(this.ticker);
     for (const t of this.timers) clearTimeout(t);
+    this.retryDue.clear();
     this.decodeHeld.clear();
     this.awaitTimers.clear();
     // Take nothing new, finish and commit the chunks under way (an event waiting to retry parks at once

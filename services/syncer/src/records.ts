@@ -244,7 +244,17 @@ export function pausedOutputs(
   pause: PauseFlag,
 ): Outputs {
   const now = deps.now();
-  const next = { ...state, version: state.version + 1, generation: meta.generation, updatedAt: now };
+  // A quote parked on a pause no longer waits for its customer's link: the waker would otherwise wake it
+  // again at every new version (preinvoice/wake.ts), for as long as the pause lasts. On resume it is
+  // decided again, and waits for the link again if it still must.
+  const preInvoice = state.preInvoice ? { preInvoice: { ...state.preInvoice, waitingFor: null } } : {};
+  const next = {
+    ...state,
+    ...preInvoice,
+    version: state.version + 1,
+    generation: meta.generation,
+    updatedAt: now,
+  };
   return {
     ...emptyOutputs(),
     state: next,
@@ -258,12 +268,12 @@ export function pausedOutputs(
 
 /** The pause that stops one of these writes, if any. */
 export function pauseOfWrites(
-  deps: { paused?: (canonicalKey: string, side?: 'crm' | 'siagh') => PauseFlag | undefined },
-  canonicalKey: string,
+  deps: { paused?: (state: EntityState, side?: 'crm' | 'siagh') => PauseFlag | undefined },
+  state: EntityState,
   writes: readonly { side: 'crm' | 'siagh' }[],
 ): PauseFlag | undefined {
   for (const w of writes) {
-    const p = deps.paused?.(canonicalKey, w.side);
+    const p = deps.paused?.(state, w.side);
     if (p) return p;
   }
   return undefined;

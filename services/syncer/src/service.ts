@@ -1,6 +1,7 @@
 import { currentGuard } from '@siaghsync/shared/http/callGuard';
 import type { PauseFlag } from '@siaghsync/shared/operator/pause';
 import { PauseTable } from './kafka/pauses';
+import type { EntityState } from './decide/state';
 import type { Backlog } from './backlog';
 import type { SystemsBody } from '@siaghsync/shared/syncerReady';
 import { closingOnFailure, startAll } from '@siaghsync/shared/startup';
@@ -167,7 +168,7 @@ export async function startSyncer(
       stallMs: cfg.SYNCER_STALL_AFTER_MS,
       handler: {
         systems,
-        paused: (canonicalKey, side) => pauses.pauseOf(canonicalKey, side),
+        paused: (state, side) => pauses.pauseOf(customerKeysOf(state, customers), side),
         config: syncConfig,
         logger,
         now: () => Date.now(),
@@ -218,6 +219,17 @@ export async function startSyncer(
       sessionTimeoutMs: cfg.SYNCER_SESSION_TIMEOUT_MS,
     });
     pauses.onLifted = () => processor.wakeParked();
+    pauses.onForged = (scope, original) =>
+      void producer
+        .send({
+          topic: controlTopic,
+          messages: [{ key: scope, value: original.value, headers: original.headers ?? {} }],
+          acks: -1,
+        })
+        .then(() =>
+          logger.warn({ scope }, 'forged control record: the signed pause flag written again after it'),
+        )
+        .catch((err: unknown) => logger.error({ err, scope }, 'could not write the pause flag again'));
     metrics.watchPauses(() => pauses.active().length);
     opened(() => Promise.all([processor.stop(), router.stop()]));
     metrics.watchBacklog(() => processor.backlog());
@@ -254,4 +266,26 @@ export async function startSyncer(
       },
     };
   });
+}
+
+/**
+ * The customers an entity's writes belong to, for a customer pause: its own key and its number's (a
+ * customer first keyed by a source id is `customer:<n>` by number too), or a quote's customer.
+ */
+function customerKeysOf(
+  state: EntityState,
+  customers: { linkOf: (k: string) => string | undefined; stateOf: (k: string) => EntityState | undefined },
+): string[] {
+  const keysOf = (s: EntityState) => [
+    s.canonicalKey,
+    ...(s.naturalKey !== null ? [`customer:${s.naturalKey}`] : []),
+  ];
+  if (state.entityType !== 'preinvoice') return keysOf(state);
+  const crmId = state.preInvoice?.customerCrmId;
+  const customerKey = crmId ? customers.linkOf(`crm:${crmId}`) : undefined;
+  const customer = customerKey === undefined ? undefined : customers.stateOf(customerKey);
+  return [
+    state.canonicalKey,
+    ...(customer ? keysOf(customer) : customerKey !== undefined ? [customerKey] : []),
+  ];
 }

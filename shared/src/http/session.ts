@@ -3,6 +3,7 @@
 // of 401s from calls that shared one stale session still causes a single re-login.
 
 import { SyncError } from '../errors';
+import { unguarded } from './callGuard';
 
 export interface Session<S> {
   value: S;
@@ -28,7 +29,8 @@ export class SingleFlightSession<S> {
   /** A usable session, logging in (once for all concurrent callers) when needed. */
   async get(): Promise<S> {
     if (this.fresh(this.current)) return this.current.value;
-    this.inflight ??= this.login().then(
+    // Under nobody's call guard: the session serves every caller, whoever needed it first (callGuard.ts).
+    this.inflight ??= unguarded(() => this.login()).then(
       (s) => {
         this.current = s;
         this.inflight = undefined;

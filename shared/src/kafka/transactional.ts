@@ -18,11 +18,14 @@ export async function commitTransaction(
   producer: Producer,
   outputs: TopicMessages[],
   offsets: ConsumedOffsets | undefined,
+  /** Asked right before the commit is sent; a throw aborts the transaction instead. */
+  beforeCommit?: () => Promise<void>,
 ): Promise<void> {
   const tx = await producer.transaction();
   try {
     if (outputs.length > 0) await tx.sendBatch({ topicMessages: outputs, acks: -1 });
     if (offsets && offsets.topics.length > 0) await tx.sendOffsets(offsets);
+    await beforeCommit?.();
     await tx.commit();
   } catch (err) {
     await tx.abort().catch(() => undefined);

@@ -46,9 +46,18 @@ export class TransactionalSender {
    * meanwhile (other partitions of the same consumer) share the next one, so a busy consumer pays one
    * transaction per round, not one per partition. All of a shared transaction's callers see its result.
    */
-  commit(outputs: TopicMessages[], offsets: ConsumedOffsets | undefined): Promise<void> {
+  commit(
+    outputs: TopicMessages[],
+    offsets: ConsumedOffsets | undefined,
+    /**
+     * Asked before each attempt and again right before the commit is sent: a throw leaves these outputs
+     * and offsets out (the caller gets that error; the others of a shared transaction commit without
+     * them). A consumer that may have lost its partitions meanwhile refuses so (syncer/kafka/ownership.ts).
+     */
+    guard?: () => Promise<void>,
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ outputs, offsets, resolve, reject });
+      this.queue.push({ outputs, offsets, resolve, reject, ...(guard && { guard }) });
       this.flushing ??= this.flush();
     });
   }
@@ -60,11 +69,8 @@ export class TransactionalSender {
       const group = this.queue;
       this.queue = [];
       try {
-        await this.commitWithRetries(
-          group.flatMap((g) => g.outputs),
-          mergeOffsets(group.map((g) => g.offsets)),
-        );
-        for (const g of group) g.resolve();
+        const committed = await this.commitWithRetries(group);
+        for (const g of committed) g.resolve();
       } catch (err) {
         for (const g of group) g.reject(err);
       }
@@ -73,17 +79,38 @@ export class TransactionalSender {
     this.flushing = null;
   }
 
-  private async commitWithRetries(
-    outputs: TopicMessages[],
-    offsets: ConsumedOffsets | undefined,
-  ): Promise<void> {
+  /** Commits the group's members that their guards still let through; returns them. */
+  private async commitWithRetries(group: Pending[]): Promise<Pending[]> {
     const attempts = this.opts.attempts ?? 6;
     const stepTimeoutMs = this.opts.stepTimeoutMs ?? 30_000;
+    let live = group;
     for (let attempt = 1; ; attempt++) {
+      live = await admitted(live);
+      if (live.length === 0) return live;
+      const members = live;
       try {
-        await withTimeout(commitTransaction(this.producer, outputs, offsets), stepTimeoutMs, 'transaction');
-        return;
+        await withTimeout(
+          commitTransaction(
+            this.producer,
+            members.flatMap((g) => g.outputs),
+            mergeOffsets(members.map((g) => g.offsets)),
+            async () => {
+              for (const g of members)
+                await g.guard?.().catch((err: unknown) => {
+                  throw new GuardRefused(err);
+                });
+            },
+          ),
+          stepTimeoutMs,
+          'transaction',
+        );
+        return members;
       } catch (err) {
+        // Aborted for a member that may no longer commit: the next round leaves it out.
+        if (err instanceof GuardRefused) {
+          attempt--;
+          continue;
+        }
         const concurrent = /concurrent operation on the same transaction/i.test((err as Error).message);
         this.logger.warn(
           { err, attempt, transactionalId: this.transactionalId, concurrent },
@@ -114,6 +141,27 @@ interface Pending {
   offsets: ConsumedOffsets | undefined;
   resolve: () => void;
   reject: (err: unknown) => void;
+  guard?: () => Promise<void>;
+}
+
+class GuardRefused extends Error {
+  constructor(readonly refusal: unknown) {
+    super('a commit guard refused: transaction aborted');
+  }
+}
+
+/** The members whose guards let them through; the others are told why and left out. */
+async function admitted(group: Pending[]): Promise<Pending[]> {
+  const out: Pending[] = [];
+  for (const g of group) {
+    try {
+      await g.guard?.();
+      out.push(g);
+    } catch (err) {
+      g.reject(err);
+    }
+  }
+  return out;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

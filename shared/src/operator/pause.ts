@@ -64,19 +64,24 @@ export function verifyPauseFlag(
 
 /**
  * The pause that stops a write to `side` for this entity, if any: a pause of everything, of that side, or
- * of this customer. Without `side`: whether anything stops the entity's writes whatever their side (all,
- * or the customer), which is checked before any read.
+ * of one of the customers the entity belongs to (`customerKeys`: the canonical keys `customer:<n>` of
+ * the customer, or of a quote's customer). Without `side`: whether anything stops the entity's writes
+ * whatever their side (all, or the customer), which is checked before any read.
  */
 export function pauseOf(
   flags: ReadonlyMap<string, PauseFlag>,
-  canonicalKey: string,
+  customerKeys: readonly string[],
   side?: 'crm' | 'siagh',
 ): PauseFlag | undefined {
   const held = (scope: string) => {
     const f = flags.get(scope);
     return f?.paused ? f : undefined;
   };
-  return held('all') ?? held(canonicalKey) ?? (side ? held(side) : undefined);
+  for (const scope of ['all', ...customerKeys, ...(side ? [side] : [])]) {
+    const f = held(scope);
+    if (f) return f;
+  }
+  return undefined;
 }
 
 /** The scopes paused now, oldest first. */

@@ -40,13 +40,15 @@ describe('pause flags', () => {
       ['customer:7', flag('customer:7', true, 2)],
       ['crm', flag('crm', false, 1)],
     ]);
-    expect(pauseOf(flags, 'customer:1', 'siagh')?.scope).toBe('siagh');
-    expect(pauseOf(flags, 'customer:1', 'crm')).toBeUndefined();
-    expect(pauseOf(flags, 'customer:1')).toBeUndefined();
-    expect(pauseOf(flags, 'customer:7')?.scope).toBe('customer:7');
-    expect(pauseOf(flags, 'customer:7', 'crm')?.scope).toBe('customer:7');
+    expect(pauseOf(flags, ['customer:1'], 'siagh')?.scope).toBe('siagh');
+    expect(pauseOf(flags, ['customer:1'], 'crm')).toBeUndefined();
+    expect(pauseOf(flags, ['customer:1'])).toBeUndefined();
+    expect(pauseOf(flags, ['customer:7'])?.scope).toBe('customer:7');
+    expect(pauseOf(flags, ['customer:7'], 'crm')?.scope).toBe('customer:7');
+    // A quote of customer 7, or customer 7 known by another key before its number: held too.
+    expect(pauseOf(flags, ['preinvoice:q-1', 'customer:7'], 'siagh')?.scope).toBe('customer:7');
     flags.set('all', flag('all', true, 4));
-    expect(pauseOf(flags, 'customer:1')?.scope).toBe('all');
+    expect(pauseOf(flags, ['customer:1'])?.scope).toBe('all');
     expect(activePauses(flags).map((f) => f.scope)).toEqual(['customer:7', 'siagh', 'all']);
   });
 

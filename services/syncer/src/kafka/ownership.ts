@@ -21,7 +21,10 @@ export class NotOwner extends Error {
 
 export interface OwnershipOptions {
   freshMs: number;
-  /** True if the coordinator, asked now, has this member in a stable group. */
+  /**
+   * True if the coordinator, asked now, has this member in a stable group; false if it does not (expelled,
+   * or a rebalance under way: a rejoin follows). Throws when it cannot tell (unreachable).
+   */
   ask: () => Promise<boolean>;
   now?: () => number;
 }
@@ -29,6 +32,8 @@ export interface OwnershipOptions {
 export class Ownership {
   private member = false;
   private trusted = false;
+  /** Pauses of the process seen so far (late ticks): an answer asked for before one is not trusted. */
+  private pausesSeen = 0;
   private lastBeat = 0;
   private lastTick: number;
   private asking: Promise<boolean> | undefined;
@@ -59,8 +64,19 @@ export class Ownership {
   /** Called on a short interval: a late tick means the process was paused (or starved) meanwhile. */
   tick(): void {
     const now = this.now();
-    if (now - this.lastTick > this.o.freshMs) this.trusted = false;
+    if (now - this.lastTick > this.o.freshMs) {
+      this.trusted = false;
+      this.pausesSeen++;
+    }
     this.lastTick = now;
+  }
+
+  /**
+   * False once the group has said this member is out (or a rebalance began): a rejoin follows, and work
+   * refused meanwhile is read again by whoever is assigned the partition, from its commit.
+   */
+  get isMember(): boolean {
+    return this.member;
   }
 
   async holds(): Promise<boolean> {
@@ -77,9 +93,19 @@ export class Ownership {
 
   private async confirm(): Promise<boolean> {
     const askedAt = this.now();
-    const yes = await this.o.ask().catch(() => false);
-    // A rebalance that began while asking wins over the answer.
-    if (!yes || !this.member) return false;
+    const pausesBefore = this.pausesSeen;
+    let answer: boolean | 'unknown';
+    try {
+      answer = await this.o.ask();
+    } catch {
+      answer = 'unknown';
+    }
+    if (answer === false) this.member = false;
+    // A rebalance that began while asking wins over the answer; so does a pause of this process after
+    // the question was sent (its answer may describe the group before the pause), seen by a late tick or
+    // by the clock.
+    const late = this.pausesSeen !== pausesBefore || this.now() - askedAt >= this.o.freshMs;
+    if (answer !== true || !this.member || late) return false;
     this.trusted = true;
     this.lastBeat = Math.max(this.lastBeat, askedAt);
     return true;

@@ -57,25 +57,49 @@ describe('Ownership', () => {
     expect(asked).toHaveLength(1);
   });
 
-  it('a member the coordinator no longer has owns nothing, and asks again next time', async () => {
-    const { o, asked, advance } = setup([false, new Error('coordinator not available'), true]);
+  it('a member the coordinator no longer has owns nothing until it joins again; one it cannot ask, asks again', async () => {
+    const { o, asked, advance } = setup([new Error('coordinator not available'), true, false, true]);
     o.joined();
     advance(5_000);
-    expect(await o.holds()).toBe(false);
-    expect(await o.holds()).toBe(false);
+    expect(await o.holds()).toBe(false); // unreachable: not known, asked again next time
+    expect(o.isMember).toBe(true);
     expect(await o.holds()).toBe(true);
+    advance(5_000);
+    expect(await o.holds()).toBe(false); // out of the group
+    expect(o.isMember).toBe(false);
+    expect(await o.holds()).toBe(false);
     expect(asked).toHaveLength(3);
+    o.joined();
+    expect(await o.holds()).toBe(true);
+  });
+
+  it('an answer read after the process was paused is not trusted', async () => {
+    const { o, asked, advance, holdAnswers, answer } = setup([true, true]);
+    o.joined();
+    advance(3_000);
+    o.tick();
+    holdAnswers();
+    const pending = o.holds();
+    await new Promise((r) => setImmediate(r));
+    advance(30_000); // SIGSTOP while the answer was on its way
+    o.tick();
+    answer();
+    expect(await pending).toBe(false);
+    expect(asked).toHaveLength(1);
   });
 
   it('after a pause (a late tick) a heartbeat answer is not trusted until the coordinator confirms', async () => {
-    const { o, asked, advance } = setup([false, false]);
+    const { o, asked, advance } = setup([true, true]);
     o.joined();
     advance(30_000); // SIGSTOP ... SIGCONT
     o.beat(); // an answer that may have been sent before the pause
-    expect(await o.holds()).toBe(false); // the tick has not run yet: the pause is seen by the clock
-    o.tick();
+    expect(await o.holds()).toBe(true); // the tick has not run yet: the clock shows the pause, so it asked
+    expect(asked).toHaveLength(1);
+    o.tick(); // the late tick: beats are distrusted again until the next answer
     o.beat();
-    expect(await o.holds()).toBe(false);
+    expect(await o.holds()).toBe(true);
+    expect(asked).toHaveLength(2);
+    expect(await o.holds()).toBe(true); // confirmed: no question while fresh
     expect(asked).toHaveLength(2);
   });
 

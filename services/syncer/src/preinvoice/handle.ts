@@ -27,7 +27,7 @@ export async function attemptPreInvoice(
     throw new Error('pre-invoice handling needs the customer lookups (HandlerDeps.customers)');
   let fetched = await fetchPreInvoice(deps.systems, deps.config, deps.customers, state, event);
   let decision = decidePreInvoice({ state, event, fetched, config: deps.config, now: deps.now() });
-  const stopped = pauseOfWrites(deps, state.canonicalKey, decision.writes);
+  const stopped = pauseOfWrites(deps, state, decision.writes);
   if (stopped) return pausedOutputs(deps, state, event, meta, attempt, started, stopped);
   const intents = intentsOf(decision, event, deps.now());
   if (intents.length > 0) await deps.announce(intents);
