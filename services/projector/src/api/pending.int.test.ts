@@ -39,6 +39,7 @@ describe('waiting work: GET /api/pending', () => {
     expect(body.counts).toEqual({
       total: 3,
       retrying: 1,
+      paused: 0,
       parked: 0,
       'waiting-for-link': 1,
       'waiting-for-counterpart': 1,
@@ -117,7 +118,7 @@ describe('waiting work: GET /api/pending', () => {
       expect.objectContaining({
         name: 'state',
         schema: expect.objectContaining({
-          enum: ['parked', 'retrying', 'waiting', 'waiting-for-link', 'waiting-for-counterpart'],
+          enum: ['paused', 'parked', 'retrying', 'waiting', 'waiting-for-link', 'waiting-for-counterpart'],
         }) as unknown,
       }),
       expect.objectContaining({ name: 'kind' }),
