@@ -82,6 +82,9 @@ export async function startService(
         );
       return key;
     };
+    // Answered only after Kafka acknowledged (acks=all): a 202 means the syncer will see it.
+    const sendSigned = (topic: string, key: string, value: Buffer, headers: Record<string, string>) =>
+      sendWithin(producer, topic, [{ key, value, headers }], 10_000);
     const projector = new Projector({
       kafka,
       codec,
@@ -142,37 +145,16 @@ export async function startService(
         parkRetryMs: cfg.SYNCER_PARK_RETRY_MS,
         async sendPause(flag: PauseFlag) {
           // Signed like an operator event: the syncer ignores a flag that is not (operator/pause.ts).
-          const key = operatorKey();
-          await sendWithin(
-            producer,
-            controlTopic,
-            [
-              {
-                key: flag.scope,
-                value: encodePauseFlag(flag),
-                headers: { [PAUSE_SIGNATURE_HEADER]: signPauseFlag(flag, key) },
-              },
-            ],
-            10_000,
-          );
+          await sendSigned(controlTopic, flag.scope, encodePauseFlag(flag), {
+            [PAUSE_SIGNATURE_HEADER]: signPauseFlag(flag, operatorKey()),
+          });
         },
         async sendWork(event: WorkEvent) {
           // Every event the projector sends makes the syncer write on an operator's word: it is signed,
           // and the syncer dead-letters one that is not (shared/src/operator/signature.ts).
-          const key = operatorKey();
-          // Answer only after Kafka acknowledged (acks=all): a 202 means the syncer will see it.
-          await sendWithin(
-            producer,
-            workTopic,
-            [
-              {
-                key: event.canonicalKey,
-                value: await codec.encode('WorkEvent', event),
-                headers: { [OPERATOR_SIGNATURE_HEADER]: signOperatorEvent(event, key) },
-              },
-            ],
-            10_000,
-          );
+          await sendSigned(workTopic, event.canonicalKey, await codec.encode('WorkEvent', event), {
+            [OPERATOR_SIGNATURE_HEADER]: signOperatorEvent(event, operatorKey()),
+          });
         },
       },
     });

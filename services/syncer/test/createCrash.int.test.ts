@@ -1,9 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { requireEnv } from '../../../test/harness/names';
-import { simulatorEnv } from '../../../test/harness/systems';
 import { duplicateCreates } from '../../../test/convergence/creates';
-import { createWorld, TEST_OPERATOR_EVENT_KEY, type World } from './harness';
-import { kill9, spawnSyncer } from './process';
+import { createWorld, type World } from './harness';
+import { kill9, spawnSyncer, syncerProcessEnv } from './process';
 
 // R15, deterministic (#20): the syncer is killed (kill -9) after the target carried out its create and
 // before the syncer learned the new id or committed anything: the target holds the create's answer. The
@@ -28,15 +26,7 @@ describe('kill -9 between a create and its commit', () => {
     async ({ target, n }) => {
       w = await createWorld(`ccrash-${target}`, { start: false });
       const world = w;
-      const env = {
-        KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
-        SCHEMA_REGISTRY_URL: requireEnv('SCHEMA_REGISTRY_URL'),
-        TOPIC_PREFIX: world.prefix,
-        ...simulatorEnv(world.crmSim, world.siaghSim),
-        OPERATOR_EVENT_KEY: TEST_OPERATOR_EVENT_KEY,
-        SYNCER_PORT: '0',
-        SYNCER_INSTANCE_ID: 'ccrash',
-      };
+      const env = syncerProcessEnv(world, { SYNCER_INSTANCE_ID: 'ccrash' });
       const sim = target === 'siagh' ? world.siaghSim : world.crmSim;
       const journal = () => sim.journal.list();
       const made = () =>

@@ -4,9 +4,8 @@ import { createLogger } from '@siaghsync/shared/logger';
 import type { EntityStateRecord } from '@siaghsync/shared/events';
 import { requireEnv } from '../../../test/harness/names';
 import { readTopicToEnd } from '../../../test/harness/readTopic';
-import { simulatorEnv } from '../../../test/harness/systems';
-import { createWorld, TEST_OPERATOR_EVENT_KEY, type World } from './harness';
-import { kill9, spawnSyncer, waitIdle } from './process';
+import { createWorld, type World } from './harness';
+import { kill9, spawnSyncer, syncerProcessEnv, waitIdle } from './process';
 
 // A real zombie (#20): two syncer processes. A is stopped (SIGSTOP) in the middle of a Siagh update whose
 // write has landed but whose answer has not come; B takes the partitions over and syncs a newer value;
@@ -43,18 +42,12 @@ describe('a paused syncer that wakes after its partitions moved', () => {
     async ({ holdMs, siaghTimeoutMs, n: N }) => {
       w = await createWorld('pzombie', { start: false });
       const world = w;
-      const env = {
-        KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
-        SCHEMA_REGISTRY_URL: requireEnv('SCHEMA_REGISTRY_URL'),
-        TOPIC_PREFIX: world.prefix,
-        ...simulatorEnv(world.crmSim, world.siaghSim),
-        OPERATOR_EVENT_KEY: TEST_OPERATOR_EVENT_KEY,
-        SYNCER_PORT: '0',
+      const env = syncerProcessEnv(world, {
         SYNCER_SESSION_TIMEOUT_MS: String(SESSION_MS),
         SIAGH_TIMEOUT_MS: String(siaghTimeoutMs),
-      };
+      });
       const kafka = createKafka({
-        brokers: env.KAFKA_BROKERS.split(','),
+        brokers: requireEnv('KAFKA_BROKERS').split(','),
         clientId: 'pzombie-test',
         logger: createLogger({ service: 'pzombie-test', level: 'warn' }),
       });

@@ -5,6 +5,9 @@ import { groupLag, syncerLag } from '../../../test/harness/lag';
 
 export { groupLag };
 import { topicName } from '@siaghsync/shared/kafka/topics';
+import { requireEnv } from '../../../test/harness/names';
+import { simulatorEnv } from '../../../test/harness/systems';
+import { TEST_OPERATOR_EVENT_KEY, type World } from './harness';
 
 const REPO = path.resolve(__dirname, '../../..');
 
@@ -50,4 +53,17 @@ export async function waitIdle(kafka: Kafka, prefix: string, timeoutMs: number, 
       throw new Error(`not idle after ${timeoutMs} ms: router lag ${router}, work lag ${work}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** The variables of a syncer process on a world's topics and simulators (spawnSyncer). */
+export function syncerProcessEnv(world: World, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
+    SCHEMA_REGISTRY_URL: requireEnv('SCHEMA_REGISTRY_URL'),
+    TOPIC_PREFIX: world.prefix,
+    ...simulatorEnv(world.crmSim, world.siaghSim),
+    OPERATOR_EVENT_KEY: TEST_OPERATOR_EVENT_KEY,
+    SYNCER_PORT: '0',
+    ...extra,
+  };
 }

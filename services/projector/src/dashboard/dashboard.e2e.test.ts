@@ -42,6 +42,7 @@ describe('operator dashboard in chromium', () => {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'projector-chromium-'));
 
   let syncerReady: SyncerReadyBody['backlog'] = { liveSeconds: 0, bulkSeconds: 0, held: 0, stalled: [] };
+  let syncerPaused: NonNullable<SyncerReadyBody['paused']> = [];
   let readyServer: http.Server;
 
   beforeAll(async () => {
@@ -54,7 +55,13 @@ describe('operator dashboard in chromium', () => {
     // The syncer's /ready, as the freshness headline reads it (typed by the shared contract the real
     // syncer answers with): the backlog each state of the headline needs, set by the test.
     readyServer = http.createServer((_req, res) => {
-      const body: SyncerReadyBody = { ready: true, entities: 1, links: 1, backlog: syncerReady };
+      const body: SyncerReadyBody = {
+        ready: true,
+        entities: 1,
+        links: 1,
+        backlog: syncerReady,
+        paused: syncerPaused,
+      };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
     await new Promise<void>((r) => readyServer.listen(0, '127.0.0.1', r));
@@ -188,7 +195,7 @@ describe('operator dashboard in chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-resolved.png'), fullPage: true });
   });
 
-  it('headline says how far behind the sync is: in sync, 37 s behind, stalled since (red)', async () => {
+  it('headline says how far behind the sync is: in sync, 37 s behind, stalled since (red), and that writes are paused', async () => {
     await page.goto(svc.url);
     const state = (s: string) =>
       page.waitForSelector(`#freshness[data-state="${s}"]`, { timeout: 20_000 }).then(() => undefined);
@@ -224,6 +231,18 @@ describe('operator dashboard in chromium', () => {
     expect(await red()).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-stalled.png') });
     syncerReady = { liveSeconds: 0, bulkSeconds: 0, held: 0, stalled: [] };
+
+    // An operator's pause (syncctl pause) is said first, amber, not red: writes wait on purpose.
+    syncerPaused = [
+      { scope: 'siagh', paused: true, reason: 'fiscal-year close', by: 'مریم', at: Date.now() },
+    ];
+    await page.waitForSelector('#freshness[data-paused="true"]', { timeout: 20_000 });
+    expect(await headline()).toBe('in sync · PAUSED: writes to siagh');
+    expect(await red()).toBe(false);
+    expect(((await page.getAttribute('#freshness', 'class')) ?? '').split(' ')).toContain('behind');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-paused.png') });
+    syncerPaused = [];
+    await page.waitForSelector('#freshness[data-paused="false"]', { timeout: 20_000 });
   });
 
   it('waiting work: parked and retrying customers and quotes waiting for a link, with counts per state', async () => {
