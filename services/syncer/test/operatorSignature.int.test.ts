@@ -81,7 +81,13 @@ describe('operator events are signed (real broker, both simulators)', () => {
     await w.produce('work', key, 'WorkEvent', resolution, {
       [OPERATOR_SIGNATURE_HEADER]: signOperatorEvent(resolution, wrongKey),
     });
-    await w.waitFor('three dead letters', () => deadFor(key).length >= 3);
+    // Dead letters and outcomes are two topics read by two consumers: wait for both.
+    await w.waitFor(
+      'three dead letters and their outcomes',
+      () =>
+        deadFor(key).length >= 3 &&
+        w.outcomes.filter((o) => o.canonicalKey === key).length >= 3,
+    );
     const dead = deadFor(key);
     expect(dead.map((d) => d.reasonCode)).toEqual([
       'unsigned-operator-event',
