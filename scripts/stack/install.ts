@@ -15,6 +15,9 @@ export interface Installed {
   apicurioDir: string;
   registryJava: string;
   ferretdb: string;
+  /** Prometheus's promtool and Alertmanager's amtool, used only by the alerting tests. */
+  promtool: string;
+  amtool: string;
 }
 
 const done = (dir: string) => fs.existsSync(path.join(dir, '.complete'));
@@ -234,17 +237,63 @@ async function installCompose(cfg: StackConfig, log: string): Promise<string> {
   return bin;
 }
 
+/** Where installAll puts promtool and amtool (tests find them here). */
+export function alertingTools(cfg: StackConfig): { promtool: string; amtool: string } {
+  return {
+    promtool: path.join(cfg.STACK_CACHE_DIR, `promtool-${VERSIONS.prometheus}`, 'bin', 'promtool'),
+    amtool: path.join(cfg.STACK_CACHE_DIR, `amtool-${VERSIONS.alertmanager}`, 'bin', 'amtool'),
+  };
+}
+
+/**
+ * promtool without the service-discovery plugins (cloud SDKs, Kubernetes): rule tests and config
+ * checks of static targets need none of them, and the build takes half the time. Prometheus's
+ * go.mod has replace directives, so it is built from its module's source, like FerretDB.
+ */
+async function installPromtool(cfg: StackConfig, log: string): Promise<string> {
+  const bin = alertingTools(cfg).promtool;
+  const dir = path.dirname(path.dirname(bin));
+  if (done(dir)) return bin;
+  say(`building promtool ${VERSIONS.prometheus} with Go (to test the alert rules)...`);
+  await buildGoModule(
+    `github.com/prometheus/prometheus@${VERSIONS.prometheus}`,
+    './cmd/promtool',
+    dir,
+    bin,
+    log,
+    (src) => fs.writeFileSync(path.join(src, 'plugins', 'plugins.go'), 'package plugins\n'),
+  );
+  return bin;
+}
+
+async function installAmtool(cfg: StackConfig, log: string): Promise<string> {
+  const bin = alertingTools(cfg).amtool;
+  const dir = path.dirname(path.dirname(bin));
+  if (done(dir)) return bin;
+  say(`building amtool ${VERSIONS.alertmanager} with Go (to check the Alertmanager config)...`);
+  await buildGoModule(
+    `github.com/prometheus/alertmanager@${VERSIONS.alertmanager}`,
+    './cmd/amtool',
+    dir,
+    bin,
+    log,
+  );
+  return bin;
+}
+
 export async function installAll(cfg: StackConfig): Promise<Installed> {
   fs.mkdirSync(cfg.STACK_CACHE_DIR, { recursive: true });
   fs.mkdirSync(cfg.logDir, { recursive: true });
   const log = (name: string) => path.join(cfg.logDir, `install-${name}.log`);
   // Independent downloads and builds run side by side: the Go build dominates a cold start.
-  const [kafkaDir, apicurioDir, registryJava, ferretdb, composeCli] = await Promise.all([
+  const [kafkaDir, apicurioDir, registryJava, ferretdb, composeCli, promtool, amtool] = await Promise.all([
     installKafka(cfg, log('kafka')),
     installApicurio(cfg, log('apicurio')),
     installRegistryJava(cfg, log('java')),
     installFerretdb(cfg, log('ferretdb')),
     installCompose(cfg, log('compose')),
+    installPromtool(cfg, log('promtool')),
+    installAmtool(cfg, log('amtool')),
   ]);
   return {
     composeCli,
@@ -253,5 +302,7 @@ export async function installAll(cfg: StackConfig): Promise<Installed> {
     apicurioDir,
     registryJava,
     ferretdb,
+    promtool,
+    amtool,
   };
 }

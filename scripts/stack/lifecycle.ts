@@ -198,6 +198,8 @@ const NOT_INSTALLED = {
   apicurioDir: '',
   registryJava: '',
   ferretdb: '',
+  promtool: '',
+  amtool: '',
 };
 
 function readinessChecks(cfg: StackConfig): Record<string, () => Promise<boolean>> {

@@ -3,8 +3,21 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 // siaghsync_projector_*, like the other services' siaghsync_<service>_*: alerts and dashboards select the
 // whole system by one prefix, and a name read off /metrics is the name Prometheus stores.
 
-export function createMetrics() {
+/** What a scrape reads from the live views: unsettled conflicts and when the oldest was detected. */
+export type UnsettledConflicts = () => Promise<{ count: number; oldestDetectedAt: number | null }>;
+
+export function createMetrics(
+  unsettled: UnsettledConflicts = () => Promise.resolve({ count: 0, oldestDetectedAt: null }),
+) {
   const registry = new Registry();
+  // Read once per scrape and shared by both gauges (prom-client collects each gauge in turn).
+  let reading: Promise<Awaited<ReturnType<UnsettledConflicts>>> | null = null;
+  const read = () => {
+    reading ??= unsettled()
+      .catch(() => ({ count: Number.NaN, oldestDetectedAt: null }))
+      .finally(() => setTimeout(() => (reading = null), 1000).unref());
+    return reading;
+  };
   collectDefaultMetrics({ register: registry, prefix: 'siaghsync_projector_' });
   return {
     registry,
@@ -70,6 +83,24 @@ export function createMetrics() {
       name: 'siaghsync_projector_exports_in_flight',
       help: 'Audit exports streaming now (at most PROJECTOR_MAX_EXPORTS)',
       registers: [registry],
+    }),
+    // A conflict waits for a person: the alert on its age is what makes someone look.
+    unsettledConflicts: new Gauge({
+      name: 'siaghsync_projector_unsettled_conflicts',
+      help: 'Conflicts open or being resolved (NaN when the views cannot be read)',
+      registers: [registry],
+      async collect() {
+        this.set((await read()).count);
+      },
+    }),
+    oldestUnsettledConflict: new Gauge({
+      name: 'siaghsync_projector_oldest_unsettled_conflict_age_seconds',
+      help: 'Age of the oldest conflict open or being resolved, from its detection (0 when none)',
+      registers: [registry],
+      async collect() {
+        const { oldestDetectedAt } = await read();
+        this.set(oldestDetectedAt === null ? 0 : Math.max(0, (Date.now() - oldestDetectedAt) / 1000));
+      },
     }),
     operatorActions: new Counter({
       name: 'siaghsync_projector_operator_actions_total',

@@ -30,6 +30,8 @@ import { lagWatcher } from './lag';
 import { freshnessReporter } from './freshness';
 import { createMetrics } from './metrics';
 import { Projector } from './runner/projector';
+import { snapshot } from './store/reader';
+import { unsettledConflicts } from './views/conflicts/queries';
 
 export interface RunningService {
   url: string;
@@ -69,7 +71,7 @@ export async function startService(
     const producer = createIdempotentProducer(kafka);
     opened(() => producer.disconnect());
     await producer.connect();
-    const metrics = createMetrics();
+    const metrics = createMetrics(async () => unsettledConflicts(await snapshot(db)));
 
     const controlTopic = topicName('control', cfg.TOPIC_PREFIX);
     const operatorKey = (): string => {

@@ -59,6 +59,16 @@ describe('query API and operator actions over a known history (real Kafka, regis
     ).toBeGreaterThan(0);
   });
 
+  it('says how many conflicts wait for a person and how long the oldest has (the alert on a day reads it)', async () => {
+    const text = await (await fetch(`${svc.url}/metrics`)).text();
+    const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+    expect(value(/^siaghsync_projector_unsettled_conflicts (\S+)$/m)).toBe(1);
+    const age = value(/^siaghsync_projector_oldest_unsettled_conflict_age_seconds (\S+)$/m);
+    const expected = (Date.now() - (T0 + 130_000)) / 1000;
+    expect(age).toBeGreaterThan(expected - 60);
+    expect(age).toBeLessThanOrEqual(expected);
+  });
+
   it('summary counts are exact', async () => {
     const { body } = await getJson<Record<string, unknown>>(`${svc.url}/api/summary`);
     expect(body).toMatchObject({

@@ -46,3 +46,18 @@ export async function countConflicts(v: ViewSnapshot): Promise<Record<string, nu
     out[s] = await v.view('conflicts').countDocuments({ state: s });
   return out;
 }
+
+/** How many conflicts wait for a person, and since when the oldest (metrics and alerts). */
+export async function unsettledConflicts(
+  v: ViewSnapshot,
+): Promise<{ count: number; oldestDetectedAt: number | null }> {
+  const filter = { state: { $in: ['open', 'resolving'] as ConflictDoc['state'][] } };
+  const count = await v.view('conflicts').countDocuments(filter);
+  const oldest = await v
+    .view<ConflictDoc>('conflicts')
+    .find(filter, { projection: { detectedAt: 1 } })
+    .sort({ detectedAt: 1 })
+    .limit(1)
+    .toArray();
+  return { count, oldestDetectedAt: oldest[0]?.detectedAt ?? null };
+}
