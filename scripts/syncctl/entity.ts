@@ -44,7 +44,7 @@ const SIM_DEFAULTS: Record<string, string> = {
 };
 
 /** Finds the canonical key through the projector's search (customer number, CRM id, Siagh code, key). */
-async function resolveKey(ctx: Ctx, raw: string): Promise<string> {
+export async function resolveKey(ctx: Ctx, raw: string): Promise<string> {
   const ref = parseEntityRef(raw);
   if (ref.kind === 'canonical') return ref.key;
   const q = ref.kind === 'customerNumber' ? `100-${ref.n}` : ref.q;

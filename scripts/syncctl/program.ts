@@ -12,6 +12,7 @@ import { registerRebuild } from './rebuild';
 import { registerReplay } from './replay';
 import { registerResync } from './resync';
 import { registerStatus } from './status';
+import { registerWhy } from './why';
 
 export type Run = (fn: (ctx: Ctx) => Promise<ExitCode>) => Promise<void>;
 
@@ -49,6 +50,7 @@ export function buildProgram(onExit: (code: number) => void = (c) => (process.ex
   registerPause(program, run);
   registerConflicts(program, run);
   registerEntity(program, run);
+  registerWhy(program, run);
   registerReplay(program, run);
   registerResync(program, run);
   for (const c of program.commands) c.exitOverride().showHelpAfterError();

@@ -171,6 +171,24 @@ describe('syncctl against a running projector', () => {
     expect((await syncctl(['entity', 'show', '100-999999', '--no-live'], env)).code).toBe(1);
   });
 
+  it('why says which write set each side of a field and why; an unknown field is exit 2 naming the known ones', async () => {
+    const r = await syncctl(['--json', 'why', '100-1231', 'phone'], env);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({
+      canonicalKey: 'customer:1231',
+      field: 'phone',
+      crm: { value: '09129999999', origin: 'sync-write', reason: 'changed-on-siagh', outcomeId: 'o2' },
+      siagh: { value: '09129999999', origin: 'source-edit', previous: '09121234567' },
+      conflicts: [],
+    });
+    const text = await syncctl(['why', 'customer:1231', 'phone'], env);
+    expect(text.stdout).toContain('CRM: 09129999999');
+    expect(text.stdout).toContain('edited in Siagh, not in the other');
+    const unknown = await syncctl(['why', '100-1231', 'fax'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no lineage for field "fax".*\n.*phone/);
+  });
+
   it('rebuild follows the projector rebuild to the switch-over', async () => {
     const r = await syncctl(['--json', 'rebuild'], { ...env, OPERATOR_TOKEN });
     expect(r.code).toBe(0);

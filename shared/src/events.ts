@@ -104,6 +104,13 @@ export interface FieldChange {
   reason: string;
 }
 
+/** A mapped field's value on one side as a first link found it (JSON). */
+export interface LinkedValue {
+  field: string;
+  side: SourceSystem;
+  value: string | null;
+}
+
 export interface OutcomeError {
   kind: string;
   code: string;
@@ -127,6 +134,7 @@ export interface SyncOutcome {
   targetBefore: string | null;
   targetAfter: string | null;
   fieldDiff: FieldChange[];
+  linkedValues: LinkedValue[];
   attempts: number;
   durationMs: number;
   error: OutcomeError | null;

@@ -305,6 +305,7 @@ async function attemptOnce(
     status: createdEarlier ? 'created' : decision.outcome.status,
     direction: createdEarlier ? directionTo(adopted.side) : decision.outcome.direction,
     fieldDiff: decision.outcome.fieldDiff,
+    ...(decision.outcome.linkedValues && { linkedValues: decision.outcome.linkedValues }),
     note: createdEarlier ? 'created by an earlier attempt that did not commit' : decision.outcome.note,
     fetched,
     durationMs: now - started,

@@ -5,6 +5,7 @@ import {
   type CreateIntent,
   type Direction,
   type FieldChange,
+  type LinkedValue,
   type OutcomeStatus,
   type SyncOutcome,
   type WorkEvent,
@@ -31,6 +32,7 @@ interface OutcomeParts {
   status: OutcomeStatus;
   direction?: Direction;
   fieldDiff?: FieldChange[];
+  linkedValues?: LinkedValue[];
   note?: string | null;
   fetched?: Fetched;
   durationMs?: number;
@@ -81,6 +83,7 @@ export function outcomeOf(
     targetBefore: json(source ? fetched?.[target]?.record : undefined),
     targetAfter: json(state.base),
     fieldDiff: parts.fieldDiff ?? [],
+    linkedValues: parts.linkedValues ?? [],
     attempts,
     durationMs: Math.max(0, Math.round(parts.durationMs ?? 0)),
     error: parts.error

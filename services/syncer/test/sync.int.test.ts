@@ -97,6 +97,15 @@ describe('syncer on the real broker with both simulators', () => {
     await w.waitFor('decided again', () => status('customer:5030').length >= 2);
     expect(status('customer:5030')).toEqual(['linked', 'skipped-unchanged']);
     expect(apiWrites()).toBe(before);
+    // The link's outcome (through the registry) says what each side held: the lineage of every field.
+    const [link, later] = w.outcomes.filter((o) => o.canonicalKey === 'customer:5030');
+    expect(link!.linkedValues).toEqual(
+      expect.arrayContaining([
+        { field: 'email', side: 'crm', value: '"kazem@example.com"' },
+        { field: 'email', side: 'siagh', value: '"kazem@example.com"' },
+      ]),
+    );
+    expect(later!.linkedValues).toEqual([]);
   });
 
   it('a Siagh contact with no CRM counterpart is created in the CRM with its customer number', async () => {

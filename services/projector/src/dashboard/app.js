@@ -303,6 +303,53 @@ function recordBox(title, side) {
   return box;
 }
 
+const ORIGIN = {
+  'sync-write': 'written by the syncer',
+  'source-edit': 'edited here',
+  linked: 'there at the first link',
+};
+
+// One line per side: the value, how it got there and the decision behind it (syncctl why says more).
+function provenanceCell(p) {
+  const td = document.createElement('td');
+  if (!p) {
+    td.textContent = '—';
+    return td;
+  }
+  // The value isolated (Persian reads right-to-left), the explanation after it left-to-right.
+  const value = document.createElement('bdi');
+  value.textContent = p.value ?? '(empty)';
+  const how = document.createElement('small');
+  how.textContent = ` · ${ORIGIN[p.origin] ?? p.origin} · ${p.reason} · ${when(p.at)}`;
+  td.title = `change ${p.sourceEventId}, outcome ${p.outcomeId}, correlation ${p.correlationId}`;
+  td.append(value, how);
+  return td;
+}
+
+async function lineageTable(key) {
+  const lineage = await api(`/api/entities/${encodeURIComponent(key)}/lineage`).catch(() => null);
+  const table = document.createElement('table');
+  table.className = 'lineage';
+  table.innerHTML =
+    '<caption>Why each value</caption><thead><tr><th>Field</th><th>CRM</th><th>Siagh</th><th>Earlier values</th></tr></thead>';
+  const body = document.createElement('tbody');
+  for (const f of lineage?.fields ?? []) {
+    const tr = document.createElement('tr');
+    tr.dataset.field = f.field;
+    const earlier = document.createElement('td');
+    for (const [i, h] of f.history.entries()) {
+      const v = document.createElement('bdi');
+      v.textContent = h.value ?? '(empty)';
+      earlier.append(`${i > 0 ? ' · ' : ''}${h.side}: `, v);
+    }
+    if (f.history.length === 0) earlier.textContent = '—';
+    tr.append(cell(f.field), provenanceCell(f.crm), provenanceCell(f.siagh), earlier);
+    body.append(tr);
+  }
+  table.append(body);
+  return table;
+}
+
 async function showCustomer(key) {
   const d = await api(`/api/entities/${encodeURIComponent(key)}`);
   const out = $('#customer');
@@ -328,7 +375,7 @@ async function showCustomer(key) {
     body.append(tr);
   }
   table.append(body);
-  out.replaceChildren(head, sides, table);
+  out.replaceChildren(head, sides, await lineageTable(key), table);
 }
 
 $('#search').addEventListener('submit', async (e) => {

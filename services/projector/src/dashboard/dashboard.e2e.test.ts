@@ -290,7 +290,14 @@ describe('operator dashboard in chromium', () => {
     expect(await pres.count()).toBe(2);
     expect(await pres.first().getAttribute('dir')).toBe('auto');
     expect(await pres.first().textContent()).toContain('علی رضایی');
-    expect(await page.locator('#customer tbody tr').count()).toBe(3);
+    expect(await page.locator('#customer table:not(.lineage) tbody tr').count()).toBe(3);
+    // Why each value: the phone was edited in Siagh and written to the CRM by the syncer.
+    const phone = page.locator('#customer table.lineage tr[data-field="phone"] td');
+    expect(await phone.nth(1).textContent()).toBe(
+      '09129999999 · written by the syncer · changed-on-siagh · 2025-11-20 08:01:30',
+    );
+    expect(await phone.nth(2).textContent()).toContain('09129999999 · edited here · changed-on-siagh');
+    expect(await phone.nth(3).textContent()).toContain('09121234567');
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-customer.png'), fullPage: true });
   });
 });

@@ -28,6 +28,7 @@ export function outcome(p: Partial<SyncOutcome> & Pick<SyncOutcome, 'outcomeId'>
     targetBefore: null,
     targetAfter: JSON.stringify({ Name: 'علی رضایی', MobileNo: '09121234567' }),
     fieldDiff: [],
+    linkedValues: [],
     attempts: 1,
     durationMs: 40,
     error: null,

@@ -6,13 +6,21 @@ import {
   type Side,
   type SyncConfig,
 } from '@siaghsync/shared/mapping/syncConfig';
-import type { FieldChange } from '@siaghsync/shared/events';
+import type { FieldChange, LinkedValue } from '@siaghsync/shared/events';
 import { decideDelete } from './deletes';
 import { isEcho } from './echo';
 import { threeWayMerge, type FieldConflict } from './merge';
 import { decideResolution } from './resolution';
 import type { EntityState } from './state';
-import { directionTo, other, type Decision, type DecideInput, type SideRecord, type Write } from './types';
+import {
+  directionTo,
+  other,
+  type Decision,
+  type DecideInput,
+  type OutcomeDraft,
+  type SideRecord,
+  type Write,
+} from './types';
 
 /**
  * The syncer's decision for one event: given the entity's state and both sides' CURRENT records
@@ -227,7 +235,20 @@ function decideBoth(input: DecideInput, source: Side, crm: SideRecord, siagh: Si
       : written.length === 2
         ? directionTo(other(source))
         : 'none';
-  return { writes, newState, outcome: { status, direction, fieldDiff, note: null }, conflicts };
+  const outcome: OutcomeDraft = { status, direction, fieldDiff, note: null };
+  if (firstLink) outcome.linkedValues = linkedValues(crm, siagh, config);
+  return { writes, newState, outcome, conflicts };
+}
+
+/** Each mapped field's value on each side as the link found it, before any write. */
+function linkedValues(crm: SideRecord, siagh: SideRecord, config: SyncConfig): LinkedValue[] {
+  return (['crm', 'siagh'] as const).flatMap((side) =>
+    MAPPED_FIELDS.filter((f) => config.fields[f][side] !== null).map((field) => ({
+      field,
+      side,
+      value: JSON.stringify((side === 'crm' ? crm : siagh).record[field] ?? null),
+    })),
+  );
 }
 
 /** Conflict events: every automatic settlement is recorded; a manual one only when it first opens. */

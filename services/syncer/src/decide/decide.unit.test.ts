@@ -48,6 +48,23 @@ describe('decide: link or create', () => {
     expect(d.conflicts).toEqual([
       expect.objectContaining({ field: 'email', status: 'auto-resolved', winner: 'crm' }),
     ]);
+    // What each side held before the write: the lineage of every field nobody has changed since.
+    const values = d.outcome.linkedValues ?? [];
+    expect(values.filter((v) => v.field === 'email')).toEqual([
+      { field: 'email', side: 'crm', value: '"crm@example.com"' },
+      { field: 'email', side: 'siagh', value: '"siagh@example.com"' },
+    ]);
+    expect(values.find((v) => v.field === 'mobile' && v.side === 'siagh')?.value).toBe(
+      JSON.stringify(customer().mobile),
+    );
+    expect(values.some((v) => v.field === 'customerNumber')).toBe(false);
+  });
+
+  it('records linked values on the first link only, not on later events of the pair', () => {
+    const rec = customer();
+    expect(
+      when(synced(rec), change('siagh'), { crm: crmRec(rec), siagh: siaghRec(rec) }).outcome.linkedValues,
+    ).toBeUndefined();
   });
 });
 

@@ -1,6 +1,13 @@
 import type { CanonicalCustomer } from '@siaghsync/shared/mapping/canonical';
 import type { MappedField, Side, SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
-import type { Conflict, Direction, FieldChange, OutcomeStatus, WorkEvent } from '@siaghsync/shared/events';
+import type {
+  Conflict,
+  Direction,
+  FieldChange,
+  LinkedValue,
+  OutcomeStatus,
+  WorkEvent,
+} from '@siaghsync/shared/events';
 import type { EntityState } from './state';
 
 /** A record as fetched from one side, already mapped to the canonical shape. */
@@ -44,6 +51,8 @@ export interface OutcomeDraft {
   status: OutcomeStatus;
   direction: Direction;
   fieldDiff: FieldChange[];
+  /** On a pair's first link, what each side held (lineage of values no write has touched). */
+  linkedValues?: LinkedValue[];
   note: string | null;
 }
 

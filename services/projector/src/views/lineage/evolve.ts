@@ -2,11 +2,14 @@ import type { Direction, FieldChange, SourceSystem, SyncOutcome, Trigger } from 
 import type { ProjectorEvent } from '../../events';
 import type { View } from '../types';
 
-/** Why a value is on one side: written by the syncer (sync-write) or edited there by a person (source-edit). */
+/**
+ * Why a value is on one side: written by the syncer (sync-write), edited there by a person (source-edit),
+ * or already there when the pair was first linked and untouched since (linked).
+ */
 export interface Provenance {
   value: string | null;
   previous: string | null;
-  origin: 'sync-write' | 'source-edit';
+  origin: 'sync-write' | 'source-edit' | 'linked';
   reason: string;
   outcomeId: string;
   sourceEventId: string;
@@ -47,7 +50,8 @@ function provenance(o: SyncOutcome, c: FieldChange, origin: Provenance['origin']
     correlationId: o.correlationId,
     direction: o.direction,
     trigger: o.trigger,
-    at: origin === 'sync-write' ? o.occurredAt : (o.sourceTime ?? o.occurredAt),
+    // A source edit happened when its source says; a write and a link's finding when the syncer made them.
+    at: origin === 'source-edit' ? (o.sourceTime ?? o.occurredAt) : o.occurredAt,
     sourceTime: o.sourceTime,
   };
 }
@@ -58,19 +62,44 @@ function setSide(f: FieldLineage, side: SourceSystem, p: Provenance): FieldLinea
   return { ...f, [side]: p, history };
 }
 
+/** A first link's values: what each side held before the link's writes (which come after, on top). */
+function applyLinked(fields: Map<string, FieldLineage>, o: SyncOutcome): void {
+  // Outcomes written before linkedValues existed decode without it.
+  for (const l of o.linkedValues ?? []) {
+    const f = fields.get(l.field) ?? { field: l.field, crm: null, siagh: null, history: [] };
+    if (f[l.side]?.value === l.value) continue;
+    const c: FieldChange = {
+      field: l.field,
+      side: l.side,
+      before: null,
+      after: l.value,
+      reason: 'present-at-link',
+    };
+    fields.set(
+      l.field,
+      setSide(f, l.side, { ...provenance(o, c, 'linked'), previous: f[l.side]?.value ?? null }),
+    );
+  }
+}
+
 /**
  * Each field change the syncer wrote sets the written side (sync-write). When the change flowed from
- * the other side (changed-on-*, create), that side holds the same value because someone edited it
- * there: recorded as source-edit, observed by the outcome's source event.
+ * the other side (changed-on-*, create, a conflict's or a direction rule's winner), that side holds the
+ * same value because someone edited it there: recorded as source-edit, observed by the outcome's
+ * source event.
  */
 export function applyOutcome(doc: LineageDoc | null, o: SyncOutcome): LineageDoc {
   const fields = new Map((doc?.fields ?? []).map((f) => [f.field, f]));
+  applyLinked(fields, o);
   for (const c of o.fieldDiff) {
     let f = fields.get(c.field) ?? { field: c.field, crm: null, siagh: null, history: [] };
     f = setSide(f, c.side, provenance(o, c, 'sync-write'));
     const from = other(c.side);
     const flowed =
-      c.reason === 'create' || c.reason === `changed-on-${from}` || c.reason.startsWith('conflict-');
+      c.reason === 'create' ||
+      c.reason === `changed-on-${from}` ||
+      c.reason === 'direction' ||
+      c.reason.startsWith('conflict-');
     const cur = f[from];
     if (flowed && (cur === null || cur.value !== c.after)) {
       f = setSide(f, from, { ...provenance(o, c, 'source-edit'), previous: cur?.value ?? null });
@@ -88,7 +117,9 @@ export function applyOutcome(doc: LineageDoc | null, o: SyncOutcome): LineageDoc
 export const lineageView: View<LineageDoc> = {
   name: 'lineage',
   keys: (e: ProjectorEvent) =>
-    e.type === 'outcome' && e.data.fieldDiff.length > 0 ? [e.data.canonicalKey] : [],
+    e.type === 'outcome' && (e.data.fieldDiff.length > 0 || (e.data.linkedValues ?? []).length > 0)
+      ? [e.data.canonicalKey]
+      : [],
   evolve: (doc, e) => (e.type === 'outcome' ? applyOutcome(doc, e.data) : doc),
   indexes: [{ key: { updatedAt: -1 } }],
   storage: { toStored: storeLineage, fromStored: readLineage },
