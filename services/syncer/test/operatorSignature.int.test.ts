@@ -84,9 +84,7 @@ describe('operator events are signed (real broker, both simulators)', () => {
     // Dead letters and outcomes are two topics read by two consumers: wait for both.
     await w.waitFor(
       'three dead letters and their outcomes',
-      () =>
-        deadFor(key).length >= 3 &&
-        w.outcomes.filter((o) => o.canonicalKey === key).length >= 3,
+      () => deadFor(key).length >= 3 && w.outcomes.filter((o) => o.canonicalKey === key).length >= 3,
     );
     const dead = deadFor(key);
     expect(dead.map((d) => d.reasonCode)).toEqual([
