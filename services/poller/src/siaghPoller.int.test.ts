@@ -128,6 +128,32 @@ describe('Siagh poller (real broker, registry, simulator)', () => {
     expect(poller!.handle('siagh')!.runner.tracker!.meta.lastCompleteCount).toBe(sim.store.contacts.size);
   });
 
+  it("Siagh's clock a day ahead (R10): an edit is dated by the poller's clock, never by Siagh's", async () => {
+    // Siagh keeps no modification time; what dates its edit for last-write-wins is when the poller's
+    // complete sweeps began (changedAfter) and saw it (observedTime), both on this host's clock.
+    await call('PUT', `${sim.url}/_sim/clock`, { offsetMs: 86_400_000 });
+    try {
+      const code = [...sim.store.contacts.keys()][5] as number;
+      const sweptFrom = Date.now();
+      await sweep(poller!, 'siagh');
+      await settle(env, 300);
+      const editedAt = Date.now();
+      await patch(code, { Description: 'edited while Siagh says tomorrow' });
+      const n = env.events.length;
+      await sweep(poller!, 'siagh');
+      await eventually(() => env.events.length > n);
+      const ev = (await settle(env)).slice(n).find((e) => e.sourceId === String(code))!;
+      expect(ev.sourceTime).toBeNull();
+      const after = Number(ev.attributes.changedAfter);
+      expect(after).toBeGreaterThanOrEqual(sweptFrom);
+      expect(after).toBeLessThanOrEqual(editedAt);
+      expect(ev.observedTime).toBeGreaterThanOrEqual(editedAt);
+      expect(ev.observedTime).toBeLessThanOrEqual(Date.now());
+    } finally {
+      await call('PUT', `${sim.url}/_sim/clock`, { offsetMs: 0 });
+    }
+  });
+
   it('a new instance on the same state topic resumes: only the changes made in between, no duplicates', async () => {
     await poller!.stop();
     poller = undefined;
