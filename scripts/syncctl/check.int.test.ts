@@ -2,6 +2,9 @@ import { startCrmSimulator, type CrmSimulator } from '../../simulators/crm/serve
 import { startSiaghSimulator, type SiaghSimulator } from '../../simulators/siagh/server';
 import { requireEnv } from '../../test/harness/names';
 import { simulatorEnv } from '../../test/harness/systems';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { closedPort, syncctl } from './cli.testkit';
 
 jest.setTimeout(120_000);
@@ -132,5 +135,40 @@ describe('syncctl check', () => {
     } finally {
       await persons.close();
     }
+  });
+
+  describe('config check', () => {
+    const file = path.join(os.tmpdir(), `sync-misspelt-${process.pid}.yaml`);
+    afterAll(() => fs.rmSync(file, { force: true }));
+
+    it('the default mapping: valid, and with --live every configured path is found in real records', async () => {
+      const r = await syncctl(['--json', 'config', 'check', '--live', '--sample', '5'], env);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.json).toMatchObject({ valid: true, absent: [] });
+      const sampled = (r.json as { sampled: { crmRecords: number; siaghContacts: number } }).sampled;
+      expect(sampled.crmRecords).toBeGreaterThan(5);
+      expect(sampled.siaghContacts).toBe(10);
+    });
+
+    it('a misspelt path is reported with its side (exit 1); an invalid file is exit 78 naming the key', async () => {
+      const text = fs
+        .readFileSync(path.join(__dirname, '..', '..', 'config', 'sync.default.yaml'), 'utf8')
+        .replace('email: { crm: email, siagh: email }', 'email: { crm: emial, siagh: email }')
+        .replace('siagh: mobileno', 'siagh: mobilno');
+      fs.writeFileSync(file, text);
+      const offline = await syncctl(['config', 'check', '--file', file], env);
+      expect(offline.code).toBe(0);
+      const live = await syncctl(['config', 'check', '--file', file, '--live'], env);
+      expect(live.code).toBe(1);
+      expect(live.stdout).toMatch(/2 configured paths are absent from every sampled record/);
+      expect(live.stdout).toMatch(/mobile\s+siagh\s+mobilno/);
+      expect(live.stdout).toMatch(/email\s+crm\s+emial/);
+
+      fs.writeFileSync(file, text.replace('policy: siagh-wins', 'policy: siagh-always'));
+      const invalid = await syncctl(['config', 'check', '--file', file], env);
+      expect(invalid.code).toBe(78);
+      expect(invalid.stderr).toMatch(/fields\.mobile\.policy/);
+    });
   });
 });

@@ -3,6 +3,7 @@ import { createCtx, type Ctx } from './context';
 import { EXIT, type ExitCode } from './errors';
 import { registerBackfill } from './backfill';
 import { registerCheck } from './check';
+import { registerConfigCheck } from './configCheck';
 import { registerConflicts } from './conflicts';
 import { registerDlq } from './dlq';
 import { registerEntity } from './entity';
@@ -43,6 +44,7 @@ export function buildProgram(onExit: (code: number) => void = (c) => (process.ex
   };
   registerStatus(program, run);
   registerCheck(program, run);
+  registerConfigCheck(program, run);
   registerBackfill(program, run);
   registerRebuild(program, run);
   registerDlq(program, run);
