@@ -80,7 +80,7 @@ async function readSample(perKind: number, env: NodeJS.ProcessEnv): Promise<Live
       }
     }
     // One GetAll, as the poller makes every cycle: every contact is in the sample.
-    sample.siagh = (await siagh.getAllContacts());
+    sample.siagh = await siagh.getAllContacts();
     return sample;
   } catch (err) {
     if (isUnreachable(err)) throw new CliError(EXIT.unreachable, (err as Error).message);

@@ -67,6 +67,11 @@ const schema = z.object({
   PROJECTOR_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
   /** The writer's lease: a crashed writer is replaced by a standby instance after at most this long. */
   PROJECTOR_LEASE_MS: z.coerce.number().int().min(3_000).max(300_000).default(10_000),
+  /**
+   * The views' query indexes. auto: created when the database reads them (MongoDB), not when its explain
+   * says it never does (FerretDB's SQLite backend), where they would only slow every write.
+   */
+  PROJECTOR_SECONDARY_INDEXES: z.enum(['auto', 'on', 'off']).default('auto'),
   /** Database name when MONGODB_URI names none. */
   PROJECTOR_DB: z
     .string()

@@ -96,6 +96,7 @@ export async function startService(
       groupId: cfg.PROJECTOR_GROUP_ID,
       sessionTimeoutMs: cfg.PROJECTOR_SESSION_TIMEOUT_MS,
       leaseMs: cfg.PROJECTOR_LEASE_MS,
+      secondaryIndexes: cfg.PROJECTOR_SECONDARY_INDEXES,
       rebuildFlush: {
         maxEvents: cfg.PROJECTOR_REBUILD_FLUSH_EVENTS,
         maxAgeMs: cfg.PROJECTOR_REBUILD_FLUSH_MS,

@@ -9,6 +9,7 @@ import {
   collectionName,
   dropVersion,
   ensureIndexes,
+  readsSecondaryIndexes,
   metaCollection,
   readAlias,
   readBuilds,
@@ -42,6 +43,8 @@ export interface ProjectorDeps {
   sessionTimeoutMs?: number;
   /** Window bounds of a rebuild (defaults: REBUILD_FLUSH). */
   rebuildFlush?: FlushPolicy;
+  /** The views' query indexes: `auto` creates them when the database reads them (readsSecondaryIndexes). */
+  secondaryIndexes?: 'auto' | 'on' | 'off';
 }
 
 export interface BuildProgress {
@@ -54,7 +57,7 @@ export interface BuildProgress {
 
 /**
  * Views whose collection a version lacks. A build creates every view's collection with its indexes
- * before it folds anything (ensureIndexes; every view has at least one index), so a missing one is a
+ * before it folds anything (ensureIndexes, with or without indexes), so a missing one is a
  * view the code gained after that version was built.
  */
 export async function missingViews(db: Db, version: number): Promise<string[]> {
@@ -193,7 +196,9 @@ export class Projector {
   }
 
   private async resume(build: BuildDoc): Promise<void> {
-    await this.lock.run(() => ensureIndexes(this.deps.db, build.version));
+    const mode = this.deps.secondaryIndexes ?? 'auto';
+    const secondary = mode === 'auto' ? await readsSecondaryIndexes(this.deps.db) : mode === 'on';
+    await this.lock.run(() => ensureIndexes(this.deps.db, build.version, secondary));
     const runner = await this.startRunner(build.version, build.targets);
     this.building = { runner, build };
     this.deps.logger.info({ version: build.version, targets: build.targets }, 'rebuild running');
