@@ -161,6 +161,17 @@ describe('query API and operator actions over a known history (real Kafka, regis
     ).text();
     const lines = csv.trim().split('\r\n');
     expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(
+      'occurredAt,occurredAtJalali,outcomeId,correlationId,canonicalKey,customerNumber,crmId,siaghCode,' +
+        'entityType,direction,status,trigger,changedFields,attempts,durationMs,errorCode,errorMessage,' +
+        'sourceMessage,sourceEventId',
+    );
+    // Beside the UTC time, the same moment in Tehran on the Jalali calendar (T0 + 2 min).
+    expect(lines[1]!.split(',').slice(0, 3)).toEqual([
+      '2025-11-20T08:02:00.000Z',
+      '1404/08/29 11:32:00 +03:30',
+      'o4',
+    ]);
     expect(lines[1]).toContain('شماره تلفن نمی تواند تکراری باشد.');
   });
 

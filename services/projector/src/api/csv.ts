@@ -1,4 +1,5 @@
 import type { AuditDoc } from '../views/sync_audit/evolve';
+import { jalaliTehran } from './jalali';
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed with ' so a spreadsheet never runs it as a formula. */
 export function csvCell(v: unknown): string {
@@ -15,8 +16,10 @@ export function csvCell(v: unknown): string {
 
 export const csvLine = (cells: unknown[]): string => `${cells.map(csvCell).join(',')}\r\n`;
 
+/** occurredAt is UTC (ISO 8601); occurredAtJalali the same moment in Tehran, e.g. 1404/08/29 11:30:00 +03:30. */
 export const AUDIT_COLUMNS = [
   'occurredAt',
+  'occurredAtJalali',
   'outcomeId',
   'correlationId',
   'canonicalKey',
@@ -39,6 +42,7 @@ export const AUDIT_COLUMNS = [
 export function auditRow(d: AuditDoc): unknown[] {
   return [
     new Date(d.occurredAt).toISOString(),
+    jalaliTehran(d.occurredAt),
     d.outcomeId,
     d.correlationId,
     d.canonicalKey,

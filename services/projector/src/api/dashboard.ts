@@ -13,6 +13,7 @@ export const DASHBOARD_FILES: Record<string, string> = {
   '/index.html': 'index.html',
   '/app.js': 'app.js',
   '/chart.js': 'chart.js',
+  '/i18n.js': 'i18n.js',
   '/style.css': 'style.css',
 };
 

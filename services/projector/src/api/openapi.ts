@@ -59,6 +59,7 @@ export function openApiDocument(routes: RouteDef[]): Record<string, unknown> {
       ...paths[path],
       [r.method]: {
         summary: r.summary,
+        ...(r.description ? { description: r.description } : {}),
         tags: [r.tag],
         parameters: [...params, ...query],
         ...(r.body

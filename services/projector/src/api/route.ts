@@ -61,6 +61,8 @@ export interface RouteDef<Q extends ZodTypeAny = ZodTypeAny, B extends ZodTypeAn
   /** Express syntax (`/api/conflicts/:conflictId`); the OpenAPI document converts it. */
   path: string;
   summary: string;
+  /** What the summary has no room for (an export's columns). */
+  description?: string;
   tag: string;
   query?: Q;
   body?: B;

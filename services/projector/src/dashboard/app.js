@@ -1,13 +1,31 @@
 /* global document, sessionStorage, fetch, setInterval */
 import { drawChart } from './chart.js';
+import { ago, clock, code, currentLang, num, parts, setLang, t, translatePage, when } from './i18n.js';
 
-// Every value from the API is put in the page with textContent (never innerHTML): names and
-// messages come from two external systems. Persian content gets dir="auto" so it reads right-to-left.
+// Every value from the API is put in the page as text, by textContent or append() (never innerHTML):
+// names and messages come from two external systems. Persian content gets dir="auto" so it reads
+// right-to-left whatever the page's language. Labels come from i18n.js, in English or Persian.
 
 const $ = (sel) => document.querySelector(sel);
 const tokenInput = $('#token');
 tokenInput.value = sessionStorage.getItem('operatorToken') ?? '';
 tokenInput.addEventListener('change', () => sessionStorage.setItem('operatorToken', tokenInput.value));
+
+const langSwitch = $('#lang-switch');
+function showLanguage() {
+  translatePage();
+  // The switch names the other language, in that language.
+  langSwitch.lang = currentLang() === 'fa' ? 'en' : 'fa';
+}
+showLanguage();
+$('#view-status').textContent = t('loading');
+let shownCustomer = null;
+langSwitch.addEventListener('click', async () => {
+  setLang(currentLang() === 'fa' ? 'en' : 'fa');
+  showLanguage();
+  await refresh();
+  if (shownCustomer) await showCustomer(shownCustomer).catch((err) => say(err.message));
+});
 
 async function api(path, init = {}) {
   const headers = { ...(init.headers ?? {}) };
@@ -20,21 +38,41 @@ async function api(path, init = {}) {
   const body = await res.json().catch(() => null);
   if (res.status === 401 && init.method !== 'POST') {
     $('#sign-in').hidden = false;
-    throw new Error('not signed in: open the dashboard link npm start printed, or enter the read token');
+    throw new Error(t('notSignedIn'));
   }
   if (!res.ok) throw new Error(body?.message ?? body?.error ?? `HTTP ${res.status}`);
   return body;
 }
 
-function cell(text, { rtl = false, cls } = {}) {
+/** content: text, a node (a time) or a list of both; append makes text nodes, never markup. */
+function cell(content, { rtl = false, cls } = {}) {
   const td = document.createElement('td');
-  td.textContent = text ?? '—';
+  td.append(...[content ?? '—'].flat());
   if (rtl) td.dir = 'auto';
   if (cls) td.className = cls;
   return td;
 }
 
-const when = (ms) => (ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 19) : '—');
+function headRow(keys) {
+  const head = document.createElement('thead');
+  const tr = document.createElement('tr');
+  for (const key of keys) tr.append(Object.assign(document.createElement('th'), { textContent: t(key) }));
+  head.append(tr);
+  return head;
+}
+
+/** An API value inside a sentence, isolated: in Persian text "100-1231" would otherwise read "1231-100". */
+const bdi = (text) => Object.assign(document.createElement('bdi'), { textContent: text });
+
+/** One row across the whole table, for "nothing here". */
+function emptyRow(text, columns) {
+  const tr = document.createElement('tr');
+  const td = cell(text);
+  td.colSpan = columns;
+  tr.append(td);
+  return tr;
+}
+
 const say = (text) => ($('#message').textContent = text);
 
 function button(label, onClick, testId) {
@@ -57,31 +95,33 @@ function button(label, onClick, testId) {
 async function loadSummary() {
   const s = await api('/api/summary');
   const cards = [
-    ['Outcomes', s.outcomes.total],
+    ['card.outcomes', s.outcomes.total],
     [
-      'Synced',
+      'card.synced',
       (s.outcomes.byStatus.synced ?? 0) +
         (s.outcomes.byStatus.created ?? 0) +
         (s.outcomes.byStatus.linked ?? 0),
     ],
-    ['Open conflicts', s.conflicts.open + s.conflicts.resolving],
-    ['Dead letters', s.deadLetters.pending],
-    ['Linked pairs', s.entities.linked],
+    ['card.conflicts', s.conflicts.open + s.conflicts.resolving],
+    ['card.deadLetters', s.deadLetters.pending],
+    ['card.linked', s.entities.linked],
   ];
   $('#cards').replaceChildren(
     ...cards.map(([label, n]) => {
       const d = document.createElement('div');
       d.className = 'card';
       const b = document.createElement('b');
-      b.textContent = String(n);
-      d.append(b, label);
+      b.textContent = num(n);
+      d.append(b, t(label));
       return d;
     }),
   );
   const v = await api('/api/views');
   $('#view-status').textContent =
-    `views v${v.live}` +
-    (v.rebuild ? ` · rebuilding v${v.rebuild.version}: ${Math.floor(v.rebuild.ratio * 100)}%` : '');
+    t('views', { live: v.live }) +
+    (v.rebuild
+      ? t('rebuilding', { version: v.rebuild.version, pct: num(Math.floor(v.rebuild.ratio * 100)) })
+      : '');
 }
 
 async function loadCharts() {
@@ -91,7 +131,7 @@ async function loadCharts() {
   drawChart(
     $('#chart-throughput'),
     series.map((p) => ({ x: p.bucket, y: p.total })),
-    { kind: 'bar' },
+    { kind: 'bar', format: (v) => num(v), empty: t('noData') },
   );
   drawChart(
     $('#chart-failures'),
@@ -100,7 +140,8 @@ async function loadCharts() {
       kind: 'line',
       color: '#b3261e',
       yMax: 1,
-      format: (v) => `${Math.round(v * 100)}%`,
+      format: (v) => new Intl.NumberFormat(currentLang(), { style: 'percent' }).format(v),
+      empty: t('noData'),
     },
   );
 }
@@ -115,7 +156,7 @@ async function loadConflicts() {
       if (c.state === 'open') {
         actions.append(
           button(
-            'Keep CRM',
+            t('keepCrm'),
             () =>
               api(`/api/conflicts/${encodeURIComponent(c.conflictId)}/resolve`, {
                 method: 'POST',
@@ -125,7 +166,7 @@ async function loadConflicts() {
           ),
           ' ',
           button(
-            'Keep Siagh',
+            t('keepSiagh'),
             () =>
               api(`/api/conflicts/${encodeURIComponent(c.conflictId)}/resolve`, {
                 method: 'POST',
@@ -136,22 +177,19 @@ async function loadConflicts() {
         );
       }
       tr.append(
-        cell(c.canonicalKey),
+        cell(c.canonicalKey, { cls: 'code' }),
         cell(c.field),
         cell(c.conflict?.crmValue, { rtl: true }),
         cell(c.conflict?.siaghValue, { rtl: true }),
         cell(c.conflict?.baseValue, { rtl: true }),
         cell(when(c.detectedAt)),
-        cell(c.state, { cls: `state state-${c.state}` }),
+        cell(code('state', c.state), { cls: `state state-${c.state}` }),
         actions,
       );
       return tr;
     }),
   );
-  if (items.length === 0)
-    $('#conflicts tbody').append(
-      Object.assign(document.createElement('tr'), { innerText: 'No open conflicts.' }),
-    );
+  if (items.length === 0) $('#conflicts tbody').append(emptyRow(t('noConflicts'), 8));
 }
 
 async function loadDeadLetters() {
@@ -162,17 +200,17 @@ async function loadDeadLetters() {
       const actions = document.createElement('td');
       actions.append(
         button(
-          'Redrive',
+          t('redrive'),
           () => api(`/api/dead-letters/${encodeURIComponent(d.deadLetterId)}/redrive`, { method: 'POST' }),
           `redrive-${d.deadLetterId}`,
         ),
       );
       tr.append(
-        cell(d.canonicalKey),
+        cell(d.canonicalKey, { cls: 'code' }),
         cell(d.reasonCode),
         cell(d.sourceMessage ?? d.message, { rtl: true }),
         cell(when(d.lastFailedAt)),
-        cell(d.redriveState),
+        cell(code('state', d.redriveState)),
         actions,
       );
       return tr;
@@ -185,9 +223,10 @@ const PENDING_STATES = ['retrying', 'paused', 'parked', 'waiting-for-link', 'wai
 function nextAttempt(d) {
   if (d.nextAttemptAt)
     return d.nextAttemptAt > Date.now()
-      ? `${when(d.nextAttemptAt)} UTC`
-      : `due (${when(d.nextAttemptAt)} UTC)`;
-  if (d.state === 'waiting-for-link') return `when ${d.waitingFor ?? 'its customer'} is linked`;
+      ? when(d.nextAttemptAt)
+      : parts('due', { time: when(d.nextAttemptAt) });
+  if (d.state === 'waiting-for-link')
+    return parts('whenLinked', { what: d.waitingFor ? bdi(d.waitingFor) : t('itsCustomer') });
   return '—';
 }
 
@@ -199,7 +238,7 @@ async function loadPending() {
       const chip = document.createElement('span');
       chip.className = s === 'total' ? 'chip' : `chip pending-${s}`;
       chip.dataset.state = s;
-      chip.textContent = s === 'total' ? `${n} waiting` : `${s}: ${n}`;
+      chip.textContent = s === 'total' ? t('waitingTotal', { n: num(n) }) : `${code('state', s)}: ${num(n)}`;
       return chip;
     }),
   );
@@ -208,62 +247,54 @@ async function loadPending() {
       const tr = document.createElement('tr');
       tr.dataset.key = d.canonicalKey;
       tr.dataset.state = d.state;
-      const since = d.since ? `${ago((Date.now() - d.since) / 1000)} · ${when(d.since)} UTC` : '—';
+      const since = d.since ? [`${ago((Date.now() - d.since) / 1000)} · `, when(d.since)] : '—';
       tr.append(
-        cell(d.canonicalKey),
-        cell(d.kind),
-        cell(d.customerNumber),
-        cell(d.state, { cls: `pending-${d.state}` }),
+        cell(d.canonicalKey, { cls: 'code' }),
+        cell(code('kind', d.kind)),
+        cell(d.customerNumber, { cls: 'code' }),
+        cell(code('state', d.state), { cls: `pending-${d.state}` }),
         cell(since),
         cell(`${d.reasonCode}: ${d.sourceMessage ?? d.message}`, { rtl: true }),
         cell(nextAttempt(d)),
-        cell(String(d.attempts)),
+        cell(num(d.attempts)),
       );
       return tr;
     }),
   );
-  if (items.length === 0) {
-    const tr = document.createElement('tr');
-    const td = cell('Nothing waits.');
-    td.colSpan = 8;
-    tr.append(td);
-    $('#pending-list tbody').append(tr);
-  }
+  if (items.length === 0) $('#pending-list tbody').append(emptyRow(t('nothingWaits'), 8));
 }
-
-const ago = (s) =>
-  s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
-const clock = (ms) => new Date(ms).toTimeString().slice(0, 5);
 
 async function loadFreshness() {
   const f = await api('/api/freshness');
   const box = $('#freshness');
   const down = f.syncers.filter((s) => !s.reachable);
   const headline = {
-    'in-sync': 'in sync',
-    behind: `${ago(f.liveSeconds)} behind`,
-    stalled: `stalled since ${clock(f.stalledSince)}`,
-    unreachable: `syncer not answering: ${down.map((s) => s.url).join(', ')}`,
-    unknown: 'freshness unknown',
-  }[f.state];
+    'in-sync': () => t('inSync'),
+    behind: () => t('behind', { ago: ago(f.liveSeconds) }),
+    stalled: () => t('stalledSince', { clock: clock(f.stalledSince) }),
+    unreachable: () => t('unreachable', { urls: down.map((s) => s.url).join(t('comma')) }),
+    unknown: () => t('unknown'),
+  }[f.state]?.();
   const detail =
     f.state === 'unknown'
-      ? 'no syncer to ask (SYNCER_URLS is not set)'
+      ? t('noSyncer')
       : [
-          f.state === 'stalled' && f.liveSeconds >= 1 ? `oldest live change ${ago(f.liveSeconds)} old` : null,
-          f.bulkSeconds >= 1
-            ? `import: oldest queued change ${ago(f.bulkSeconds)} old`
-            : 'import: nothing queued',
-          `${f.syncers.length} syncer${f.syncers.length === 1 ? '' : 's'}`,
+          f.state === 'stalled' && f.liveSeconds >= 1 ? t('oldestLive', { ago: ago(f.liveSeconds) }) : null,
+          f.bulkSeconds >= 1 ? t('importOldest', { ago: ago(f.bulkSeconds) }) : t('importNothing'),
+          t(f.syncers.length === 1 ? 'syncerOne' : 'syncerMany', { n: num(f.syncers.length) }),
         ]
           .filter(Boolean)
           .join(' · ');
   // An operator's pause (syncctl pause) is said first: writes wait on purpose, nothing is late.
   const paused = (f.paused ?? []).map((p) =>
-    p.scope === 'all' ? 'all writes' : p.scope.startsWith('customer:') ? p.scope : `writes to ${p.scope}`,
+    p.scope === 'all'
+      ? t('pauseAll')
+      : p.scope.startsWith('customer:')
+        ? p.scope
+        : t('pauseTo', { scope: p.scope }),
   );
   $('#freshness-headline').textContent = paused.length
-    ? `${headline} · PAUSED: ${paused.join(', ')}`
+    ? t('paused', { headline, what: paused.join(t('comma')) })
     : headline;
   $('#freshness-detail').textContent = detail;
   box.className = `freshness ${f.alert ? 'alert' : paused.length || f.state === 'behind' ? 'behind' : f.state === 'unknown' ? 'unknown' : 'ok'}`;
@@ -276,16 +307,22 @@ async function loadLag() {
   $('#lag tbody').replaceChildren(
     ...groups.map((g) => {
       const tr = document.createElement('tr');
-      const stalled = g.stalled.map(
-        (p) => `${p.topic}/${p.partition} since ${clock(p.since)} (${p.lag} waiting)`,
+      const stalled = g.stalled.map((p) =>
+        t('stalledPartition', {
+          partition: `${p.topic}/${p.partition}`,
+          clock: clock(p.since),
+          n: num(p.lag),
+        }),
       );
       tr.append(
         cell(g.group),
         cell(g.state),
-        cell(String(g.members), { cls: g.members === 0 ? 'bad' : undefined }),
-        cell(String(g.lag)),
+        cell(num(g.members), { cls: g.members === 0 ? 'bad' : undefined }),
+        cell(num(g.lag)),
         cell(g.lag > 0 ? ago(g.behindSeconds) : '—'),
-        cell(stalled.length ? stalled.join(', ') : 'none', { cls: stalled.length ? 'bad' : undefined }),
+        cell(stalled.length ? stalled.join(t('comma')) : t('none'), {
+          cls: stalled.length ? 'bad' : undefined,
+        }),
       );
       return tr;
     }),
@@ -295,19 +332,13 @@ async function loadLag() {
 function recordBox(title, side) {
   const box = document.createElement('div');
   const h = document.createElement('h3');
-  h.textContent = side ? `${title} · ${when(side.at)}` : `${title} · no record seen yet`;
+  h.append(`${title} · `, side ? when(side.at) : t('noRecord'));
   const pre = document.createElement('pre');
   pre.dir = 'auto';
   pre.textContent = side ? JSON.stringify(side.record, null, 2) : '';
   box.append(h, pre);
   return box;
 }
-
-const ORIGIN = {
-  'sync-write': 'written by the syncer',
-  'source-edit': 'edited here',
-  linked: 'there at the first link',
-};
 
 // One line per side: the value, how it got there and the decision behind it (syncctl why says more).
 function provenanceCell(p) {
@@ -316,12 +347,16 @@ function provenanceCell(p) {
     td.textContent = '—';
     return td;
   }
-  // The value isolated (Persian reads right-to-left), the explanation after it left-to-right.
+  // The value isolated (Persian reads right-to-left), the explanation after it in the page's direction.
   const value = document.createElement('bdi');
-  value.textContent = p.value ?? '(empty)';
+  value.textContent = p.value ?? t('empty');
   const how = document.createElement('small');
-  how.textContent = ` · ${ORIGIN[p.origin] ?? p.origin} · ${p.reason} · ${when(p.at)}`;
-  td.title = `change ${p.sourceEventId}, outcome ${p.outcomeId}, correlation ${p.correlationId}`;
+  how.append(` · ${code('origin', p.origin)} · ${p.reason} · `, when(p.at));
+  td.title = t('provenance', {
+    event: p.sourceEventId,
+    outcome: p.outcomeId,
+    correlation: p.correlationId,
+  });
   td.append(value, how);
   return td;
 }
@@ -330,8 +365,9 @@ async function lineageTable(key) {
   const lineage = await api(`/api/entities/${encodeURIComponent(key)}/lineage`).catch(() => null);
   const table = document.createElement('table');
   table.className = 'lineage';
-  table.innerHTML =
-    '<caption>Why each value</caption><thead><tr><th>Field</th><th>CRM</th><th>Siagh</th><th>Earlier values</th></tr></thead>';
+  const caption = document.createElement('caption');
+  caption.textContent = t('whyEachValue');
+  table.append(caption, headRow(['col.field', 'col.crm', 'col.siagh', 'col.earlier']));
   const body = document.createElement('tbody');
   for (const f of lineage?.fields ?? []) {
     const tr = document.createElement('tr');
@@ -339,8 +375,8 @@ async function lineageTable(key) {
     const earlier = document.createElement('td');
     for (const [i, h] of f.history.entries()) {
       const v = document.createElement('bdi');
-      v.textContent = h.value ?? '(empty)';
-      earlier.append(`${i > 0 ? ' · ' : ''}${h.side}: `, v);
+      v.textContent = h.value ?? t('empty');
+      earlier.append(i > 0 ? ' · ' : '', bdi(`${h.side}:`), ' ', v);
     }
     if (f.history.length === 0) earlier.textContent = '—';
     tr.append(cell(f.field), provenanceCell(f.crm), provenanceCell(f.siagh), earlier);
@@ -354,13 +390,22 @@ async function showCustomer(key) {
   const d = await api(`/api/entities/${encodeURIComponent(key)}`);
   const out = $('#customer');
   const head = document.createElement('p');
-  head.textContent = `${d.mapping.canonicalKey} · customer ${d.mapping.customerNumber ?? '—'} · CRM ${d.mapping.crmId ?? '—'} · Siagh ${d.mapping.siaghId ?? '—'} · ${d.mapping.status}`;
+  head.append(
+    ...parts('customerHead', {
+      key: bdi(d.mapping.canonicalKey),
+      number: bdi(d.mapping.customerNumber ?? '—'),
+      crm: bdi(d.mapping.crmId ?? '—'),
+      siagh: bdi(d.mapping.siaghId ?? '—'),
+      status: bdi(d.mapping.status),
+    }),
+  );
   const sides = document.createElement('div');
   sides.className = 'side-by-side';
-  sides.append(recordBox('CRM (Payamgostar)', d.records.crm), recordBox('Siagh', d.records.siagh));
+  sides.append(recordBox(t('crmSide'), d.records.crm), recordBox(t('siaghSide'), d.records.siagh));
   const table = document.createElement('table');
-  table.innerHTML =
-    '<thead><tr><th>When</th><th>Status</th><th>Direction</th><th>Trigger</th><th>Fields</th><th>Error</th></tr></thead>';
+  table.append(
+    headRow(['col.when', 'col.status', 'col.direction', 'col.trigger', 'col.fields', 'col.error']),
+  );
   const body = document.createElement('tbody');
   for (const h of d.history) {
     const tr = document.createElement('tr');
@@ -376,13 +421,17 @@ async function showCustomer(key) {
   }
   table.append(body);
   out.replaceChildren(head, sides, await lineageTable(key), table);
+  shownCustomer = key;
 }
 
 $('#search').addEventListener('submit', async (e) => {
   e.preventDefault();
   try {
     const { items } = await api(`/api/entities?q=${encodeURIComponent($('#q').value)}`);
-    if (items.length === 0) return void ($('#customer').textContent = 'No customer matches.');
+    if (items.length === 0) {
+      shownCustomer = null;
+      return void ($('#customer').textContent = t('noMatch'));
+    }
     await showCustomer(items[0].canonicalKey);
   } catch (err) {
     say(err.message);

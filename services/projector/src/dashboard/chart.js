@@ -9,11 +9,11 @@ function el(name, attrs, text) {
   return e;
 }
 
-/** points: [{x: epoch ms, y: number}] ; kind: 'bar' | 'line' ; format: y label formatter */
+/** points: [{x: epoch ms, y: number}] ; kind: 'bar' | 'line' ; format: y label formatter ; empty: no-data text */
 export function drawChart(
   svg,
   points,
-  { kind = 'bar', color = '#2f6fde', format = (v) => String(v), yMax } = {},
+  { kind = 'bar', color = '#2f6fde', format = (v) => String(v), yMax, empty = 'no data in this range' } = {},
 ) {
   svg.replaceChildren();
   const W = svg.clientWidth || 400;
@@ -22,11 +22,7 @@ export function drawChart(
   const pad = { l: 40, r: 8, t: 8, b: 20 };
   if (points.length === 0) {
     svg.append(
-      el(
-        'text',
-        { x: W / 2, y: H / 2, 'text-anchor': 'middle', fill: '#7a8594', 'font-size': 12 },
-        'no data in this range',
-      ),
+      el('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', fill: '#7a8594', 'font-size': 12 }, empty),
     );
     return;
   }

@@ -204,7 +204,7 @@ describe('operator dashboard in chromium', () => {
       ((await page.getAttribute('#freshness', 'class')) ?? '').split(' ').includes('alert');
 
     await state('in-sync');
-    expect(await headline()).toBe('in sync');
+    await eventually(headline, (h) => h === 'in sync', 20_000);
     expect(await red()).toBe(false);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-in-sync.png') });
 
@@ -264,7 +264,8 @@ describe('operator dashboard in chromium', () => {
     const cells = (key: string) => page.locator(`#pending-list tr[data-key="${key}"] td`).allTextContents();
     const retrying = await cells('customer:1240');
     expect(retrying.slice(0, 4)).toEqual(['customer:1240', 'customer', '100-1240', 'retrying']);
-    expect(retrying[4]).toMatch(/^2\d min · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    // UTC, then the Jalali date (Tehran's) small after it.
+    expect(retrying[4]).toMatch(/^2\d min · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · 14\d\d\/\d\d\/\d\d$/);
     expect(retrying[5]).toBe('SIAGH_SERVER_ERROR: سرویس در دسترس نیست');
     expect(retrying[6]).toMatch(/^due \(/);
     expect(retrying[7]).toBe('10');
@@ -276,7 +277,7 @@ describe('operator dashboard in chromium', () => {
     expect(quote[6]).toBe(`when crm:${QUOTE_CUSTOMER_CRM_ID} is linked`);
     const counterpart = await cells('customer:1241');
     expect(counterpart[3]).toBe('waiting-for-counterpart');
-    expect(counterpart[6]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    expect(counterpart[6]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · 14\d\d\/\d\d\/\d\d$/);
     await page.locator('#pending').screenshot({ path: path.join(ARTIFACTS, 'dashboard-pending.png') });
   });
 
@@ -294,10 +295,89 @@ describe('operator dashboard in chromium', () => {
     // Why each value: the phone was edited in Siagh and written to the CRM by the syncer.
     const phone = page.locator('#customer table.lineage tr[data-field="phone"] td');
     expect(await phone.nth(1).textContent()).toBe(
-      '09129999999 · written by the syncer · changed-on-siagh · 2025-11-20 08:01:30',
+      '09129999999 · written by the syncer · changed-on-siagh · 2025-11-20 08:01:30 UTC · 1404/08/29',
     );
     expect(await phone.nth(2).textContent()).toContain('09129999999 · edited here · changed-on-siagh');
     expect(await phone.nth(3).textContent()).toContain('09121234567');
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-customer.png'), fullPage: true });
+  });
+
+  // Last: it leaves the page in English again, but the tests above need not depend on that.
+  it('switches to Persian, right to left, with Jalali dates in Tehran time beside UTC, and back', async () => {
+    const root = async () => ({
+      lang: await page.getAttribute('html', 'lang'),
+      dir: await page.getAttribute('html', 'dir'),
+    });
+    const headline = () => page.textContent('#freshness-headline');
+    // A customer on show is drawn again in the new language.
+    await page.fill('#q', '100-1231');
+    await page.click('#search button');
+    await page.locator('#customer table.lineage tr[data-field="phone"]').waitFor();
+    expect(await page.textContent('#lang-switch')).toBe('فارسی');
+    await page.click('#lang-switch');
+    expect(await root()).toEqual({ lang: 'fa', dir: 'rtl' });
+    expect(await page.textContent('#lang-switch')).toBe('English');
+    expect(await page.textContent('h2[data-i18n="openConflicts"]')).toBe('تعارض‌های باز');
+    expect(await page.textContent('#dead-letters th[data-i18n="col.failed"]')).toBe('زمان خطا');
+    expect(await page.getAttribute('#q', 'placeholder')).toBe('100-1231، شناسهٔ CRM، کد سیاق');
+    // The switch redraws the panels, then the customer: once the customer is Persian, all of it is.
+    const phone = page.locator('#customer table.lineage tr[data-field="phone"] td');
+    await eventually(
+      () => phone.nth(1).textContent(),
+      (text) => text?.includes('تهران') ?? false,
+      20_000,
+    );
+    // A time: the Jalali date and time in Tehran in Persian digits, then the UTC one.
+    expect(await phone.nth(1).textContent()).toBe(
+      '09129999999 · نوشتهٔ همگام‌ساز · changed-on-siagh · ۱۴۰۴/۰۸/۲۹ ۱۱:۳۱:۳۰ تهران · 2025-11-20 08:01:30 UTC',
+    );
+    const failed = page.locator('#dead-letters tbody tr', { hasText: 'customer:1232' }).locator('td').nth(3);
+    expect(await failed.textContent()).toBe('۱۴۰۴/۰۸/۲۹ ۱۱:۳۲:۰۰ تهران · 2025-11-20 08:02:00 UTC');
+    expect(await failed.locator('time').getAttribute('datetime')).toBe('2025-11-20T08:02:00.000Z');
+    expect(await headline()).toBe('در همگامی');
+    expect(await page.textContent('#cards')).toContain('رویدادهای ناموفق');
+    expect(await page.textContent('#cards')).not.toContain('Outcomes');
+    // States are words, counts Persian digits; the rows' data attributes and the codes stay as they are.
+    const chip = (s: string) => page.textContent(`#pending-counts .chip[data-state="${s}"]`);
+    expect(await chip('total')).toBe('۳ در انتظار');
+    expect(await chip('retrying')).toBe('در حال تلاش دوباره: ۱');
+    const retrying = await page.locator('#pending-list tr[data-key="customer:1240"] td').allTextContents();
+    expect(retrying.slice(0, 4)).toEqual(['customer:1240', 'مشتری', '100-1240', 'در حال تلاش دوباره']);
+    expect(await page.getAttribute('#pending-list tr[data-key="customer:1240"]', 'data-state')).toBe(
+      'retrying',
+    );
+
+    // The browser's own calendar, on either side of Nowruz 1404 (2025-03-21 00:00 in Tehran).
+    const jalali = (iso: string, digits: string) =>
+      page.evaluate(`import('/i18n.js').then((m) => m.jalali(Date.parse('${iso}'), '${digits}'))`);
+    expect(await jalali('2025-03-20T20:29:59Z', 'latn')).toBe('1403/12/30 23:59:59');
+    expect(await jalali('2025-03-20T20:30:00Z', 'latn')).toBe('1404/01/01 00:00:00');
+    expect(await jalali('2025-11-20T08:00:00Z', 'fa')).toBe('۱۴۰۴/۰۸/۲۹ ۱۱:۳۰:۰۰');
+
+    syncerReady = { liveSeconds: 37, bulkSeconds: 0, held: 10, stalled: [] };
+    await page.waitForSelector('#freshness[data-state="behind"]', { timeout: 20_000 });
+    expect(await headline()).toBe('۳۷ ثانیه عقب‌تر');
+    syncerReady = { liveSeconds: 0, bulkSeconds: 0, held: 0, stalled: [] };
+    syncerPaused = [{ scope: 'siagh', paused: true, reason: 'بستن سال مالی', by: 'مریم', at: Date.now() }];
+    await eventually(headline, (h) => h === 'در همگامی · مکث شده: نوشتن در siagh', 20_000);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-fa.png'), fullPage: true });
+    syncerPaused = [];
+
+    // Remembered by the browser.
+    await page.reload();
+    await page.waitForSelector('body[data-loaded="true"]');
+    expect(await root()).toEqual({ lang: 'fa', dir: 'rtl' });
+    expect(await page.textContent('h2[data-i18n="deadLetters"]')).toBe('رویدادهای ناموفق');
+
+    await page.click('#lang-switch');
+    expect(await root()).toEqual({ lang: 'en', dir: 'ltr' });
+    expect(await page.textContent('h2[data-i18n="openConflicts"]')).toBe('Open conflicts');
+    await eventually(
+      () => failed.textContent(),
+      (text) => text === '2025-11-20 08:02:00 UTC · 1404/08/29',
+      20_000,
+    );
+    await eventually(headline, (h) => h === 'in sync', 20_000);
+    expect(await page.evaluate("localStorage.getItem('dashboardLang')")).toBe('en');
   });
 });

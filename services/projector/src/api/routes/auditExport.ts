@@ -14,6 +14,7 @@ export default defineRoute({
   path: '/api/audit/export',
   tag: 'audit',
   summary: `Export matching audit entries (at most ${MAX_ROWS}) as CSV or JSON, streamed; at most PROJECTOR_MAX_EXPORTS at once (else 429)`,
+  description: `CSV columns: ${AUDIT_COLUMNS.join(', ')}. occurredAt is UTC; occurredAtJalali is the same moment as a Jalali date-time in Tehran with its offset (1404/08/29 11:30:00 +03:30).`,
   query: auditFilter
     .extend({ format: z.enum(['csv', 'json']).default('csv') })
     .strict()
