@@ -245,41 +245,38 @@ export function alertingTools(cfg: StackConfig): { promtool: string; amtool: str
   };
 }
 
-/**
- * promtool without the service-discovery plugins (cloud SDKs, Kubernetes): rule tests and config
- * checks of static targets need none of them, and the build takes half the time. Prometheus's
- * go.mod has replace directives, so it is built from its module's source, like FerretDB.
- */
-async function installPromtool(cfg: StackConfig, log: string): Promise<string> {
-  const bin = alertingTools(cfg).promtool;
+/** A test tool built from its Go module into the cache, once per pinned version. */
+async function installGoTool(
+  bin: string,
+  log: string,
+  what: { module: string; pkg: string; says: string; prepare?: (src: string) => void },
+): Promise<string> {
   const dir = path.dirname(path.dirname(bin));
   if (done(dir)) return bin;
-  say(`building promtool ${VERSIONS.prometheus} with Go (to test the alert rules)...`);
-  await buildGoModule(
-    `github.com/prometheus/prometheus@${VERSIONS.prometheus}`,
-    './cmd/promtool',
-    dir,
-    bin,
-    log,
-    (src) => fs.writeFileSync(path.join(src, 'plugins', 'plugins.go'), 'package plugins\n'),
-  );
+  say(`building ${what.says} with Go...`);
+  await buildGoModule(what.module, what.pkg, dir, bin, log, what.prepare);
   return bin;
 }
 
-async function installAmtool(cfg: StackConfig, log: string): Promise<string> {
-  const bin = alertingTools(cfg).amtool;
-  const dir = path.dirname(path.dirname(bin));
-  if (done(dir)) return bin;
-  say(`building amtool ${VERSIONS.alertmanager} with Go (to check the Alertmanager config)...`);
-  await buildGoModule(
-    `github.com/prometheus/alertmanager@${VERSIONS.alertmanager}`,
-    './cmd/amtool',
-    dir,
-    bin,
-    log,
-  );
-  return bin;
-}
+/**
+ * promtool is built without the service-discovery plugins (cloud SDKs, Kubernetes): rule tests and config
+ * checks of static targets need none of them, and the build takes half the time. Prometheus's go.mod has
+ * replace directives, so both are built from their module's source, like FerretDB.
+ */
+const installPromtool = (cfg: StackConfig, log: string) =>
+  installGoTool(alertingTools(cfg).promtool, log, {
+    module: `github.com/prometheus/prometheus@${VERSIONS.prometheus}`,
+    pkg: './cmd/promtool',
+    says: `promtool ${VERSIONS.prometheus} (to test the alert rules)`,
+    prepare: (src) => fs.writeFileSync(path.join(src, 'plugins', 'plugins.go'), 'package plugins\n'),
+  });
+
+const installAmtool = (cfg: StackConfig, log: string) =>
+  installGoTool(alertingTools(cfg).amtool, log, {
+    module: `github.com/prometheus/alertmanager@${VERSIONS.alertmanager}`,
+    pkg: './cmd/amtool',
+    says: `amtool ${VERSIONS.alertmanager} (to check the Alertmanager config)`,
+  });
 
 export async function installAll(cfg: StackConfig): Promise<Installed> {
   fs.mkdirSync(cfg.STACK_CACHE_DIR, { recursive: true });

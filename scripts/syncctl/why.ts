@@ -5,28 +5,12 @@ import { CliError, EXIT } from './errors';
 import { formatTime } from './format';
 import { expectOk, requestJson } from './http';
 import type { Run } from './program';
+import type { FieldLineage, Provenance } from '../../services/projector/src/views/lineage/evolve';
+
+export type { FieldLineage };
 
 type Side = 'crm' | 'siagh';
 
-/** One value's provenance as the projector's lineage view holds it. */
-export interface Provenance {
-  value: string | null;
-  previous: string | null;
-  origin: 'sync-write' | 'source-edit' | 'linked';
-  reason: string;
-  outcomeId: string;
-  sourceEventId: string;
-  correlationId: string;
-  direction: string;
-  trigger: string;
-  at: number;
-}
-export interface FieldLineage {
-  field: string;
-  crm: Provenance | null;
-  siagh: Provenance | null;
-  history: (Provenance & { side: Side })[];
-}
 export interface ConflictItem {
   conflictId: string;
   state: string | null;

@@ -6,9 +6,10 @@ const prov = {
   outcomeId: 'o1',
   sourceEventId: 'ev-1',
   correlationId: 'corr-1',
-  direction: 'crm-to-siagh',
-  trigger: 'webhook',
+  direction: 'crm-to-siagh' as const,
+  trigger: 'webhook' as const,
   at: T,
+  sourceTime: null,
 };
 
 describe('syncctl why', () => {
