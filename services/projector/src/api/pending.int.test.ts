@@ -147,9 +147,10 @@ describe('waiting work: GET /api/pending', () => {
         occurredAt: Date.now(),
       }),
     ]);
+    // The list and its counts are two reads: the view's write may land between them.
     const r = await eventually(
       () => list(),
-      (x) => x.body.counts.total === 2,
+      (x) => x.body.counts.total === 2 && x.body.items.length === 2,
     );
     expect(r.body.items.map((i) => i.canonicalKey)).toEqual(['preinvoice:crm:q-77', 'customer:1241']);
     expect(r.body.counts.retrying).toBe(0);
@@ -170,7 +171,7 @@ describe('waiting work: GET /api/pending', () => {
       );
       const r = await eventually(
         () => list(),
-        (x) => x.body.counts.total === 2,
+        (x) => x.body.counts.total === 2 && x.body.items.length === 2,
       );
       expect(r.body.items.map((i) => i.canonicalKey)).toEqual(['preinvoice:crm:q-77', 'customer:1241']);
     } finally {
