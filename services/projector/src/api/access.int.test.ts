@@ -137,6 +137,8 @@ describe("the read API's access rules, headers and static files over a known his
       ['/index.html', 'text/html'],
       ['/app.js', 'javascript'],
       ['/chart.js', 'javascript'],
+      ['/customer.js', 'javascript'],
+      ['/dom.js', 'javascript'],
       ['/i18n.js', 'javascript'],
       ['/style.css', 'text/css'],
     ] as const) {

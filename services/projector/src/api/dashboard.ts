@@ -13,6 +13,8 @@ export const DASHBOARD_FILES: Record<string, string> = {
   '/index.html': 'index.html',
   '/app.js': 'app.js',
   '/chart.js': 'chart.js',
+  '/customer.js': 'customer.js',
+  '/dom.js': 'dom.js',
   '/i18n.js': 'i18n.js',
   '/style.css': 'style.css',
 };

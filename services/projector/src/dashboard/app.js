@@ -1,12 +1,13 @@
-/* global document, sessionStorage, fetch, setInterval */
+/* global document, sessionStorage, setInterval */
 import { drawChart } from './chart.js';
+import { bindCustomerSearch, redrawCustomer } from './customer.js';
+import { $, api, bdi, cell, emptyRow, say } from './dom.js';
 import { ago, clock, code, currentLang, num, parts, setLang, t, translatePage, when } from './i18n.js';
 
 // Every value from the API is put in the page as text, by textContent or append() (never innerHTML):
 // names and messages come from two external systems. Persian content gets dir="auto" so it reads
 // right-to-left whatever the page's language. Labels come from i18n.js, in English or Persian.
 
-const $ = (sel) => document.querySelector(sel);
 const tokenInput = $('#token');
 tokenInput.value = sessionStorage.getItem('operatorToken') ?? '';
 tokenInput.addEventListener('change', () => sessionStorage.setItem('operatorToken', tokenInput.value));
@@ -19,61 +20,12 @@ function showLanguage() {
 }
 showLanguage();
 $('#view-status').textContent = t('loading');
-let shownCustomer = null;
 langSwitch.addEventListener('click', async () => {
   setLang(currentLang() === 'fa' ? 'en' : 'fa');
   showLanguage();
   await refresh();
-  if (shownCustomer) await showCustomer(shownCustomer).catch((err) => say(err.message));
+  await redrawCustomer();
 });
-
-async function api(path, init = {}) {
-  const headers = { ...(init.headers ?? {}) };
-  if (init.method === 'POST') {
-    headers['Content-Type'] = 'application/json';
-    if (tokenInput.value) headers.Authorization = `Bearer ${tokenInput.value}`;
-  }
-  // Reads carry the session cookie (HttpOnly: this script never sees it) set by /?token=.
-  const res = await fetch(path, { ...init, headers, credentials: 'same-origin' });
-  const body = await res.json().catch(() => null);
-  if (res.status === 401 && init.method !== 'POST') {
-    $('#sign-in').hidden = false;
-    throw new Error(t('notSignedIn'));
-  }
-  if (!res.ok) throw new Error(body?.message ?? body?.error ?? `HTTP ${res.status}`);
-  return body;
-}
-
-/** content: text, a node (a time) or a list of both; append makes text nodes, never markup. */
-function cell(content, { rtl = false, cls } = {}) {
-  const td = document.createElement('td');
-  td.append(...[content ?? '—'].flat());
-  if (rtl) td.dir = 'auto';
-  if (cls) td.className = cls;
-  return td;
-}
-
-function headRow(keys) {
-  const head = document.createElement('thead');
-  const tr = document.createElement('tr');
-  for (const key of keys) tr.append(Object.assign(document.createElement('th'), { textContent: t(key) }));
-  head.append(tr);
-  return head;
-}
-
-/** An API value inside a sentence, isolated: in Persian text "100-1231" would otherwise read "1231-100". */
-const bdi = (text) => Object.assign(document.createElement('bdi'), { textContent: text });
-
-/** One row across the whole table, for "nothing here". */
-function emptyRow(text, columns) {
-  const tr = document.createElement('tr');
-  const td = cell(text);
-  td.colSpan = columns;
-  tr.append(td);
-  return tr;
-}
-
-const say = (text) => ($('#message').textContent = text);
 
 function button(label, onClick, testId) {
   const b = document.createElement('button');
@@ -329,114 +281,7 @@ async function loadLag() {
   );
 }
 
-function recordBox(title, side) {
-  const box = document.createElement('div');
-  const h = document.createElement('h3');
-  h.append(`${title} · `, side ? when(side.at) : t('noRecord'));
-  const pre = document.createElement('pre');
-  pre.dir = 'auto';
-  pre.textContent = side ? JSON.stringify(side.record, null, 2) : '';
-  box.append(h, pre);
-  return box;
-}
-
-// One line per side: the value, how it got there and the decision behind it (syncctl why says more).
-function provenanceCell(p) {
-  const td = document.createElement('td');
-  if (!p) {
-    td.textContent = '—';
-    return td;
-  }
-  // The value isolated (Persian reads right-to-left), the explanation after it in the page's direction.
-  const value = document.createElement('bdi');
-  value.textContent = p.value ?? t('empty');
-  const how = document.createElement('small');
-  how.append(` · ${code('origin', p.origin)} · ${p.reason} · `, when(p.at));
-  td.title = t('provenance', {
-    event: p.sourceEventId,
-    outcome: p.outcomeId,
-    correlation: p.correlationId,
-  });
-  td.append(value, how);
-  return td;
-}
-
-async function lineageTable(key) {
-  const lineage = await api(`/api/entities/${encodeURIComponent(key)}/lineage`).catch(() => null);
-  const table = document.createElement('table');
-  table.className = 'lineage';
-  const caption = document.createElement('caption');
-  caption.textContent = t('whyEachValue');
-  table.append(caption, headRow(['col.field', 'col.crm', 'col.siagh', 'col.earlier']));
-  const body = document.createElement('tbody');
-  for (const f of lineage?.fields ?? []) {
-    const tr = document.createElement('tr');
-    tr.dataset.field = f.field;
-    const earlier = document.createElement('td');
-    for (const [i, h] of f.history.entries()) {
-      const v = document.createElement('bdi');
-      v.textContent = h.value ?? t('empty');
-      earlier.append(i > 0 ? ' · ' : '', bdi(`${h.side}:`), ' ', v);
-    }
-    if (f.history.length === 0) earlier.textContent = '—';
-    tr.append(cell(f.field), provenanceCell(f.crm), provenanceCell(f.siagh), earlier);
-    body.append(tr);
-  }
-  table.append(body);
-  return table;
-}
-
-async function showCustomer(key) {
-  const d = await api(`/api/entities/${encodeURIComponent(key)}`);
-  const out = $('#customer');
-  const head = document.createElement('p');
-  head.append(
-    ...parts('customerHead', {
-      key: bdi(d.mapping.canonicalKey),
-      number: bdi(d.mapping.customerNumber ?? '—'),
-      crm: bdi(d.mapping.crmId ?? '—'),
-      siagh: bdi(d.mapping.siaghId ?? '—'),
-      status: bdi(d.mapping.status),
-    }),
-  );
-  const sides = document.createElement('div');
-  sides.className = 'side-by-side';
-  sides.append(recordBox(t('crmSide'), d.records.crm), recordBox(t('siaghSide'), d.records.siagh));
-  const table = document.createElement('table');
-  table.append(
-    headRow(['col.when', 'col.status', 'col.direction', 'col.trigger', 'col.fields', 'col.error']),
-  );
-  const body = document.createElement('tbody');
-  for (const h of d.history) {
-    const tr = document.createElement('tr');
-    tr.append(
-      cell(when(h.occurredAt)),
-      cell(h.status),
-      cell(h.direction),
-      cell(h.trigger),
-      cell(h.changedFields.join(', ')),
-      cell(h.error?.sourceMessage ?? h.error?.message, { rtl: true }),
-    );
-    body.append(tr);
-  }
-  table.append(body);
-  out.replaceChildren(head, sides, await lineageTable(key), table);
-  shownCustomer = key;
-}
-
-$('#search').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  try {
-    const { items } = await api(`/api/entities?q=${encodeURIComponent($('#q').value)}`);
-    if (items.length === 0) {
-      shownCustomer = null;
-      return void ($('#customer').textContent = t('noMatch'));
-    }
-    await showCustomer(items[0].canonicalKey);
-  } catch (err) {
-    say(err.message);
-  }
-});
+bindCustomerSearch();
 
 async function refresh() {
   try {
