@@ -39,6 +39,7 @@ export async function performWrite(
         // Only the fields that changed: the form leaves the others as they are, so an edit made in
         // Siagh between our read and this write is not overwritten with what we read.
         await decidedAgainIfGone(
+          'siagh',
           systems.siagh.saveContactFields(
             canonicalToSiaghPairs(write.record, config, 'update', write.fields),
             Number(write.id),
@@ -61,12 +62,16 @@ export async function performWrite(
           const raw = current.record as Record<string, unknown>;
           const body = crmUpdateBody(write.record, config, raw, write.fields, systems.crm.updateMode);
           if (Object.keys(body).length > 0)
-            await systems.crm.update(write.record.kind, write.id, body, { once: true });
+            await decidedAgainIfGone(
+              'crm',
+              systems.crm.update(write.record.kind, write.id, body, { once: true }),
+            );
         });
       }
       return { write, id: write.id, foundExisting: false };
     case 'deactivate':
       await decidedAgainIfGone(
+        'siagh',
         systems.siagh.saveContactFields([[`${SIAGH_CONTACT_TABLE}.isactive`, SIAGH_FALSE]], Number(write.id)),
       );
       return { write, id: write.id, foundExisting: false };
@@ -77,18 +82,18 @@ export async function performWrite(
 }
 
 /**
- * A contact a person deleted after our read: decided again from a new read, which sees the delete and
- * applies the delete policy, as the CRM side does (a dead letter would record a failure that was none
- * and leave the delete to the next poll).
+ * A record a person deleted after our read (on the CRM, even after the read just before the write):
+ * decided again from a new read, which sees the delete and applies the delete policy (a dead letter
+ * would record a failure that was none and leave the delete to the next poll).
  */
-async function decidedAgainIfGone(save: Promise<unknown>): Promise<void> {
+async function decidedAgainIfGone(side: 'crm' | 'siagh', save: Promise<unknown>): Promise<void> {
   try {
     await save;
   } catch (err) {
-    if ((err as SyncError).code !== 'SIAGH_NOT_FOUND') throw err;
+    if ((err as SyncError).code !== (side === 'crm' ? 'CRM_NOT_FOUND' : 'SIAGH_NOT_FOUND')) throw err;
     throw transient(
-      'SIAGH_CHANGED_BEFORE_WRITE',
-      'the Siagh contact was deleted between our read and our write; deciding again',
+      side === 'crm' ? 'CRM_CHANGED_BEFORE_WRITE' : 'SIAGH_CHANGED_BEFORE_WRITE',
+      `the ${side === 'crm' ? 'CRM record' : 'Siagh contact'} was deleted between our read and our write; deciding again`,
       { cause: err },
     );
   }
@@ -132,7 +137,7 @@ async function createInCrm(
       );
       if (!existing) return undefined;
       const body = crmUpdateBody(record, config, existing.raw, 'all', systems.crm.updateMode);
-      await systems.crm.update(record.kind, existing.id, body, { once: true });
+      await decidedAgainIfGone('crm', systems.crm.update(record.kind, existing.id, body, { once: true }));
       return existing.id;
     });
     if (found !== undefined) return { write, id: found, foundExisting: true };

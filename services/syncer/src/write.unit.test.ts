@@ -14,6 +14,7 @@ function crmStub(
   current: CanonicalCustomer | undefined,
   updateMode: CrmUpdateMode = 'changed-fields',
   raw: Record<string, unknown> = { id: 'crm-guid-1' },
+  updateAnswer: () => Promise<void> = () => Promise.resolve(),
 ) {
   const updates: Record<string, unknown>[] = [];
   /** How each call was made: inside readThenWrite or not, and the update's options. */
@@ -39,7 +40,7 @@ function crmStub(
       update: (_kind: string, _id: string, body: Record<string, unknown>, opts: { once?: boolean } = {}) => {
         calls.push(`update${inside ? ' (paired)' : ''}${opts.once ? ' once' : ''}`);
         updates.push(body);
-        return Promise.resolve();
+        return updateAnswer();
       },
     },
   } as unknown as Systems;
@@ -92,6 +93,23 @@ describe('performWrite: CRM update', () => {
       code: 'CRM_CHANGED_BEFORE_WRITE',
     });
     expect(updates).toEqual([]);
+  });
+  it('the record was deleted between the read just before the write and the write: decided again, not a dead letter', async () => {
+    const notFound = permanent('CRM_NOT_FOUND', 'CRM refused: not found (HTTP 404)');
+    const { systems } = crmStub(read, 'changed-fields', { id: 'crm-guid-1' }, () => Promise.reject(notFound));
+    await expect(performWrite(systems, config, write, fetched, initialState(KEY))).rejects.toMatchObject({
+      kind: 'transient',
+      code: 'CRM_CHANGED_BEFORE_WRITE',
+    });
+  });
+
+  it('any other CRM refusal stays what it was', async () => {
+    const refused = permanent('CRM_VALIDATION', 'CRM refused: bad email');
+    const { systems } = crmStub(read, 'changed-fields', { id: 'crm-guid-1' }, () => Promise.reject(refused));
+    await expect(performWrite(systems, config, write, fetched, initialState(KEY))).rejects.toMatchObject({
+      kind: 'permanent',
+      code: 'CRM_VALIDATION',
+    });
   });
 });
 
