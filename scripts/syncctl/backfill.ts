@@ -16,7 +16,16 @@ import type { SideRecord } from '../../services/syncer/src/decide/types';
 import { CliError, EXIT, isUnreachable, type ExitCode } from './errors';
 import { table } from './format';
 import type { Run } from './program';
+import type { Ctx } from './context';
+import { parsePositive } from './dlq';
 import { previewImport, type ImportPreview } from './preview';
+import {
+  countRows,
+  fetchImportResult,
+  formatImportSummary,
+  waitForImport,
+  type ImportSummary,
+} from './importSummary';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // In the image there are no sources and no tsx: the build (scripts/image/build.ts) sets this variable
@@ -47,7 +56,18 @@ export function registerBackfill(program: Command, run: Run): void {
     .option('--concurrency <n>', 'parallel CRM detail calls')
     .option('--dry-run', 'read both systems and report what the import would do; writes nothing')
     .option('--limit <n>', 'examples per category in the dry run table', '10')
-    .action((o: { source: string; runId?: string; concurrency?: string; dryRun?: boolean; limit: string }) =>
+    .option('--no-wait', "end when the events are emitted, without waiting for the syncer's summary")
+    .option(
+      '--wait <seconds>',
+      'give up waiting for the summary when no event has been decided for this long',
+      parsePositive,
+      300,
+    )
+    .option(
+      '--summary-of <correlationIds>',
+      'no import: the summary of an earlier one, by the correlation ids its backfill printed (comma-separated)',
+    )
+    .action((o: BackfillOptions) =>
       run(async (ctx) => {
         if (o.dryRun) {
           const concurrency = Number(o.concurrency ?? 8);
@@ -60,43 +80,104 @@ export function registerBackfill(program: Command, run: Run): void {
           ctx.out.result(p, () => formatPreview(p, limit));
           return EXIT.ok;
         }
-        const args = [...BACKFILL, '--source', o.source];
-        if (o.runId) args.push('--run-id', o.runId);
-        if (o.concurrency) args.push('--concurrency', o.concurrency);
-        // With --json the backfill's table (stdout) is captured and returned; progress stays on stderr.
-        const child = spawn(process.execPath, args, {
-          cwd: ROOT,
-          stdio: ['ignore', ctx.out.json ? 'pipe' : 'inherit', 'inherit'],
-        });
-        let text = '';
-        child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
-        const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-        const exit = mapBackfillExit(code);
-        if (ctx.out.json)
-          ctx.out.result(
-            { source: o.source, exitCode: exit, backfillExitCode: code, summary: parseSummary(text) },
-            () => text,
-          );
-        return exit;
+        if (o.summaryOf !== undefined) {
+          const ids = o.summaryOf
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean);
+          if (ids.length === 0)
+            throw new CliError(EXIT.usage, '--summary-of needs at least one correlation id');
+          const result = await fetchImportResult(ctx, ids);
+          const s: ImportSummary = {
+            correlationIds: ids,
+            emitted: result.events,
+            read: null,
+            collisions: null,
+            result,
+            complete: result.unsettled === 0,
+          };
+          ctx.out.result(s, () => formatImportSummary(s));
+          return EXIT.ok;
+        }
+        return importNow(ctx, o);
       }),
     );
 }
 
+interface BackfillOptions {
+  source: string;
+  runId?: string;
+  concurrency?: string;
+  dryRun?: boolean;
+  limit: string;
+  wait: number | false;
+  summaryOf?: string;
+}
+
+/** The backfill (its progress on stderr, its table on stdout), then the syncer's summary of it. */
+async function importNow(ctx: Ctx, o: BackfillOptions): Promise<ExitCode> {
+  const args = [...BACKFILL, '--source', o.source];
+  if (o.runId) args.push('--run-id', o.runId);
+  if (o.concurrency) args.push('--concurrency', o.concurrency);
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let text = '';
+  child.stdout.on('data', (d: Buffer) => {
+    text += d.toString();
+    if (!ctx.out.json) process.stdout.write(d);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  const exit = mapBackfillExit(code);
+  const rows = parseSummary(text);
+  let summary: ImportSummary | null = null;
+  if (o.wait !== false && rows.length > 0) {
+    const ids = rows.map((r) => r.correlationId);
+    const emitted = rows.reduce((n, r) => n + r.emitted, 0);
+    const waited = await waitForImport(ctx, ids, emitted, { stallMs: o.wait * 1000, pollMs: 3000 });
+    const of = (side: 'crm' | 'siagh', k: 'read' | 'collisions') =>
+      rows.find((r) => r.source === side)?.[k] ?? 0;
+    summary = {
+      correlationIds: ids,
+      emitted,
+      read: { crm: of('crm', 'read'), siagh: of('siagh', 'read') },
+      collisions: { crm: of('crm', 'collisions'), siagh: of('siagh', 'collisions') },
+      ...waited,
+    };
+    if (!ctx.out.json) process.stdout.write(`\n${formatImportSummary(summary)}\n`);
+  }
+  if (ctx.out.json)
+    ctx.out.result(
+      { source: o.source, exitCode: exit, backfillExitCode: code, summary: rows, import: summary },
+      () => text,
+    );
+  return exit === EXIT.ok && summary !== null && !summary.complete ? EXIT.failed : exit;
+}
+
+export interface BackfillRow {
+  source: 'crm' | 'siagh';
+  read: number;
+  emitted: number;
+  skipped: number;
+  errors: number;
+  collisions: number;
+  complete: boolean;
+  correlationId: string;
+}
+
 /** Reads the backfill's summary table back into rows (its stdout format: a header then one line per source). */
-export function parseSummary(
-  text: string,
-): { source: string; read: number; emitted: number; skipped: number; errors: number; complete: boolean }[] {
+export function parseSummary(text: string): BackfillRow[] {
   return text
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-    .filter((c) => c.length === 6 && /^(crm|siagh)$/.test(c[0]!))
+    .filter((c) => c.length === 8 && /^(crm|siagh)$/.test(c[0]!))
     .map((c) => ({
-      source: c[0]!,
+      source: c[0] as 'crm' | 'siagh',
       read: Number(c[1]),
       emitted: Number(c[2]),
       skipped: Number(c[3]),
       errors: Number(c[4]),
-      complete: c[5] === 'complete',
+      collisions: Number(c[5]),
+      complete: c[6] === 'complete',
+      correlationId: c[7]!,
     }));
 }
 
@@ -148,29 +229,9 @@ export async function dryRun(
 }
 
 export function formatPreview(p: ImportPreview, limit: number): string {
-  const c = p.counts;
   const out = [
     'import preview (dry run: nothing was written)',
-    table(
-      ['what', 'count'],
-      [
-        ['read crm', c.read.crm],
-        ['read siagh', c.read.siagh],
-        ['pairs to link', c.pairs],
-        ['  identical', c.pairsIdentical],
-        ['  differing', c.pairsDiffering],
-        ['  differing fields', c.differingFields],
-        ['creates in crm', c.creates.crm],
-        ['creates in siagh', c.creates.siagh],
-        ['not created', c.notCreated],
-        ['collisions crm', c.collisions.crm],
-        ['collisions siagh', c.collisions.siagh],
-        ['conflicts open (manual)', c.conflictsOpen],
-        ['conflicts auto-resolved', c.conflictsAutoResolved],
-        ['updates crm', c.updates.crm],
-        ['updates siagh', c.updates.siagh],
-      ],
-    ),
+    table(['what', 'count'], countRows(p.counts)),
   ];
   if (p.collisions.length)
     out.push(

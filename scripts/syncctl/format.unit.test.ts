@@ -4,6 +4,7 @@ import { classify, CliError, EXIT, isUnreachable } from './errors';
 import { statusExitCode, type StatusReport } from './status';
 import { resolutionBody } from './conflicts';
 import { mapBackfillExit, parseSummary } from './backfill';
+import { countRows, formatImportSummary } from './importSummary';
 import { assertInactive } from './replay';
 
 describe('syncctl formatting and argument parsing', () => {
@@ -160,11 +161,76 @@ describe('syncctl formatting and argument parsing', () => {
   it('maps the poller backfill exit codes and reads its summary', () => {
     expect([0, 1, 2, 78, null].map(mapBackfillExit)).toEqual([0, 1, 1, 78, 1]);
     const text =
-      'backfill r1\nsource  read      emitted   skipped   errors    list\ncrm     10        9         1         0         complete\nsiagh   5         5         0         2         INCOMPLETE\n';
+      'backfill r1\nsource  read      emitted   skipped   errors    collisions  list        correlation\n' +
+      'crm     10        9         1         0         2           complete    c-1\n' +
+      'siagh   5         5         0         2         0           INCOMPLETE  c-2\n';
     expect(parseSummary(text)).toEqual([
-      { source: 'crm', read: 10, emitted: 9, skipped: 1, errors: 0, complete: true },
-      { source: 'siagh', read: 5, emitted: 5, skipped: 0, errors: 2, complete: false },
+      {
+        source: 'crm',
+        read: 10,
+        emitted: 9,
+        skipped: 1,
+        errors: 0,
+        collisions: 2,
+        complete: true,
+        correlationId: 'c-1',
+      },
+      {
+        source: 'siagh',
+        read: 5,
+        emitted: 5,
+        skipped: 0,
+        errors: 2,
+        collisions: 0,
+        complete: false,
+        correlationId: 'c-2',
+      },
     ]);
+  });
+
+  it("prints the import's summary in the dry run's rows, and says when it is not finished", () => {
+    const result = {
+      events: 10,
+      decided: 8,
+      pairs: 3,
+      pairsIdentical: 2,
+      pairsDiffering: 1,
+      differingFields: 2,
+      creates: { crm: 1, siagh: 2 },
+      notCreated: 1,
+      updates: { crm: 1, siagh: 0 },
+      conflictsOpen: 1,
+      conflictsAutoResolved: 1,
+      deadLettered: 0,
+      unsettled: 2,
+    };
+    const base = { correlationIds: ['c-1', 'c-2'], emitted: 10, result };
+    const done = formatImportSummary({
+      ...base,
+      read: { crm: 6, siagh: 4 },
+      collisions: { crm: 0, siagh: 1 },
+      complete: true,
+    });
+    expect(done).toMatch(/^import summary \(what the syncer did/);
+    expect(done).toMatch(/pairs linked\s+3\b/);
+    expect(done).toMatch(/created in siagh\s+2\b/);
+    expect(done).toMatch(/collisions siagh\s+1\b/);
+    expect(done).toMatch(/events decided\s+8\/10/);
+    const cut = formatImportSummary({ ...base, read: null, collisions: null, complete: false });
+    expect(cut).toMatch(/NOT FINISHED, 8 of 10 events decided/);
+    expect(cut).toMatch(/--summary-of c-1,c-2/);
+    expect(cut).toMatch(/read crm\s+-/);
+    // The preview and the summary list the same things in the same order.
+    const labels = (t: string) =>
+      t
+        .split('\n')
+        .slice(3, 18)
+        .map((l) => l.trim().split(/\s{2,}/)[0]);
+    expect(labels(done)).toEqual(
+      countRows({ ...result, read: { crm: 0, siagh: 0 }, collisions: null }).map(([w]) =>
+        w.trim().replace('pairs to link', 'pairs linked').replace(/^creates in/, 'created in'),
+      ),
+    );
   });
 
   it('refuses to move the offsets of an active group, with what to do', () => {

@@ -110,10 +110,12 @@ async function main(): Promise<number> {
     await producer.disconnect();
   }
   process.stdout.write(`backfill ${runId}\n`);
-  process.stdout.write('source  read      emitted   skipped   errors    list\n');
+  process.stdout.write(
+    'source  read      emitted   skipped   errors    collisions  list        correlation\n',
+  );
   for (const r of results) {
     process.stdout.write(
-      `${r.source.padEnd(8)}${String(r.read).padEnd(10)}${String(r.emitted).padEnd(10)}${String(r.skipped).padEnd(10)}${String(r.errors).padEnd(10)}${r.complete ? 'complete' : 'INCOMPLETE'}\n`,
+      `${r.source.padEnd(8)}${String(r.read).padEnd(10)}${String(r.emitted).padEnd(10)}${String(r.skipped).padEnd(10)}${String(r.errors).padEnd(10)}${String(r.collisions).padEnd(12)}${(r.complete ? 'complete' : 'INCOMPLETE').padEnd(12)}${r.correlationId}\n`,
     );
   }
   return results.every((r) => r.errors === 0 && r.complete) ? 0 : 1;

@@ -61,8 +61,8 @@ describe('npm run backfill (real broker, registry, simulators)', () => {
     const r = await runCli(['--source', 'both', '--run-id', 'r1'], vars());
     expect(r.stderr).not.toContain('backfill failed');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/crm\s+8\s+8\s+0\s+0\s+complete/);
-    expect(r.stdout).toMatch(/siagh\s+6\s+6\s+0\s+0\s+complete/);
+    expect(r.stdout).toMatch(/crm\s+8\s+8\s+0\s+0\s+0\s+complete/);
+    expect(r.stdout).toMatch(/siagh\s+6\s+6\s+0\s+0\s+0\s+complete/);
     const total = crm.store.identities.size + siagh.store.contacts.size;
     await eventually(() => env.events.length >= total);
     const evs = await settle(env);

@@ -25,6 +25,24 @@ export interface BackfillCounts {
   errors: number;
   /** False when the list itself could not be read completely. */
   complete: boolean;
+  /** Customer numbers held by more than one record of this source (the import links one of them). */
+  collisions: number;
+  /** Every event of this source carries it: the import's outcomes are found by it. */
+  correlationId: string;
+}
+
+/** Numbers seen more than once: the dry run's collisions, counted on what the import really read. */
+class CollisionCounter {
+  private readonly seen = new Set<string>();
+  private readonly twice = new Set<string>();
+  add(naturalKey: string | null): void {
+    if (naturalKey === null) return;
+    if (this.seen.has(naturalKey)) this.twice.add(naturalKey);
+    else this.seen.add(naturalKey);
+  }
+  get count(): number {
+    return this.twice.size;
+  }
 }
 
 export interface BackfillDeps {
@@ -90,7 +108,10 @@ export async function backfillSiagh(client: SiaghClient, d: BackfillDeps): Promi
     skipped: 0,
     errors: 0,
     complete: true,
+    collisions: 0,
+    correlationId: d.correlationId,
   };
+  const numbers = new CollisionCounter();
   const readStartedAt = Date.now();
   const contacts = await client.getAllContacts();
   counts.total = contacts.length;
@@ -98,13 +119,16 @@ export async function backfillSiagh(client: SiaghClient, d: BackfillDeps): Promi
   for (const c of contacts) {
     counts.read++;
     try {
-      await out.add('siagh', String(c.Code), observeSiaghContact(c, d.syncConfig), readStartedAt);
+      const o = observeSiaghContact(c, d.syncConfig);
+      numbers.add(o.naturalKey);
+      await out.add('siagh', String(c.Code), o, readStartedAt);
     } catch (err) {
       counts.errors++;
       d.logger.warn({ err, code: c.Code }, 'backfill: contact skipped');
     }
   }
   await out.flush();
+  counts.collisions = numbers.count;
   return counts;
 }
 
@@ -117,7 +141,10 @@ export async function backfillCrm(client: CrmClient, d: BackfillDeps): Promise<B
     skipped: 0,
     errors: 0,
     complete: true,
+    collisions: 0,
+    correlationId: d.correlationId,
   };
+  const numbers = new CollisionCounter();
   const listing = await listCrmIds(client, 100, d.logger);
   counts.complete = listing.complete;
   counts.total = listing.ids.size;
@@ -130,7 +157,11 @@ export async function backfillCrm(client: CrmClient, d: BackfillDeps): Promise<B
       counts.read++;
       if (r === 'gone')
         counts.skipped++; // deleted since it was listed
-      else await out.add('crm', id, observeCrmIdentity(r, kind, d.syncConfig), readStartedAt);
+      else {
+        const o = observeCrmIdentity(r, kind, d.syncConfig);
+        numbers.add(o.naturalKey);
+        await out.add('crm', id, o, readStartedAt);
+      }
     } catch (err) {
       counts.errors++;
       d.logger.warn({ err, id }, 'backfill: identity failed');
@@ -138,5 +169,6 @@ export async function backfillCrm(client: CrmClient, d: BackfillDeps): Promise<B
     d.onProgress?.(counts);
   });
   await out.flush();
+  counts.collisions = numbers.count;
   return counts;
 }

@@ -1,5 +1,5 @@
 import { startService, type RunningService } from '../service';
-import { collectionName, readAlias } from '../store/collections';
+import { buildId, collectionName, metaCollection, readAlias, readBuild } from '../store/collections';
 import { entityState, outcome } from '../testing/fixtures';
 import { eventually, getJson, openDb, openWriter, quietLogger, testConfig } from '../testing/harness';
 import { QUOTE_CUSTOMER_CRM_ID, writePendingScenario } from '../testing/pendingScenario';
@@ -174,6 +174,31 @@ describe('waiting work: GET /api/pending', () => {
         (x) => x.body.counts.total === 2 && x.body.items.length === 2,
       );
       expect(r.body.items.map((i) => i.canonicalKey)).toEqual(['preinvoice:crm:q-77', 'customer:1241']);
+    } finally {
+      await close();
+    }
+  });
+
+  it('views folded by an older revision of their fold (a build without revisions) are rebuilt at start-up', async () => {
+    // As a deployment upgraded from a release whose audit documents had no linkDiffering.
+    await svc.stop();
+    const { db, close } = await openDb(cfg);
+    try {
+      const before = (await readAlias(db))!.version;
+      await metaCollection(db).updateOne({ _id: buildId(before) as never }, { $unset: { revisions: '' } });
+      svc = await startService(cfg, quietLogger());
+      await eventually(
+        () => readAlias(db),
+        (a) => a !== null && a.version === before + 1,
+        60_000,
+      );
+      expect((await readBuild(db, before + 1))?.revisions?.sync_audit).toBe(2);
+      const audit = await db
+        .collection(collectionName('sync_audit', before + 1))
+        .find({})
+        .toArray();
+      expect(audit.length).toBeGreaterThan(0);
+      expect(audit.every((d) => 'linkDiffering' in d)).toBe(true);
     } finally {
       await close();
     }

@@ -12,11 +12,12 @@ import {
   readsSecondaryIndexes,
   metaCollection,
   readAlias,
+  readBuild,
   readBuilds,
   switchAlias,
   type BuildDoc,
 } from '../store/collections';
-import type { Positions } from '../views/types';
+import type { AnyView, Positions } from '../views/types';
 import { VIEWS } from '../views';
 import { ProjectionRunner, streamTopics, type RunnerDeps } from './runner';
 import { LIVE_FLUSH, REBUILD_FLUSH, type FlushPolicy } from './window';
@@ -63,6 +64,18 @@ export interface BuildProgress {
 export async function missingViews(db: Db, version: number): Promise<string[]> {
   const have = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   return VIEWS.map((v) => v.name).filter((name) => !have.has(collectionName(name, version)));
+}
+
+export const viewRevisions = (views: readonly AnyView[] = VIEWS): Record<string, number> =>
+  Object.fromEntries(views.map((v) => [v.name, v.revision ?? 1]));
+
+/** Views a build folded with another revision than the code's (a build without the record: all at 1). */
+export function revisedViews(
+  build: Pick<BuildDoc, 'revisions'> | null,
+  views: readonly AnyView[] = VIEWS,
+): string[] {
+  const built = build?.revisions ?? {};
+  return views.filter((v) => (built[v.name] ?? 1) !== (v.revision ?? 1)).map((v) => v.name);
 }
 
 /**
@@ -119,6 +132,7 @@ export class Projector {
     const alias = await readAlias(this.deps.db);
     // Read before the live runner starts: it creates a collection it writes to.
     const missing = alias ? await missingViews(this.deps.db, alias.version) : [];
+    const revised = alias ? revisedViews(await readBuild(this.deps.db, alias.version)) : [];
     if (alias) this.live = await this.startRunner(alias.version, null);
     const pending = (await readBuilds(this.deps.db)).find((b) => b.status === 'building');
     if (pending && pending.version === alias?.version) {
@@ -130,12 +144,13 @@ export class Projector {
       );
     } else if (pending) await this.resume(pending);
     else if (!alias) await this.rebuild();
-    else if (missing.length > 0) {
+    else if (missing.length > 0 || revised.length > 0) {
       // A view added since the live version was built (a new release) has only what the live runner
-      // folds from now on: the views are rebuilt from offset 0 beside it, and the alias moves when done.
+      // folds from now on, and one whose fold changed holds documents of both forms: the views are
+      // rebuilt from offset 0 beside it, and the alias moves when done.
       this.deps.logger.info(
-        { version: alias.version, views: missing },
-        'views added since the live version was built: rebuilding',
+        { version: alias.version, views: missing, revised },
+        'views added or changed since the live version was built: rebuilding',
       );
       await this.rebuild();
     }
@@ -167,6 +182,7 @@ export class Projector {
       targets: await this.endOffsets(),
       progress: {},
       views: VIEWS.map((v) => v.name),
+      revisions: viewRevisions(),
     };
     // Leftovers of a version number reused after a crash before its build document was written.
     await this.lock.run(async () => {

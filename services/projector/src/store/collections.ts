@@ -33,6 +33,8 @@ export interface BuildDoc {
    * Absent on builds made before this field.
    */
   views?: string[];
+  /** Each view's `revision` when this version was built; absent on older builds (every view at 1). */
+  revisions?: Record<string, number>;
 }
 
 export const buildId = (version: number): string => `build:${version}`;

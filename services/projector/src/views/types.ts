@@ -39,6 +39,12 @@ export interface View<D extends ViewDoc> {
    * not the bytes: a deep part that is only ever read whole is cheaper stored as one JSON string.
    */
   storage?: ViewStorage<D>;
+  /**
+   * Raised when what a document holds changes (a new field, a new meaning): the live version was built
+   * by the older fold, so its documents differ from what a rebuild would write, and the projector
+   * rebuilds the views at start-up (blue/green) instead of mixing both forms. 1 when absent.
+   */
+  revision?: number;
 }
 
 export interface ViewStorage<D extends ViewDoc> {

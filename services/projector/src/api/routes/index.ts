@@ -13,6 +13,7 @@ import deadLettersRedrive from './deadLettersRedrive';
 import pendingList from './pendingList';
 import counters from './counters';
 import summary from './summary';
+import importsSummary from './importsSummary';
 import lag from './lag';
 import freshness from './freshness';
 import viewsStatus from './viewsStatus';
@@ -35,6 +36,7 @@ export const ROUTES: RouteDef[] = [
   pendingList,
   counters,
   summary,
+  importsSummary,
   lag,
   freshness,
   viewsStatus,

@@ -28,6 +28,12 @@ export interface AuditDoc {
   targetAfter: string | null;
   fieldDiff: FieldChange[];
   changedFields: string[];
+  /**
+   * A pair's first link: the mapped fields whose values differed between the two sides ([] when they
+   * agreed); null for every other outcome. An import's summary counts pairs and their differences by it.
+   * Absent from documents written before it existed (read as null).
+   */
+  linkDiffering?: string[] | null;
   attempts: number;
   durationMs: number;
   error: OutcomeError | null;
@@ -54,6 +60,7 @@ export function auditDoc(o: SyncOutcome): AuditDoc {
     targetAfter: o.targetAfter,
     fieldDiff: o.fieldDiff,
     changedFields: [...new Set(o.fieldDiff.map((f) => f.field))].sort(),
+    linkDiffering: linkDiffering(o.linkedValues),
     attempts: o.attempts,
     durationMs: o.durationMs,
     error: o.error,
@@ -62,8 +69,19 @@ export function auditDoc(o: SyncOutcome): AuditDoc {
   };
 }
 
+/** The fields both sides carried at a first link, with different values (null: not a first link). */
+export function linkDiffering(values: SyncOutcome['linkedValues']): string[] | null {
+  if (values.length === 0) return null;
+  const crm = new Map<string, string | null>();
+  const siagh = new Map<string, string | null>();
+  for (const v of values) (v.side === 'crm' ? crm : siagh).set(v.field, v.value);
+  return [...crm.keys()].filter((f) => siagh.has(f) && siagh.get(f) !== crm.get(f)).sort();
+}
+
 export const syncAuditView: View<AuditDoc> = {
   name: 'sync_audit',
+  // 2: linkDiffering (an import's summary reads it).
+  revision: 2,
   stateless: true,
   keys: (e: ProjectorEvent) => (e.type === 'outcome' ? [e.data.outcomeId] : []),
   // The outcome id is deterministic, so a re-delivered outcome rewrites the same document.
