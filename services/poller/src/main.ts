@@ -20,6 +20,7 @@ import { loadPollerEnv, toSettings } from './config';
 import { createMetrics } from './metrics';
 import { Poller } from './poller';
 import { startHttp } from './http';
+import { announceMapping } from './mappingNotice';
 
 async function main(): Promise<void> {
   let env;
@@ -45,8 +46,9 @@ async function main(): Promise<void> {
   const codec = new EventCodec(env.SCHEMA_REGISTRY_URL, registryAuthOf(env));
   // Kafka or the registry still starting (npm start, a broker restart) is waited out, not a crash.
   await startWaitingForInfra(async () => {
-    await ensureTopics(kafka, env.TOPIC_PREFIX, ['changes', 'pollerState'], replicationOf(env));
+    await ensureTopics(kafka, env.TOPIC_PREFIX, ['changes', 'pollerState', 'control'], replicationOf(env));
     await codec.registerAll(['ChangeEvent']);
+    await announceMapping(kafka, env.TOPIC_PREFIX, syncConfig, process.env.SYNC_CONFIG_PATH ?? null);
   }, logger);
   const crm = crmConfig ? new CrmClient(crmConfig, { logger }) : undefined;
   const siagh = siaghConfig ? new SiaghClient(siaghConfig, { logger }) : undefined;

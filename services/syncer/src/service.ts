@@ -1,6 +1,8 @@
 import { currentGuard } from '@siaghsync/shared/http/callGuard';
 import type { PauseFlag } from '@siaghsync/shared/operator/pause';
 import { PauseTable } from './kafka/pauses';
+import { MappingGuard } from './kafka/mappingGuard';
+import { MAPPING_KEY_PREFIX, mappingReading } from '@siaghsync/shared/mapping/reading';
 import type { EntityState } from './decide/state';
 import type { Backlog } from './backlog';
 import type { SystemsBody } from '@siaghsync/shared/syncerReady';
@@ -20,7 +22,7 @@ import {
 } from '@siaghsync/shared/kafka/index';
 import { KeptAdmin } from '@siaghsync/shared/kafka/keptAdmin';
 import { GroupCommit } from '@siaghsync/shared/kafka/groupCommit';
-import type { Message } from '@siaghsync/shared/kafka/client';
+import type { KafkaMessage, Message } from '@siaghsync/shared/kafka/client';
 import type { Logger } from '@siaghsync/shared/logger';
 import { loadSyncConfig, type SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { EventCodec } from '@siaghsync/shared/registry';
@@ -113,12 +115,18 @@ export async function startSyncer(
     const linksTopic = topicName('links', prefix);
     const controlTopic = topicName('control', prefix);
     const pauses = new PauseTable(cfg.OPERATOR_EVENT_KEY, logger);
+    const mapping = new MappingGuard(mappingReading(syncConfig), logger);
+    // One topic, two tables: the mapping notices by their key, the pause flags all the rest.
+    const control = (m: KafkaMessage) =>
+      m.key?.toString().startsWith(MAPPING_KEY_PREFIX) ? mapping.apply(m) : pauses.apply(m);
+    /** The pauses in force: the mapping check's, then the operator's. */
+    const activePauses = () => [...[mapping.pause()].filter((p) => p !== undefined), ...pauses.active()];
     const routeReader = new TableReader(
       kafka,
       producer,
       [linksTopic, topicName('intents', prefix), controlTopic],
       async (t, m) =>
-        t === controlTopic ? pauses.apply(m) : t === linksTopic ? tables.applyLink(m) : tables.applyIntent(m),
+        t === controlTopic ? control(m) : t === linksTopic ? tables.applyLink(m) : tables.applyIntent(m),
       logger,
       `${prefix}router-${cfg.SYNCER_INSTANCE_ID}`,
       { onSkipped: (topic) => metrics.tableSkipped.inc({ topic }) },
@@ -168,7 +176,7 @@ export async function startSyncer(
       stallMs: cfg.SYNCER_STALL_AFTER_MS,
       handler: {
         systems,
-        paused: (state, side) => pauses.pauseOf(customerKeysOf(state, customers), side),
+        paused: (state, side) => mapping.pause() ?? pauses.pauseOf(customerKeysOf(state, customers), side),
         config: syncConfig,
         logger,
         now: () => Date.now(),
@@ -219,6 +227,7 @@ export async function startSyncer(
       sessionTimeoutMs: cfg.SYNCER_SESSION_TIMEOUT_MS,
     });
     pauses.onLifted = () => processor.wakeParked();
+    mapping.onAgreed = () => processor.wakeParked();
     pauses.onForged = (scope, original) =>
       void producer
         .send({
@@ -230,7 +239,7 @@ export async function startSyncer(
           logger.warn({ scope }, 'forged control record: the signed pause flag written again after it'),
         )
         .catch((err: unknown) => logger.error({ err, scope }, 'could not write the pause flag again'));
-    metrics.watchPauses(() => pauses.active().length);
+    metrics.watchPauses(() => activePauses().length);
     opened(() => Promise.all([processor.stop(), router.stop()]));
     metrics.watchBacklog(() => processor.backlog());
     await startAll([processor.start(), router.start()]);
@@ -244,7 +253,7 @@ export async function startSyncer(
       states,
       tables,
       backlog: () => processor.backlog(),
-      pauses: () => pauses.active(),
+      pauses: activePauses,
       systems: () => ({
         crm: systems.crm.http.health.snapshot(),
         siagh: systems.siagh.http.health.snapshot(),

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { createLogger } from '@siaghsync/shared/logger';
+import { loadSyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import {
+  encodeMappingNotice,
+  mappingKey,
+  mappingReading,
+  type MappingNotice,
+} from '@siaghsync/shared/mapping/reading';
+import type { KafkaMessage } from '@siaghsync/shared/kafka/client';
+import { MappingGuard } from './mappingGuard';
+
+const config = loadSyncConfig(path.resolve(__dirname, '../../../../config/sync.default.yaml'));
+const mine = mappingReading(config);
+const logger = createLogger({ service: 'test', level: 'silent' });
+
+const record = (n: Partial<MappingNotice>, key = mappingKey('poller')): KafkaMessage =>
+  ({
+    key: Buffer.from(key),
+    value: encodeMappingNotice({
+      service: 'poller',
+      instance: 'p1',
+      source: '/etc/sync.yaml',
+      reading: mine,
+      at: 1,
+      ...n,
+    }),
+    offset: '0',
+  }) as unknown as KafkaMessage;
+
+describe('MappingGuard: writes held while the poller reads the mapping differently', () => {
+  it('holds every write while they differ, says why, and lets go (once) when they agree', () => {
+    const g = new MappingGuard(mine, logger);
+    let agreed = 0;
+    g.onAgreed = () => agreed++;
+    expect(g.pause()).toBeUndefined();
+    g.apply(record({ reading: { ...mine, mobile: ['mobile', 'telno'] }, at: 2 }));
+    const p = g.pause()!;
+    expect(p).toMatchObject({ scope: 'all', paused: true, by: 'siaghsync mapping check' });
+    expect(p.reason).toContain('the poller (p1, /etc/sync.yaml)');
+    expect(p.reason).toContain('mobile: siagh');
+    expect(agreed).toBe(0);
+    g.apply(record({ at: 3 }));
+    expect(g.pause()).toBeUndefined();
+    expect(agreed).toBe(1);
+    g.apply(record({ at: 4 }));
+    expect(agreed).toBe(1);
+  });
+
+  it('an older notice (written before, read after) changes nothing; a record under another key is ignored', () => {
+    const g = new MappingGuard(mine, logger);
+    g.apply(record({ at: 10 }));
+    g.apply(record({ reading: { ...mine, email: [null, null] }, at: 9 }));
+    expect(g.pause()).toBeUndefined();
+    g.apply(record({ reading: { ...mine, email: [null, null] }, at: 11 }, 'mapping:syncer'));
+    expect(g.pause()).toBeUndefined();
+  });
+});

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { createKafka, logLevel } from '@siaghsync/shared/kafka/index';
+import { createLogger } from '@siaghsync/shared/logger';
+import { loadSyncConfig, type SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import { requireEnv } from '../../../test/harness/names';
+import { announceMapping } from '../../poller/src/mappingNotice';
+import type { Syncer } from '../src/service';
+import { createWorld, type World } from './harness';
+
+// #21 item 2: a poller that reads the mapping differently from the syncer (another SYNC_CONFIG_PATH,
+// another file on its host). The poller announces its reading at start-up (the real announceMapping);
+// the syncer holds every write while they differ, from its own start-up on, and resumes when they agree.
+
+jest.setTimeout(180_000);
+
+const config = loadSyncConfig(path.resolve(__dirname, '../../../config/sync.default.yaml'));
+// The poller's file maps the mobile to another Siagh field: it would see other numbers than the syncer.
+const other: SyncConfig = {
+  ...config,
+  fields: { ...config.fields, mobile: { ...config.fields.mobile, siagh: 'telno' } },
+};
+
+describe('the mapping check between the poller and the syncer', () => {
+  let w: World | undefined;
+  const kafka = createKafka({
+    brokers: requireEnv('KAFKA_BROKERS').split(','),
+    clientId: 'mapping-check-test',
+    logger: createLogger({ service: 'test', level: 'silent' }),
+    level: logLevel.NOTHING,
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it('holds the writes while the readings differ, across a restart, and lets them go when they agree', async () => {
+    w = await createWorld('mapcheck');
+    const world = w;
+    let syncer: Syncer = world.syncer;
+    const contact = () => [...world.siaghSim.store.contacts.values()].find((c) => String(c.tmpid) === '9601');
+    const crmId = await world.crm.create('person', {
+      firstName: 'نگاشت',
+      lastName: 'آزمون',
+      nickName: 'نگاشت',
+      customerNumber: '100-9601',
+      email: 'm0@example.com',
+      phoneContacts: [{ default: true, phoneType: 'Mobile', phoneNumber: '09129601000' }],
+    });
+    await world.emit('crm', crmId);
+    await world.waitFor('created in Siagh', () => contact());
+
+    await announceMapping(kafka, world.prefix, other, '/srv/other-sync.yaml');
+    const held = await world.waitFor('writes held', () => syncer.pauses().find((p) => p.scope === 'all'));
+    expect(held.by).toBe('siaghsync mapping check');
+    expect(held.reason).toContain('/srv/other-sync.yaml');
+    expect(held.reason).toContain('mobile: siagh');
+
+    world.crmSim.store.update(crmId, undefined, { email: 'm1@example.com' });
+    await world.emit('crm', crmId);
+    const waiting = await world.waitFor('the edit waits', () =>
+      world.outcomes.find(
+        (o) => o.canonicalKey === 'customer:9601' && o.status === 'waiting' && o.error?.code === 'PAUSED',
+      ),
+    );
+    expect(waiting.error?.message).toContain('reads the mapping differently');
+
+    // A syncer started after the notice holds its writes from the start.
+    await syncer.stop();
+    syncer = await world.startSyncer('mapcheck-2');
+    expect(syncer.pauses().map((p) => p.by)).toEqual(['siaghsync mapping check']);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(contact()!.Email).toBe('m0@example.com');
+
+    // The poller restarted with the syncer's mapping: the waiting edit goes through.
+    await announceMapping(kafka, world.prefix, config, null);
+    await world.waitFor('resumed', () => syncer.pauses().length === 0);
+    await world.waitFor('edit synced', () => contact()!.Email === 'm1@example.com', 60_000);
+    expect(world.deadLetters).toEqual([]);
+  });
+});
