@@ -6,7 +6,7 @@ import { table } from './format';
 import { requestJson } from './http';
 import { groupLags, type GroupLag } from '@siaghsync/shared/kafka/lag';
 import { syncerReadyBody } from '@siaghsync/shared/syncerReady';
-import { describePause, type PauseFlag } from '@siaghsync/shared/operator/pause';
+import { describePause, howToLift, type PauseFlag } from '@siaghsync/shared/operator/pause';
 import type { GroupHealth } from '@siaghsync/shared/kafka/stalls';
 
 export interface ServiceStatus {
@@ -141,10 +141,7 @@ export function formatStatus(r: StatusReport, verbose: boolean, now = Date.now()
       'Writes',
       ...(paused.length === 0
         ? ['  every write goes ahead (no pause)']
-        : paused.map(
-            (f) =>
-              `  PAUSED: ${describePause(f)} (syncctl resume${f.scope === 'all' ? '' : f.scope === 'crm' || f.scope === 'siagh' ? ` --side ${f.scope}` : ` ${f.scope.slice('customer:'.length)}`})`,
-          )),
+        : paused.map((f) => `  PAUSED: ${describePause(f)} (${howToLift(f)})`)),
     );
   lines.push('', 'Consumer lag');
   if (!r.kafka.reachable) lines.push(`  Kafka unreachable: ${r.kafka.error ?? ''}`);

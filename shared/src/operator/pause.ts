@@ -90,6 +90,21 @@ export function activePauses(flags: ReadonlyMap<string, PauseFlag>): PauseFlag[]
 }
 
 /** How a pause reads in an outcome, a log line or `syncctl status`. */
+/** Who holds the writes while the poller and the syncer read the mapping differently (mapping/reading.ts). */
+export const MAPPING_CHECK = 'siaghsync mapping check';
+
+/** What lifts a pause: the operator's resume, or, for the mapping check's, the two reading alike. */
+export function howToLift(f: PauseFlag): string {
+  if (f.by === MAPPING_CHECK) return 'lifts itself once the poller and the syncer read the mapping alike';
+  const where =
+    f.scope === 'all'
+      ? ''
+      : f.scope === 'crm' || f.scope === 'siagh'
+        ? ` --side ${f.scope}`
+        : ` ${f.scope.slice('customer:'.length)}`;
+  return `syncctl resume${where}`;
+}
+
 export function describePause(f: PauseFlag): string {
   const what =
     f.scope === 'all' ? 'all writes' : f.scope.startsWith('customer:') ? f.scope : `writes to ${f.scope}`;

@@ -3,6 +3,8 @@ import {
   decodePauseFlag,
   describePause,
   encodePauseFlag,
+  howToLift,
+  MAPPING_CHECK,
   pauseOf,
   signPauseFlag,
   verifyPauseFlag,
@@ -59,5 +61,16 @@ describe('pause flags', () => {
     expect(describePause({ ...flag('all'), by: null, reason: null })).toBe(
       'all writes paused since 1970-01-01T00:00:01.000Z',
     );
+  });
+});
+
+describe('howToLift: what an operator does about a pause', () => {
+  const flag = (scope: string, by: string | null = 'ops') =>
+    ({ scope, paused: true, reason: null, by, at: 1 }) as PauseFlag;
+  it("names the resume for an operator's pause and says the mapping check's lifts itself", () => {
+    expect(howToLift(flag('all'))).toBe('syncctl resume');
+    expect(howToLift(flag('siagh'))).toBe('syncctl resume --side siagh');
+    expect(howToLift(flag('customer:1234'))).toBe('syncctl resume 1234');
+    expect(howToLift(flag('all', MAPPING_CHECK))).toMatch(/lifts itself once the poller and the syncer read/);
   });
 });

@@ -248,7 +248,9 @@ async function loadFreshness() {
   $('#freshness-headline').textContent = paused.length
     ? t('paused', { headline, what: paused.join(t('comma')) })
     : headline;
-  $('#freshness-detail').textContent = detail;
+  // Why writes wait (an operator's reason; the mapping check names the fields the services read apart).
+  const why = (f.paused ?? []).map((p) => p.reason).filter(Boolean);
+  $('#freshness-detail').textContent = [detail, ...why].filter(Boolean).join(' · ');
   box.className = `freshness ${f.alert ? 'alert' : paused.length || f.state === 'behind' ? 'behind' : f.state === 'unknown' ? 'unknown' : 'ok'}`;
   box.dataset.state = f.state;
   box.dataset.paused = String(paused.length > 0);

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from '@siaghsync/shared/kafka/client';
 import type { Logger } from '@siaghsync/shared/logger';
-import type { PauseFlag } from '@siaghsync/shared/operator/pause';
+import { MAPPING_CHECK, type PauseFlag } from '@siaghsync/shared/operator/pause';
 import {
   decodeMappingNotice,
   mappingKey,
@@ -65,7 +65,7 @@ export class MappingGuard {
       scope: 'all',
       paused: true,
       reason: reason.length > 500 ? `${reason.slice(0, 497)}...` : reason,
-      by: 'siaghsync mapping check',
+      by: MAPPING_CHECK,
       at: this.notice.at,
     };
   }
