@@ -3,6 +3,7 @@ import path from 'node:path';
 import { startCrmSimulator, type CrmSimulator } from '../../simulators/crm/server';
 import { startSiaghSimulator, type SiaghSimulator } from '../../simulators/siagh/server';
 import { requireEnv } from '../../test/harness/names';
+import { simulatorEnv } from '../../test/harness/systems';
 import { freePort, spawnService, stop, waitReady, type Service } from '../../test/convergence/processes';
 import { syncctl } from './cli.testkit';
 import { asPreviewCounts, type ImportSummary } from './importSummary';
@@ -35,14 +36,7 @@ describe('syncctl backfill: the summary after the real import', () => {
       SCHEMA_REGISTRY_URL: requireEnv('SCHEMA_REGISTRY_URL'),
       MONGODB_URI: requireEnv('MONGODB_URI'),
       TOPIC_PREFIX: prefix,
-      CRM_BASE_URL: crm.url,
-      CRM_USERNAME: 'admin',
-      CRM_PASSWORD: 'admin',
-      SIAGH_BASE_URL: siagh.url,
-      SIAGH_USERNAME: 'admin',
-      SIAGH_PASSWORD: 'admin',
-      CRM_RATE_LIMIT_PER_SECOND: '500',
-      SIAGH_RATE_LIMIT_PER_SECOND: '500',
+      ...simulatorEnv(crm, siagh),
       SYNCER_PORT: String(ports.syncer),
       SYNCER_INSTANCE_ID: 'bfsum-a',
       PROJECTOR_PORT: String(ports.projector),

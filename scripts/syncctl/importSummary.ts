@@ -8,7 +8,7 @@ import { projectorUrl, readToken } from './config';
 import type { Ctx } from './context';
 import { table } from './format';
 import { expectOk, requestJson } from './http';
-import type { ImportPreview } from './preview';
+import type { ImportCounts } from './preview';
 
 export interface ImportSummary {
   correlationIds: string[];
@@ -72,9 +72,9 @@ export async function waitForImport(
   }
 }
 
-type Counts = Omit<ImportPreview['counts'], 'read' | 'collisions'> & {
-  read: ImportPreview['counts']['read'] | null;
-  collisions: ImportPreview['counts']['collisions'] | null;
+type Counts = Omit<ImportCounts, 'read' | 'collisions'> & {
+  read: ImportCounts['read'] | null;
+  collisions: ImportCounts['collisions'] | null;
 };
 
 /** The dry run's counts and the import's, in one shape: the two tables read line by line alike. */

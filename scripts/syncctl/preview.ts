@@ -14,6 +14,7 @@ import type { WorkEvent } from '@siaghsync/shared/events';
 import { decide } from '../../services/syncer/src/decide/decide';
 import { initialState } from '../../services/syncer/src/decide/state';
 import type { SideRecord } from '../../services/syncer/src/decide/types';
+import type { ImportResult } from '../../services/projector/src/views/sync_audit/imports';
 
 export interface FieldDifference {
   field: MappedField;
@@ -49,20 +50,22 @@ export interface PlannedCreate {
   name: string;
 }
 
+/** What an import does to pairs and lone records: predicted here, read back after it (sync_audit/imports.ts). */
+export type ImportCounts = Pick<
+  ImportResult,
+  | 'pairs'
+  | 'pairsIdentical'
+  | 'pairsDiffering'
+  | 'differingFields'
+  | 'creates'
+  | 'notCreated'
+  | 'conflictsOpen'
+  | 'conflictsAutoResolved'
+  | 'updates'
+> & { read: Record<Side, number>; collisions: Record<Side, number> };
+
 export interface ImportPreview {
-  counts: {
-    read: Record<Side, number>;
-    pairs: number;
-    pairsIdentical: number;
-    pairsDiffering: number;
-    differingFields: number;
-    creates: Record<Side, number>;
-    notCreated: number;
-    collisions: Record<Side, number>;
-    conflictsOpen: number;
-    conflictsAutoResolved: number;
-    updates: Record<Side, number>;
-  };
+  counts: ImportCounts;
   differing: DifferingPair[];
   creates: PlannedCreate[];
   notCreated: { side: Side; fromId: string; customerNumber: number | null; note: string }[];
