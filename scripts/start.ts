@@ -185,11 +185,11 @@ async function main(): Promise<void> {
       name: svc,
       entry: `services/${svc}/src/main.ts`,
       // The dashboard's freshness headline asks the syncer how far behind it is; the projector signs
-      // operator events with the key the syncer checks them with (and no other part holds it).
+      // operator events, and the poller its snapshots, with the key the syncer checks them with.
       env:
         svc === 'projector'
           ? { SYNCER_URLS: `http://127.0.0.1:${ports.syncer}`, OPERATOR_EVENT_KEY: operatorEventKey }
-          : svc === 'syncer'
+          : svc === 'syncer' || svc === 'poller'
             ? { OPERATOR_EVENT_KEY: operatorEventKey }
             : {},
       readyPort: ports[svc],
@@ -323,7 +323,11 @@ async function main(): Promise<void> {
   if (env.START_BACKFILL === '1' && !stopping) {
     say('backfill of both systems running (START_BACKFILL=1)...');
     const bf = spawnPart(
-      { name: 'backfill', entry: 'services/poller/src/backfill-cli.ts', env: { LOG_LEVEL: 'warn' } },
+      {
+        name: 'backfill',
+        entry: 'services/poller/src/backfill-cli.ts',
+        env: { LOG_LEVEL: 'warn', OPERATOR_EVENT_KEY: operatorEventKey },
+      },
       ['--source', 'both'],
     );
     const code = await new Promise<number | null>((resolve) => bf.once('exit', (c) => resolve(c)));

@@ -1,6 +1,7 @@
 // The import benchmark's runs: simulators seeded with n customers a side at 10 ms a call, the API
 // ceiling (the creates alone, no Kafka), and the pipeline's import with every part in its own process,
 // as under npm start.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createKafka, ensureTopics, topicName, WORK_TOPICS } from '../../shared/src/kafka/index';
 import type { WorkEvent } from '../../shared/src/events';
@@ -27,6 +28,7 @@ import { pollWaits, type PollSplit } from './pollWaits';
 export const LATENCY_MS = 10;
 const IN_FLIGHT = 96;
 const SECRET = 'bench-import-webhook-secret-0123456789';
+const EVENT_KEY = randomBytes(32).toString('base64url');
 const logger = createLogger({ service: 'bench-import', level: 'warn' });
 export const say = (m: string) => process.stderr.write(`[bench import] ${m}\n`);
 
@@ -157,7 +159,8 @@ export async function runImport(
     freePort(),
   ]);
   const sims = await startSimulators(n, logDir, ingestPort);
-  const infra = { ...ep, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn' };
+  // The poller signs its snapshots with it and the syncer decides on them without a read, as deployed.
+  const infra = { ...ep, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', OPERATOR_EVENT_KEY: EVENT_KEY };
   const adapters = {
     ...simulatorEnv({ url: sims.crmUrl }, { url: sims.siaghUrl }),
     ...(limits === 'default' && { CRM_RATE_LIMIT_PER_SECOND: '50', SIAGH_RATE_LIMIT_PER_SECOND: '20' }),

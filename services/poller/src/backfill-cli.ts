@@ -23,6 +23,7 @@ import { loadCrmConfig } from '@siaghsync/shared/crm/config';
 import { SiaghClient } from '@siaghsync/shared/siagh/client';
 import { loadSiaghConfig } from '@siaghsync/shared/siagh/config';
 import { z } from 'zod';
+import { operatorEventKey } from '@siaghsync/shared/operator/signature';
 import { backfillCrm, backfillSiagh, type BackfillCounts, type BackfillDeps } from './backfill';
 
 const program = new Command('backfill')
@@ -44,7 +45,11 @@ async function main(): Promise<number> {
   let syncConfig;
   let concurrency;
   try {
-    env = parseEnv(z.object(infraEnv), process.env, 'backfill');
+    env = parseEnv(
+      z.object({ ...infraEnv, OPERATOR_EVENT_KEY: operatorEventKey.optional() }),
+      process.env,
+      'backfill',
+    );
     crmConfig = sources.includes('crm') ? loadCrmConfig() : undefined;
     siaghConfig = sources.includes('siagh') ? loadSiaghConfig() : undefined;
     syncConfig = loadSyncConfig();
@@ -87,6 +92,7 @@ async function main(): Promise<number> {
         correlationId: randomUUID(),
         concurrency,
         logger,
+        snapshotKey: env.OPERATOR_EVENT_KEY,
         onProgress: (c) => {
           bar.setTotal(c.total);
           bar.update(c.read, { emitted: c.emitted, errors: c.errors });

@@ -13,6 +13,7 @@ import type { Logger } from '@siaghsync/shared/logger';
 import { deterministicEventId, newChangeEvent, sourceKey, type SourceSystem } from '@siaghsync/shared/events';
 import { fetchCrmDetail, listCrmIds, observeCrmIdentity } from './crmPoller';
 import { observeSiaghContact } from './siaghPoller';
+import { signSnapshot } from '@siaghsync/shared/operator/snapshotSignature';
 import { mapPool } from './crmPlan';
 import type { Observed } from './tracker';
 
@@ -54,6 +55,8 @@ export interface BackfillDeps {
   correlationId: string;
   concurrency: number;
   logger: Logger;
+  /** OPERATOR_EVENT_KEY: signs each snapshot, so the syncer may decide on it without a read. */
+  snapshotKey?: string | undefined;
   onProgress?: (c: BackfillCounts) => void;
 }
 
@@ -83,7 +86,7 @@ class Batcher {
     });
     this.pending.push({
       key: sourceKey(source, id),
-      value: await this.d.codec.encode('ChangeEvent', event),
+      value: await this.d.codec.encode('ChangeEvent', signSnapshot(event, this.d.snapshotKey)),
       headers: { eventId: event.eventId, correlationId: event.correlationId },
     });
     if (this.pending.length >= 200) await this.flush();

@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { envPort, infraEnv, parseEnv } from '@siaghsync/shared/config';
+import { operatorEventKey } from '@siaghsync/shared/operator/signature';
 import type { SourceSystem } from '@siaghsync/shared/events';
 import type { IntervalPolicy } from './interval';
 
@@ -42,6 +43,8 @@ export const pollerEnvSchema = z.object({
   POLLER_DELETE_MIN_RATIO: z.coerce.number().min(0).max(1).default(0.5),
   POLLER_CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   POLLER_LEADER_SESSION_MS: z.coerce.number().int().min(6000).max(300_000).default(10_000),
+  /** Signs each snapshot (shared/src/operator/snapshotSignature.ts); unset, the syncer reads every record. */
+  OPERATOR_EVENT_KEY: operatorEventKey.optional(),
 });
 
 export type PollerEnv = z.infer<typeof pollerEnvSchema>;
@@ -55,6 +58,7 @@ export interface PollerSettings {
   minRatio: number;
   chunkSize: number;
   leaderSessionMs: number;
+  snapshotKey?: string | undefined;
 }
 
 export function toSettings(e: PollerEnv): PollerSettings {
@@ -77,6 +81,7 @@ export function toSettings(e: PollerEnv): PollerSettings {
     minRatio: e.POLLER_DELETE_MIN_RATIO,
     chunkSize: e.POLLER_CHUNK_SIZE,
     leaderSessionMs: e.POLLER_LEADER_SESSION_MS,
+    snapshotKey: e.OPERATOR_EVENT_KEY,
   };
 }
 

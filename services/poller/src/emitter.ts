@@ -6,6 +6,7 @@
 import type { Message, Producer } from 'kafkajs';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import { sourceKey, type ChangeEvent } from '@siaghsync/shared/events';
+import { signSnapshot } from '@siaghsync/shared/operator/snapshotSignature';
 
 const ABORT_TIMEOUT_MS = 30_000;
 
@@ -22,6 +23,8 @@ export interface EmitTarget {
   stateTopic: string;
   /** Records per transaction (bounds the transaction size and the work redone after a crash). */
   chunkSize: number;
+  /** OPERATOR_EVENT_KEY: signs each snapshot, so the syncer may decide on it without a read. */
+  snapshotKey?: string | undefined;
 }
 
 /** Sends every emission; `tail` (the sweep's meta) goes with the last chunk. Returns events sent. */
@@ -40,7 +43,7 @@ export async function emitAll(
       if (e.event) {
         events.push({
           key: sourceKey(e.event.source, e.event.sourceId),
-          value: await t.codec.encode('ChangeEvent', e.event),
+          value: await t.codec.encode('ChangeEvent', signSnapshot(e.event, t.snapshotKey)),
           headers: { eventId: e.event.eventId, correlationId: e.event.correlationId },
         });
       }

@@ -59,6 +59,7 @@ export class Poller {
         stateTopic,
         transactionalId: `${prefix}siaghsync-poller-${source}`,
         chunkSize: settings.chunkSize,
+        snapshotKey: settings.snapshotKey,
         minRatio: settings.minRatio,
         timing,
         ...(source === 'siagh' && { interval: () => chooseInterval(settings.siagh, costs.values) }),

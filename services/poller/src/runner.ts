@@ -31,6 +31,8 @@ export interface RunnerOptions {
   stateTopic: string;
   transactionalId: string;
   chunkSize: number;
+  /** OPERATOR_EVENT_KEY, to sign snapshots (emitter.ts). */
+  snapshotKey?: string | undefined;
   minRatio: number;
   timing: Timing;
   /** The interval in force now, when it adapts (Siagh: from the measured GetAll cost); else timing's. */
@@ -164,6 +166,7 @@ export class SourceRunner {
         changesTopic: this.o.changesTopic,
         stateTopic: this.o.stateTopic,
         chunkSize: this.o.chunkSize,
+        snapshotKey: this.o.snapshotKey,
       };
       const tracker = new SourceTracker(
         source,

@@ -30,6 +30,8 @@ export interface FetchContext {
   /** Shared list reads for bulk events (reads/); without it every read is a single-record one. */
   reads?: BulkReads | undefined;
   countRead?: (side: 'crm' | 'siagh') => void;
+  /** OPERATOR_EVENT_KEY: only a snapshot signed with it stands for a read (reads/bulkFetch.ts). */
+  snapshotKey?: string | undefined;
   /** The event may wait for its counterpart's import event instead of reading it (awaitCounterpart.ts). */
   mayAwait?: boolean;
 }
@@ -49,6 +51,7 @@ export async function fetchRecords(
       ? {
           reads: ctx.reads,
           config,
+          snapshotKey: ctx.snapshotKey,
           getCrm: (id, kind) => fetchCrm(systems, config, id, state, kind),
           ...(ctx.countRead && { countRead: ctx.countRead }),
         }

@@ -103,7 +103,8 @@ export async function handleEvent(
 
   const queue = queued?.run ?? state.pending;
   // Kept for the waiting event, which links the pair on it (awaitCounterpart.ts queueFor).
-  if (queued?.keep && deps.reads) ownSnapshot({ reads: deps.reads, config: deps.config }, state, event);
+  if (queued?.keep && deps.reads)
+    ownSnapshot({ reads: deps.reads, config: deps.config, snapshotKey: deps.operatorEventKey }, state, event);
   if (state.pending.length > 0) state = withoutPending(state);
   const all: Outputs[] = [];
   for (let i = 0; i < queue.length; i++) {
@@ -254,6 +255,7 @@ async function attemptOnce(
   state = adoptCreated(state, announced, deps.config);
   const read = await fetchRecords(deps.systems, deps.config, state, event, {
     reads: deps.reads,
+    snapshotKey: deps.operatorEventKey,
     ...(deps.countRead && { countRead: deps.countRead }),
     mayAwait:
       mayAwait &&

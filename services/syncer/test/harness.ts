@@ -27,6 +27,7 @@ import { startSiaghSimulator, type SiaghSimulator } from '../../../simulators/si
 import { requireEnv, uniqueName } from '../../../test/harness/names';
 import { loadSyncerConfig } from '../src/config';
 import { startSyncer, type Syncer } from '../src/service';
+import { signSnapshot } from '@siaghsync/shared/operator/snapshotSignature';
 import {
   needsOperatorSignature,
   OPERATOR_SIGNATURE_HEADER,
@@ -195,17 +196,21 @@ export async function createWorld(label: string, opts: WorldOptions = {}): Promi
     },
     async emit(source, id, extra = {}) {
       seq++;
-      const change = newChangeEvent({
-        eventId: deterministicEventId(source, id, seq),
-        source,
-        entityType: 'customer',
-        sourceId: id,
-        operation: 'upsert',
-        observedTime: Date.now(),
-        trigger: source === 'crm' ? 'webhook' : 'poll',
-        correlationId: `corr-${label}-${seq}`,
-        ...extra,
-      });
+      // Signed as the poller signs an import's snapshots (an unsigned one: produce() it as is).
+      const change = signSnapshot(
+        newChangeEvent({
+          eventId: deterministicEventId(source, id, seq),
+          source,
+          entityType: 'customer',
+          sourceId: id,
+          operation: 'upsert',
+          observedTime: Date.now(),
+          trigger: source === 'crm' ? 'webhook' : 'poll',
+          correlationId: `corr-${label}-${seq}`,
+          ...extra,
+        }),
+        TEST_OPERATOR_EVENT_KEY,
+      );
       await producer.send({
         topic: topicName('changes', prefix),
         messages: [{ key: sourceKey(source, id), value: await codec.encode('ChangeEvent', change) }],

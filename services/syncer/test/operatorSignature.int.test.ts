@@ -1,6 +1,7 @@
 import { OPERATOR_SIGNATURE_HEADER, signOperatorEvent } from '@siaghsync/shared/operator/signature';
-import type { WorkEvent } from '@siaghsync/shared/events';
-import { createWorld, type World } from './harness';
+import { newChangeEvent, sourceKey, type WorkEvent } from '@siaghsync/shared/events';
+import { signSnapshot } from '@siaghsync/shared/operator/snapshotSignature';
+import { createWorld, TEST_OPERATOR_EVENT_KEY, type World } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -113,5 +114,64 @@ describe('operator events are signed (real broker, both simulators)', () => {
     );
     expect(await w.siagh.findContactsByCustomerNumber(6301)).toHaveLength(1);
     expect(deadFor(key)).toHaveLength(3);
+  });
+
+  // An import event's snapshot stands for a read of the source only when the poller signed it
+  // (shared/src/operator/snapshotSignature.ts): else a forged import event would choose what is written.
+  it('an unsigned import snapshot is not taken for the record: the syncer reads the source; a signed one is used as it is', async () => {
+    const person = (n: number, email: string) => ({
+      firstName: 'عکس',
+      lastName: `آزمون ${n}`,
+      nickName: `عکس ${n}`,
+      customerNumber: `100-${n}`,
+      email,
+      phoneContacts: [{ default: true, phoneType: 'Mobile', phoneNumber: `0912${n}000` }],
+    });
+    const contactOf = (n: number) =>
+      [...w.siaghSim.store.contacts.values()].find((c) => String(c.tmpid) === String(n));
+    const importEvent = async (crmId: string, n: number, email: string) => {
+      const got = await w.crm.getIdentity(crmId, 'person');
+      const snapshot = JSON.stringify({ ...(got!.record as Record<string, unknown>), email });
+      return newChangeEvent({
+        eventId: `import-${n}`,
+        source: 'crm',
+        entityType: 'customer',
+        sourceId: crmId,
+        operation: 'upsert',
+        observedTime: Date.now(),
+        trigger: 'backfill',
+        correlationId: `corr-import-${n}`,
+        naturalKey: String(n),
+        snapshot,
+        attributes: { kind: 'person', readStartedAt: String(Date.now()) },
+      });
+    };
+
+    // Forged: the snapshot says attacker@, the CRM says real@; not signed.
+    const forgedId = await w.crm.create('person', person(6302, 'real-6302@example.com'));
+    await w.produce(
+      'changes',
+      sourceKey('crm', forgedId),
+      'ChangeEvent',
+      await importEvent(forgedId, 6302, 'attacker@example.com'),
+    );
+    await w.waitFor('6302 created in Siagh', () => contactOf(6302));
+    expect(contactOf(6302)!.Email).toBe('real-6302@example.com');
+    const reads = (id: string) =>
+      w.crmSim.recorder.list().filter((c) => c.path.endsWith('/get') && JSON.stringify(c.body).includes(id));
+    expect(reads(forgedId).length).toBeGreaterThan(0);
+
+    // Signed with the key, as the poller signs: taken as the read (no CRM get of that record), so what
+    // Siagh gets is the snapshot's value even though the CRM now says otherwise.
+    const signedId = await w.crm.create('person', person(6303, 'real-6303@example.com'));
+    const signed = signSnapshot(
+      await importEvent(signedId, 6303, 'snapshot-6303@example.com'),
+      TEST_OPERATOR_EVENT_KEY,
+    );
+    const getsBefore = reads(signedId).length;
+    await w.produce('changes', sourceKey('crm', signedId), 'ChangeEvent', signed);
+    await w.waitFor('6303 created in Siagh', () => contactOf(6303));
+    expect(contactOf(6303)!.Email).toBe('snapshot-6303@example.com');
+    expect(reads(signedId).length).toBe(getsBefore);
   });
 });

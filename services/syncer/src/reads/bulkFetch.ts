@@ -11,6 +11,7 @@ import type { WorkEvent } from '@siaghsync/shared/events';
 import type { EntityState } from '../decide/state';
 import type { SideRecord } from '../decide/types';
 import type { BulkReads } from './bulkReads';
+import { snapshotSigned } from '@siaghsync/shared/operator/snapshotSignature';
 import { minReadStart, ownSnapshotUsable, snapshotReadAt } from './freshness';
 
 export interface BulkFetchDeps {
@@ -20,6 +21,8 @@ export interface BulkFetchDeps {
   getCrm: (id: string, kind?: CustomerKind) => Promise<SideRecord | null>;
   /** Single-record reads made (list reads are counted by BulkReads). */
   countRead?: (side: Side) => void;
+  /** OPERATOR_EVENT_KEY: an event's snapshot stands for a read only when signed with it. */
+  snapshotKey?: string | undefined;
 }
 
 const kindOf = (v: string | undefined): CustomerKind | undefined =>
@@ -52,12 +55,13 @@ export function siaghSideRecord(
 /** The event's own record from its snapshot, when that is allowed; also kept for the events after it. */
 /** Also called on its own to keep an awaited event's snapshot for the waiting one (awaitCounterpart.ts). */
 export function ownSnapshot(
-  d: Pick<BulkFetchDeps, 'reads' | 'config'>,
+  d: Pick<BulkFetchDeps, 'reads' | 'config' | 'snapshotKey'>,
   state: EntityState,
   event: WorkEvent,
 ): SideRecord | null {
   const c = event.change;
-  if (!c || !ownSnapshotUsable(state, event)) return null;
+  // Unsigned (written by anyone who can write to the topic, or by a poller without the key): read instead.
+  if (!c || !ownSnapshotUsable(state, event) || !snapshotSigned(c, d.snapshotKey)) return null;
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(c.snapshot!) as Record<string, unknown>;
