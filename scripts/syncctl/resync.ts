@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { deterministicEventId, newChangeEvent, sourceKey, type ChangeEvent } from '@siaghsync/shared/events';
-import { createIdempotentProducer, sendWithin, topicName } from '@siaghsync/shared/kafka/index';
+import { createIdempotentProducer, registryAuthOf, sendWithin, topicName } from '@siaghsync/shared/kafka/index';
 import { newCorrelationId } from '@siaghsync/shared/logger';
 import { EventCodec } from '@siaghsync/shared/registry';
 import { kafkaError, withTimeout, type Ctx } from './context';
@@ -84,7 +84,7 @@ export async function resync(ctx: Ctx, t: ResyncTarget): Promise<ResyncResult> {
   const topic = topicName('changes', c.TOPIC_PREFIX);
   if (!(await (await ctx.admin()).listTopics()).includes(topic))
     throw new CliError(EXIT.failed, `topic ${topic} does not exist`, 'check TOPIC_PREFIX');
-  const codec = new EventCodec(c.SCHEMA_REGISTRY_URL);
+  const codec = new EventCodec(c.SCHEMA_REGISTRY_URL, registryAuthOf(c));
   // Registering is what every producer does at start: it yields the id of the very same schema.
   await codec.registerAll(['ChangeEvent']).catch((err: unknown) => {
     if (!isUnreachable(err)) throw err;
