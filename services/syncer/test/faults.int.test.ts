@@ -103,6 +103,38 @@ describe('syncer under faults', () => {
     expect(world.crmSim.store.get(crmId)!.addressContacts[0]?.address).toBe('آدرس از سیاق');
   });
 
+  it("Siagh's clock 5 minutes ahead: it keeps no modification time, so its clock tips no last-write-wins", async () => {
+    w = await createWorld('skew-siagh', { siagh: { clockOffsetMs: 5 * 60_000 } });
+    const world = w;
+    const crmId = await world.crm.create('person', {
+      ...person(9202, '09129202000'),
+      email: 'a@example.com',
+    });
+    await world.emit('crm', crmId);
+    await world.waitFor('created', () =>
+      world.outcomes.some((o) => o.canonicalKey === 'customer:9202' && o.status === 'created'),
+    );
+    const code = Number(
+      [...world.siaghSim.store.contacts.values()].find((c) => String(c.tmpid) === '9202')!.Code,
+    );
+
+    // Siagh edited first, the CRM after it in real time; Siagh's own clock would call its edit the later.
+    world.siaghSim.store.updateContact(code, { Email: 'siagh@example.com' });
+    await world.emit('siagh', String(code), { naturalKey: '9202' });
+    await new Promise((r) => setTimeout(r, 1_500));
+    world.crmSim.store.update(crmId, undefined, { email: 'crm@example.com' });
+    await world.emit('crm', crmId);
+    await world.waitFor(
+      'CRM edit carried to Siagh',
+      () => world.siaghSim.store.contacts.get(code)!.Email === 'crm@example.com',
+      60_000,
+    );
+    expect(world.crmSim.store.get(crmId)!.email).toBe('crm@example.com');
+    // Whichever way the two edits met (one after the other, or as a conflict), the later edit won.
+    for (const c of world.conflicts.filter((x) => x.canonicalKey === 'customer:9202' && x.field === 'email'))
+      expect(c).toMatchObject({ winner: 'crm' });
+  });
+
   it('a target call longer than the session timeout does not get the member evicted', async () => {
     w = await createWorld('slow', { env: { SYNCER_SESSION_TIMEOUT_MS: '8000' } });
     const world = w;
