@@ -1,8 +1,11 @@
 import { ConstantBackoff, handleAll, retry } from 'cockatiel';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
 import { permanent } from '../errors';
-import { replicationProblem, underReplicated, type Replication } from './connection';
+import { replicationProblem, underInsync, underReplicated, type Replication } from './connection';
 import { TOPICS, topicConfigEntries, topicName, type TopicKey } from './topics';
+
+// kafkajs's ConfigResourceTypes.TOPIC; its enum is not a named export an ES module can import.
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
 /** A single local broker; a deployment sets KAFKA_REPLICATION_FACTOR and KAFKA_MIN_INSYNC_REPLICAS. */
 export const SINGLE_COPY: Replication = { replicationFactor: 1, minInsyncReplicas: 1 };
@@ -83,6 +86,30 @@ async function refuseUnderReplicated(admin: Admin, rep: Replication, topics: str
       'KAFKA_REPLICATION',
       `KAFKA_REPLICATION_FACTOR is ${rep.replicationFactor} but these topics keep fewer copies: ${short.join(', ')}; ` +
         'reassign their partitions (kafka-reassign-partitions.sh) before starting',
+    );
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({
+      type: TOPIC_RESOURCE,
+      name,
+      configNames: ['min.insync.replicas'],
+    })),
+  });
+  const loose = underInsync(
+    rep,
+    resources.map((r) => ({
+      name: r.resourceName,
+      minInsync: Number(
+        r.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue ?? 1,
+      ),
+    })),
+  );
+  // Not raised here: kafkajs's alterConfigs replaces every override of the topic (its compaction too).
+  if (loose.length > 0)
+    throw permanent(
+      'KAFKA_REPLICATION',
+      `KAFKA_MIN_INSYNC_REPLICAS is ${rep.minInsyncReplicas} but these topics accept fewer copies in sync: ${loose.join(', ')}; ` +
+        `raise it (kafka-configs.sh --alter --entity-type topics --entity-name <topic> --add-config min.insync.replicas=${rep.minInsyncReplicas}) before starting`,
     );
 }
 

@@ -122,6 +122,20 @@ export function replicationProblem(rep: Replication, brokers: number): string | 
 }
 
 /** Existing topics that keep fewer copies than configured: the deployment believes in copies it lacks. */
+/**
+ * Existing topics that accept a write with fewer copies in sync than configured (created by an older
+ * release, or by hand): `acks=all` then still acknowledges what one dead broker can lose.
+ * `configs`: each topic's `min.insync.replicas` as the broker describes it.
+ */
+export function underInsync(
+  rep: Replication,
+  configs: readonly { name: string; minInsync: number }[],
+): string[] {
+  return configs
+    .filter((t) => t.minInsync < rep.minInsyncReplicas)
+    .map((t) => `${t.name} (min.insync.replicas ${t.minInsync})`);
+}
+
 export function underReplicated(
   rep: Replication,
   topics: readonly { name: string; partitions: readonly { replicas: readonly number[] }[] }[],

@@ -10,6 +10,7 @@ import {
   replicationOf,
   replicationProblem,
   securityProblems,
+  underInsync,
   underReplicated,
 } from './connection';
 
@@ -125,5 +126,12 @@ describe('replication against the cluster', () => {
     ];
     expect(underReplicated(three, topics)).toEqual(['b (1 replicas)']);
     expect(underReplicated({ replicationFactor: 1, minInsyncReplicas: 1 }, topics)).toEqual([]);
+    // Enough copies, but a write is acknowledged with fewer in sync than configured.
+    const configs = [
+      { name: 'a', minInsync: 2 },
+      { name: 'b', minInsync: 1 },
+    ];
+    expect(underInsync(three, configs)).toEqual(['b (min.insync.replicas 1)']);
+    expect(underInsync({ replicationFactor: 1, minInsyncReplicas: 1 }, configs)).toEqual([]);
   });
 });
