@@ -42,6 +42,8 @@ const schema = z.object({
    * A Siagh import event may wait this long for the CRM import's event of its counterpart, which links
    * the pair without a CRM call (reads/awaitCounterpart.ts); then it reads. 0: never wait.
    */
+  /** At start-up, how long to wait for the poller to read the mapping alike before refusing (kafka/mappingGuard.ts). */
+  SYNCER_MAPPING_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   SYNCER_COUNTERPART_WAIT_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
   /**
    * The group evicts a member that sends no heartbeat for this long. Heartbeats continue during slow

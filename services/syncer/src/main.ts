@@ -19,7 +19,8 @@ if (!cfg.OPERATOR_EVENT_KEY)
   );
 
 // Kafka or the registry restarting while we start is waited out, not a crash (convergence seed 801).
-const syncer = await startWaitingForInfra(() => startSyncer(cfg, logger), logger);
+// A mapping the poller reads differently refuses the start (exit 78), like a bad variable.
+const syncer = await startWaitingForInfra(() => startSyncer(cfg, logger), logger).catch(exitOnConfigError);
 const app = express();
 app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
 app.get('/ready', async (_req, res) => {

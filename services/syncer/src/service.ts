@@ -133,6 +133,7 @@ export async function startSyncer(
     );
     opened(() => Promise.all([stateReader.stop(), routeReader.stop()]));
     await startAll([stateReader.start(), routeReader.start()]);
+    await mapping.awaitAgreement(cfg.SYNCER_MAPPING_WAIT_MS);
 
     const intentsTopic = topicName('intents', prefix);
     const intentCommits = new GroupCommit<Message>({

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createKafka, logLevel } from '@siaghsync/shared/kafka/index';
 import { createLogger } from '@siaghsync/shared/logger';
 import { loadSyncConfig, type SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import { ConfigError } from '@siaghsync/shared/config';
 import { requireEnv } from '../../../test/harness/names';
 import { announceMapping } from '../../poller/src/mappingNotice';
 import type { Syncer } from '../src/service';
@@ -9,7 +10,8 @@ import { createWorld, type World } from './harness';
 
 // #21 item 2: a poller that reads the mapping differently from the syncer (another SYNC_CONFIG_PATH,
 // another file on its host). The poller announces its reading at start-up (the real announceMapping);
-// the syncer holds every write while they differ, from its own start-up on, and resumes when they agree.
+// a running syncer holds every write while they differ and resumes when they agree; a syncer starting
+// while they differ waits SYNCER_MAPPING_WAIT_MS for agreement, then refuses to start (exit 78).
 
 jest.setTimeout(180_000);
 
@@ -32,8 +34,8 @@ describe('the mapping check between the poller and the syncer', () => {
     await w?.close();
   });
 
-  it('holds the writes while the readings differ, across a restart, and lets them go when they agree', async () => {
-    w = await createWorld('mapcheck');
+  it('holds the writes while the readings differ, refuses a start, and lets the writes go when they agree', async () => {
+    w = await createWorld('mapcheck', { env: { SYNCER_MAPPING_WAIT_MS: '2000' } });
     const world = w;
     let syncer: Syncer = world.syncer;
     const contact = () => [...world.siaghSim.store.contacts.values()].find((c) => String(c.tmpid) === '9601');
@@ -63,16 +65,22 @@ describe('the mapping check between the poller and the syncer', () => {
     );
     expect(waiting.error?.message).toContain('reads the mapping differently');
 
-    // A syncer started after the notice holds its writes from the start.
+    // A syncer started while the poller reads differently waits SYNCER_MAPPING_WAIT_MS, then refuses.
     await syncer.stop();
-    syncer = await world.startSyncer('mapcheck-2');
-    expect(syncer.pauses().map((p) => p.by)).toEqual(['siaghsync mapping check']);
-    await new Promise((r) => setTimeout(r, 1_500));
+    const refused = await world.startSyncer('mapcheck-2').then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect((refused as Error).message).toMatch(
+      /SYNC_CONFIG_PATH: the poller .*\/srv\/other-sync.yaml.*mobile: siagh/s,
+    );
     expect(contact()!.Email).toBe('m0@example.com');
 
-    // The poller restarted with the syncer's mapping: the waiting edit goes through.
+    // The poller restarted with the syncer's mapping: the syncer starts and the waiting edit goes through.
     await announceMapping(kafka, world.prefix, config, null);
-    await world.waitFor('resumed', () => syncer.pauses().length === 0);
+    syncer = await world.startSyncer('mapcheck-3');
+    expect(syncer.pauses()).toEqual([]);
     await world.waitFor('edit synced', () => contact()!.Email === 'm1@example.com', 60_000);
     expect(world.deadLetters).toEqual([]);
   });

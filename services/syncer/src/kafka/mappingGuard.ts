@@ -1,4 +1,5 @@
 import type { KafkaMessage } from '@siaghsync/shared/kafka/client';
+import { ConfigError } from '@siaghsync/shared/config';
 import type { Logger } from '@siaghsync/shared/logger';
 import { MAPPING_CHECK, type PauseFlag } from '@siaghsync/shared/operator/pause';
 import {
@@ -11,10 +12,11 @@ import {
 
 /**
  * The poller's announced reading of the mapping against this syncer's (shared/src/mapping/reading.ts).
- * While they differ every write is held, as under an operator's pause of everything: events are still
- * consumed and wait in order, nothing is lost, and the writes resume by themselves once the two agree
- * (either one restarted with the other's mapping). Holding rather than refusing to start leaves no order
- * in which a rolling change of the mapping deadlocks, and covers a change made while both run.
+ * At start-up the syncer waits a while for the two to agree (both restarted with a new file at once: the
+ * poller announces within seconds), then refuses to start, naming each field (`awaitAgreement`). The
+ * poller never waits for the syncer, so no restart order deadlocks. While both run and they differ (one
+ * restarted with another file), every write is held, as under an operator's pause of everything: events
+ * are still consumed and wait in order, and the writes resume by themselves once the two agree.
  */
 export class MappingGuard {
   private notice: MappingNotice | null = null;
@@ -52,6 +54,23 @@ export class MappingGuard {
 
   differences(): string[] {
     return this.notice ? readingDifferences(this.mine, this.notice.reading) : [];
+  }
+
+  /**
+   * Resolves once the readings agree (or no poller has announced one); after `waitMs` of disagreement,
+   * a configuration error (exit 78) that names each field and the poller's file.
+   */
+  async awaitAgreement(waitMs: number, pollMs = 500): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    let told = false;
+    while (this.differences().length > 0) {
+      if (Date.now() >= deadline)
+        throw new ConfigError('syncer', [{ variable: 'SYNC_CONFIG_PATH', problem: this.pause()!.reason! }]);
+      if (!told)
+        this.logger.warn({ waitMs }, 'waiting for the poller to read the mapping as this syncer does');
+      told = true;
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
   }
 
   /** While the readings differ: a pause of every write, shown and honoured as an operator's is. */

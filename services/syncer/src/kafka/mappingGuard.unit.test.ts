@@ -8,6 +8,7 @@ import {
   type MappingNotice,
 } from '@siaghsync/shared/mapping/reading';
 import type { KafkaMessage } from '@siaghsync/shared/kafka/client';
+import { ConfigError } from '@siaghsync/shared/config';
 import { MappingGuard } from './mappingGuard';
 
 const config = loadSyncConfig(path.resolve(__dirname, '../../../../config/sync.default.yaml'));
@@ -54,5 +55,20 @@ describe('MappingGuard: writes held while the poller reads the mapping different
     expect(g.pause()).toBeUndefined();
     g.apply(record({ reading: { ...mine, email: [null, null] }, at: 11 }, 'mapping:syncer'));
     expect(g.pause()).toBeUndefined();
+  });
+
+  it('at start-up: waits for agreement, then refuses with a configuration error naming the fields', async () => {
+    const g = new MappingGuard(mine, logger);
+    await expect(g.awaitAgreement(0)).resolves.toBeUndefined(); // no poller has announced anything
+    g.apply(record({ reading: { ...mine, mobile: ['mobile', 'telno'] }, at: 2 }));
+    const refused = g.awaitAgreement(30, 5);
+    await expect(refused).rejects.toBeInstanceOf(ConfigError);
+    await expect(refused).rejects.toThrow(
+      /SYNC_CONFIG_PATH: the poller \(p1, \/etc\/sync.yaml\) reads the mapping differently[\s\S]*mobile: siagh/,
+    );
+    // The poller restarted with the same file while the syncer waited: it starts.
+    const waiting = g.awaitAgreement(5_000, 5);
+    setTimeout(() => g.apply(record({ at: 3 })), 20);
+    await expect(waiting).resolves.toBeUndefined();
   });
 });
