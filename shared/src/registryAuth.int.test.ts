@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { infraEnv, parseEnv } from './config';
 import { registryAuthOf } from './kafka/connection';
 import { EventCodec } from './registry';
+import { forwardTo } from '../../test/harness/forward';
 
 // A registry behind basic auth (SCHEMA_REGISTRY_USERNAME / _PASSWORD): the local registry runs without
 // it, so a proxy in front of it asks every request for the credentials, as a secured registry does, and
@@ -35,16 +36,7 @@ async function basicAuthRegistry(upstream: string) {
       }
       passed++;
       const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
-      fetch(`${target.origin}${req.url}`, {
-        method: req.method ?? 'GET',
-        headers: { 'Content-Type': req.headers['content-type'] ?? 'application/json' },
-        ...(body && req.method !== 'GET' ? { body } : {}),
-      })
-        .then(async (up) => {
-          res.writeHead(up.status, { 'Content-Type': up.headers.get('content-type') ?? 'application/json' });
-          res.end(Buffer.from(await up.arrayBuffer()));
-        })
-        .catch(() => req.socket.destroy());
+      forwardTo(target.origin, req, res, body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

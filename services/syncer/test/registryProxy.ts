@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { selfContainedSchema } from '@siaghsync/schemas';
+import { forwardTo } from '../../../test/harness/forward';
 
 // A schema registry that fails on purpose: every request goes through to the real one, except the fetch
 // of a schema id the test refuses, answered "not found" (a replica or cache that does not have a new
@@ -33,16 +34,7 @@ export async function registryProxy(upstream: string): Promise<RegistryProxy> {
         return void res.end(JSON.stringify({ error_code: 40403, message: 'Schema not found' }));
       }
       const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
-      fetch(`${target.origin}${req.url}`, {
-        method: req.method ?? 'GET',
-        headers: { 'Content-Type': req.headers['content-type'] ?? 'application/json' },
-        ...(body && req.method !== 'GET' ? { body } : {}),
-      })
-        .then(async (up) => {
-          res.writeHead(up.status, { 'Content-Type': up.headers.get('content-type') ?? 'application/json' });
-          res.end(Buffer.from(await up.arrayBuffer()));
-        })
-        .catch(() => req.socket.destroy());
+      forwardTo(target.origin, req, res, body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
