@@ -5,6 +5,7 @@
 //   3. memory of the state table at a million linked entities (MB per million), vs their Avro size,
 //      and the cost of a get() from it; BENCH_SYNCER_ONLY=memory measures these alone, without Kafka
 //   4. state restore rate on assignment vs a bare consumer reading the same changelog
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,6 +60,8 @@ async function syncerRun(ep: { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL: strin
     ...simulatorEnv(crmSim, siaghSim),
     SYNCER_INSTANCE_ID: `bench-${writeLatencyMs}`,
     LOG_LEVEL,
+    // As deployed: the router signs the read it carries on as a thin import change's snapshot.
+    OPERATOR_EVENT_KEY: randomBytes(32).toString('base64url'),
   };
   const kafka = createKafka({ brokers: ep.KAFKA_BROKERS.split(','), clientId: 'bench', logger });
   await ensureTopics(kafka, prefix);

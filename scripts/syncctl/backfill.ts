@@ -64,6 +64,11 @@ export function registerBackfill(program: Command, run: Run): void {
       300,
     )
     .option(
+      '--emitted <n>',
+      'with --summary-of: how many events the backfill emitted (its table says), to tell a finished import',
+      parsePositive,
+    )
+    .option(
       '--summary-of <correlationIds>',
       'no import: the summary of an earlier one, by the correlation ids its backfill printed (comma-separated)',
     )
@@ -88,16 +93,19 @@ export function registerBackfill(program: Command, run: Run): void {
           if (ids.length === 0)
             throw new CliError(EXIT.usage, '--summary-of needs at least one correlation id');
           const result = await fetchImportResult(ctx, ids);
+          const emitted = o.emitted ?? null;
+          const complete = emitted !== null && result.decided >= emitted && result.unsettled === 0;
           const s: ImportSummary = {
             correlationIds: ids,
-            emitted: result.events,
+            emitted,
             read: null,
             collisions: null,
             result,
-            complete: result.unsettled === 0,
+            complete,
           };
           ctx.out.result(s, () => formatImportSummary(s));
-          return EXIT.ok;
+          // Exit 1 when known to be unfinished; without --emitted the header says it cannot tell.
+          return emitted !== null && !complete ? EXIT.failed : EXIT.ok;
         }
         return importNow(ctx, o);
       }),
@@ -112,6 +120,7 @@ interface BackfillOptions {
   limit: string;
   wait: number | false;
   summaryOf?: string;
+  emitted?: number;
 }
 
 /** The backfill (its progress on stderr, its table on stdout), then the syncer's summary of it. */

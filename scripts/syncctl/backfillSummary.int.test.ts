@@ -76,7 +76,10 @@ describe('syncctl backfill: the summary after the real import', () => {
     expect(summary.result.deadLettered).toBe(0);
 
     // Asked again later by its correlation ids, as the summary of an unfinished wait says to.
-    const again = await syncctl(['backfill', '--summary-of', summary.correlationIds.join(',')], env);
+    const again = await syncctl(
+      ['backfill', '--summary-of', summary.correlationIds.join(','), '--emitted', String(summary.emitted)],
+      env,
+    );
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(new RegExp(`^\\s*pairs linked\\s+${predicted.pairs}\\s*$`, 'm'));
     expect(again.stdout).toMatch(new RegExp(`events decided\\s+${summary.emitted}/${summary.emitted}`));

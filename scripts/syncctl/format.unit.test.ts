@@ -218,8 +218,18 @@ describe('syncctl formatting and argument parsing', () => {
     expect(done).toMatch(/events decided\s+8\/10/);
     const cut = formatImportSummary({ ...base, read: null, collisions: null, complete: false });
     expect(cut).toMatch(/NOT FINISHED, 8 of 10 events decided/);
-    expect(cut).toMatch(/--summary-of c-1,c-2/);
+    expect(cut).toMatch(/--summary-of c-1,c-2 --emitted 10/);
     expect(cut).toMatch(/read crm\s+-/);
+    // Asked later without the emitted count: never called finished, and it says why.
+    const later = formatImportSummary({
+      ...base,
+      emitted: null,
+      read: null,
+      collisions: null,
+      complete: false,
+    });
+    expect(later).toMatch(/^import summary SO FAR: 8 events decided .*add --emitted/);
+    expect(later).toMatch(/events decided\s+8\s*$/m);
     // The preview and the summary list the same things in the same order.
     const labels = (t: string) =>
       t
@@ -228,7 +238,10 @@ describe('syncctl formatting and argument parsing', () => {
         .map((l) => l.trim().split(/\s{2,}/)[0]);
     expect(labels(done)).toEqual(
       countRows({ ...result, read: { crm: 0, siagh: 0 }, collisions: null }).map(([w]) =>
-        w.trim().replace('pairs to link', 'pairs linked').replace(/^creates in/, 'created in'),
+        w
+          .trim()
+          .replace('pairs to link', 'pairs linked')
+          .replace(/^creates in/, 'created in'),
       ),
     );
   });

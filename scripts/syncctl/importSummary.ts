@@ -12,8 +12,12 @@ import type { ImportCounts } from './preview';
 
 export interface ImportSummary {
   correlationIds: string[];
-  /** Events the backfill emitted; the summary is final once every one has a final outcome. */
-  emitted: number;
+  /**
+   * Events the backfill emitted; the summary is final once every one has a final outcome. Null when
+   * asked for later without it (`--summary-of` without `--emitted`): events still queued have no
+   * outcome yet, so nothing then says the import is finished.
+   */
+  emitted: number | null;
   /** What the backfill read and the numbers it found twice; null when only the outcomes were asked for. */
   read: { crm: number; siagh: number } | null;
   collisions: { crm: number; siagh: number } | null;
@@ -120,10 +124,15 @@ export function formatImportSummary(s: ImportSummary): string {
     what.replace('pairs to link', 'pairs linked').replace(/^creates in/, 'created in'),
     n,
   ]);
-  rows.push(['dead letters', s.result.deadLettered], ['events decided', `${s.result.decided}/${s.emitted}`]);
+  const of = s.emitted === null ? '' : `/${s.emitted}`;
+  rows.push(['dead letters', s.result.deadLettered], ['events decided', `${s.result.decided}${of}`]);
+  const again = `syncctl backfill --summary-of ${s.correlationIds.join(',')}${s.emitted === null ? '' : ` --emitted ${s.emitted}`}`;
   const head = s.complete
     ? 'import summary (what the syncer did; compare with backfill --dry-run)'
-    : `import summary: NOT FINISHED, ${s.result.decided} of ${s.emitted} events decided when the wait ended` +
-      ` (${s.result.unsettled} retrying); see \`syncctl pending\`, then \`syncctl backfill --summary-of ${s.correlationIds.join(',')}\``;
+    : s.emitted === null
+      ? `import summary SO FAR: ${s.result.decided} events decided (${s.result.unsettled} retrying); ` +
+        'events still queued have no outcome yet: add --emitted <n> (the backfill printed it) to know whether it is finished'
+      : `import summary: NOT FINISHED, ${s.result.decided} of ${s.emitted} events decided` +
+        ` (${s.result.unsettled} retrying); see \`syncctl pending\`, then \`${again}\``;
   return [head, table(['what', 'count'], rows)].join('\n');
 }

@@ -1,6 +1,11 @@
 import { Option, type Command } from 'commander';
 import { deterministicEventId, newChangeEvent, sourceKey, type ChangeEvent } from '@siaghsync/shared/events';
-import { createIdempotentProducer, registryAuthOf, sendWithin, topicName } from '@siaghsync/shared/kafka/index';
+import {
+  createIdempotentProducer,
+  registryAuthOf,
+  sendWithin,
+  topicName,
+} from '@siaghsync/shared/kafka/index';
 import { newCorrelationId } from '@siaghsync/shared/logger';
 import { EventCodec } from '@siaghsync/shared/registry';
 import { kafkaError, withTimeout, type Ctx } from './context';

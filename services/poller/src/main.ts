@@ -48,7 +48,17 @@ async function main(): Promise<void> {
   await startWaitingForInfra(async () => {
     await ensureTopics(kafka, env.TOPIC_PREFIX, ['changes', 'pollerState', 'control'], replicationOf(env));
     await codec.registerAll(['ChangeEvent']);
-    await announceMapping(kafka, env.TOPIC_PREFIX, syncConfig, process.env.SYNC_CONFIG_PATH ?? null);
+    const announced = await announceMapping(
+      kafka,
+      env.TOPIC_PREFIX,
+      syncConfig,
+      process.env.SYNC_CONFIG_PATH ?? null,
+      env.OPERATOR_EVENT_KEY,
+    );
+    if (!announced)
+      logger.warn(
+        'OPERATOR_EVENT_KEY is not set: the syncer cannot check that it reads the mapping as this poller does',
+      );
   }, logger);
   const crm = crmConfig ? new CrmClient(crmConfig, { logger }) : undefined;
   const siagh = siaghConfig ? new SiaghClient(siaghConfig, { logger }) : undefined;

@@ -2,19 +2,36 @@ import { hostname } from 'node:os';
 import type { Kafka } from 'kafkajs';
 import { createIdempotentProducer, topicName } from '@siaghsync/shared/kafka/index';
 import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
-import { encodeMappingNotice, mappingKey, mappingReading } from '@siaghsync/shared/mapping/reading';
+import {
+  encodeMappingNotice,
+  MAPPING_SIGNATURE_HEADER,
+  mappingKey,
+  mappingReading,
+  signMappingNotice,
+  type MappingNotice,
+} from '@siaghsync/shared/mapping/reading';
 
 /**
  * Tells the syncers how this poller reads records (shared/src/mapping/reading.ts): on the compacted
- * `control` topic, once at start-up, before the first event it emits. A syncer that reads differently
- * holds its writes until the two agree.
+ * `control` topic, once at start-up, before the first event it emits, signed with OPERATOR_EVENT_KEY.
+ * A syncer that reads differently refuses to start, or holds its writes until the two agree. Without
+ * the key nothing is announced (a syncer honours only signed notices): false.
  */
 export async function announceMapping(
   kafka: Kafka,
   prefix: string,
   config: SyncConfig,
   source: string | null,
-): Promise<void> {
+  key: string | undefined,
+): Promise<boolean> {
+  if (key === undefined) return false;
+  const notice: MappingNotice = {
+    service: 'poller',
+    instance: `${hostname()}:${process.pid}`,
+    source,
+    reading: mappingReading(config),
+    at: Date.now(),
+  };
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
   try {
@@ -24,17 +41,13 @@ export async function announceMapping(
       messages: [
         {
           key: mappingKey('poller'),
-          value: encodeMappingNotice({
-            service: 'poller',
-            instance: `${hostname()}:${process.pid}`,
-            source,
-            reading: mappingReading(config),
-            at: Date.now(),
-          }),
+          value: encodeMappingNotice(notice),
+          headers: { [MAPPING_SIGNATURE_HEADER]: signMappingNotice(notice, key) },
         },
       ],
     });
   } finally {
     await producer.disconnect();
   }
+  return true;
 }

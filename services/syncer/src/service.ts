@@ -115,7 +115,7 @@ export async function startSyncer(
     const linksTopic = topicName('links', prefix);
     const controlTopic = topicName('control', prefix);
     const pauses = new PauseTable(cfg.OPERATOR_EVENT_KEY, logger);
-    const mapping = new MappingGuard(mappingReading(syncConfig), logger);
+    const mapping = new MappingGuard(mappingReading(syncConfig), cfg.OPERATOR_EVENT_KEY, logger);
     // One topic, two tables: the mapping notices by their key, the pause flags all the rest.
     const control = (m: KafkaMessage) =>
       m.key?.toString().startsWith(MAPPING_KEY_PREFIX) ? mapping.apply(m) : pauses.apply(m);
@@ -224,6 +224,7 @@ export async function startSyncer(
       logger,
       metrics,
       now: () => Date.now(),
+      snapshotKey: cfg.OPERATOR_EVENT_KEY,
       partitionsConcurrency: cfg.SYNCER_PARTITIONS_CONCURRENCY,
       sessionTimeoutMs: cfg.SYNCER_SESSION_TIMEOUT_MS,
     });

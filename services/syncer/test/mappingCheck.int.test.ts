@@ -6,7 +6,7 @@ import { ConfigError } from '@siaghsync/shared/config';
 import { requireEnv } from '../../../test/harness/names';
 import { announceMapping } from '../../poller/src/mappingNotice';
 import type { Syncer } from '../src/service';
-import { createWorld, type World } from './harness';
+import { createWorld, TEST_OPERATOR_EVENT_KEY, type World } from './harness';
 
 // #21 item 2: a poller that reads the mapping differently from the syncer (another SYNC_CONFIG_PATH,
 // another file on its host). The poller announces its reading at start-up (the real announceMapping);
@@ -50,7 +50,7 @@ describe('the mapping check between the poller and the syncer', () => {
     await world.emit('crm', crmId);
     await world.waitFor('created in Siagh', () => contact());
 
-    await announceMapping(kafka, world.prefix, other, '/srv/other-sync.yaml');
+    await announceMapping(kafka, world.prefix, other, '/srv/other-sync.yaml', TEST_OPERATOR_EVENT_KEY);
     const held = await world.waitFor('writes held', () => syncer.pauses().find((p) => p.scope === 'all'));
     expect(held.by).toBe('siaghsync mapping check');
     expect(held.reason).toContain('/srv/other-sync.yaml');
@@ -78,7 +78,7 @@ describe('the mapping check between the poller and the syncer', () => {
     expect(contact()!.Email).toBe('m0@example.com');
 
     // The poller restarted with the syncer's mapping: the syncer starts and the waiting edit goes through.
-    await announceMapping(kafka, world.prefix, config, null);
+    await announceMapping(kafka, world.prefix, config, null, TEST_OPERATOR_EVENT_KEY);
     syncer = await world.startSyncer('mapcheck-3');
     expect(syncer.pauses()).toEqual([]);
     await world.waitFor('edit synced', () => contact()!.Email === 'm1@example.com', 60_000);

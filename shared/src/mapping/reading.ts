@@ -4,9 +4,13 @@
 // to the wrong customer or see edits that are none. The poller announces its reading on the compacted
 // `control` topic (key `mapping:poller`); a syncer that reads differently holds its writes until they
 // agree (services/syncer/src/kafka/mappingGuard.ts). Policies and directions are the syncer's alone and
-// are not part of it.
+// are not part of it. A notice holds every write, so it is signed like a pause flag (OPERATOR_EVENT_KEY,
+// header MAPPING_SIGNATURE_HEADER): write access to the topic alone can neither hold the writes nor
+// hide a real difference.
 
 import { z } from 'zod';
+import { signCanonical, verifyCanonical, type SignatureVerdict } from '../operator/signature';
+import { stableStringify } from './canonical';
 import { MAPPED_FIELDS, type MappedField, type SyncConfig } from './syncConfig';
 
 export const MAPPING_KEY_PREFIX = 'mapping:';
@@ -50,6 +54,20 @@ export function decodeMappingNotice(value: Buffer | null): MappingNotice | null 
   } catch {
     return null;
   }
+}
+
+export const MAPPING_SIGNATURE_HEADER = 'x-siaghsync-mapping-signature';
+const DOMAIN = 'siaghsync-mapping-notice.v1\n';
+const canonical = (n: MappingNotice): string => DOMAIN + stableStringify(n);
+
+export const signMappingNotice = (n: MappingNotice, key: string): string => signCanonical(canonical(n), key);
+
+export function verifyMappingNotice(
+  n: MappingNotice,
+  header: string | Buffer | (string | Buffer)[] | undefined,
+  key: string | undefined,
+): SignatureVerdict {
+  return verifyCanonical(canonical(n), header, key);
 }
 
 const show = (v: string | null) => (v === null ? 'nothing' : v);

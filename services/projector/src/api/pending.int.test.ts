@@ -203,4 +203,32 @@ describe('waiting work: GET /api/pending', () => {
       await close();
     }
   });
+
+  it('a rebuild begun by an older fold (its build has no revisions) is dropped and built anew, not resumed', async () => {
+    await svc.stop();
+    const { db, close } = await openDb(cfg);
+    try {
+      const live = (await readAlias(db))!.version;
+      // As an upgrade would find it: a build under way when the older release stopped.
+      await metaCollection(db).insertOne({
+        _id: buildId(live + 1),
+        version: live + 1,
+        status: 'building',
+        startedAt: Date.now(),
+        finishedAt: null,
+        targets: {},
+        progress: {},
+      } as never);
+      svc = await startService(cfg, quietLogger());
+      await eventually(
+        () => readAlias(db),
+        (a) => a !== null && a.version === live + 2,
+        60_000,
+      );
+      expect((await readBuild(db, live + 1))?.status).toBe('dropped');
+      expect((await readBuild(db, live + 2))?.revisions?.sync_audit).toBe(2);
+    } finally {
+      await close();
+    }
+  });
 });

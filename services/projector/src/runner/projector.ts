@@ -135,6 +135,7 @@ export class Projector {
     const revised = alias ? revisedViews(await readBuild(this.deps.db, alias.version)) : [];
     if (alias) this.live = await this.startRunner(alias.version, null);
     const pending = (await readBuilds(this.deps.db)).find((b) => b.status === 'building');
+    let resumed = false;
     if (pending && pending.version === alias?.version) {
       await this.lock.run(() =>
         metaCollection(this.deps.db).updateOne(
@@ -142,8 +143,23 @@ export class Projector {
           { $set: { status: 'live', finishedAt: Date.now() } },
         ),
       );
-    } else if (pending) await this.resume(pending);
-    else if (!alias) await this.rebuild();
+    } else if (pending && revisedViews(pending).length === 0) {
+      await this.resume(pending);
+      resumed = true;
+    } else if (pending) {
+      // Begun by an older release: its documents so far are the older fold's. Dropped, built anew below.
+      this.deps.logger.info({ version: pending.version }, 'dropping a rebuild begun by an older fold');
+      await this.lock.run(async () => {
+        await dropVersion(this.deps.db, pending.version);
+        await metaCollection(this.deps.db).updateOne(
+          { _id: pending._id as never },
+          { $set: { status: 'dropped', finishedAt: Date.now() } },
+        );
+      });
+    }
+    if (resumed) {
+      /* the build under way goes on */
+    } else if (!alias) await this.rebuild();
     else if (missing.length > 0 || revised.length > 0) {
       // A view added since the live version was built (a new release) has only what the live runner
       // folds from now on, and one whose fold changed holds documents of both forms: the views are

@@ -4,8 +4,10 @@ import type { Logger } from '@siaghsync/shared/logger';
 import { MAPPING_CHECK, type PauseFlag } from '@siaghsync/shared/operator/pause';
 import {
   decodeMappingNotice,
+  MAPPING_SIGNATURE_HEADER,
   mappingKey,
   readingDifferences,
+  verifyMappingNotice,
   type MappingNotice,
   type MappingReading,
 } from '@siaghsync/shared/mapping/reading';
@@ -25,19 +27,24 @@ export class MappingGuard {
 
   constructor(
     private readonly mine: MappingReading,
+    /** Notices are honoured only when signed with it (none without it: the check is off). */
+    private readonly operatorEventKey: string | undefined,
     private readonly logger: Logger,
   ) {}
 
   apply(message: KafkaMessage): void {
     const n = decodeMappingNotice(message.value);
-    if (!n || message.key?.toString() !== mappingKey(n.service)) {
+    const verdict = n
+      ? verifyMappingNotice(n, message.headers?.[MAPPING_SIGNATURE_HEADER], this.operatorEventKey)
+      : 'invalid';
+    if (!n || message.key?.toString() !== mappingKey(n.service) || verdict !== 'valid') {
       this.logger.warn(
-        { key: message.key?.toString(), offset: message.offset },
-        'control record ignored: not a mapping notice for its own key',
+        { key: message.key?.toString(), offset: message.offset, verdict },
+        'control record ignored: not a mapping notice signed with OPERATOR_EVENT_KEY for its own key',
       );
       return;
     }
-    if (this.notice && n.at < this.notice.at) return;
+    // The latest by offset wins (one key, one partition): a poller's clock says nothing about order.
     const held = this.differences().length > 0;
     this.notice = n;
     const differences = this.differences();

@@ -3,7 +3,9 @@ import { createLogger } from '@siaghsync/shared/logger';
 import { loadSyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import {
   encodeMappingNotice,
+  MAPPING_SIGNATURE_HEADER,
   mappingKey,
+  signMappingNotice,
   mappingReading,
   type MappingNotice,
 } from '@siaghsync/shared/mapping/reading';
@@ -15,23 +17,33 @@ const config = loadSyncConfig(path.resolve(__dirname, '../../../../config/sync.d
 const mine = mappingReading(config);
 const logger = createLogger({ service: 'test', level: 'silent' });
 
-const record = (n: Partial<MappingNotice>, key = mappingKey('poller')): KafkaMessage =>
-  ({
+const KEY = 'k'.repeat(40);
+
+/** A notice as the poller writes it: signed with the key (or with `signedWith`, or not at all: null). */
+const record = (
+  n: Partial<MappingNotice>,
+  key = mappingKey('poller'),
+  signedWith: string | null = KEY,
+): KafkaMessage => {
+  const notice: MappingNotice = {
+    service: 'poller',
+    instance: 'p1',
+    source: '/etc/sync.yaml',
+    reading: mine,
+    at: 1,
+    ...n,
+  };
+  return {
     key: Buffer.from(key),
-    value: encodeMappingNotice({
-      service: 'poller',
-      instance: 'p1',
-      source: '/etc/sync.yaml',
-      reading: mine,
-      at: 1,
-      ...n,
-    }),
+    value: encodeMappingNotice(notice),
+    headers: signedWith === null ? {} : { [MAPPING_SIGNATURE_HEADER]: signMappingNotice(notice, signedWith) },
     offset: '0',
-  }) as unknown as KafkaMessage;
+  } as unknown as KafkaMessage;
+};
 
 describe('MappingGuard: writes held while the poller reads the mapping differently', () => {
   it('holds every write while they differ, says why, and lets go (once) when they agree', () => {
-    const g = new MappingGuard(mine, logger);
+    const g = new MappingGuard(mine, KEY, logger);
     let agreed = 0;
     g.onAgreed = () => agreed++;
     expect(g.pause()).toBeUndefined();
@@ -48,17 +60,33 @@ describe('MappingGuard: writes held while the poller reads the mapping different
     expect(agreed).toBe(1);
   });
 
-  it('an older notice (written before, read after) changes nothing; a record under another key is ignored', () => {
-    const g = new MappingGuard(mine, logger);
-    g.apply(record({ at: 10 }));
-    g.apply(record({ reading: { ...mine, email: [null, null] }, at: 9 }));
+  it('the latest notice by offset wins, whatever its clock says; one under another key is ignored', () => {
+    const g = new MappingGuard(mine, KEY, logger);
+    g.apply(record({ reading: { ...mine, email: [null, null] }, at: 9e15 }));
+    expect(g.pause()).toBeDefined();
+    // The poller moved to a host whose clock is behind: its new notice still counts.
+    g.apply(record({ at: 5 }));
     expect(g.pause()).toBeUndefined();
     g.apply(record({ reading: { ...mine, email: [null, null] }, at: 11 }, 'mapping:syncer'));
     expect(g.pause()).toBeUndefined();
   });
 
+  it('write access to the topic alone can neither hold the writes nor hide a difference', () => {
+    const g = new MappingGuard(mine, KEY, logger);
+    g.apply(record({ reading: { ...mine, email: [null, null] } }, mappingKey('poller'), null));
+    g.apply(record({ reading: { ...mine, email: [null, null] } }, mappingKey('poller'), 'x'.repeat(40)));
+    expect(g.pause()).toBeUndefined();
+    g.apply(record({ reading: { ...mine, email: [null, null] } }));
+    g.apply(record({}, mappingKey('poller'), null)); // a forged "agreement"
+    expect(g.pause()).toBeDefined();
+    // A syncer without the key honours no notice: the check is off, nothing is held.
+    const keyless = new MappingGuard(mine, undefined, logger);
+    keyless.apply(record({ reading: { ...mine, email: [null, null] } }));
+    expect(keyless.pause()).toBeUndefined();
+  });
+
   it('at start-up: waits for agreement, then refuses with a configuration error naming the fields', async () => {
-    const g = new MappingGuard(mine, logger);
+    const g = new MappingGuard(mine, KEY, logger);
     await expect(g.awaitAgreement(0)).resolves.toBeUndefined(); // no poller has announced anything
     g.apply(record({ reading: { ...mine, mobile: ['mobile', 'telno'] }, at: 2 }));
     const refused = g.awaitAgreement(30, 5);

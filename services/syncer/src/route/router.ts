@@ -13,6 +13,7 @@ import { sideChecksum } from '@siaghsync/shared/mapping/sides';
 import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import { sourceKey, type ChangeEvent, type WorkEvent } from '@siaghsync/shared/events';
+import { signSnapshot } from '@siaghsync/shared/operator/snapshotSignature';
 import { crmKindHint, type Systems } from '../fetch';
 import type { TableReader } from '../kafka/tableReader';
 import type { RouteTables } from '../kafka/tables';
@@ -35,6 +36,8 @@ export interface RouterDeps {
   logger: Logger;
   metrics: SyncerMetrics;
   now: () => number;
+  /** OPERATOR_EVENT_KEY: the router signs the read it carries on as a bulk change's snapshot. */
+  snapshotKey?: string | undefined;
   /** Partitions of `changes` routed at once; their transactions share commits (TransactionalSender). */
   partitionsConcurrency: number;
   /** Group session: a syncer killed -9 holds its partitions this long before the group moves on. */
@@ -205,7 +208,7 @@ export class Router {
     // its snapshot, as the poller's do, and the syncer does not read the record again
     // (reads/freshness.ts). A live change is read again just before its decision.
     const carried = isBulkChange(change) && change.snapshot === null && change.operation === 'upsert';
-    return {
+    const enriched: ChangeEvent = {
       ...change,
       // The kind is now known: the syncer's own read asks the right endpoint first.
       attributes: {
@@ -217,6 +220,8 @@ export class Router {
       checksum: change.checksum ?? sideChecksum(record, d.config, 'crm'),
       ...(carried && { snapshot: JSON.stringify(found.record) }),
     };
+    // Our own read, so signed as the poller signs its snapshots: the syncer takes it for the record.
+    return carried ? signSnapshot(enriched, d.snapshotKey) : enriched;
   }
 
   async stop(): Promise<void> {
