@@ -133,6 +133,8 @@ export async function startSyncer(
     );
     opened(() => Promise.all([stateReader.stop(), routeReader.stop()]));
     await startAll([stateReader.start(), routeReader.start()]);
+    // The poller's latest notice is in `control`: read up to it before judging.
+    await routeReader.caughtUp();
     await mapping.awaitAgreement(cfg.SYNCER_MAPPING_WAIT_MS);
 
     const intentsTopic = topicName('intents', prefix);

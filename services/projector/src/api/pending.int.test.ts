@@ -209,7 +209,8 @@ describe('waiting work: GET /api/pending', () => {
     const { db, close } = await openDb(cfg);
     try {
       const live = (await readAlias(db))!.version;
-      // As an upgrade would find it: a build under way when the older release stopped.
+      // As an upgrade would find it: the live version and a build under way, both by the older release.
+      await metaCollection(db).updateOne({ _id: buildId(live) as never }, { $unset: { revisions: '' } });
       await metaCollection(db).insertOne({
         _id: buildId(live + 1),
         version: live + 1,
