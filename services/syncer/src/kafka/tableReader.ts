@@ -110,14 +110,18 @@ export class TableReader {
     }
   }
 
-  /** Resolves once everything committed to the tables before this call has been applied. */
-  async caughtUp(timeoutMs = 60_000): Promise<void> {
+  /**
+   * Resolves once everything committed to the tables before this call has been applied; `only`: to
+   * those of the tables alone (one held by the registry does not hold a wait on another).
+   */
+  async caughtUp(timeoutMs = 60_000, only: readonly string[] = this.topics): Promise<void> {
+    const topics = this.topics.filter((t) => only.includes(t));
     const id = randomUUID();
     const admin = this.kafka.admin();
     await admin.connect();
     const targets: { topic: string; partition: number }[] = [];
     try {
-      for (const topic of this.topics) {
+      for (const topic of topics) {
         for (const p of await admin.fetchTopicOffsets(topic)) targets.push({ topic, partition: p.partition });
       }
     } finally {
@@ -127,7 +131,7 @@ export class TableReader {
       this.waiting.set(id, { remaining: new Set(targets.map((t) => `${t.topic}:${t.partition}`)), resolve });
     });
     await this.producer.sendBatch({
-      topicMessages: this.topics.map((topic) => ({
+      topicMessages: topics.map((topic) => ({
         topic,
         messages: targets
           .filter((t) => t.topic === topic)
@@ -146,7 +150,7 @@ export class TableReader {
         done,
         new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new Error(`tables ${this.topics.join(', ')} not caught up in ${timeoutMs} ms`)),
+            () => reject(new Error(`tables ${topics.join(', ')} not caught up in ${timeoutMs} ms`)),
             timeoutMs,
           );
         }),
@@ -155,7 +159,7 @@ export class TableReader {
       clearTimeout(timer);
       this.waiting.delete(id);
     }
-    this.logger.debug({ topics: this.topics }, 'tables caught up');
+    this.logger.debug({ topics }, 'tables caught up');
   }
 
   private sawBarrier(id: string, where: string): void {
