@@ -1,9 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Session } from './session';
 import { REPO_ROOT } from './stack/config';
+import type { StatusReport } from './syncctl/status';
 
 // `npm start` as a supervisor, `timeout` or a closed terminal stops it: the signal reaches npm (or its
 // whole process group), never the parts, which run in process groups of their own. Everything it
@@ -40,7 +42,12 @@ async function until(what: string, ok: () => boolean, ms: number): Promise<void>
   }
 }
 
-async function startPipeline(): Promise<{ npm: ChildProcess; output: () => string; ports: number[] }> {
+async function startPipeline(): Promise<{
+  npm: ChildProcess;
+  output: () => string;
+  ports: number[];
+  stackDir: string;
+}> {
   const names = [
     'CRM_SIM_PORT',
     'SIAGH_SIM_PORT',
@@ -90,7 +97,7 @@ async function startPipeline(): Promise<{ npm: ChildProcess; output: () => strin
     });
   }
   if (!text.includes('SiaghSync is running')) throw new Error(`npm start ended early:\n${text}`);
-  return { npm, output: () => text, ports };
+  return { npm, output: () => text, ports, stackDir };
 }
 
 function startedPids(text: string): Map<string, number> {
@@ -119,18 +126,40 @@ async function dashboardLinkSignsIn(text: string): Promise<void> {
   expect((await fetch(new URL('/api/summary', link))).status).toBe(401);
 }
 
+/**
+ * `npx syncctl status` from a shell that exported nothing sees this run: its groups (under the
+ * run's own topic prefix) and its views (with the run's generated read token).
+ */
+function syncctlFindsTheRun(stackDir: string): void {
+  const session = JSON.parse(fs.readFileSync(path.join(stackDir, 'session.json'), 'utf8')) as Session;
+  expect(fs.statSync(path.join(stackDir, 'session.json')).mode & 0o777).toBe(0o600);
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'syncctl.js'), '--json', 'status'], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, STACK_DIR: stackDir },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(r.stderr).toContain('talking to the running npm start');
+  const report = JSON.parse(r.stdout) as StatusReport;
+  const groups = report.kafka.groups.map((g) => g.group);
+  expect(groups).toContain(`${session.env.TOPIC_PREFIX}siaghsync-syncer`);
+  expect(report.projectorRefused).toBeUndefined();
+  expect(report.watch).not.toBeNull();
+}
+
 describe('npm start stops everything it started', () => {
   it.each([
     ['SIGTERM to npm alone (a supervisor, timeout)', 'SIGTERM', false],
     ['SIGHUP to its process group (a closed terminal)', 'SIGHUP', true],
   ] as const)('%s', async (_name, signal, group) => {
-    const { npm, output, ports } = await startPipeline();
+    const { npm, output, ports, stackDir } = await startPipeline();
     const parts = startedPids(output());
     expect([...parts.keys()].sort()).toEqual(
       ['crm-sim', 'ingest', 'poller', 'projector', 'siagh-sim', 'syncer'].sort(),
     );
     const pids = [...parts.values()];
     await dashboardLinkSignsIn(output());
+    syncctlFindsTheRun(stackDir);
     const script = Number(fs.readFileSync(`/proc/${pids[0]}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
 
     process.kill(group ? -npm.pid! : npm.pid!, signal);
@@ -149,5 +178,6 @@ describe('npm start stops everything it started', () => {
     for (const name of parts.keys()) expect(text).toContain(`[start]   ${name} stopped`);
     expect(text).not.toMatch(/did not stop in \d+ s: killed/);
     for (const port of ports) expect(await portFree(port)).toBe(true);
+    expect(fs.existsSync(path.join(stackDir, 'session.json'))).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { clientEndpoints, loadStackConfig, REPO_ROOT } from './stack/config';
 import { down, status, up } from './stack/lifecycle';
+import { removeSession, writeSession } from './session';
 
 // `npm start`: the whole pipeline on this machine. Starts the local stack (unless KAFKA_BROKERS etc.
 // point elsewhere), the simulators with seeded demo data (unless CRM_BASE_URL and SIAGH_BASE_URL name
@@ -217,6 +218,7 @@ async function main(): Promise<void> {
   stopAll = async (exitCode: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    removeSession(cfg.STACK_DIR);
     say('stopping...');
     // In stages, each in parallel: the load generator and backfill, then the services (they finish
     // in-flight work and commit), then the simulators the services were still talking to.
@@ -252,6 +254,7 @@ async function main(): Promise<void> {
   };
   // Detached parts do not die with this script: if it ends without stopping them, they are killed.
   process.on('exit', () => {
+    removeSession(cfg.STACK_DIR);
     for (const { child } of children)
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -285,13 +288,15 @@ async function main(): Promise<void> {
     say(`${part.name.padEnd(10)} ready on http://127.0.0.1:${part.readyPort}`);
   }
 
+  writeSession(cfg.STACK_DIR, {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    env: { ...common, OPERATOR_EVENT_KEY: operatorEventKey },
+  });
   say('');
   say('SiaghSync is running:');
   for (const [k, v] of Object.entries({ ...endpoints, ...namespace })) say(`  ${k.padEnd(20)} ${v}`);
-  if (namespace.TOPIC_PREFIX)
-    say(
-      `  (this demo run's own topics and database: export TOPIC_PREFIX=${namespace.TOPIC_PREFIX} for syncctl)`,
-    );
+  if (namespace.TOPIC_PREFIX) say(`  (this demo run's own topics and database)`);
   if (demo) {
     say(
       `  CRM simulator        http://127.0.0.1:${ports.crm}  (admin/admin; ${customers} customers, seed ${seed})`,
@@ -305,12 +310,15 @@ async function main(): Promise<void> {
   // Opening the link once signs the browser in (a cookie) and drops the token from the address bar.
   say(`  dashboard            http://127.0.0.1:${ports.projector}/?token=${readToken}`);
   say(
-    `  PROJECTOR_READ_TOKEN ${readToken}${givenSecret('PROJECTOR_READ_TOKEN') ? ' (from the environment)' : ' (generated; export it for npx syncctl reads)'}`,
+    `  PROJECTOR_READ_TOKEN ${readToken}${givenSecret('PROJECTOR_READ_TOKEN') ? ' (from the environment)' : ' (generated)'}`,
   );
   say(
-    `  OPERATOR_TOKEN       ${operatorToken}${givenSecret('OPERATOR_TOKEN') ? ' (from the environment)' : ' (generated; export it for npx syncctl)'}`,
+    `  OPERATOR_TOKEN       ${operatorToken}${givenSecret('OPERATOR_TOKEN') ? ' (from the environment)' : ' (generated)'}`,
   );
   say(`  logs                 ${path.relative(REPO_ROOT, logDir)}/<part>.log`);
+  say(
+    `  syncctl              npx syncctl status (in this folder it finds this run's prefix and tokens in ${path.relative(REPO_ROOT, cfg.STACK_DIR)}/session.json)`,
+  );
   say('Ctrl-C stops everything this command started.');
 
   // The initial import is the poller's first sweep of each system (a poller with no state emits every

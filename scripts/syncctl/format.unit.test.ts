@@ -105,6 +105,58 @@ describe('syncctl formatting and argument parsing', () => {
     );
   });
 
+  it("leaves a caught-up group's commit markers (lag 1) out of the partitions with lag, and says so", async () => {
+    const { formatStatus } = await import('./status');
+    const now = Date.parse('2026-12-07T18:10:00Z');
+    const p = (group: string, partition: number, lag: number) => ({
+      group,
+      topic: 'work',
+      partition,
+      committed: 100,
+      end: 100 + lag,
+      lag,
+    });
+    const health = (group: string, behindSeconds: number) => ({
+      group,
+      state: 'Stable',
+      members: 1,
+      lag: 0,
+      behindSeconds,
+      stalled: [],
+    });
+    const report: StatusReport = {
+      services: [],
+      kafka: {
+        reachable: true,
+        groups: [
+          {
+            group: 'quiet',
+            state: 'Stable',
+            members: 1,
+            lag: 2,
+            partitions: [p('quiet', 0, 1), p('quiet', 1, 1)],
+          },
+          {
+            group: 'busy',
+            state: 'Stable',
+            members: 1,
+            lag: 4,
+            partitions: [p('busy', 0, 1), p('busy', 1, 3)],
+          },
+        ],
+      },
+      watch: { stallAfterSeconds: 60, groups: [health('quiet', 0), health('busy', 12)] },
+      counts: null,
+    };
+    const text = formatStatus(report, false, now);
+    const listed = text.slice(text.indexOf('Partitions with lag'));
+    expect(listed).not.toMatch(/^quiet/m);
+    expect(listed).toMatch(/^busy\s+work\s+0\s+100\s+101\s+1$/m);
+    expect(listed).toMatch(/^busy\s+work\s+1\s+100\s+103\s+3$/m);
+    expect(text).toContain('2 partitions at a lag of 1 and caught up');
+    expect(formatStatus(report, true, now)).toMatch(/^quiet\s+work\s+1\s+100\s+101\s+1$/m);
+  });
+
   it('maps status to exit codes: unreachable 3, not ready 1, else 0', () => {
     const base: StatusReport = {
       services: [{ name: 'a', url: 'u', health: 'up', ready: true, detail: null }],

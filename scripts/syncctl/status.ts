@@ -170,7 +170,19 @@ export function formatStatus(r: StatusReport, verbose: boolean, now = Date.now()
     );
     if (!r.watch) lines.push('  (behind for, stalled: the projector samples them and does not answer)');
     else lines.push(`  (stalled: lag and no commit for ${r.watch.stallAfterSeconds} s)`);
-    const parts = r.kafka.groups.flatMap((g) => g.partitions).filter((p) => verbose || p.lag > 0);
+    // A lag of 1 in a group the samples find caught up is a transaction's commit marker, not a record
+    // (shared/src/kafka/stalls.ts): listed with --verbose only.
+    const withLag = r.kafka.groups.flatMap((g) => g.partitions).filter((p) => p.lag > 0);
+    const waiting = withLag.filter((p) => {
+      const h = health.get(p.group);
+      return p.lag > 1 || !h || h.behindSeconds > 0;
+    });
+    const parts = verbose ? r.kafka.groups.flatMap((g) => g.partitions) : waiting;
+    const markers = withLag.length - waiting.length;
+    if (!verbose && markers > 0)
+      lines.push(
+        `  (${markers} partition${markers === 1 ? '' : 's'} at a lag of 1 and caught up: a transaction's commit marker, no record waiting)`,
+      );
     if (parts.length > 0) {
       lines.push('', verbose ? 'Per partition' : 'Partitions with lag');
       lines.push(
