@@ -77,6 +77,7 @@ async function measure(run: string, label: string): Promise<Pair> {
   const client = await MongoClient.connect(MONGODB_URI);
   const db = client.db(run);
   let firstBatchAt = 0;
+  const windows: { events: number; ms: number; writeMs: number }[] = [];
   const projector = new Projector({
     kafka,
     codec: new EventCodec(REGISTRY),
@@ -88,6 +89,8 @@ async function measure(run: string, label: string): Promise<Pair> {
     // starts when the first record is handled (group join excluded, reading and decoding included).
     onBatch: (_v, s) => {
       if (firstBatchAt === 0) firstBatchAt = Date.now() - s.ms;
+      const writeMs = Object.values(s.views).reduce((t, v) => t + v.ms, 0);
+      windows.push({ events: s.events, ms: s.ms, writeMs });
     },
   });
   const started = Date.now();
@@ -103,6 +106,10 @@ async function measure(run: string, label: string): Promise<Pair> {
   await projector.stop();
   if (!(await readAlias(db))) throw new Error(`replay did not finish within ${TIMEOUT_MS} ms`);
   const replaySeconds = (switched - firstBatchAt) / 1000;
+  if (process.env.BENCH_PROJECTOR_VERBOSE === '1')
+    process.stderr.write(
+      `\n${label}: ${windows.length} windows: ${windows.map((w) => `${w.events} events in ${w.ms} ms (view writes ${w.writeMs.toFixed(0)} ms summed)`).join('; ')}; switch ${switched - firstBatchAt - windows.reduce((t, w) => t + w.ms, 0)} ms after the windows\n`,
+    );
 
   // Baseline: the final documents of every view written raw with bulkWrite (insertOne, 1000 a call) into
   // fresh collections with the same indexes; reading them back is not part of its time.

@@ -175,9 +175,10 @@ const afterIo = <T>(fn: () => T): Promise<T> =>
 /**
  * Folds a batch (a whole flush window) into every view and writes each touched document once. The
  * first view (the audit: stateless, the largest write) is folded and its write started first; the
- * others are read and folded in memory while it is written (node and the database on two cores),
- * then written one after the other. A crash between views or inside a write leaves some documents
- * ahead of others; the re-delivered batch then skips exactly the folded ones (the `_pos` guard).
+ * others are read and folded in memory while it is written, then written beside it: each view is its
+ * own collection, and while the database works on one write node encodes the next (two cores). A
+ * crash between views or inside a write leaves some documents ahead of others; the re-delivered batch
+ * then skips exactly the folded ones (the `_pos` guard).
  */
 export async function applyBatch(
   db: Db,
@@ -200,22 +201,28 @@ export async function applyBatch(
   const loaded: Loaded[] = [];
   for (const view of rest) loaded.push(await loadTouched(db, version, view, batch));
   const head = foldLoaded(first, batch, await loadTouched(db, version, first, batch));
-  const writing = head.docs.length ? write(first, head) : Promise.resolve();
-  // Awaited after the folds below; until then this keeps a failed write from counting as unhandled.
-  void writing.catch(() => undefined);
-  const folded: Folded[] = [];
-  try {
-    for (const [i, view] of rest.entries())
-      folded.push(await afterIo(() => foldLoaded(view, batch, loaded[i]!)));
-  } finally {
-    await writing;
-  }
+  const writes: Promise<void>[] = [head.docs.length ? write(first, head) : Promise.resolve()];
+  // Awaited below with the others; until then this keeps a failed write from counting as unhandled.
+  void writes[0]!.catch(() => undefined);
   let written = head.docs.length;
-  for (const [i, view] of rest.entries()) {
-    const f = folded[i]!;
-    if (f.docs.length === 0) continue;
-    await write(view, f);
-    written += f.docs.length;
+  let foldFailed: unknown;
+  try {
+    for (const [i, view] of rest.entries()) {
+      const f = await afterIo(() => foldLoaded(view, batch, loaded[i]!));
+      if (f.docs.length === 0) continue;
+      const w = write(view, f);
+      void w.catch(() => undefined);
+      writes.push(w);
+      written += f.docs.length;
+    }
+  } catch (err) {
+    foldFailed = err;
   }
+  // Every write started has ended (none left running into the next window) before a failure is
+  // thrown: the window is then retried whole.
+  const settled = await Promise.allSettled(writes);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const err: unknown = foldFailed ?? failed?.reason;
+  if (err !== undefined) throw err instanceof Error ? err : new Error('view write failed', { cause: err });
   return { events: batch.length, written, views };
 }
