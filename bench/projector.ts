@@ -77,7 +77,7 @@ async function measure(run: string, label: string): Promise<Pair> {
   const client = await MongoClient.connect(MONGODB_URI);
   const db = client.db(run);
   let firstBatchAt = 0;
-  const windows: { events: number; ms: number; writeMs: number }[] = [];
+  const windows: { events: number; ms: number; applyMs: number; writeMs: number }[] = [];
   const projector = new Projector({
     kafka,
     codec: new EventCodec(REGISTRY),
@@ -90,7 +90,7 @@ async function measure(run: string, label: string): Promise<Pair> {
     onBatch: (_v, s) => {
       if (firstBatchAt === 0) firstBatchAt = Date.now() - s.ms;
       const writeMs = Object.values(s.views).reduce((t, v) => t + v.ms, 0);
-      windows.push({ events: s.events, ms: s.ms, writeMs });
+      windows.push({ events: s.events, ms: s.ms, applyMs: s.applyMs, writeMs });
     },
   });
   const started = Date.now();
@@ -108,7 +108,7 @@ async function measure(run: string, label: string): Promise<Pair> {
   const replaySeconds = (switched - firstBatchAt) / 1000;
   if (process.env.BENCH_PROJECTOR_VERBOSE === '1')
     process.stderr.write(
-      `\n${label}: ${windows.length} windows: ${windows.map((w) => `${w.events} events in ${w.ms} ms (view writes ${w.writeMs.toFixed(0)} ms summed)`).join('; ')}; switch ${switched - firstBatchAt - windows.reduce((t, w) => t + w.ms, 0)} ms after the windows\n`,
+      `\n${label}: ${windows.length} windows: ${windows.map((w) => `${w.events} events in ${w.ms} ms (apply ${w.applyMs.toFixed(0)} ms, its view writes ${w.writeMs.toFixed(0)} ms summed)`).join('; ')}; switch ${switched - firstBatchAt - windows.reduce((t, w) => t + w.ms, 0)} ms after the windows\n`,
     );
 
   // Baseline: the final documents of every view written raw with bulkWrite (insertOne, 1000 a call) into

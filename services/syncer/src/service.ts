@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { currentGuard } from '@siaghsync/shared/http/callGuard';
 import type { PauseFlag } from '@siaghsync/shared/operator/pause';
 import { PauseTable } from './kafka/pauses';
@@ -137,11 +136,10 @@ export async function startSyncer(
     // The poller's latest notice is in `control`: read up to it (control alone: a record the registry
     // holds on links or intents must not hold the start) before judging, for 10 s at most whatever the
     // broker does. Not caught up by then, the start goes on: a differing notice read later holds the writes.
-    const controlRead = routeReader.caughtUp(10_000, [controlTopic]).then(
+    const inTime = await routeReader.caughtUp(10_000, [controlTopic]).then(
       () => true,
       () => false,
     );
-    const inTime = await Promise.race([controlRead, sleep(10_000, false, { ref: false })]);
     if (!inTime)
       logger.warn('control not read to its end at start-up; the mapping check goes on as it is read');
     await mapping.awaitAgreement(cfg.SYNCER_MAPPING_WAIT_MS);

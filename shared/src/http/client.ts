@@ -69,6 +69,11 @@ export interface HttpResponse {
   text: string;
   /** The parsed body, or undefined when it is not JSON. */
   json: unknown;
+  /**
+   * The exchange alone: request sent to the last byte of the body received. Without the wait for a
+   * slot (rate limit, concurrency) and without parsing, so nearer the target's cost than a caller's clock.
+   */
+  exchangeMs: number;
 }
 
 export const DEFAULT_RETRY: RetryOptions = {
@@ -131,6 +136,7 @@ export class HttpClient {
       headers['content-type'] = 'application/json; charset=utf-8';
     }
     try {
+      const began = performance.now();
       const res = await this.pool.request({
         method: req.method,
         path: this.prefix + req.path,
@@ -138,6 +144,7 @@ export class HttpClient {
         body: body ?? null,
       });
       const text = await res.body.text();
+      const exchangeMs = performance.now() - began;
       let json: unknown;
       if (text !== '') {
         try {
@@ -146,7 +153,7 @@ export class HttpClient {
           json = undefined;
         }
       }
-      return { status: res.statusCode, headers: res.headers, text, json };
+      return { status: res.statusCode, headers: res.headers, text, json, exchangeMs };
     } catch (error) {
       throw errorForNetwork(this.system, error, req.path);
     }

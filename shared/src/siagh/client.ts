@@ -116,6 +116,7 @@ export class SiaghClient {
     body: unknown,
     schema: z.ZodType<T, z.ZodTypeDef, unknown>,
     idempotent: boolean,
+    onExchange?: (ms: number) => void,
   ): Promise<T> {
     const res = await this.session.run(
       (s) =>
@@ -128,12 +129,16 @@ export class SiaghClient {
         }),
       (e: SyncError) => e.code === 'SIAGH_UNAUTHORIZED',
     );
+    onExchange?.(res.exchangeMs);
     return parseSiaghResponse(schema, res.json, path);
   }
 
-  /** Every contact (GetAll with an empty body: Siagh has no paging). */
-  getAllContacts(): Promise<SiaghContact[]> {
-    return this.call(CONTACTS_PATH, {}, contactListSchema, true);
+  /**
+   * Every contact (GetAll with an empty body: Siagh has no paging). `onExchange` is told how long the
+   * answering exchange took (http/client.ts exchangeMs): the poller paces itself by it.
+   */
+  getAllContacts(onExchange?: (ms: number) => void): Promise<SiaghContact[]> {
+    return this.call(CONTACTS_PATH, {}, contactListSchema, true, onExchange);
   }
 
   /**

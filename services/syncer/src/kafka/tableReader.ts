@@ -112,11 +112,31 @@ export class TableReader {
 
   /**
    * Resolves once everything committed to the tables before this call has been applied; `only`: to
-   * those of the tables alone (one held by the registry does not hold a wait on another).
+   * those of the tables alone (one held by the registry does not hold a wait on another). Rejects
+   * after `timeoutMs` whatever the broker does, the look-up of the partitions and the barrier's send
+   * included.
    */
   async caughtUp(timeoutMs = 60_000, only: readonly string[] = this.topics): Promise<void> {
     const topics = this.topics.filter((t) => only.includes(t));
     const id = randomUUID();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`tables ${topics.join(', ')} not caught up in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.barrier(id, topics), late]);
+    } finally {
+      clearTimeout(timer);
+      this.waiting.delete(id);
+    }
+    this.logger.debug({ topics }, 'tables caught up');
+  }
+
+  /** Writes a barrier to every partition of `topics` and resolves when this reader has read them all. */
+  private async barrier(id: string, topics: readonly string[]): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     const targets: { topic: string; partition: number }[] = [];
@@ -144,22 +164,7 @@ export class TableReader {
       })),
       acks: -1,
     });
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        done,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`tables ${topics.join(', ')} not caught up in ${timeoutMs} ms`)),
-            timeoutMs,
-          );
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-      this.waiting.delete(id);
-    }
-    this.logger.debug({ topics }, 'tables caught up');
+    await done;
   }
 
   private sawBarrier(id: string, where: string): void {
