@@ -171,6 +171,14 @@ async function main(): Promise<void> {
     say(
       `Siagh poll: the ${split.length} Siagh edits matched to the GetAll that saw them waited p50 ${(wait.p50 / 1000).toFixed(2)} s for it`,
     );
+    const staged = split.flatMap((x) => (x.stages ? [x.stages] : []));
+    const stage = (k: keyof NonNullable<(typeof split)[number]['stages']>) => {
+      const p = percentiles(staged.map((x) => x[k]).sort((a, b) => a - b));
+      return `${k} ${(p.p50 / 1000).toFixed(2)} / ${(p.p99 / 1000).toFixed(2)} s`;
+    };
+    say(
+      `Siagh -> CRM after the GetAll, p50 / p99 of ${staged.length} edits: ${(['poll', 'route', 'queue', 'handle', 'seen'] as const).map(stage).join(', ')}`,
+    );
     figures.push(
       ...(['p50', 'p99'] as const).map((q) =>
         figure({

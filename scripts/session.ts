@@ -32,9 +32,21 @@ export const SESSION_KEYS = [
 
 /**
  * Variables that say "this shell points somewhere on purpose": when any is set, a local session
- * must not mix its prefix or tokens into that deployment's settings.
+ * must not mix its prefix, tokens or simulators into that deployment's settings.
  */
-const DELIBERATE = ['KAFKA_BROKERS', 'TOPIC_PREFIX', 'SYNCCTL_HOST', 'PROJECTOR_URL'] as const;
+const DELIBERATE = [
+  'KAFKA_BROKERS',
+  'SCHEMA_REGISTRY_URL',
+  'MONGODB_URI',
+  'TOPIC_PREFIX',
+  'SYNCCTL_HOST',
+  'PROJECTOR_URL',
+  'CRM_BASE_URL',
+  'SIAGH_BASE_URL',
+] as const;
+
+/** Set as the services' config reads it: an empty value is unset (shared/src/config.ts). */
+const isSet = (v: string | undefined): boolean => v !== undefined && v !== '';
 
 export interface Session {
   pid: number;
@@ -51,10 +63,11 @@ export function writeSession(
   const session: Session = { pid: given.pid, startedAt: given.startedAt, env };
   const file = path.join(stackDir, SESSION_FILE);
   fs.mkdirSync(stackDir, { recursive: true });
-  // Written under another name and renamed: a reader never sees half a file, and the mode is set
-  // before any secret is in it.
+  // Written under another name and renamed: a reader never sees half a file. Created afresh ('wx'),
+  // so the mode is ours and no link left at that name is followed.
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(session, null, 2), { mode: 0o600 });
+  fs.rmSync(tmp, { force: true });
+  fs.writeFileSync(tmp, JSON.stringify(session, null, 2), { mode: 0o600, flag: 'wx' });
   fs.renameSync(tmp, file);
   return file;
 }
@@ -67,40 +80,54 @@ export function removeSession(stackDir: string, pid = process.pid): void {
 
 function readSessionFile(file: string): Session | undefined {
   try {
+    // Ours alone, or not trusted: a file another user could have written or read could point
+    // syncctl (and the tokens the shell holds) elsewhere.
+    const st = fs.lstatSync(file);
+    const uid = process.getuid?.();
+    if (!st.isFile() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) return undefined;
     const s = JSON.parse(fs.readFileSync(file, 'utf8')) as Session;
-    return Number.isInteger(s.pid) && s.env && typeof s.env === 'object' ? s : undefined;
+    return Number.isInteger(s.pid) && s.pid > 1 && s.env && typeof s.env === 'object' ? s : undefined;
   } catch {
     return undefined;
   }
 }
 
-const alive = (pid: number): boolean => {
+/**
+ * The run that wrote the file is still running: its pid is alive and, where /proc tells, is an
+ * `npm start` (scripts/start.ts), not another process that got the pid of a run killed with -9.
+ */
+function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     // ESRCH: gone. EPERM: another user's process, so not the run that wrote our file.
     return false;
   }
-};
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('scripts/start.ts');
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
 
 /**
  * What syncctl adds to the shell's environment: the running session's variables the shell leaves
- * unset (the shell's own always win). Nothing is added when the shell names a deployment itself, when there is no
- * session, or when the run that wrote it is gone.
+ * unset (the shell's own always win). Nothing is added when the shell names a deployment itself, when
+ * there is no session, or when the run that wrote it is gone.
  */
 export function withSession(
   env: NodeJS.ProcessEnv,
   stackDir: string,
-  isAlive: (pid: number) => boolean = alive,
-): { added: Record<string, string>; session?: Session } {
-  if (env.SYNCCTL_SESSION === 'off' || DELIBERATE.some((k) => env[k])) return { added: {} };
-  const session = readSessionFile(path.join(stackDir, SESSION_FILE));
-  if (!session || !isAlive(session.pid)) return { added: {} };
+  isAlive: (pid: number) => boolean = isRunning,
+): { added: Record<string, string>; session?: Session; file: string } {
+  const file = path.join(stackDir, SESSION_FILE);
+  if (env.SYNCCTL_SESSION === 'off' || DELIBERATE.some((k) => isSet(env[k]))) return { added: {}, file };
+  const session = readSessionFile(file);
+  if (!session || !isAlive(session.pid)) return { added: {}, file };
   const added: Record<string, string> = {};
   for (const k of SESSION_KEYS) {
     const v = session.env[k];
-    if (typeof v === 'string' && env[k] === undefined) added[k] = v;
+    if (typeof v === 'string' && !isSet(env[k])) added[k] = v;
   }
-  return { added, session };
+  return { added, session, file };
 }

@@ -44,14 +44,41 @@ describe('the running npm start handed to syncctl', () => {
     write();
     expect(withSession({ KAFKA_BROKERS: 'kafka.prod:9093' }, dir, () => true).added).toEqual({});
     expect(withSession({ TOPIC_PREFIX: 'prod.' }, dir, () => true).added).toEqual({});
+    expect(withSession({ CRM_BASE_URL: 'https://crm.example.ir' }, dir, () => true).added).toEqual({});
+    expect(withSession({ MONGODB_URI: 'mongodb://db.prod/x' }, dir, () => true).added).toEqual({});
     expect(withSession({ SYNCCTL_SESSION: 'off' }, dir, () => true).added).toEqual({});
-    expect(withSession({}, dir, () => false)).toEqual({ added: {} });
+    expect(withSession({}, dir, () => false).session).toBeUndefined();
+    expect(withSession({}, dir, () => false).added).toEqual({});
   });
 
-  it('ignores a missing or mangled file', () => {
-    expect(withSession({}, dir, () => true)).toEqual({ added: {} });
-    fs.writeFileSync(path.join(dir, SESSION_FILE), '{"pid": "x"');
-    expect(withSession({}, dir, () => true)).toEqual({ added: {} });
+  it('takes an empty variable as unset, as the services do', () => {
+    write();
+    const { added } = withSession({ TOPIC_PREFIX: '', OPERATOR_TOKEN: '' }, dir, () => true);
+    expect(added.TOPIC_PREFIX).toBe('demo1.');
+    expect(added.OPERATOR_TOKEN).toBe('op-token-0123456789');
+  });
+
+  it('ignores a missing or mangled file, one others may read or write, and pids 0 and 1', () => {
+    expect(withSession({}, dir, () => true).added).toEqual({});
+    const file = path.join(dir, SESSION_FILE);
+    fs.writeFileSync(file, '{"pid": "x"', { mode: 0o600 });
+    expect(withSession({}, dir, () => true).added).toEqual({});
+    write();
+    fs.chmodSync(file, 0o644);
+    expect(withSession({}, dir, () => true).added).toEqual({});
+    for (const pid of [0, 1]) {
+      write(pid);
+      expect(withSession({}, dir, () => true).added).toEqual({});
+    }
+  });
+
+  it('does not follow a link left where the file goes', () => {
+    const elsewhere = path.join(dir, 'elsewhere.json');
+    fs.writeFileSync(elsewhere, 'keep');
+    fs.symlinkSync(elsewhere, path.join(dir, `${SESSION_FILE}.${process.pid}.tmp`));
+    write();
+    expect(fs.readFileSync(elsewhere, 'utf8')).toBe('keep');
+    expect(withSession({}, dir, () => true).session?.pid).toBe(4242);
   });
 
   it('is removed by the run that wrote it, not by another', () => {
@@ -62,8 +89,9 @@ describe('the running npm start handed to syncctl', () => {
     expect(fs.existsSync(file)).toBe(false);
   });
 
-  it('a running process counts as alive with the default check', () => {
+  it('by default, a live pid counts only if it is an npm start (not a process that got the pid later)', () => {
     write(process.pid);
-    expect(withSession({}, dir).session?.pid).toBe(process.pid);
+    // This test's own process is alive but is jest, not scripts/start.ts.
+    expect(withSession({}, dir).session).toBeUndefined();
   });
 });

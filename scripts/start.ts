@@ -288,15 +288,37 @@ async function main(): Promise<void> {
     say(`${part.name.padEnd(10)} ready on http://127.0.0.1:${part.readyPort}`);
   }
 
-  writeSession(cfg.STACK_DIR, {
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-    env: { ...common, OPERATOR_EVENT_KEY: operatorEventKey },
-  });
+  // For syncctl beside a stack on this machine only: a deployment's own Kafka and database come with
+  // settings (TLS, SASL, credentials) that belong in its operator's environment, not in a file here.
+  const onThisMachine = Object.values(endpoints).every((v) =>
+    v.split(',').every((a) => /^(\w+:\/\/)?(127\.0\.0\.1|localhost)[:/]/.test(a)),
+  );
+  const secured = ['KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'SCHEMA_REGISTRY_USERNAME'].some(
+    (k) => env[k] && env[k] !== 'false',
+  );
+  let sessionFile: string | undefined;
+  if (onThisMachine && !secured && !stopping) {
+    try {
+      sessionFile = writeSession(cfg.STACK_DIR, {
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        env: { ...common, OPERATOR_EVENT_KEY: operatorEventKey },
+      });
+    } catch (err) {
+      say(
+        `could not write ${path.join(cfg.STACK_DIR, 'session.json')} (${(err as Error).message}); export the settings below for syncctl`,
+      );
+    }
+  }
   say('');
   say('SiaghSync is running:');
   for (const [k, v] of Object.entries({ ...endpoints, ...namespace })) say(`  ${k.padEnd(20)} ${v}`);
-  if (namespace.TOPIC_PREFIX) say(`  (this demo run's own topics and database)`);
+  if (namespace.TOPIC_PREFIX)
+    say(
+      sessionFile
+        ? `  (this demo run's own topics and database)`
+        : `  (this demo run's own topics and database: export TOPIC_PREFIX=${namespace.TOPIC_PREFIX} for syncctl)`,
+    );
   if (demo) {
     say(
       `  CRM simulator        http://127.0.0.1:${ports.crm}  (admin/admin; ${customers} customers, seed ${seed})`,
@@ -316,9 +338,10 @@ async function main(): Promise<void> {
     `  OPERATOR_TOKEN       ${operatorToken}${givenSecret('OPERATOR_TOKEN') ? ' (from the environment)' : ' (generated)'}`,
   );
   say(`  logs                 ${path.relative(REPO_ROOT, logDir)}/<part>.log`);
-  say(
-    `  syncctl              npx syncctl status (in this folder it finds this run's prefix and tokens in ${path.relative(REPO_ROOT, cfg.STACK_DIR)}/session.json)`,
-  );
+  if (sessionFile)
+    say(
+      `  syncctl              npx syncctl status (in this checkout it finds this run's prefix and tokens in ${path.relative(REPO_ROOT, sessionFile)})`,
+    );
   say('Ctrl-C stops everything this command started.');
 
   // The initial import is the poller's first sweep of each system (a poller with no state emits every

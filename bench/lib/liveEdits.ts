@@ -4,6 +4,7 @@
 
 import { CrmClient } from '../../shared/src/crm/client';
 import { SiaghClient } from '../../shared/src/siagh/client';
+import { json } from './procStats';
 
 export interface Pending {
   side: 'crm' | 'siagh';
@@ -57,12 +58,8 @@ export class LiveEdits {
     ratePerSide: number,
   ): Promise<LiveEdits> {
     const [c, s] = await Promise.all([
-      fetch(`${crmUrl}/_sim/dump`).then(
-        (r) => r.json() as Promise<{ identities: { crmId: string; customerNumber: string | null }[] }>,
-      ),
-      fetch(`${siaghUrl}/_sim/dump`).then(
-        (r) => r.json() as Promise<{ contacts: { Code: number; tmpid: string | null }[] }>,
-      ),
+      json<{ identities: { crmId: string; customerNumber: string | null }[] }>(`${crmUrl}/_sim/dump`),
+      json<{ contacts: { Code: number; tmpid: string | null }[] }>(`${siaghUrl}/_sim/dump`),
     ]);
     const byNumber = new Map(s.contacts.map((x) => [String(x.tmpid), x.Code]));
     const pairs: [string, number][] = [];

@@ -1,14 +1,26 @@
 // Small helpers of the import benchmark: HTTP JSON, a process's peak memory and CPU from /proc, a
 // metric summed from a Prometheus text page.
 import { readFileSync } from 'node:fs';
+import { ConstantBackoff, handleWhen, retry } from 'cockatiel';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Proc } from './procs';
 
+// A read of a simulator may meet a keep-alive connection the simulator (busy with the import) has just
+// closed: "fetch failed, other side closed". A GET is safe to send again; a run of hours must not end
+// on that.
+const readAgain = retry(
+  handleWhen((e) => e instanceof TypeError),
+  { maxAttempts: 3, backoff: new ConstantBackoff(1000) },
+);
+
 export async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: HTTP ${res.status}`);
-  return (await res.json()) as T;
+  const once = async () => {
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
+    if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: HTTP ${res.status}`);
+    return (await res.json()) as T;
+  };
+  return (init.method ?? 'GET') === 'GET' ? readAgain.execute(once) : once();
 }
 
 export interface Stats {

@@ -153,7 +153,7 @@ describe('syncctl formatting and argument parsing', () => {
     expect(listed).not.toMatch(/^quiet/m);
     expect(listed).toMatch(/^busy\s+work\s+0\s+100\s+101\s+1$/m);
     expect(listed).toMatch(/^busy\s+work\s+1\s+100\s+103\s+3$/m);
-    expect(text).toContain('2 partitions at a lag of 1 and caught up');
+    expect(text).toContain('2 partitions at a lag of 1 in groups the projector last found caught up');
     expect(formatStatus(report, true, now)).toMatch(/^quiet\s+work\s+1\s+100\s+101\s+1$/m);
   });
 

@@ -181,7 +181,7 @@ export function formatStatus(r: StatusReport, verbose: boolean, now = Date.now()
     const markers = withLag.length - waiting.length;
     if (!verbose && markers > 0)
       lines.push(
-        `  (${markers} partition${markers === 1 ? '' : 's'} at a lag of 1 and caught up: a transaction's commit marker, no record waiting)`,
+        `  (${markers} partition${markers === 1 ? '' : 's'} at a lag of 1 in groups the projector last found caught up: as a rule a transaction's commit marker; --verbose lists every partition)`,
       );
     if (parts.length > 0) {
       lines.push('', verbose ? 'Per partition' : 'Partitions with lag');

@@ -23,7 +23,7 @@ export interface ApplyStats {
   written: number;
   /** Wall time of the whole apply: reads, folds and the views' writes (which run side by side). */
   applyMs: number;
-  /** Per view written: documents inserted and replaced, and how long its writes took (the database's cost). */
+  /** Per view written: documents inserted and replaced, and the wall time of its writes (beside the other views'). */
   views: Record<string, ViewWriteStats>;
 }
 
@@ -178,7 +178,8 @@ const afterIo = <T>(fn: () => T): Promise<T> =>
  * Folds a batch (a whole flush window) into every view and writes each touched document once. The
  * first view (the audit: stateless, the largest write) is folded and its write started first; the
  * others are read and folded in memory while it is written, then written beside it: each view is its
- * own collection, and while the database works on one write node encodes the next (two cores). A
+ * own collection, and while the database works on one write node encodes the next (two cores); a
+ * build (journal) writes them one after another. A
  * crash between views or inside a write leaves some documents ahead of others; the re-delivered batch
  * then skips exactly the folded ones (the `_pos` guard).
  */
@@ -208,24 +209,29 @@ export async function applyBatch(
   // Awaited below with the others; until then this keeps a failed write from counting as unhandled.
   void writes[0]!.catch(() => undefined);
   let written = head.docs.length;
-  let foldFailed: unknown;
+  let failure: unknown;
   try {
-    for (const [i, view] of rest.entries()) {
-      const f = await afterIo(() => foldLoaded(view, batch, loaded[i]!));
+    const folded: [AnyView, Folded][] = [];
+    for (const [i, view] of rest.entries())
+      folded.push([view, await afterIo(() => foldLoaded(view, batch, loaded[i]!))]);
+    for (const [view, f] of folded) {
       if (f.docs.length === 0) continue;
+      // A build's windows go one view after another: its commands share the write lock with the
+      // live version's, which must not wait behind a queue of them.
+      if (opts.replaceBy === 'journal') await Promise.all(writes);
       const w = write(view, f);
       void w.catch(() => undefined);
       writes.push(w);
       written += f.docs.length;
     }
   } catch (err) {
-    foldFailed = err;
+    failure = err;
   }
   // Every write started has ended (none left running into the next window) before a failure is
   // thrown: the window is then retried whole.
   const settled = await Promise.allSettled(writes);
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  const err: unknown = foldFailed ?? failed?.reason;
+  const err: unknown =
+    failure ?? settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
   if (err !== undefined) throw err instanceof Error ? err : new Error('view write failed', { cause: err });
   return { events: batch.length, written, applyMs: performance.now() - began, views };
 }

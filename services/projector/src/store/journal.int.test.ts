@@ -32,4 +32,39 @@ describe('replace through the journal (FerretDB)', () => {
     await db.dropDatabase();
     await close();
   });
+
+  it("one view's finished replace keeps another view's journal, which redo then completes", async () => {
+    const cfg = testConfig('journal-two');
+    const { db, close } = await openDb(cfg);
+    const small = db.collection<{ _id: string }>('small');
+    const big = db.collection<{ _id: string }>('big');
+    const old = (n: number) => Array.from({ length: n }, (_, i) => ({ _id: `k${i}`, v: 1 }));
+    const next = (n: number) => old(n).map((d) => ({ ...d, v: 2 }));
+    await small.insertMany(old(1));
+    await big.insertMany(old(3));
+    // The big view is stopped between its delete and its insert (a kill -9 there), while the small
+    // view of the same window completes its replace, journal clear included.
+    let step = 0;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const killedAfterDelete: Locked = async (fn) => {
+      step++;
+      if (step === 3) {
+        await held;
+        throw new Error('killed');
+      }
+      return fn();
+    };
+    const bigWrite = replaceByJournal(db, 1, 'big', next(3), killedAfterDelete).catch(() => 'killed');
+    while (step < 3) await new Promise((r) => setTimeout(r, 10));
+    await replaceByJournal(db, 1, 'small', next(1), bare);
+    release();
+    expect(await bigWrite).toBe('killed');
+    expect(await big.countDocuments()).toBe(0);
+    expect(await redo(db, 1, bare)).toBe(3);
+    expect(await big.find({}).sort({ _id: 1 }).toArray()).toEqual(next(3));
+    expect(await small.find({}).toArray()).toEqual(next(1));
+    await db.dropDatabase();
+    await close();
+  });
 });

@@ -47,7 +47,9 @@ export async function replaceByJournal(
     await locked(() => journal.insertMany(entries, { ordered: false }));
   }
   await put(db.collection(collection), docs, locked);
-  await locked(() => journal.deleteMany({}));
+  // This collection's entries only: another view of the same window may still be between its delete
+  // and its insert, protected by its own entries.
+  await locked(() => journal.deleteMany({ collection }));
 }
 
 /**

@@ -8,6 +8,13 @@ import { keepBeating } from './membership';
 
 const BARRIER_HEADER = 'x-siaghsync-barrier';
 const SESSION_MS = 30_000;
+/**
+ * How long a table's partition list is trusted. The router asks for a barrier per batch that mints a
+ * key (the whole import), and a fresh admin connection and offset look-up each time cost more than the
+ * barrier itself. A partition added meanwhile is not read by this reader before its own metadata
+ * refresh (minutes) anyway.
+ */
+const PARTITIONS_TTL_MS = 30_000;
 
 export interface TableReaderOptions {
   /** Told of each record skipped because it can never be decoded (metrics). */
@@ -34,6 +41,7 @@ export class TableReader {
   private readonly stopSignal = new AbortController();
   private readonly decodeRetry = registryRetry();
   private readonly waiting = new Map<string, { remaining: Set<string>; resolve: () => void }>();
+  private readonly partitions = new Map<string, { ids: number[]; at: number }>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -126,9 +134,11 @@ export class TableReader {
         timeoutMs,
       );
     });
+    let over = false;
     try {
-      await Promise.race([this.barrier(id, topics), late]);
+      await Promise.race([this.barrier(id, topics, () => over), late]);
     } finally {
+      over = true;
       clearTimeout(timer);
       this.waiting.delete(id);
     }
@@ -136,17 +146,10 @@ export class TableReader {
   }
 
   /** Writes a barrier to every partition of `topics` and resolves when this reader has read them all. */
-  private async barrier(id: string, topics: readonly string[]): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    const targets: { topic: string; partition: number }[] = [];
-    try {
-      for (const topic of topics) {
-        for (const p of await admin.fetchTopicOffsets(topic)) targets.push({ topic, partition: p.partition });
-      }
-    } finally {
-      await admin.disconnect();
-    }
+  private async barrier(id: string, topics: readonly string[], over: () => boolean): Promise<void> {
+    const targets = await this.partitionsOf(topics);
+    // The wait ended (timed out) during the look-up: nobody would remove the entry or want the barrier.
+    if (over()) return;
     const done = new Promise<void>((resolve) => {
       this.waiting.set(id, { remaining: new Set(targets.map((t) => `${t.topic}:${t.partition}`)), resolve });
     });
@@ -165,6 +168,28 @@ export class TableReader {
       acks: -1,
     });
     await done;
+  }
+
+  private async partitionsOf(topics: readonly string[]): Promise<{ topic: string; partition: number }[]> {
+    const now = Date.now();
+    const stale = topics.filter((t) => now - (this.partitions.get(t)?.at ?? -Infinity) > PARTITIONS_TTL_MS);
+    if (stale.length > 0) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        const { topics: found } = await admin.fetchTopicMetadata({ topics: stale });
+        for (const t of found)
+          this.partitions.set(t.name, { ids: t.partitions.map((p) => p.partitionId), at: now });
+      } finally {
+        await admin.disconnect();
+      }
+    }
+    return topics.flatMap((topic) => {
+      const ids = this.partitions.get(topic)?.ids ?? [];
+      // A barrier with nowhere to go would never come back.
+      if (ids.length === 0) throw new Error(`table topic ${topic} has no partitions (does it exist?)`);
+      return ids.map((partition) => ({ topic, partition }));
+    });
   }
 
   private sawBarrier(id: string, where: string): void {
