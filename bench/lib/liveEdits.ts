@@ -97,26 +97,35 @@ export class LiveEdits {
     this.pending.push({ side, at, email, crmId, code });
   }
 
+  /**
+   * Looks at every pending edit's other side at once: looked at one after another, the last of twenty
+   * was seen seconds after it arrived (the simulators are busy with the import), and that wait was
+   * counted as the pipeline's.
+   */
   private async check(): Promise<void> {
     if (this.checking) return;
     this.checking = true;
     try {
-      for (const p of [...this.pending]) {
-        const there =
-          p.side === 'crm'
-            ? (await this.siagh.findContacts({ Code: p.code }))[0]?.Email
-            : (await this.crm.getIdentity(p.crmId))?.record.email;
-        if (typeof there !== 'string' || there.toLowerCase() !== p.email.toLowerCase()) continue;
-        const ms = Date.now() - p.at;
-        (p.side === 'crm' ? this.crmToSiagh : this.siaghToCrm).push(ms);
-        if (p.side === 'siagh') this.siaghArrived.push({ at: p.at, email: p.email, ms });
-        this.pending.splice(this.pending.indexOf(p), 1);
-      }
-    } catch {
-      // A failed look is tried again in half a second.
+      await Promise.all([...this.pending].map((p) => this.look(p).catch(() => undefined)));
     } finally {
       this.checking = false;
     }
+  }
+
+  /** One pending edit: arrived when the other side shows its value (a failed look is retried next round). */
+  private async look(p: Pending): Promise<void> {
+    const there =
+      p.side === 'crm'
+        ? (await this.siagh.findContacts({ Code: p.code }))[0]?.Email
+        : (await this.crm.getIdentity(p.crmId))?.record.email;
+    if (typeof there !== 'string' || there.toLowerCase() !== p.email.toLowerCase()) return;
+    const ms = Date.now() - p.at;
+    const i = this.pending.indexOf(p);
+    // Replaced meanwhile by a newer edit of the same pair: only the last one counts.
+    if (i < 0) return;
+    (p.side === 'crm' ? this.crmToSiagh : this.siaghToCrm).push(ms);
+    if (p.side === 'siagh') this.siaghArrived.push({ at: p.at, email: p.email, ms });
+    this.pending.splice(i, 1);
   }
 
   /** Stops editing; waits up to settleMs for the edits still on their way. */
