@@ -1,9 +1,19 @@
 import { transient, type SyncError } from '@siaghsync/shared/errors';
 import { canonicalToCrm, crmToCanonical, crmUpdateBody } from '@siaghsync/shared/mapping/crm';
 import { sideChecksum } from '@siaghsync/shared/mapping/sides';
-import type { CanonicalCustomer, CustomerKind } from '@siaghsync/shared/mapping/canonical';
-import { SIAGH_CONTACT_TABLE, SIAGH_FALSE, canonicalToSiaghPairs } from '@siaghsync/shared/mapping/siagh';
-import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
+import {
+  canonicalChecksum,
+  type CanonicalCustomer,
+  type CustomerKind,
+} from '@siaghsync/shared/mapping/canonical';
+import {
+  SIAGH_CONTACT_TABLE,
+  SIAGH_FALSE,
+  canonicalToSiaghPairs,
+  siaghToCanonical,
+  type SiaghContactRecord,
+} from '@siaghsync/shared/mapping/siagh';
+import type { MappedField, SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { findCrmByCustomerNumber, findSiaghByCustomerNumber, type Systems } from './fetch';
 import { initialState, type EntityState } from './decide/state';
 import type { Fetched, Write } from './decide/types';
@@ -37,14 +47,26 @@ export async function performWrite(
     case 'update':
       if (write.side === 'siagh') {
         // Only the fields that changed: the form leaves the others as they are, so an edit made in
-        // Siagh between our read and this write is not overwritten with what we read.
-        await decidedAgainIfGone(
-          'siagh',
-          systems.siagh.saveContactFields(
-            canonicalToSiaghPairs(write.record, config, 'update', write.fields),
-            Number(write.id),
-          ),
-        );
+        // Siagh between our read and this write to another field is kept. The form has no version
+        // either: a value a person saved since our read in a field we write would be overwritten with
+        // the other side's, unseen. So the contact is read again just before the write, back to back,
+        // and if one of those fields changed since the decision, it is decided again (a retry).
+        await systems.siagh.readThenWrite(async () => {
+          const [current] = await systems.siagh.findContacts({ Code: Number(write.id) });
+          if (current === undefined || siaghChangedSince(current, write.fields, fetched, config)) {
+            throw transient(
+              'SIAGH_CHANGED_BEFORE_WRITE',
+              'the Siagh contact changed between our read and our write; deciding again',
+            );
+          }
+          await decidedAgainIfGone(
+            'siagh',
+            systems.siagh.saveContactFields(
+              canonicalToSiaghPairs(write.record, config, 'update', write.fields),
+              Number(write.id),
+            ),
+          );
+        });
       } else {
         // The CRM's update has no version check, so what we send of a property must be what the CRM holds
         // now plus our change: read again just before writing, and if a person changed the record since
@@ -154,6 +176,18 @@ function changedSince(
   if (fetched.crm === null) return false;
   const now = crmToCanonical(current.record as Record<string, unknown>, current.kind, config);
   return sideChecksum(now, config, 'crm') !== sideChecksum(fetched.crm.record, config, 'crm');
+}
+
+/** Whether a field about to be written holds in Siagh now another value than the decision saw. */
+function siaghChangedSince(
+  current: SiaghContactRecord,
+  fields: readonly MappedField[],
+  fetched: Fetched,
+  config: SyncConfig,
+): boolean {
+  if (fetched.siagh === null) return false;
+  const now = siaghToCanonical(current, config);
+  return canonicalChecksum(now, fields) !== canonicalChecksum(fetched.siagh.record, fields);
 }
 
 /** The state once the writes are done: ids of created records become the entity's links. */

@@ -115,32 +115,90 @@ describe('performWrite: CRM update', () => {
 
 describe('performWrite: Siagh update', () => {
   const siaghWrite: Write = { ...write, side: 'siagh', id: '1068' };
-  const siaghStub = (answer: () => Promise<void>) =>
-    ({ siagh: { saveContactFields: () => answer() } }) as unknown as Systems;
+  /** A Siagh contact as GetAll returns it, holding `c` through the mapping. */
+  const contact = (c: CanonicalCustomer): Record<string, unknown> => {
+    const raw: Record<string, unknown> = { Code: 1068, tmpid: String(c.customerNumber), TowardType: false };
+    for (const rule of Object.values(config.fields)) if (rule.siagh) raw[rule.siagh] = c[rule.field];
+    return raw;
+  };
+  const siaghStub = (
+    current: CanonicalCustomer | undefined,
+    answer: () => Promise<void> = () => Promise.resolve(),
+  ) => {
+    const calls: string[] = [];
+    let inside = false;
+    const systems = {
+      siagh: {
+        readThenWrite: async <T>(fn: () => Promise<T>) => {
+          inside = true;
+          try {
+            return await fn();
+          } finally {
+            inside = false;
+          }
+        },
+        findContacts: (filter: Record<string, unknown>) => {
+          calls.push(`read ${JSON.stringify(filter)}${inside ? ' (paired)' : ''}`);
+          return Promise.resolve(current ? [contact(current)] : []);
+        },
+        saveContactFields: (pairs: [string, string][]) => {
+          calls.push(`save ${pairs.map(([k]) => k).join(',')}${inside ? ' (paired)' : ''}`);
+          return answer();
+        },
+      },
+    } as unknown as Systems;
+    return { systems, calls };
+  };
+
+  it('reads the contact again and writes only the changed field, back to back', async () => {
+    const { systems, calls } = siaghStub(read);
+    await performWrite(systems, config, siaghWrite, fetched, initialState(KEY));
+    expect(calls).toEqual([
+      'read {"Code":1068} (paired)',
+      expect.stringMatching(/^save \S*email \(paired\)$/),
+    ]);
+  });
+
+  it('a person saved the field we write after our read: no write, decided again', async () => {
+    const { systems, calls } = siaghStub(customer({ email: 'typed.in.siagh@example.com' }));
+    await expect(performWrite(systems, config, siaghWrite, fetched, initialState(KEY))).rejects.toMatchObject(
+      {
+        kind: 'transient',
+        code: 'SIAGH_CHANGED_BEFORE_WRITE',
+      },
+    );
+    expect(calls.filter((c) => c.startsWith('save'))).toEqual([]);
+  });
+
+  it('an edit of another field since our read is left alone: the form writes only ours', async () => {
+    const { systems, calls } = siaghStub(customer({ description: 'edited in Siagh meanwhile' }));
+    await performWrite(systems, config, siaghWrite, fetched, initialState(KEY));
+    expect(calls.filter((c) => c.startsWith('save'))).toHaveLength(1);
+  });
 
   it('a contact deleted after our read: a transient error, so the event is decided again (the delete policy), not a dead letter', async () => {
-    const notFound = permanent('SIAGH_NOT_FOUND', 'Siagh form refused: the record to update does not exist');
+    const gone = siaghStub(undefined);
     await expect(
-      performWrite(
-        siaghStub(() => Promise.reject(notFound)),
-        config,
-        siaghWrite,
-        fetched,
-        initialState(KEY),
-      ),
+      performWrite(gone.systems, config, siaghWrite, fetched, initialState(KEY)),
+    ).rejects.toMatchObject({
+      kind: 'transient',
+      code: 'SIAGH_CHANGED_BEFORE_WRITE',
+    });
+    const notFound = permanent('SIAGH_NOT_FOUND', 'Siagh form refused: the record to update does not exist');
+    const between = siaghStub(read, () => Promise.reject(notFound));
+    await expect(
+      performWrite(between.systems, config, siaghWrite, fetched, initialState(KEY)),
     ).rejects.toMatchObject({ kind: 'transient', code: 'SIAGH_CHANGED_BEFORE_WRITE' });
   });
 
   it('any other refusal stays what it was', async () => {
     const refused = permanent('SIAGH_DUPLICATE_PHONE', 'the phone number is already used');
-    await expect(
-      performWrite(
-        siaghStub(() => Promise.reject(refused)),
-        config,
-        siaghWrite,
-        fetched,
-        initialState(KEY),
-      ),
-    ).rejects.toMatchObject({ kind: 'permanent', code: 'SIAGH_DUPLICATE_PHONE' });
+    const { systems } = siaghStub(read, () => Promise.reject(refused));
+    await expect(performWrite(systems, config, siaghWrite, fetched, initialState(KEY))).rejects.toMatchObject(
+      {
+        kind: 'permanent',
+        code: 'SIAGH_DUPLICATE_PHONE',
+      },
+    );
   });
 });

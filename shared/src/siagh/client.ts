@@ -134,6 +134,14 @@ export class SiaghClient {
   }
 
   /**
+   * Runs `fn` in one slot of the client's concurrency bound, its calls ahead of the calls waiting for
+   * their turn: a read and the write built from it go out back to back (http/client.ts exclusive).
+   */
+  readThenWrite<T>(fn: () => Promise<T>): Promise<T> {
+    return this.http.exclusive(fn);
+  }
+
+  /**
    * Every contact (GetAll with an empty body: Siagh has no paging). `onExchange` is told how long the
    * answering exchange took (http/client.ts exchangeMs): the poller paces itself by it.
    */
