@@ -289,7 +289,7 @@ async function attemptOnce(
   if (intents.length > 0) await deps.announce(intents);
   const results: WriteResult[] = [];
   for (const write of decision.writes) {
-    const result = await performWrite(deps.systems, deps.config, write, fetched, state);
+    const result = await performWrite(deps.systems, deps.config, write, fetched, state, deps.countRead);
     results.push(result);
     // The new id is durable before anything else happens to that record, so its events route here and a
     // re-run after a crash links it by id even if a person deletes it meanwhile (decide/recover.ts).

@@ -38,6 +38,8 @@ export async function performWrite(
   write: Write,
   fetched: Fetched,
   state: EntityState,
+  /** Told of each read made just before an update (the API reads per event metric). */
+  countRead?: (side: 'crm' | 'siagh') => void,
 ): Promise<WriteResult> {
   switch (write.op) {
     case 'create':
@@ -52,6 +54,7 @@ export async function performWrite(
         // the other side's, unseen. So the contact is read again just before the write, back to back,
         // and if one of those fields changed since the decision, it is decided again (a retry).
         await systems.siagh.readThenWrite(async () => {
+          countRead?.('siagh');
           const [current] = await systems.siagh.findContacts({ Code: Number(write.id) });
           if (current === undefined || siaghChangedSince(current, write.fields, fetched, config)) {
             throw transient(
@@ -74,6 +77,7 @@ export async function performWrite(
         // edit. The read and the write go out back to back, and the write is sent once: retried later it
         // could undo an edit made meanwhile (a failed write is decided again from a new read instead).
         await systems.crm.readThenWrite(async () => {
+          countRead?.('crm');
           const current = await systems.crm.getIdentity(write.id, write.record.kind);
           if (current === undefined || changedSince(current, fetched, config)) {
             throw transient(
