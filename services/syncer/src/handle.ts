@@ -180,7 +180,10 @@ async function runWithRetries(
   let attempt = 1;
   for (; attempt <= deps.retry.maxAttempts; attempt++) {
     try {
-      const outputs = await attemptOnce(deps, state, event, meta, attempt, started, mayAwait);
+      // The target changed under our last attempt's write: what it was decided on (a snapshot, a list
+      // read, a kept record) is older than that change, so this attempt reads each record itself.
+      const fresh = lastError?.code.endsWith('_CHANGED_BEFORE_WRITE') === true;
+      const outputs = await attemptOnce(deps, state, event, meta, attempt, started, mayAwait, fresh);
       // A pre-invoice waiting for its customer's link parks like a retry, woken by the link (preinvoice/wake.ts).
       return { state: outputs.state ?? state, outputs, parked: outputs.outcome?.status === 'waiting' };
     } catch (err) {
@@ -226,6 +229,7 @@ async function attemptOnce(
   attempt: number,
   started: number,
   mayAwait: boolean,
+  fresh = false,
 ): Promise<Outputs> {
   // Paused whatever the side (all writes, or this customer): nothing is read or written.
   const held = deps.paused?.(state);
@@ -254,7 +258,7 @@ async function attemptOnce(
   const adopted = adoptableCreates(committed, announced)[0];
   state = adoptCreated(state, announced, deps.config);
   const read = await fetchRecords(deps.systems, deps.config, state, event, {
-    reads: deps.reads,
+    reads: fresh ? undefined : deps.reads,
     snapshotKey: deps.operatorEventKey,
     ...(deps.countRead && { countRead: deps.countRead }),
     mayAwait:
