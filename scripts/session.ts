@@ -54,6 +54,21 @@ export interface Session {
   env: Partial<Record<(typeof SESSION_KEYS)[number], string>>;
 }
 
+/**
+ * Whether a run may leave a session file: only beside a stack on this machine. A deployment's own
+ * Kafka and database come with settings (TLS, SASL, credentials) that belong in its operator's
+ * environment, not in a file here.
+ */
+export function sessionAllowed(endpoints: Record<string, string>, env: NodeJS.ProcessEnv): boolean {
+  const local = Object.values(endpoints).every((v) =>
+    v.split(',').every((a) => /^(\w+:\/\/)?(127\.0\.0\.1|localhost)[:/]/.test(a)),
+  );
+  const secured = ['KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'SCHEMA_REGISTRY_USERNAME'].some(
+    (k) => isSet(env[k]) && env[k] !== 'false',
+  );
+  return local && !secured;
+}
+
 export function writeSession(
   stackDir: string,
   given: { pid: number; startedAt: string; env: Record<string, string | undefined> },

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { removeSession, SESSION_FILE, withSession, writeSession, type Session } from './session';
+import {
+  removeSession,
+  SESSION_FILE,
+  sessionAllowed,
+  withSession,
+  writeSession,
+  type Session,
+} from './session';
 
 describe('the running npm start handed to syncctl', () => {
   let dir: string;
@@ -93,5 +100,18 @@ describe('the running npm start handed to syncctl', () => {
     write(process.pid);
     // This test's own process is alive but is jest, not scripts/start.ts.
     expect(withSession({}, dir).session).toBeUndefined();
+  });
+
+  it('is left only beside a stack on this machine without TLS or SASL', () => {
+    const local = {
+      KAFKA_BROKERS: '127.0.0.1:9092',
+      SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/siaghsync',
+    };
+    expect(sessionAllowed(local, {})).toBe(true);
+    expect(sessionAllowed(local, { KAFKA_SSL: 'false' })).toBe(true);
+    expect(sessionAllowed(local, { KAFKA_SASL_MECHANISM: 'plain' })).toBe(false);
+    expect(sessionAllowed({ ...local, KAFKA_BROKERS: 'kafka.prod:9092' }, {})).toBe(false);
+    expect(sessionAllowed({ ...local, MONGODB_URI: 'mongodb://u:p@127.0.0.1:27017/x' }, {})).toBe(false);
   });
 });

@@ -130,19 +130,27 @@ async function dashboardLinkSignsIn(text: string): Promise<void> {
  * `npx syncctl status` from a shell that exported nothing sees this run: its groups (under the
  * run's own topic prefix) and its views (with the run's generated read token).
  */
-function syncctlFindsTheRun(stackDir: string): void {
+async function syncctlFindsTheRun(stackDir: string): Promise<void> {
   const session = JSON.parse(fs.readFileSync(path.join(stackDir, 'session.json'), 'utf8')) as Session;
   expect(fs.statSync(path.join(stackDir, 'session.json')).mode & 0o777).toBe(0o600);
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'syncctl.js'), '--json', 'status'], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, STACK_DIR: stackDir },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const status = () =>
+    spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'syncctl.js'), '--json', 'status'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, STACK_DIR: stackDir },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  const syncerGroup = `${session.env.TOPIC_PREFIX}siaghsync-syncer`;
+  // A group is listed once the broker has it; a service can answer ready a moment before.
+  let r = status();
+  for (let i = 0; i < 15 && !r.stdout.includes(`"${syncerGroup}"`); i++) {
+    await new Promise((done) => setTimeout(done, 2000));
+    r = status();
+  }
   expect(r.stderr).toContain('talking to the running npm start');
   const report = JSON.parse(r.stdout) as StatusReport;
   const groups = report.kafka.groups.map((g) => g.group);
-  expect(groups).toContain(`${session.env.TOPIC_PREFIX}siaghsync-syncer`);
+  expect(groups).toContain(syncerGroup);
   expect(report.projectorRefused).toBeUndefined();
   expect(report.watch).not.toBeNull();
 }
@@ -159,7 +167,7 @@ describe('npm start stops everything it started', () => {
     );
     const pids = [...parts.values()];
     await dashboardLinkSignsIn(output());
-    syncctlFindsTheRun(stackDir);
+    await syncctlFindsTheRun(stackDir);
     const script = Number(fs.readFileSync(`/proc/${pids[0]}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
 
     process.kill(group ? -npm.pid! : npm.pid!, signal);

@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { clientEndpoints, loadStackConfig, REPO_ROOT } from './stack/config';
 import { down, status, up } from './stack/lifecycle';
-import { removeSession, writeSession } from './session';
+import { removeSession, sessionAllowed, writeSession } from './session';
 
 // `npm start`: the whole pipeline on this machine. Starts the local stack (unless KAFKA_BROKERS etc.
 // point elsewhere), the simulators with seeded demo data (unless CRM_BASE_URL and SIAGH_BASE_URL name
@@ -218,7 +218,6 @@ async function main(): Promise<void> {
   stopAll = async (exitCode: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    removeSession(cfg.STACK_DIR);
     say('stopping...');
     // In stages, each in parallel: the load generator and backfill, then the services (they finish
     // in-flight work and commit), then the simulators the services were still talking to.
@@ -288,16 +287,8 @@ async function main(): Promise<void> {
     say(`${part.name.padEnd(10)} ready on http://127.0.0.1:${part.readyPort}`);
   }
 
-  // For syncctl beside a stack on this machine only: a deployment's own Kafka and database come with
-  // settings (TLS, SASL, credentials) that belong in its operator's environment, not in a file here.
-  const onThisMachine = Object.values(endpoints).every((v) =>
-    v.split(',').every((a) => /^(\w+:\/\/)?(127\.0\.0\.1|localhost)[:/]/.test(a)),
-  );
-  const secured = ['KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'SCHEMA_REGISTRY_USERNAME'].some(
-    (k) => env[k] && env[k] !== 'false',
-  );
   let sessionFile: string | undefined;
-  if (onThisMachine && !secured && !stopping) {
+  if (sessionAllowed(endpoints, env) && !stopping) {
     try {
       sessionFile = writeSession(cfg.STACK_DIR, {
         pid: process.pid,

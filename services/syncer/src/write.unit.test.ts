@@ -10,6 +10,22 @@ import { performWrite } from './write';
 // The write edge with the CRM stubbed: what it sends, and that it refuses to write back values read
 // before a person's edit.
 
+/** A readThenWrite that records whether a call was made inside it (" (paired)"). */
+function pairing() {
+  let inside = false;
+  return {
+    readThenWrite: async <T>(fn: () => Promise<T>) => {
+      inside = true;
+      try {
+        return await fn();
+      } finally {
+        inside = false;
+      }
+    },
+    mark: () => (inside ? ' (paired)' : ''),
+  };
+}
+
 function crmStub(
   current: CanonicalCustomer | undefined,
   updateMode: CrmUpdateMode = 'changed-fields',
@@ -19,26 +35,19 @@ function crmStub(
   const updates: Record<string, unknown>[] = [];
   /** How each call was made: inside readThenWrite or not, and the update's options. */
   const calls: string[] = [];
-  let inside = false;
+  const { readThenWrite, mark } = pairing();
   const systems = {
     crm: {
       updateMode,
-      readThenWrite: async <T>(fn: () => Promise<T>) => {
-        inside = true;
-        try {
-          return await fn();
-        } finally {
-          inside = false;
-        }
-      },
+      readThenWrite,
       getIdentity: (_id: string) => {
-        calls.push(`read${inside ? ' (paired)' : ''}`);
+        calls.push(`read${mark()}`);
         return Promise.resolve(
           current && { kind: current.kind, record: canonicalToCrm(current, config, raw) },
         );
       },
       update: (_kind: string, _id: string, body: Record<string, unknown>, opts: { once?: boolean } = {}) => {
-        calls.push(`update${inside ? ' (paired)' : ''}${opts.once ? ' once' : ''}`);
+        calls.push(`update${mark()}${opts.once ? ' once' : ''}`);
         updates.push(body);
         return updateAnswer();
       },
@@ -126,23 +135,16 @@ describe('performWrite: Siagh update', () => {
     answer: () => Promise<void> = () => Promise.resolve(),
   ) => {
     const calls: string[] = [];
-    let inside = false;
+    const { readThenWrite, mark } = pairing();
     const systems = {
       siagh: {
-        readThenWrite: async <T>(fn: () => Promise<T>) => {
-          inside = true;
-          try {
-            return await fn();
-          } finally {
-            inside = false;
-          }
-        },
+        readThenWrite,
         findContacts: (filter: Record<string, unknown>) => {
-          calls.push(`read ${JSON.stringify(filter)}${inside ? ' (paired)' : ''}`);
+          calls.push(`read ${JSON.stringify(filter)}${mark()}`);
           return Promise.resolve(current ? [contact(current)] : []);
         },
         saveContactFields: (pairs: [string, string][]) => {
-          calls.push(`save ${pairs.map(([k]) => k).join(',')}${inside ? ' (paired)' : ''}`);
+          calls.push(`save ${pairs.map(([k]) => k).join(',')}${mark()}`);
           return answer();
         },
       },
