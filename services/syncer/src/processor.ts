@@ -5,7 +5,7 @@ import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
 import { groupTimings } from './kafka/membership';
 import { processorAssigners } from './kafka/coPartitioned';
 import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
-import { topicName, WORK_PARTITIONS, WORK_TOPICS } from '@siaghsync/shared/kafka/topics';
+import { bulkTopicOf, topicName, WORK_PARTITIONS, WORK_TOPICS } from '@siaghsync/shared/kafka/topics';
 import type { Logger } from '@siaghsync/shared/logger';
 import type { SyncError } from '@siaghsync/shared/errors';
 import type { EventCodec } from '@siaghsync/shared/registry';
@@ -21,6 +21,8 @@ import { PartitionLanes } from './lanes';
 import { isBulk, observedAt } from './reads/freshness';
 import { backlogOf, type Backlog } from './backlog';
 import { isAwaiting } from './reads/awaitCounterpart';
+import { retryMarker } from './preinvoice/wake';
+import { retryQueueOf } from './route/route';
 import type { EntityState } from './decide/state';
 import { asLiveWork } from '@siaghsync/shared/http/callLimiter';
 import { guardCalls } from '@siaghsync/shared/http/callGuard';
@@ -403,8 +405,7 @@ export class Processor {
       for (const i of o.intents) this.d.tables?.rememberIntent(i);
       for (const l of o.links) this.d.tables?.rememberLink(l);
       if (o.outcome) this.d.metrics.observe(o.outcome);
-      if (o.outcome?.status === 'retrying' && o.state)
-        this.scheduleRetry(o.state.canonicalKey, o.outcome.correlationId);
+      if (o.outcome?.status === 'retrying' && o.state) this.scheduleRetry(o.state, o.outcome.correlationId);
       if (o.state) this.watchAwaiting(o.state);
     }
   }
@@ -419,7 +420,7 @@ export class Processor {
     if (isAwaiting(state)) {
       if (timer) return;
       const delay = Math.max(0, state.awaitingUntil! - Date.now());
-      const armed = this.scheduleRetry(key, state.pending[0]!.correlationId, delay);
+      const armed = this.scheduleRetry(state, state.pending[0]!.correlationId, delay);
       if (armed) this.awaitTimers.set(key, armed);
     } else if (timer) {
       clearTimeout(timer);
@@ -455,7 +456,7 @@ export class Processor {
     for (const [key, state] of this.d.states.parked()) {
       parked++;
       if (isAwaiting(state)) this.watchAwaiting(state);
-      else this.scheduleRetry(key, state.pending[0]!.correlationId);
+      else this.scheduleRetry(state, state.pending[0]!.correlationId);
     }
     this.d.metrics.restoreSeconds.set((Date.now() - t0) / 1000);
     this.d.logger.info({ entities: this.d.states.size, parked, ms: Date.now() - t0 }, 'state restored');
@@ -470,40 +471,28 @@ export class Processor {
     for (const [key, state] of this.d.states.parked()) {
       // One parked on a failure already has its retry scheduled: a second would double its retries.
       if (isAwaiting(state) || this.retryDue.has(key)) continue;
-      this.scheduleRetry(key, state.pending[0]!.correlationId, Math.min(5_000, n++ * 2));
+      this.scheduleRetry(state, state.pending[0]!.correlationId, Math.min(5_000, n++ * 2));
     }
     this.d.logger.info({ entities: n }, 'pause lifted: parked entities taken up again');
   }
 
   private scheduleRetry(
-    canonicalKey: string,
+    state: EntityState,
     correlationId: string,
     delayMs = this.d.parkRetryMs,
   ): NodeJS.Timeout | undefined {
     // A stopping syncer arms nothing: whoever restores the partition next re-arms every parked entity.
     if (this.stopping) return undefined;
+    const canonicalKey = state.canonicalKey;
+    const queue = retryQueueOf(state.pending);
+    const topic = topicName(queue.queue === 'bulk' ? bulkTopicOf(queue.source) : 'work', this.d.prefix);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.retryDue.get(canonicalKey) === timer) this.retryDue.delete(canonicalKey);
       if (this.awaitTimers.get(canonicalKey) === timer) this.awaitTimers.delete(canonicalKey);
-      const marker: WorkEvent = {
-        canonicalKey,
-        kind: 'redrive',
-        routeReason: 'direct',
-        routedAt: Date.now(),
-        correlationId,
-        change: null,
-        resolution: null,
-        redriveOf: 'retry',
-      };
       void this.d.codec
-        .encode('WorkEvent', marker)
-        .then((value) =>
-          this.d.producer.send({
-            topic: topicName('work', this.d.prefix),
-            messages: [{ key: canonicalKey, value }],
-          }),
-        )
+        .encode('WorkEvent', retryMarker(canonicalKey, correlationId, Date.now()))
+        .then((value) => this.d.producer.send({ topic, messages: [{ key: canonicalKey, value }] }))
         .catch((err: unknown) => this.d.logger.error({ err, canonicalKey }, 'could not schedule a retry'));
     }, delayMs);
     this.timers.add(timer);

@@ -1,6 +1,12 @@
-import type { ChangeEvent, CreateIntent, RouteReason, SourceSystem } from '@siaghsync/shared/events';
+import type {
+  ChangeEvent,
+  CreateIntent,
+  RouteReason,
+  SourceSystem,
+  WorkEvent,
+} from '@siaghsync/shared/events';
 import { sourceKey } from '@siaghsync/shared/events';
-import { isBulkChange } from '../reads/freshness';
+import { isBulk, isBulkChange } from '../reads/freshness';
 
 export interface RouteLookups {
   /** The id index: canonical key of a source id already linked. */
@@ -47,19 +53,48 @@ export function routeChange(
  * Which queue a routed change goes to. The import (records first seen) is bulk work. A sweep that found
  * many records changed is bulk only for the changes that are our own writes coming back (during an
  * import the syncer's updates return by the thousand): a person's edit seen in the same sweep goes
- * live, with its bulk mark taken off, and does not wait behind the import.
+ * live, with its bulk mark taken off, and does not wait behind the import. The CRM's Insert notice of a
+ * record the tables already know (our own create coming back, or a creation we linked since) is bulk
+ * too: it is settled as an echo without a read whichever lane takes it (decide/echo.ts), and in an
+ * import the CRM sends one per create, which queued ahead of people's edits on the live lane (6,741
+ * waiting at 100,000 a side). A person's edit of that record is an Update notice and stays live.
  */
 export function queueOf(
   change: ChangeEvent,
   canonicalKey: string,
-  lookups: Pick<RouteLookups, 'wroteLast'>,
+  lookups: Pick<RouteLookups, 'wroteLast' | 'linkOf' | 'createdBy'>,
 ): { queue: 'live' | 'bulk'; change: ChangeEvent } {
+  if (isKnownCrmInsert(change, lookups)) return { queue: 'bulk', change };
   if (!isBulkChange(change)) return { queue: 'live', change };
   if (change.attributes.bulk !== 'changed') return { queue: 'bulk', change };
   if (change.checksum !== null && lookups.wroteLast(change.source, canonicalKey, change.checksum))
     return { queue: 'bulk', change };
   const { bulk: _, ...attributes } = change.attributes;
   return { queue: 'live', change: { ...change, attributes } };
+}
+
+function isKnownCrmInsert(change: ChangeEvent, lookups: Pick<RouteLookups, 'linkOf' | 'createdBy'>): boolean {
+  if (change.source !== 'crm' || change.entityType !== 'customer' || change.operation !== 'upsert')
+    return false;
+  if (change.attributes.crmEvent !== 'Insert') return false;
+  return (
+    lookups.linkOf(sourceKey('crm', change.sourceId)) !== undefined ||
+    lookups.createdBy('crm', change.sourceId) !== undefined
+  );
+}
+
+/**
+ * Where the marker that retries an entity's parked events goes: to the bulk topic of the first one's
+ * source when every parked event is bulk work (an import event waiting for its counterpart, or failing),
+ * else to `work`. Retries of the import on `work` queued ahead of people's edits: 15,976 of 19,151
+ * records waiting on `work` at 100,000 a side were such markers.
+ */
+export function retryQueueOf(
+  pending: readonly WorkEvent[],
+): { queue: 'live' } | { queue: 'bulk'; source: SourceSystem } {
+  const first = pending[0]?.change;
+  if (!first || !pending.every(isBulk)) return { queue: 'live' };
+  return { queue: 'bulk', source: first.source };
 }
 
 /** The intents topic key: one open intent per target side and entity. */

@@ -1,6 +1,6 @@
 import type { CreateIntent } from '@siaghsync/shared/events';
-import { sampleChange } from '../../../../test/fixtures/events';
-import { queueOf, routeChange, type RouteLookups } from './route';
+import { sampleChange, sampleWork } from '../../../../test/fixtures/events';
+import { queueOf, retryQueueOf, routeChange, type RouteLookups } from './route';
 
 const none: RouteLookups = {
   linkOf: () => undefined,
@@ -76,6 +76,7 @@ describe('routing to a canonical key', () => {
 
 describe('the queue a routed change goes to', () => {
   const ours = {
+    ...none,
     wroteLast: (side: string, key: string, sum: string) =>
       side === 'siagh' && key === 'customer:7' && sum === 'ours',
   };
@@ -105,5 +106,45 @@ describe('the queue a routed change goes to', () => {
     expect(edit.change.attributes).toEqual({ changedFields: 'email' });
     // Our write on the other side, or of another entity, says nothing of this record.
     expect(queueOf(siagh({ bulk: 'changed' }, 'ours'), 'customer:8', ours).queue).toBe('live');
+  });
+
+  it("the CRM's Insert notice of a record the tables know is bulk; of an unknown one, or an Update, live", () => {
+    const notice = (crmEvent: string, sourceId = 'guid-9') =>
+      sampleChange({ source: 'crm', sourceId, trigger: 'webhook', attributes: { crmEvent } });
+    const linked = { ...none, linkOf: (k: string) => (k === 'crm:guid-9' ? 'customer:9' : undefined) };
+    const created = {
+      ...none,
+      createdBy: (side: string, id: string) =>
+        side === 'crm' && id === 'guid-9' ? intent({ targetSide: 'crm', createdId: 'guid-9' }) : undefined,
+    };
+    expect(queueOf(notice('Insert'), 'customer:9', linked)).toEqual({
+      queue: 'bulk',
+      change: notice('Insert'),
+    });
+    expect(queueOf(notice('Insert'), 'customer:9', created).queue).toBe('bulk');
+    expect(queueOf(notice('Update'), 'customer:9', linked).queue).toBe('live');
+    expect(queueOf(notice('Insert', 'guid-new'), 'customer:crm:guid-new', linked).queue).toBe('live');
+    expect(queueOf(notice('Insert'), 'customer:9', none).queue).toBe('live');
+    const deleted = { ...notice('Insert'), operation: 'delete' as const };
+    expect(queueOf(deleted, 'customer:9', linked).queue).toBe('live');
+  });
+});
+
+describe('the queue of a retry marker', () => {
+  const work = (change: Parameters<typeof sampleChange>[0]) => sampleWork({ change: sampleChange(change) });
+  const siaghImport = work({ source: 'siagh', trigger: 'poll', attributes: { bulk: 'sweep' } });
+  const crmImport = work({ source: 'crm', trigger: 'backfill' });
+  const edit = work({ source: 'crm', trigger: 'webhook' });
+
+  it("follows parked import work to its bulk topic, by the first event's source", () => {
+    expect(retryQueueOf([siaghImport])).toEqual({ queue: 'bulk', source: 'siagh' });
+    expect(retryQueueOf([crmImport, siaghImport])).toEqual({ queue: 'bulk', source: 'crm' });
+  });
+
+  it('stays live when any parked event is live, or there is no change to tell by', () => {
+    expect(retryQueueOf([siaghImport, edit])).toEqual({ queue: 'live' });
+    expect(retryQueueOf([edit])).toEqual({ queue: 'live' });
+    expect(retryQueueOf([sampleWork({ kind: 'resolution', change: null })])).toEqual({ queue: 'live' });
+    expect(retryQueueOf([])).toEqual({ queue: 'live' });
   });
 });
