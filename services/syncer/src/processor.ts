@@ -9,7 +9,6 @@ import { bulkTopicOf, topicName, WORK_PARTITIONS, WORK_TOPICS } from '@siaghsync
 import type { Logger } from '@siaghsync/shared/logger';
 import type { SyncError } from '@siaghsync/shared/errors';
 import type { EventCodec } from '@siaghsync/shared/registry';
-import type { WorkEvent } from '@siaghsync/shared/events';
 import { handleEvent, type HandlerDeps } from './handle';
 import type { TableReader } from './kafka/tableReader';
 import type { RouteTables, StateTable } from './kafka/tables';
@@ -453,7 +452,7 @@ export class Processor {
     this.generation = epoch;
     await Promise.all([this.d.stateReader.caughtUp(), this.d.intentReader?.caughtUp()]);
     let parked = 0;
-    for (const [key, state] of this.d.states.parked()) {
+    for (const [, state] of this.d.states.parked()) {
       parked++;
       if (isAwaiting(state)) this.watchAwaiting(state);
       else this.scheduleRetry(state, state.pending[0]!.correlationId);
