@@ -23,6 +23,8 @@ export class SiaghStore {
     MobileNo: new Map(),
     TelNo: new Map(),
   };
+  /** tmpid as GetAll compares it (String, lower case) -> codes: a look-up by customer number need not scan. */
+  private readonly tmpids = new Map<string, Set<number>>();
   private readonly createdMs = new Map<number, number>();
   private nextCode: number;
   private nextRecordId = 1;
@@ -48,6 +50,17 @@ export class SiaghStore {
   }
 
   private index(c: SiaghContact, add: boolean): void {
+    const t = tmpidOf(c)?.toLowerCase();
+    if (t !== undefined) {
+      let codes = this.tmpids.get(t);
+      if (add) {
+        if (!codes) this.tmpids.set(t, (codes = new Set()));
+        codes.add(c.Code);
+      } else {
+        codes?.delete(c.Code);
+        if (codes?.size === 0) this.tmpids.delete(t);
+      }
+    }
     for (const f of PHONE_FIELDS) {
       const v = c[f];
       if (!v) continue;
@@ -60,6 +73,37 @@ export class SiaghStore {
         if (set?.size === 0) this.phones[f].delete(v);
       }
     }
+  }
+
+  /**
+   * GetAll's rows for a filter, the same as `matchFilter` over every contact: a filter naming a Code or
+   * a tmpid starts from the contacts holding that value (as the real server's indexes would) and the
+   * whole filter is applied to them, in table order; any other filter scans the table.
+   */
+  findContacts(filter: Record<string, unknown>): SiaghContact[] {
+    const sample = this.contacts.values().next().value;
+    if (sample === undefined) return [];
+    const test = compileFilter(sample, filter);
+    if (test === null) return [...this.contacts.values()];
+    // Only a column the table has: GetAll ignores a filter on any other.
+    const columns = new Set(Object.keys(sample).map((k) => k.toLowerCase()));
+    const given = (name: string) => {
+      const v = Object.entries(filter).find(([k]) => k.toLowerCase() === name)?.[1];
+      if (!columns.has(name) || v === null || v === undefined || v === '') return undefined;
+      return String(v).toLowerCase();
+    };
+    const code = given('code');
+    const tmpid = given('tmpid');
+    let rows: Iterable<SiaghContact> = this.contacts.values();
+    if (code !== undefined) {
+      const c = /^(0|[1-9]\d*)$/.test(code) ? this.contacts.get(Number(code)) : undefined;
+      rows = c ? [c] : [];
+    } else if (tmpid !== undefined) {
+      const codes = this.tmpids.get(tmpid) ?? new Set<number>();
+      // Table order (the Map's insertion order), as a scan returns them.
+      rows = codes.size <= 1 ? [...codes].map((k) => this.contacts.get(k)!) : [...this.contacts.values()];
+    }
+    return [...rows].filter(test);
   }
 
   /** The first phone field of `c` already used by another contact (exact string comparison). */
@@ -229,6 +273,7 @@ export class SiaghStore {
     this.journal.reset();
     this.preInvoices.clear();
     this.createdMs.clear();
+    this.tmpids.clear();
     this.phones.MobileNo.clear();
     this.phones.TelNo.clear();
     this.nextCode = this.firstCode;
@@ -247,25 +292,32 @@ export function matchFilter<T extends object>(
   filter: Record<string, unknown>,
   contains: string[] = [],
 ): T[] {
-  const active = Object.entries(filter).filter(([, v]) => v !== null && v !== undefined && v !== '');
-  const out: T[] = [];
   const sample = rows[0];
-  if (sample === undefined) return out;
-  if (active.length === 0) return rows;
+  if (sample === undefined) return [];
+  const test = compileFilter(sample, filter, contains);
+  return test === null ? rows : rows.filter(test);
+}
+
+/** The filter as a row test (column names learnt from `sample`); null when no filter value is given. */
+export function compileFilter<T extends object>(
+  sample: T,
+  filter: Record<string, unknown>,
+  contains: string[] = [],
+): ((row: T) => boolean) | null {
+  const active = Object.entries(filter).filter(([, v]) => v !== null && v !== undefined && v !== '');
+  if (active.length === 0) return null;
   const keys = new Map(Object.keys(sample).map((k) => [k.toLowerCase(), k]));
   const conds = active.flatMap(([k, v]) => {
     const real = keys.get(k.toLowerCase());
     return real ? [{ real, want: String(v).toLowerCase(), contains: contains.includes(real) }] : [];
   });
-  for (const r of rows) {
+  return (r) => {
     const rec = r as Record<string, unknown>;
-    const ok = conds.every(({ real, want, contains: like }) => {
+    return conds.every(({ real, want, contains: like }) => {
       const have = rec[real];
       if (typeof have !== 'string' && typeof have !== 'number' && typeof have !== 'boolean') return false;
       const s = String(have).toLowerCase();
       return like ? s.includes(want) : s === want;
     });
-    if (ok) out.push(r);
-  }
-  return out;
+  };
 }

@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { matchFilter, type SiaghStore } from '../store';
+import type { SiaghStore } from '../store';
 
 // GetAll: the whole table, or the rows matching every filter given. No paging, no "modified since".
 
@@ -11,7 +11,7 @@ export function contactRoutes(store: SiaghStore): Router {
         ? (req.body as Record<string, unknown>)
         : {};
     const filter = { ...(req.query as Record<string, unknown>), ...body };
-    res.json(matchFilter([...store.contacts.values()], filter));
+    res.json(store.findContacts(filter));
   };
   r.get('/api/Sgh/GEN/Gn_Web_Users/GetAll', handler);
   r.post('/api/Sgh/GEN/Gn_Web_Users/GetAll', handler);
