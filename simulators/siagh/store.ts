@@ -89,8 +89,10 @@ export class SiaghStore {
     const columns = new Set(Object.keys(sample).map((k) => k.toLowerCase()));
     const given = (name: string) => {
       const v = Object.entries(filter).find(([k]) => k.toLowerCase() === name)?.[1];
-      if (!columns.has(name) || v === null || v === undefined || v === '') return undefined;
-      return String(v).toLowerCase();
+      // Anything but a plain value (an object in a JSON body) is left to the scan.
+      if (!columns.has(name) || v === '' || !['string', 'number', 'boolean'].includes(typeof v))
+        return undefined;
+      return String(v as string | number | boolean).toLowerCase();
     };
     const code = given('code');
     const tmpid = given('tmpid');
