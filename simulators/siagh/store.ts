@@ -92,7 +92,7 @@ export class SiaghStore {
       // Anything but a plain value (an object in a JSON body) is left to the scan.
       if (!columns.has(name) || v === '' || !['string', 'number', 'boolean'].includes(typeof v))
         return undefined;
-      return String(v as string | number | boolean).toLowerCase();
+      return String(v).toLowerCase();
     };
     const code = given('code');
     const tmpid = given('tmpid');
