@@ -252,8 +252,6 @@ export class Projector {
       ...(this.deps.sessionTimeoutMs ? { sessionTimeoutMs: this.deps.sessionTimeoutMs } : {}),
       flush: isBuild ? (this.deps.rebuildFlush ?? REBUILD_FLUSH) : LIVE_FLUSH,
       ...(targets ? { targets } : {}),
-      // The first build has no live version to keep waiting: its views are written side by side.
-      besideLive: isBuild && this.live !== null,
       onBatch: (r, stats) => {
         this.deps.onBatch?.(r.version, stats);
         if (isBuild) this.checkCaughtUpSoon();

@@ -38,8 +38,6 @@ export interface RunnerDeps {
   sessionTimeoutMs?: number;
   /** A rebuild's end offsets: the window is written as soon as they are read, for the switch. */
   targets?: Positions;
-  /** A build beside a live version: its windows write one view at a time (apply.ts, oneViewAtATime). */
-  besideLive?: boolean;
   /** Called after each written window (progress, caught-up checks, metrics); `ms` from its first read. */
   onBatch?: (r: ProjectionRunner, stats: ApplyStats & { ms: number }) => void;
   /** Told of every decode failure: a record quarantined, or a partition held on the registry. */
@@ -441,11 +439,7 @@ export class ProjectionRunner {
       const { db, lock, signal } = this.deps;
       let stats;
       try {
-        const opts = {
-          lock,
-          replaceBy: this.replaceBy,
-          oneViewAtATime: this.replaceBy === 'journal' && this.deps.besideLive === true,
-        };
+        const opts = { lock, replaceBy: this.replaceBy };
         stats = await applyBatch(db, this.version, taken.events, signal ? { ...opts, signal } : opts);
       } catch (err) {
         // Into the window it came from only: a consumer restarted meanwhile reads these events again.

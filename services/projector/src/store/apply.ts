@@ -14,11 +14,6 @@ export interface ApplyOptions {
   lock?: WriteLock;
   /** How existing documents are rewritten: `update` (replaceOne), or `journal` for a version nobody reads yet. */
   replaceBy?: ReplaceBy;
-  /**
-   * Views written one after another instead of side by side: for a build beside a live version, whose
-   * commands share the write lock with the live version's, which must not wait behind a queue of them.
-   */
-  oneViewAtATime?: boolean;
 }
 
 export type ReplaceBy = 'update' | 'journal';
@@ -184,7 +179,8 @@ const afterIo = <T>(fn: () => T): Promise<T> =>
  * first view (the audit: stateless, the largest write) is folded and its write started first; the
  * others are read and folded in memory while it is written, then written beside it: each view is its
  * own collection, and while the database works on one write node encodes the next (two cores); a
- * build beside a live version writes them one after another (`oneViewAtATime`). A crash between views or inside a write leaves some documents ahead of others; the re-delivered batch
+ * build (journal) writes them one after another. A
+ * crash between views or inside a write leaves some documents ahead of others; the re-delivered batch
  * then skips exactly the folded ones (the `_pos` guard).
  */
 export async function applyBatch(
@@ -220,7 +216,9 @@ export async function applyBatch(
       folded.push([view, await afterIo(() => foldLoaded(view, batch, loaded[i]!))]);
     for (const [view, f] of folded) {
       if (f.docs.length === 0) continue;
-      if (opts.oneViewAtATime) await Promise.all(writes);
+      // A build's windows go one view after another: its commands share the write lock with the
+      // live version's, which must not wait behind a queue of them.
+      if (opts.replaceBy === 'journal') await Promise.all(writes);
       const w = write(view, f);
       void w.catch(() => undefined);
       writes.push(w);
