@@ -102,6 +102,8 @@ export async function ceiling(n: number, logDir: string) {
 
 export interface ImportRun {
   seconds: number;
+  /** False when the import was stopped at its time cap before both sides were complete. */
+  finished: boolean;
   expected: number;
   crm: Stats;
   siagh: Stats;
@@ -146,6 +148,8 @@ export async function runImport(
   /** Live edits a second on each side during the import; 0 for none. */
   liveRate: number,
   logDir: string,
+  /** Stop the import after this long, complete or not, and report what was reached (0: no cap). */
+  maxSeconds = 0,
 ): Promise<ImportRun> {
   const prefix = `benchimport${Date.now().toString(36)}.`;
   const kafka = createKafka({ brokers: ep.KAFKA_BROKERS.split(','), clientId: 'bench-import', logger });
@@ -291,6 +295,7 @@ export async function runImport(
       }
       if (dbPid) cpu['ferretdb (stack)'] = pidCpuSeconds(dbPid) - db0;
     };
+    let finished = true;
     for (;;) {
       sampleRss();
       [crm, siagh] = await Promise.all([
@@ -298,6 +303,13 @@ export async function runImport(
         json<Stats>(`${sims.siaghUrl}/_sim/stats`),
       ]);
       if (crm.numbered >= expected && siagh.numbered >= expected) break;
+      if (maxSeconds > 0 && Date.now() - t0 > maxSeconds * 1000) {
+        finished = false;
+        say(
+          `stopped at the cap of ${maxSeconds} s: CRM ${crm.numbered}/${expected}, Siagh ${siagh.numbered}/${expected}`,
+        );
+        break;
+      }
       if (Date.now() - lastReport > 10_000) {
         // Where the work is waiting: the router's input, the syncer's live and bulk queues.
         const [changes, { live: work, bulk }] = await Promise.all([
@@ -322,7 +334,7 @@ export async function runImport(
     const seconds = (Date.now() - t0) / 1000;
     clearInterval(viewsTimer);
     await Promise.all([views.stop(), fresh.stop()]);
-    say(`both sides complete after ${seconds.toFixed(1)} s; waiting for the syncer to drain`);
+    if (finished) say(`both sides complete after ${seconds.toFixed(1)} s; waiting for the syncer to drain`);
     const liveResult = edits
       ? // A Siagh edit waits for the poll that sees it: late is not lost, so wait two intervals past it.
         await edits.stop(Math.min(600_000, 30_000 + 2_000 * Math.max(0, ...polls.map((p) => p.every))))
@@ -332,7 +344,7 @@ export async function runImport(
       say(
         `live edit not arrived: ${e.side} edit at ${new Date(e.at).toISOString()} (${e.email}, CRM ${e.crmId}, Siagh ${e.code})`,
       );
-    for (let i = 0; i < 120; i++) {
+    for (let i = 0; finished && i < 120; i++) {
       const lag = await syncerLag(kafka, prefix);
       if (lag.live + lag.bulk <= 12 * lag.topics) break;
       await new Promise((r) => setTimeout(r, 1000));
@@ -346,6 +358,7 @@ export async function runImport(
     const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
     return {
       seconds,
+      finished,
       expected,
       // A Siagh edit waits on average half an interval for the next poll, then for its GetAll: no
       // pipeline gets it out sooner, Siagh sends no webhooks.
