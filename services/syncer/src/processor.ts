@@ -99,6 +99,8 @@ export class Processor {
   private readonly retryDue = new Map<string, NodeJS.Timeout>();
   /** Per entity waiting for a counterpart (reads/awaitCounterpart.ts), the timer of its deadline. */
   private readonly awaitTimers = new Map<string, NodeJS.Timeout>();
+  /** Entities whose last retry marker went to a bulk topic: a live event parked behind it needs its own. */
+  private readonly bulkMarkerSent = new Set<string>();
   private readonly stopSignal = new AbortController();
   private readonly handler: HandlerDeps;
   /** Asked before every target call and commit of a chunk (kafka/ownership.ts). */
@@ -297,6 +299,7 @@ export class Processor {
     const events = items.filter(isEvent);
     const quarantined = items.flatMap((i) => (isEvent(i) ? [] : [i]));
     const keys = new Set(events.map((e) => e.event.canonicalKey));
+    const onWork = lane.startsWith(`${this.workTopic}:`);
     // Every target call of the chunk, and its commit, first makes sure this member still owns the
     // partition: a rejoin since it was fetched, a rebalance under way, or a pause past the session (a
     // zombie, kafka/ownership.ts) refuses them, and the chunk is read again by whoever owns it.
@@ -313,9 +316,10 @@ export class Processor {
           d.maxInFlight,
           async (e) => {
             try {
-              // A person's edit goes ahead of the import's calls at the targets' rate limits.
+              // A person's edit goes ahead of the import's calls at the targets' rate limits; what a bulk
+              // lane carries (a retry of import work, our own Insert coming back) does not.
               const handle = () => handleEvent(this.handler, d.states, e.event, e.meta);
-              return await (isBulk(e.event) ? handle() : asLiveWork(handle));
+              return await (onWork && !isBulk(e.event) ? asLiveWork(handle) : handle());
             } finally {
               d.metrics.inFlight.dec();
             }
@@ -406,6 +410,7 @@ export class Processor {
       if (o.outcome) this.d.metrics.observe(o.outcome);
       if (o.outcome?.status === 'retrying' && o.state) this.scheduleRetry(o.state, o.outcome.correlationId);
       if (o.state) this.watchAwaiting(o.state);
+      if (o.state) this.overtakeBulkMarker(o.state);
     }
   }
 
@@ -427,6 +432,22 @@ export class Processor {
       this.awaitTimers.delete(key);
       if (this.retryDue.get(key) === timer) this.retryDue.delete(key);
     }
+  }
+
+  /**
+   * A person's event queued behind parked import work whose retry marker already went to a bulk topic
+   * would wait for the whole bulk backlog before that marker comes round: it gets a marker on `work`.
+   */
+  private overtakeBulkMarker(state: EntityState): void {
+    const key = state.canonicalKey;
+    if (!this.bulkMarkerSent.has(key)) return;
+    if (state.pending.length === 0) {
+      this.bulkMarkerSent.delete(key);
+      return;
+    }
+    if (isAwaiting(state) || this.retryDue.has(key) || retryQueueOf(state.pending).queue === 'bulk') return;
+    this.bulkMarkerSent.delete(key);
+    this.scheduleRetry(state, state.pending[0]!.correlationId, 0);
   }
 
   /**
@@ -483,12 +504,15 @@ export class Processor {
     // A stopping syncer arms nothing: whoever restores the partition next re-arms every parked entity.
     if (this.stopping) return undefined;
     const canonicalKey = state.canonicalKey;
-    const queue = retryQueueOf(state.pending);
-    const topic = topicName(queue.queue === 'bulk' ? bulkTopicOf(queue.source) : 'work', this.d.prefix);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.retryDue.get(canonicalKey) === timer) this.retryDue.delete(canonicalKey);
       if (this.awaitTimers.get(canonicalKey) === timer) this.awaitTimers.delete(canonicalKey);
+      // The queue as it is now: a live event may have joined the parked import work since.
+      const queue = retryQueueOf((this.d.states.get(canonicalKey) ?? state).pending);
+      if (queue.queue === 'bulk') this.bulkMarkerSent.add(canonicalKey);
+      else this.bulkMarkerSent.delete(canonicalKey);
+      const topic = topicName(queue.queue === 'bulk' ? bulkTopicOf(queue.source) : 'work', this.d.prefix);
       void this.d.codec
         .encode('WorkEvent', retryMarker(canonicalKey, correlationId, Date.now()))
         .then((value) => this.d.producer.send({ topic, messages: [{ key: canonicalKey, value }] }))
@@ -503,6 +527,7 @@ export class Processor {
     clearInterval(this.ticker);
     for (const t of this.timers) clearTimeout(t);
     this.retryDue.clear();
+    this.bulkMarkerSent.clear();
     this.decodeHeld.clear();
     this.awaitTimers.clear();
     // Take nothing new, finish and commit the chunks under way (an event waiting to retry parks at once
