@@ -21,7 +21,7 @@ import { isBulk, observedAt } from './reads/freshness';
 import { backlogOf, type Backlog } from './backlog';
 import { isAwaiting } from './reads/awaitCounterpart';
 import { retryMarker } from './preinvoice/wake';
-import { retryQueueOf } from './route/route';
+import { needsLiveMarker, retryQueueOf } from './route/route';
 import type { EntityState } from './decide/state';
 import { asLiveWork } from '@siaghsync/shared/http/callLimiter';
 import { guardCalls } from '@siaghsync/shared/http/callGuard';
@@ -434,18 +434,12 @@ export class Processor {
     }
   }
 
-  /**
-   * A person's event queued behind parked import work whose retry marker already went to a bulk topic
-   * would wait for the whole bulk backlog before that marker comes round: it gets a marker on `work`.
-   */
+  /** A live event parked behind import work whose marker went bulk gets one on `work` (route.ts). */
   private overtakeBulkMarker(state: EntityState): void {
     const key = state.canonicalKey;
     if (!this.bulkMarkerSent.has(key)) return;
-    if (state.pending.length === 0) {
-      this.bulkMarkerSent.delete(key);
-      return;
-    }
-    if (isAwaiting(state) || this.retryDue.has(key) || retryQueueOf(state.pending).queue === 'bulk') return;
+    if (state.pending.length === 0) this.bulkMarkerSent.delete(key);
+    if (!needsLiveMarker(state, true, this.retryDue.has(key))) return;
     this.bulkMarkerSent.delete(key);
     this.scheduleRetry(state, state.pending[0]!.correlationId, 0);
   }

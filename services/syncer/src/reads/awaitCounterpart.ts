@@ -40,7 +40,7 @@ export function mayAwaitCounterpart(state: EntityState, event: WorkEvent): boole
 }
 
 /** The entity's parked events are a wait for a counterpart (not a failure): other events go first. */
-export const isAwaiting = (state: EntityState): boolean =>
+export const isAwaiting = (state: Pick<EntityState, 'awaitingUntil' | 'pending'>): boolean =>
   state.awaitingUntil !== undefined && state.pending.length > 0;
 
 /** The state that parks `event` until its counterpart comes or `until` passes. */

@@ -7,6 +7,8 @@ import type {
 } from '@siaghsync/shared/events';
 import { sourceKey } from '@siaghsync/shared/events';
 import { isBulk, isBulkChange } from '../reads/freshness';
+import { isAwaiting } from '../reads/awaitCounterpart';
+import type { EntityState } from '../decide/state';
 
 export interface RouteLookups {
   /** The id index: canonical key of a source id already linked. */
@@ -95,6 +97,20 @@ export function retryQueueOf(
   const first = pending[0]?.change;
   if (!first || !pending.every(isBulk)) return { queue: 'live' };
   return { queue: 'bulk', source: first.source };
+}
+
+/**
+ * A person's event parked behind import work whose retry marker already went to a bulk topic would wait
+ * for the whole bulk backlog before that marker comes round: it needs a marker of its own on `work`
+ * (unless the entity waits for a counterpart, which any new event ends, or a marker is already due).
+ */
+export function needsLiveMarker(
+  state: Pick<EntityState, 'pending' | 'awaitingUntil'>,
+  sentToBulk: boolean,
+  markerDue: boolean,
+): boolean {
+  if (!sentToBulk || markerDue || state.pending.length === 0 || isAwaiting(state)) return false;
+  return retryQueueOf(state.pending).queue === 'live';
 }
 
 /** The intents topic key: one open intent per target side and entity. */

@@ -1,6 +1,6 @@
 import type { CreateIntent } from '@siaghsync/shared/events';
 import { sampleChange, sampleWork } from '../../../../test/fixtures/events';
-import { queueOf, retryQueueOf, routeChange, type RouteLookups } from './route';
+import { needsLiveMarker, queueOf, retryQueueOf, routeChange, type RouteLookups } from './route';
 
 const none: RouteLookups = {
   linkOf: () => undefined,
@@ -146,5 +146,19 @@ describe('the queue of a retry marker', () => {
     expect(retryQueueOf([edit])).toEqual({ queue: 'live' });
     expect(retryQueueOf([sampleWork({ kind: 'resolution', change: null })])).toEqual({ queue: 'live' });
     expect(retryQueueOf([])).toEqual({ queue: 'live' });
+  });
+
+  it("a person's event parked behind import work whose marker went bulk needs one on work", () => {
+    const parked = (pending: (typeof edit)[], awaitingUntil?: number) => ({
+      pending,
+      ...(awaitingUntil !== undefined && { awaitingUntil }),
+    });
+    expect(needsLiveMarker(parked([siaghImport, edit]), true, false)).toBe(true);
+    // Not when the marker went to work anyway, one is already due, all is bulk, or a counterpart is awaited.
+    expect(needsLiveMarker(parked([siaghImport, edit]), false, false)).toBe(false);
+    expect(needsLiveMarker(parked([siaghImport, edit]), true, true)).toBe(false);
+    expect(needsLiveMarker(parked([siaghImport]), true, false)).toBe(false);
+    expect(needsLiveMarker(parked([siaghImport, edit], 5), true, false)).toBe(false);
+    expect(needsLiveMarker(parked([]), true, false)).toBe(false);
   });
 });
