@@ -5,7 +5,7 @@ import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
 import { groupTimings } from './kafka/membership';
 import { processorAssigners } from './kafka/coPartitioned';
 import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
-import { bulkTopicOf, topicName, WORK_PARTITIONS, WORK_TOPICS } from '@siaghsync/shared/kafka/topics';
+import { topicName, WORK_PARTITIONS, WORK_TOPICS } from '@siaghsync/shared/kafka/topics';
 import type { Logger } from '@siaghsync/shared/logger';
 import type { SyncError } from '@siaghsync/shared/errors';
 import type { EventCodec } from '@siaghsync/shared/registry';
@@ -19,10 +19,7 @@ import { runKeyed } from './concurrency';
 import { PartitionLanes } from './lanes';
 import { isBulk, observedAt } from './reads/freshness';
 import { backlogOf, type Backlog } from './backlog';
-import { isAwaiting } from './reads/awaitCounterpart';
-import { retryMarker } from './preinvoice/wake';
-import { needsLiveMarker, retryQueueOf } from './route/route';
-import type { EntityState } from './decide/state';
+import { RetryMarkers } from './retries';
 import { asLiveWork } from '@siaghsync/shared/http/callLimiter';
 import { guardCalls } from '@siaghsync/shared/http/callGuard';
 import { NotOwner, Ownership } from './kafka/ownership';
@@ -95,12 +92,8 @@ export class Processor {
   private readonly holds = new DecodeHolds();
   private readonly quarantineTopic: string;
   private readonly timers = new Set<NodeJS.Timeout>();
-  /** Entities with a retry marker scheduled and not yet sent. */
-  private readonly retryDue = new Map<string, NodeJS.Timeout>();
-  /** Per entity waiting for a counterpart (reads/awaitCounterpart.ts), the timer of its deadline. */
-  private readonly awaitTimers = new Map<string, NodeJS.Timeout>();
-  /** Entities whose last retry marker went to a bulk topic: a live event parked behind it needs its own. */
-  private readonly bulkMarkerSent = new Set<string>();
+  /** Re-runs parked entities (retries.ts). */
+  private readonly retries: RetryMarkers;
   private readonly stopSignal = new AbortController();
   private readonly handler: HandlerDeps;
   /** Asked before every target call and commit of a chunk (kafka/ownership.ts). */
@@ -113,6 +106,7 @@ export class Processor {
     this.quarantineTopic = topicName('quarantine', d.prefix);
     this.topics = WORK_TOPICS.map((t) => topicName(t, d.prefix));
     this.handler = { ...d.handler, stopping: this.stopSignal.signal };
+    this.retries = new RetryMarkers(d);
     this.ownership = new Ownership({
       freshMs: Math.max(1_000, Math.floor(d.sessionTimeoutMs / 3)),
       ask: () => this.inStableGroup(),
@@ -408,40 +402,9 @@ export class Processor {
       for (const i of o.intents) this.d.tables?.rememberIntent(i);
       for (const l of o.links) this.d.tables?.rememberLink(l);
       if (o.outcome) this.d.metrics.observe(o.outcome);
-      if (o.outcome?.status === 'retrying' && o.state) this.scheduleRetry(o.state, o.outcome.correlationId);
-      if (o.state) this.watchAwaiting(o.state);
-      if (o.state) this.overtakeBulkMarker(o.state);
+      if (o.state)
+        this.retries.afterCommit(o.state, o.outcome?.status === 'retrying' ? o.outcome.correlationId : null);
     }
-  }
-
-  /**
-   * An entity waiting for its counterpart's event is retried at its deadline; the timer goes as soon
-   * as the wait ends (the counterpart came), so an import's many waits send no marker that finds nothing.
-   */
-  private watchAwaiting(state: EntityState): void {
-    const key = state.canonicalKey;
-    const timer = this.awaitTimers.get(key);
-    if (isAwaiting(state)) {
-      if (timer) return;
-      const delay = Math.max(0, state.awaitingUntil! - Date.now());
-      const armed = this.scheduleRetry(state, state.pending[0]!.correlationId, delay);
-      if (armed) this.awaitTimers.set(key, armed);
-    } else if (timer) {
-      clearTimeout(timer);
-      this.timers.delete(timer);
-      this.awaitTimers.delete(key);
-      if (this.retryDue.get(key) === timer) this.retryDue.delete(key);
-    }
-  }
-
-  /** A live event parked behind import work whose marker went bulk gets one on `work` (route.ts). */
-  private overtakeBulkMarker(state: EntityState): void {
-    const key = state.canonicalKey;
-    if (!this.bulkMarkerSent.has(key)) return;
-    if (state.pending.length === 0) this.bulkMarkerSent.delete(key);
-    if (!needsLiveMarker(state, true, this.retryDue.has(key))) return;
-    this.bulkMarkerSent.delete(key);
-    this.scheduleRetry(state, state.pending[0]!.correlationId, 0);
   }
 
   /**
@@ -469,61 +432,23 @@ export class Processor {
     let parked = 0;
     for (const [, state] of this.d.states.parked()) {
       parked++;
-      if (isAwaiting(state)) this.watchAwaiting(state);
-      else this.scheduleRetry(state, state.pending[0]!.correlationId);
+      this.retries.rearm(state);
     }
     this.d.metrics.restoreSeconds.set((Date.now() - t0) / 1000);
     this.d.logger.info({ entities: this.d.states.size, parked, ms: Date.now() - t0 }, 'state restored');
   }
 
-  /**
-   * A pause was lifted: every parked entity runs its queue again, spread over a few seconds (a pause of
-   * hours can hold thousands). One still paused by another flag parks again, without a timer.
-   */
+  /** A pause was lifted: every parked entity runs its queue again (retries.ts). */
   wakeParked(): void {
-    let n = 0;
-    for (const [key, state] of this.d.states.parked()) {
-      // One parked on a failure already has its retry scheduled: a second would double its retries.
-      if (isAwaiting(state) || this.retryDue.has(key)) continue;
-      this.scheduleRetry(state, state.pending[0]!.correlationId, Math.min(5_000, n++ * 2));
-    }
+    const n = this.retries.wakeParked();
     this.d.logger.info({ entities: n }, 'pause lifted: parked entities taken up again');
-  }
-
-  private scheduleRetry(
-    state: EntityState,
-    correlationId: string,
-    delayMs = this.d.parkRetryMs,
-  ): NodeJS.Timeout | undefined {
-    // A stopping syncer arms nothing: whoever restores the partition next re-arms every parked entity.
-    if (this.stopping) return undefined;
-    const canonicalKey = state.canonicalKey;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (this.retryDue.get(canonicalKey) === timer) this.retryDue.delete(canonicalKey);
-      if (this.awaitTimers.get(canonicalKey) === timer) this.awaitTimers.delete(canonicalKey);
-      // The queue as it is now: a live event may have joined the parked import work since.
-      const queue = retryQueueOf((this.d.states.get(canonicalKey) ?? state).pending);
-      if (queue.queue === 'bulk') this.bulkMarkerSent.add(canonicalKey);
-      else this.bulkMarkerSent.delete(canonicalKey);
-      const topic = topicName(queue.queue === 'bulk' ? bulkTopicOf(queue.source) : 'work', this.d.prefix);
-      void this.d.codec
-        .encode('WorkEvent', retryMarker(canonicalKey, correlationId, Date.now()))
-        .then((value) => this.d.producer.send({ topic, messages: [{ key: canonicalKey, value }] }))
-        .catch((err: unknown) => this.d.logger.error({ err, canonicalKey }, 'could not schedule a retry'));
-    }, delayMs);
-    this.timers.add(timer);
-    this.retryDue.set(canonicalKey, timer);
-    return timer;
   }
 
   async stop(): Promise<void> {
     clearInterval(this.ticker);
     for (const t of this.timers) clearTimeout(t);
-    this.retryDue.clear();
-    this.bulkMarkerSent.clear();
+    this.retries.stop();
     this.decodeHeld.clear();
-    this.awaitTimers.clear();
     // Take nothing new, finish and commit the chunks under way (an event waiting to retry parks at once
     // and is retried after the restart), then leave the group.
     this.stopping = true;
