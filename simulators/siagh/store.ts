@@ -83,18 +83,12 @@ export class SiaghStore {
   findContacts(filter: Record<string, unknown>): SiaghContact[] {
     const sample = this.contacts.values().next().value;
     if (sample === undefined) return [];
-    const test = compileFilter(sample, filter);
-    if (test === null) return [...this.contacts.values()];
-    // Only a column the table has: GetAll ignores a filter on any other.
-    const columns = new Set(Object.keys(sample).map((k) => k.toLowerCase()));
-    const given = (name: string) => {
-      const v = Object.entries(filter).find(([k]) => k.toLowerCase() === name)?.[1];
-      // Anything but a plain value (an object in a JSON body) is left to the scan.
-      if (!columns.has(name) || v === '' || !['string', 'number', 'boolean'].includes(typeof v))
-        return undefined;
-      return String(v).toLowerCase();
-    };
-    const code = given('code');
+    const conds = filterConditions(sample, filter);
+    if (conds === null) return [...this.contacts.values()];
+    const test = testOf(conds);
+    // The value GetAll compares a column with, when the filter names it (never an unknown column).
+    const given = (column: keyof SiaghContact) => conds.find((c) => c.real === column)?.want;
+    const code = given('Code');
     const tmpid = given('tmpid');
     let rows: Iterable<SiaghContact> = this.contacts.values();
     if (code !== undefined) {
@@ -301,24 +295,35 @@ export function matchFilter<T extends object>(
 ): T[] {
   const sample = rows[0];
   if (sample === undefined) return [];
-  const test = compileFilter(sample, filter, contains);
-  return test === null ? rows : rows.filter(test);
+  const conds = filterConditions(sample, filter, contains);
+  return conds === null ? rows : rows.filter(testOf(conds));
 }
 
-/** The filter as a row test (column names learnt from `sample`); null when no filter value is given. */
-export function compileFilter<T extends object>(
-  sample: T,
+interface Condition {
+  real: string;
+  want: string;
+  contains: boolean;
+}
+
+/** The filter's conditions on the columns `sample` has; null when no filter value is given. */
+function filterConditions(
+  sample: object,
   filter: Record<string, unknown>,
   contains: string[] = [],
-): ((row: T) => boolean) | null {
+): Condition[] | null {
   const active = Object.entries(filter).filter(([, v]) => v !== null && v !== undefined && v !== '');
   if (active.length === 0) return null;
   const keys = new Map(Object.keys(sample).map((k) => [k.toLowerCase(), k]));
-  const conds = active.flatMap(([k, v]) => {
+  return active.flatMap(([k, v]) => {
     const real = keys.get(k.toLowerCase());
     return real ? [{ real, want: String(v).toLowerCase(), contains: contains.includes(real) }] : [];
   });
-  return (r) => {
+}
+
+/** A row passes when every condition holds (exact, or `contains` for the columns named so). */
+const testOf =
+  (conds: Condition[]) =>
+  <T extends object>(r: T): boolean => {
     const rec = r as Record<string, unknown>;
     return conds.every(({ real, want, contains: like }) => {
       const have = rec[real];
@@ -327,4 +332,3 @@ export function compileFilter<T extends object>(
       return like ? s.includes(want) : s === want;
     });
   };
-}
