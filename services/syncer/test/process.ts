@@ -15,7 +15,7 @@ const REPO = path.resolve(__dirname, '../../..');
 export function spawnSyncer(env: Record<string, string>): ChildProcess & { logs: string[] } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'services/syncer/src/main.ts'], {
     cwd: REPO,
-    env: { ...process.env, ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+    env: { ...process.env, ...env, LOG_LEVEL: env.LOG_LEVEL ?? process.env.TEST_CHILD_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   }) as ChildProcess & { logs: string[] };
   child.logs = [];
@@ -26,6 +26,23 @@ export function spawnSyncer(env: Record<string, string>): ChildProcess & { logs:
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   return child;
+}
+
+/**
+ * Runs a test body; when it fails, the last lines each child logged go to the test's stderr, since a
+ * failure under CI load is otherwise unexplained (children log at warn unless LOG_LEVEL says more).
+ */
+export async function explainFailure<T>(
+  children: (ChildProcess & { logs: string[] })[],
+  body: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    for (const [i, c] of children.entries())
+      process.stderr.write(`--- child ${i} (pid ${c.pid}) last log lines ---\n${c.logs.join('')}\n`);
+    throw err;
+  }
 }
 
 export function kill9(child: ChildProcess): Promise<void> {
