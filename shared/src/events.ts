@@ -140,6 +140,8 @@ export interface SyncOutcome {
   error: OutcomeError | null;
   occurredAt: number;
   sourceTime: number | null;
+  /** Why, in words, where the status alone does not say; null on records written before it existed. */
+  note: string | null;
 }
 
 export interface Conflict {

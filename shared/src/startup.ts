@@ -5,12 +5,10 @@ import { SyncError } from './errors';
 /**
  * kafkajs's own errors that it marks retriable (or leaves unmarked, like a refused connection): a broker
  * restarting, a coordinator loading or moving. Its retries running out on such an error come wrapped as a
- * non-retriable KafkaJSNumberOfRetriesExceeded whose cause is the passing one (convergence seeds 2044 and
- * 2045: a syncer restarted during a 23-37 s broker outage exited instead of waiting); kafkajs itself restarts
- * a consumer on it, and so does a start-up. "No group coordinator" is non-retriable to kafkajs but passes
- * too: the broker is back but cannot yet name the coordinator (seed 2054: a syncer started 46 s after an
- * 18.5 s outage searched 37 s for its router's transaction coordinator while fencing its transactional
- * producer, then exited). Anything else is a real problem.
+ * non-retriable KafkaJSNumberOfRetriesExceeded whose cause is the passing one; kafkajs itself restarts a
+ * consumer on it, and so does a start-up (a service started during a broker outage waits, not exits).
+ * "No group coordinator" is non-retriable to kafkajs but passes too: the broker is back but cannot yet
+ * name the coordinator, which can take tens of seconds after an outage. Anything else is a real problem.
  */
 export function isPassingKafkaError(err: unknown): boolean {
   if (!(err instanceof Error) || !err.name.startsWith('KafkaJS')) return false;

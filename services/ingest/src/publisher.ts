@@ -168,8 +168,8 @@ export class KafkaPublisher implements Publisher {
    * kafkajs recovers by itself when the broker closes or resets its connections, but not from a
    * connection that went silent (a partition, a frozen broker): its in-flight request then never
    * settles and every later send queues behind it. Nor from an idempotent producer whose sequence
-   * numbers the broker no longer accepts after a restart (OUT_OF_ORDER_SEQUENCE_NUMBER on every send:
-   * convergence seed 803 answered 98,905 webhooks 503 until the run ended). After repeated failures
+   * numbers the broker no longer accepts after a restart (OUT_OF_ORDER_SEQUENCE_NUMBER on every send, so
+   * every webhook would be answered 503 from then on). After repeated failures
    * with no success for a while, the producer is replaced by a fresh one (new connections, new
    * producer id); the stuck sends of the old one no longer count against the in-flight bound.
    */

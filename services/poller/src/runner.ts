@@ -232,9 +232,9 @@ export class SourceRunner {
             'sweep failed: nothing committed, backing off',
           );
           if (isStuckTransaction(err)) {
-            // kafkajs can leave a producer in ABORTING for good after a broker restart; every later sweep
-            // then fails at beginTransaction (convergence seed 2003: the Siagh poller stalled for the rest
-            // of the run). A new producer with the same transactional id aborts whatever was left open.
+            // kafkajs can leave a producer in ABORTING for good after a broker restart, and every later
+            // sweep would fail at beginTransaction. A new producer with the same transactional id aborts
+            // whatever was left open.
             logger.warn({ source, correlationId }, 'replacing the stuck transactional producer');
             const old = producer;
             void old.disconnect().catch(() => undefined);

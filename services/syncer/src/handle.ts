@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { classify, permanent, type SyncError } from '@siaghsync/shared/errors';
 import { needsOperatorSignature, verifyOperatorEvent } from '@siaghsync/shared/operator/signature';
-import { deterministicEventId, type SyncOutcome, type WorkEvent } from '@siaghsync/shared/events';
+import type { SyncOutcome, WorkEvent } from '@siaghsync/shared/events';
 import type { Logger } from '@siaghsync/shared/logger';
 import type { SyncConfig } from '@siaghsync/shared/mapping/syncConfig';
 import { decide } from './decide/decide';
@@ -345,9 +345,6 @@ async function attemptOnce(
     })),
   };
 }
-
-export const outcomeIdFor = (event: WorkEvent, meta: EventMeta): string =>
-  deterministicEventId(event.canonicalKey, meta.topic, meta.partition, meta.offset, meta.index ?? 0);
 
 /** False when the syncer began to stop before or during the wait. */
 async function backoffUnlessStopping(ms: number, stopping: AbortSignal | undefined): Promise<boolean> {

@@ -18,7 +18,7 @@ if (!cfg.OPERATOR_EVENT_KEY)
     'OPERATOR_EVENT_KEY is not set: every conflict resolution and redrive is dead-lettered unsigned',
   );
 
-// Kafka or the registry restarting while we start is waited out, not a crash (convergence seed 801).
+// Kafka or the registry restarting while we start is waited out, not a crash.
 // A mapping the poller reads differently refuses the start (exit 78), like a bad variable.
 const syncer = await startWaitingForInfra(() => startSyncer(cfg, logger), logger).catch(exitOnConfigError);
 const app = express();

@@ -96,8 +96,8 @@ export function outcomeOf(
       : null,
     occurredAt: deps.now(),
     sourceTime: event.change?.sourceTime ?? null,
+    note: parts.note ?? null,
   };
-  if (parts.note) outcome.fieldDiff = [...outcome.fieldDiff];
   deps.onOutcome?.(outcome, attempts);
   return outcome;
 }

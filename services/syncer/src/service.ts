@@ -209,8 +209,8 @@ export async function startSyncer(
           try {
             await Promise.all(encoded.flatMap((t) => t.messages.map((m) => intentCommits.submit(m).done)));
           } catch (err) {
-            // Kafka unavailable is never the entity's fault: retried and parked, never dead-lettered
-            // (kafkajs reports its exhausted retries as non-retriable; seed 803 dead-lettered one so).
+            // Kafka unavailable is never the entity's fault: retried and parked, never dead-lettered,
+            // although kafkajs reports its exhausted retries as non-retriable.
             throw transient('KAFKA_UNAVAILABLE', `intent not stored: ${(err as Error).message}`, {
               cause: err,
             });

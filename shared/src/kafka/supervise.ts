@@ -14,8 +14,8 @@ export interface GiveUpOptions {
 
 /**
  * kafkajs restarts a crashed consumer only after a retriable error. After any other, such as "Failed to
- * find group coordinator" once a broker outage outlasts the client's retries (convergence seed 2037: the
- * router stopped for good after an 18 s outage while its process lived on), nothing is consumed again.
+ * find group coordinator" once a broker outage outlasts the client's retries, nothing is consumed again
+ * while the process lives on.
  * This starts a new consumer instead, retrying until it runs or the owner stops.
  */
 export function restartWhenGivenUp(consumer: Consumer, o: GiveUpOptions): void {

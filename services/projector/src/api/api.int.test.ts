@@ -164,7 +164,7 @@ describe('query API and operator actions over a known history (real Kafka, regis
     expect(lines[0]).toBe(
       'occurredAt,occurredAtJalali,outcomeId,correlationId,canonicalKey,customerNumber,crmId,siaghCode,' +
         'entityType,direction,status,trigger,changedFields,attempts,durationMs,errorCode,errorMessage,' +
-        'sourceMessage,sourceEventId',
+        'sourceMessage,sourceEventId,note',
     );
     // Beside the UTC time, the same moment in Tehran on the Jalali calendar (T0 + 2 min).
     expect(lines[1]!.split(',').slice(0, 3)).toEqual([

@@ -37,6 +37,7 @@ export const AUDIT_COLUMNS = [
   'errorMessage',
   'sourceMessage',
   'sourceEventId',
+  'note',
 ];
 
 export function auditRow(d: AuditDoc): unknown[] {
@@ -60,5 +61,6 @@ export function auditRow(d: AuditDoc): unknown[] {
     d.error?.message,
     d.error?.sourceMessage,
     d.sourceEventId,
+    d.note,
   ];
 }

@@ -92,7 +92,7 @@ async function showCustomer(key) {
       cell(h.direction),
       cell(h.trigger),
       cell(h.changedFields.join(', ')),
-      cell(h.error?.sourceMessage ?? h.error?.message, { rtl: true }),
+      cell(h.error?.sourceMessage ?? h.error?.message ?? h.note, { rtl: true }),
     );
     body.append(tr);
   }

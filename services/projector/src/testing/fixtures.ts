@@ -34,6 +34,7 @@ export function outcome(p: Partial<SyncOutcome> & Pick<SyncOutcome, 'outcomeId'>
     error: null,
     occurredAt: T0,
     sourceTime: T0 - 1000,
+    note: null,
     ...p,
   };
 }

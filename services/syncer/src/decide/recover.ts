@@ -7,9 +7,9 @@ import type { Fetched, Write } from './types';
 // A write lands in the target before its state is committed. If the syncer dies (or the commit fails) in
 // between, the re-run starts from the old base and finds our values in the target: without more, it takes
 // them for a person's edit on that side and settles them against the other side as a conflict, where the
-// other side's newer edit can lose (convergence seed 601: a Siagh postal code edit lost to the value we
-// had just written to the CRM). So every write is announced with what it sets before it is sent, and a
-// re-run first settles those announced writes against what the target now holds.
+// other side's newer edit can lose to the value we had just written. So every write is announced with
+// what it sets before it is sent, and a re-run first settles those announced writes against what the
+// target now holds.
 
 /** What one write sets, carried in its intent (CreateIntent.write) before the write is sent. */
 export interface WriteAhead {
@@ -51,10 +51,9 @@ export function writeAheadOf(write: Write, state: EntityState): WriteAhead | nul
 /**
  * What to announce for `w`, given the writes earlier attempts announced and nobody has committed yet. The
  * intents table keeps one open write per side, so an update announced over an open create replaced it, and
- * the next re-run forgot the create: no link by id, no base, the created record taken for a person's and
- * both sides settled by field policy (seed 2017: a CRM mobile edit overwritten with the value the Siagh
- * contact had been created with), or created again (seed 2036: a second Siagh contact, the first one's
- * edits lost). The create may be of an earlier version than the update: the state moves on in memory
+ * the next re-run forgot the create: no link by id, no base, the created record taken for a person's (a
+ * later edit overwritten by the value it was created with) or created a second time. The create may be
+ * of an earlier version than the update: the state moves on in memory
  * before its commit, and a crash takes it back to the create's version. The update is announced as that
  * create, carrying it; on a re-run only what the target still holds of the update counts as ours.
  */
@@ -72,7 +71,7 @@ export function carryCreate(w: WriteAhead, announced: readonly WriteAhead[]): Wr
  * happen, so the re-run continues from the state that create's commit would have left: the record is
  * linked by id (not searched by customer number, which finds nothing once a person deleted it), the
  * base is what was created, and the source side was seen as it was then. A deleted record then takes
- * the delete policy instead of being created again (convergence seed 804: a delete undone, an edit lost).
+ * the delete policy instead of being created again (which would undo the delete).
  */
 export function adoptCreated(
   state: EntityState,

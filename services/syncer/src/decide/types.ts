@@ -66,7 +66,7 @@ export interface DecideInput {
 
 export interface Decision {
   writes: Write[];
-  /** The state after the writes succeed (ids of created records are filled in by applyCreated). */
+  /** The state after the writes succeed (the shell fills in created records' ids: applyWriteResults). */
   newState: EntityState;
   outcome: OutcomeDraft;
   conflicts: Omit<Conflict, 'correlationId' | 'entityType'>[];

@@ -104,7 +104,7 @@ export class RouteTables implements RouteLookups {
  * its pending states; one that does not (a rebalance meanwhile, a failed commit) discards them, so the
  * re-run starts from the committed state again. Without that, a state built by an uncommitted run
  * outlived it: its conflict events were never published but the state kept the conflict open, and the
- * re-run saw nothing left to do (convergence seed 803).
+ * re-run saw nothing left to do.
  * Records that do not supersede what we hold (a zombie's write with an older generation, or a replay of
  * an older version) are ignored.
  * Committed states are held packed (kafka/packed/): a syncer holds every entity of its partitions.

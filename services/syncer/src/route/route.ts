@@ -40,7 +40,7 @@ export function routeChange(
   const linked = lookups.linkOf(sourceKey(change.source, change.sourceId));
   if (linked) return { canonicalKey: linked, reason: 'id-index' };
   // By id before content: a record we created and a person then deleted can no longer be read for its
-  // natural key, yet its events belong to the entity that created it (convergence seed 804).
+  // natural key, yet its events belong to the entity that created it.
   const intent =
     lookups.createdBy(change.source, change.sourceId) ??
     lookups.openIntentFor(change.source, change.naturalKey, change.checksum);

@@ -39,6 +39,8 @@ export interface AuditDoc {
   error: OutcomeError | null;
   occurredAt: number;
   sourceTime: number | null;
+  /** Why, in words, where the status alone does not say. Absent from documents written before it existed. */
+  note?: string | null;
 }
 
 export function auditDoc(o: SyncOutcome): AuditDoc {
@@ -66,6 +68,7 @@ export function auditDoc(o: SyncOutcome): AuditDoc {
     error: o.error,
     occurredAt: o.occurredAt,
     sourceTime: o.sourceTime,
+    note: o.note ?? null,
   };
 }
 
