@@ -38,6 +38,7 @@ export const pollerEnvSchema = z.object({
   POLLER_JITTER: z.coerce.number().min(0).max(0.9).default(0.2),
   POLLER_BACKOFF_MAX_MS: ms(300_000),
   POLLER_CRM_RECONCILE_SWEEPS: z.coerce.number().int().min(1).default(10),
+  POLLER_CRM_RECONCILE_MAX: z.coerce.number().int().min(0).default(1000),
   POLLER_CRM_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   POLLER_CRM_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   POLLER_DELETE_MIN_RATIO: z.coerce.number().min(0).max(1).default(0.5),
@@ -52,7 +53,13 @@ export type PollerEnv = z.infer<typeof pollerEnvSchema>;
 export interface PollerSettings {
   sources: SourceSystem[];
   siagh: IntervalPolicy;
-  crm: { intervalMs: number; reconcileSweeps: number; concurrency: number; pageSize: number };
+  crm: {
+    intervalMs: number;
+    reconcileSweeps: number;
+    reconcileMax: number;
+    concurrency: number;
+    pageSize: number;
+  };
   jitter: number;
   backoffMaxMs: number;
   minRatio: number;
@@ -73,6 +80,7 @@ export function toSettings(e: PollerEnv): PollerSettings {
     crm: {
       intervalMs: e.POLLER_CRM_INTERVAL_MS,
       reconcileSweeps: e.POLLER_CRM_RECONCILE_SWEEPS,
+      reconcileMax: e.POLLER_CRM_RECONCILE_MAX,
       concurrency: e.POLLER_CRM_CONCURRENCY,
       pageSize: e.POLLER_CRM_PAGE_SIZE,
     },

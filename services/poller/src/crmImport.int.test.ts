@@ -39,7 +39,13 @@ describe('CRM import: the first sweep streams its records (real broker, registry
     expect(total).toBeGreaterThan(2 * STREAM_CHUNK);
     const settings = testSettings(['crm'], {
       chunkSize: 500,
-      crm: { intervalMs: 3_600_000, reconcileSweeps: 1, concurrency: 8, pageSize: 500 },
+      crm: {
+        intervalMs: 3_600_000,
+        reconcileSweeps: 1,
+        reconcileMax: Infinity,
+        concurrency: 8,
+        pageSize: 500,
+      },
     });
     const first = makePoller(env, settings, { crm: client });
     await first.start();

@@ -15,6 +15,20 @@ describe('planCrmSweep', () => {
     expect(planCrmSweep(listed, (id) => tracked.has(id), 3, 1).fetch.sort()).toEqual(listed);
   });
 
+  it('re-checks at most maxReconcile known ids a sweep, going on where the last sweep stopped', () => {
+    const many = Array.from({ length: 100 }, (_, i) => `id-${String(i).padStart(3, '0')}`);
+    const p1 = planCrmSweep(many, () => true, 0, 10, 4);
+    expect(p1.fetch).toEqual(['id-000', 'id-001', 'id-002', 'id-003']);
+    expect(p1.reconciled).toBe(4);
+    const p2 = planCrmSweep(many, () => true, p1.nextCursor, 10, 4);
+    expect(p2.fetch[0]).toBe('id-004');
+    // New ids are never held back by the bound.
+    const withNew = planCrmSweep([...many, 'zz-1', 'zz-2'], (id) => id.startsWith('id-'), 0, 10, 1);
+    expect(withNew.fetch).toEqual(['zz-1', 'zz-2', 'id-000']);
+    // 0: no reconcile at all, only new ids.
+    expect(planCrmSweep(many, () => true, 0, 1, 0).fetch).toEqual([]);
+  });
+
   it('covers every known id within reconcileSweeps sweeps', () => {
     let cursor = 0;
     const seen = new Set<string>();

@@ -20,6 +20,8 @@ import { BULK_SWEEP_UPSERTS, type Observed, type SourceTracker, type SweepOutcom
 export interface CrmSweepOptions {
   concurrency: number;
   reconcileSweeps: number;
+  /** At most this many known ids re-checked per sweep (unset: no bound). */
+  reconcileMax?: number;
   pageSize: number;
   /** A graceful stop: the details not fetched yet are skipped and the sweep counts as incomplete. */
   shouldStop?: () => boolean;
@@ -102,6 +104,7 @@ export async function sweepCrm(
     (id) => tracker.state.hashes.has(id),
     tracker.meta.reconcileCursor,
     opts.reconcileSweeps,
+    opts.reconcileMax,
   );
   const firstSeen = plan.fetch.length - plan.reconciled;
   // The import (a first sweep of an empty state) or a mass create: its records are committed as they

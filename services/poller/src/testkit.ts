@@ -68,7 +68,7 @@ export function testSettings(sources: SourceSystem[], over: Partial<PollerSettin
   return {
     sources,
     siagh: { fixedMs: 3_600_000, budget: 0.05, minMs: 2_000, maxMs: 300_000 },
-    crm: { intervalMs: 3_600_000, reconcileSweeps: 1, concurrency: 4, pageSize: 7 },
+    crm: { intervalMs: 3_600_000, reconcileSweeps: 1, reconcileMax: Infinity, concurrency: 4, pageSize: 7 },
     jitter: 0,
     backoffMaxMs: 3_600_000,
     minRatio: 0.5,
