@@ -112,7 +112,13 @@ export class ProjectionRunner {
     this.policy = deps.flush;
     this.targets = deps.targets ?? null;
     this.streamed = deps.targets
-      ? new StreamedWrites({ db: deps.db, version: deps.version, lock: deps.lock, logger: deps.logger })
+      ? new StreamedWrites({
+          db: deps.db,
+          version: deps.version,
+          lock: deps.lock,
+          logger: deps.logger,
+          stopped: () => this.stopping || deps.signal?.aborted === true,
+        })
       : null;
     this.topics = streamTopics(deps.topicPrefix);
     for (const [topic, stream] of this.topics) this.streamTopic.set(stream, topic);

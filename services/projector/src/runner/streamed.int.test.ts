@@ -20,7 +20,13 @@ describe('StreamedWrites (real MongoDB-wire database)', () => {
   it('writes each batch, tells the window every one succeeded, and a re-delivered batch replaces itself', async () => {
     const { db, close } = await openDb(testConfig('streamed-ok'));
     try {
-      const s = new StreamedWrites({ db, version: 7, lock: new WriteLock(), logger: quietLogger() });
+      const s = new StreamedWrites({
+        db,
+        version: 7,
+        lock: new WriteLock(),
+        logger: quietLogger(),
+        stopped: () => false,
+      });
       const all = outcomes(0, 30);
       s.push(all.slice(0, 10));
       s.push(all.slice(10, 30));
@@ -54,7 +60,8 @@ describe('StreamedWrites (real MongoDB-wire database)', () => {
       const lock = new WriteLock(() => {
         if (refuse-- > 0) throw new Error('lease lost');
       });
-      const s = new StreamedWrites({ db, version: 8, lock, logger: quietLogger() });
+      let stopped = false;
+      const s = new StreamedWrites({ db, version: 8, lock, logger: quietLogger(), stopped: () => stopped });
       s.push(outcomes(0, 5));
       s.push(outcomes(5, 5));
       const failed = await s.settle();
@@ -66,6 +73,11 @@ describe('StreamedWrites (real MongoDB-wire database)', () => {
       expect((await s.settle()).ok).toBe(true);
       // Nothing pushed: nothing to wait for, nothing failed.
       expect(await s.settle()).toEqual({ ok: true, written: 0, views: {} });
+      // A stopped runner writes nothing more, and says so.
+      stopped = true;
+      s.push(outcomes(15, 5));
+      expect((await s.settle()).ok).toBe(false);
+      expect(await db.collection(collectionName('sync_audit', 8)).countDocuments()).toBe(10);
     } finally {
       await db.dropDatabase();
       await close();

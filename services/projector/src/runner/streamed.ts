@@ -26,7 +26,14 @@ export class StreamedWrites {
   private account = newAccount();
 
   constructor(
-    private readonly d: { db: Db; version: number; lock: WriteLock; logger: Logger },
+    private readonly d: {
+      db: Db;
+      version: number;
+      lock: WriteLock;
+      logger: Logger;
+      /** A stopped runner (or a test's simulated crash) writes nothing more: its window is re-delivered. */
+      stopped: () => boolean;
+    },
     private readonly views: readonly AnyView[] = STATELESS_VIEWS,
   ) {}
 
@@ -65,9 +72,11 @@ export class StreamedWrites {
     for (const view of this.views) {
       const { docs } = foldLoaded(view, batch, { stored: new Map() });
       if (docs.length === 0) continue;
+      if (this.d.stopped()) throw new Error('streamed write after the runner stopped');
       const started = performance.now();
       // Blind inserts; only a re-delivered document exists already, and is replaced in place: a journaled
-      // replace here could meet the window's own journal redo.
+      // replace here could meet the window's own journal redo. (A re-delivered document can still meet
+      // that redo's delete and insert of the same id: the window then fails once and is retried.)
       const n = await writeDocs(db, version, collectionName(view.name, version), docs, new Set(), {
         lock,
         replaceBy: 'update',
