@@ -13,7 +13,6 @@ import type { WriteLock } from '../store/lock';
 import type { Positions } from '../views/types';
 import { decodeRecord } from './decode';
 import { FlushWindow, type FlushPolicy } from './window';
-import { STATEFUL_VIEWS, StreamedWrites } from './streamed';
 
 const STREAM_TOPIC: Record<Stream, TopicKey> = {
   outcomes: 'outcomes',
@@ -101,25 +100,12 @@ export class ProjectionRunner {
   private activity = { fetches: 0, events: 0, windows: 0, since: Date.now() };
   /** Partitions held on a record the registry cannot decode now (shared/src/kafka/decodeHold.ts). */
   private readonly holds = new DecodeHolds();
-  /** A build's stateless documents, written as their batches are read (streamed.ts). */
-  private readonly streamed: StreamedWrites | null;
-  /** Events in the window that were not streamed: the window then writes every view. */
-  private unstreamed = 0;
 
   constructor(private readonly deps: RunnerDeps) {
     this.groupId = `${deps.groupId}.v${deps.version}`;
     this.replaceBy = deps.targets ? 'journal' : 'update';
     this.policy = deps.flush;
     this.targets = deps.targets ?? null;
-    this.streamed = deps.targets
-      ? new StreamedWrites({
-          db: deps.db,
-          version: deps.version,
-          lock: deps.lock,
-          logger: deps.logger,
-          stopped: () => this.stopping || deps.signal?.aborted === true,
-        })
-      : null;
     this.topics = streamTopics(deps.topicPrefix);
     for (const [topic, stream] of this.topics) this.streamTopic.set(stream, topic);
   }
@@ -348,7 +334,7 @@ export class ProjectionRunner {
       // Nothing at or after the held record is read: the position (and so the commit) stays before it.
       const held = batch.messages[heldAt.index]!;
       if (heldAt.index > 0) {
-        this.addToWindow(window, pk, Number(held.offset), events, started);
+        window.add(pk, Number(held.offset), events, started);
         resolveOffset(batch.messages[heldAt.index - 1]!.offset);
       }
       this.activity.events += events.length;
@@ -359,7 +345,7 @@ export class ProjectionRunner {
     // The batch's last offset, not its last data message's: a transaction marker after the data must be
     // counted too, or the position stays one short of the end and a rebuild never reaches its targets.
     const last = batch.lastOffset();
-    this.addToWindow(window, pk, Number(last) + 1, events, started);
+    window.add(pk, Number(last) + 1, events, started);
     this.activity.events += events.length;
     // Resolved moves the fetch position only; the group's offset is committed after the window is written.
     resolveOffset(last);
@@ -373,19 +359,6 @@ export class ProjectionRunner {
         await this.whileHeartbeating(sleep(RETRY_MS), heartbeat);
       }
     }
-  }
-
-  /** Into the window; while a build nobody reads, its stateless documents are written at once too. */
-  private addToWindow(
-    window: FlushWindow,
-    pk: string,
-    next: number,
-    events: Positioned[],
-    started: number,
-  ): void {
-    window.add(pk, next, events, started);
-    if (this.streamed && this.replaceBy === 'journal') this.streamed.push(events);
-    else this.unstreamed += events.length;
   }
 
   /**
@@ -461,31 +434,16 @@ export class ProjectionRunner {
     const window = this.window;
     const taken = window?.take();
     if (!window || !taken) return;
-    const unstreamed = this.unstreamed;
-    this.unstreamed = 0;
     this.flushing = true;
     try {
       const { db, lock, signal } = this.deps;
       let stats;
       try {
-        // Every event of the window streamed and written: the window writes only the other views.
-        const streamed = this.streamed ? await this.streamed.settle() : null;
-        const done = streamed?.ok && unstreamed === 0 ? streamed : null;
-        const opts = { lock, replaceBy: this.replaceBy, ...(done && { views: STATEFUL_VIEWS }) };
+        const opts = { lock, replaceBy: this.replaceBy };
         stats = await applyBatch(db, this.version, taken.events, signal ? { ...opts, signal } : opts);
-        if (done)
-          stats = {
-            ...stats,
-            written: stats.written + done.written,
-            views: { ...done.views, ...stats.views },
-          };
       } catch (err) {
         // Into the window it came from only: a consumer restarted meanwhile reads these events again.
-        // Written again whole: what was streamed of it is not known to be complete.
-        if (this.window === window) {
-          window.putBack(taken);
-          this.unstreamed += taken.events.length;
-        }
+        if (this.window === window) window.putBack(taken);
         this.retryAt = Date.now() + RETRY_MS;
         throw err;
       }
