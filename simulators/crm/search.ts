@@ -9,7 +9,8 @@ import type { CrmIdentity } from './types';
 const SEP = '\u0000';
 const texts = new WeakMap<CrmIdentity, string>();
 
-function searchedFields(i: CrmIdentity): (string | null | undefined)[] {
+/** The fields a search looks in. */
+export function searchedFields(i: CrmIdentity): (string | null | undefined)[] {
   return [
     i.nickName,
     i.firstName,
