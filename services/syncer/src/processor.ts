@@ -1,5 +1,4 @@
 import type { Consumer, Kafka, Message, Producer } from '@siaghsync/shared/kafka/client';
-import { DecodeHolds } from '@siaghsync/shared/kafka/decodeHold';
 import { nextOffsets } from '@siaghsync/shared/kafka/transactional';
 import { restartWhenGivenUp } from '@siaghsync/shared/kafka/supervise';
 import { groupTimings } from './kafka/membership';
@@ -7,7 +6,6 @@ import { processorAssigners } from './kafka/coPartitioned';
 import { TransactionalSender } from '@siaghsync/shared/kafka/transactionalSender';
 import { topicName, WORK_PARTITIONS, WORK_TOPICS } from '@siaghsync/shared/kafka/topics';
 import type { Logger } from '@siaghsync/shared/logger';
-import type { SyncError } from '@siaghsync/shared/errors';
 import type { EventCodec } from '@siaghsync/shared/registry';
 import { handleEvent, type HandlerDeps } from './handle';
 import type { TableReader } from './kafka/tableReader';
@@ -20,6 +18,7 @@ import { PartitionLanes } from './lanes';
 import { isBulk, observedAt } from './reads/freshness';
 import { backlogOf, type Backlog } from './backlog';
 import { RetryMarkers } from './retries';
+import { PartitionPauses } from './partitionPauses';
 import { asLiveWork } from '@siaghsync/shared/http/callLimiter';
 import { guardCalls } from '@siaghsync/shared/http/callGuard';
 import { NotOwner, Ownership } from './kafka/ownership';
@@ -86,12 +85,9 @@ export class Processor {
   private readonly nextToCommit = new Map<string, string>();
   private readonly laneCoords = new Map<string, { topic: string; partition: number }>();
   private readonly lanes: PartitionLanes<WorkItem>;
-  /** Lanes paused because they hold enough (lanes.ts) and lanes held on a record the registry could not decode. */
-  private readonly pressured = new Set<string>();
-  private readonly decodeHeld = new Map<string, NodeJS.Timeout>();
-  private readonly holds = new DecodeHolds();
+  /** Partitions left out of the fetches: a full lane, or a record the registry cannot decode now. */
+  private readonly pauses: PartitionPauses;
   private readonly quarantineTopic: string;
-  private readonly timers = new Set<NodeJS.Timeout>();
   /** Re-runs parked entities (retries.ts). */
   private readonly retries: RetryMarkers;
   private readonly stopSignal = new AbortController();
@@ -107,6 +103,12 @@ export class Processor {
     this.topics = WORK_TOPICS.map((t) => topicName(t, d.prefix));
     this.handler = { ...d.handler, stopping: this.stopSignal.signal };
     this.retries = new RetryMarkers(d);
+    this.pauses = new PartitionPauses({
+      coords: (lane) => this.laneCoords.get(lane),
+      consumer: () => this.consumer ?? null,
+      metrics: d.metrics,
+      logger: d.logger,
+    });
     this.ownership = new Ownership({
       freshMs: Math.max(1_000, Math.floor(d.sessionTimeoutMs / 3)),
       ask: () => this.inStableGroup(),
@@ -120,7 +122,7 @@ export class Processor {
       keyOf: keyOfItem,
       process: (lane, events, lastOffset, epoch) => this.processChunk(lane, events, lastOffset, epoch),
       onError: (err, lane) => this.recover(err, lane),
-      onPressure: (lane, paused) => this.pressure(lane, paused),
+      onPressure: (lane, paused) => this.pauses.pressure(lane, paused),
     });
   }
 
@@ -184,7 +186,7 @@ export class Processor {
       this.lanes.reset();
       this.nextToCommit.clear();
       // A held partition still assigned is fetched (and held again, if the registry still fails) at once.
-      this.releaseDecodeHolds();
+      this.pauses.releaseDecodeHolds();
       this.memberId = e.payload.memberId;
       this.ownership.joined();
       d.logger.info({ assignment: e.payload.memberAssignment }, 'joined syncer group');
@@ -228,62 +230,10 @@ export class Processor {
         const queued = items.length > 0 ? this.lanes.push(lane, items) : null;
         // Only what a lane holds counts as consumed: anything else is fetched again.
         if (queued !== null) resolveOffset(queued);
-        if (held) this.holdForDecode(lane, held.offset, held.error);
-        else this.holds.succeeded(lane);
+        if (held) this.pauses.holdForDecode(lane, held.offset, held.error);
+        else this.pauses.decoded(lane);
       },
     });
-  }
-
-  private pressure(lane: string, paused: boolean): void {
-    if (paused) this.pressured.add(lane);
-    else this.pressured.delete(lane);
-    this.applyPause(lane);
-  }
-
-  /** A partition is fetched only while neither its lane is full nor it is held on a decode. */
-  private applyPause(lane: string): void {
-    const at = this.laneCoords.get(lane);
-    if (!at || !this.consumer) return;
-    const tp = [{ topic: at.topic, partitions: [at.partition] }];
-    if (this.pressured.has(lane) || this.decodeHeld.has(lane)) this.consumer.pause(tp);
-    else this.consumer.resume(tp);
-  }
-
-  /**
-   * The registry could not decode the record at `offset` (unreachable, schema id not there yet): the
-   * partition is paused and fetched again from that record after a backoff, as long as it takes. The
-   * record is never skipped and nothing after it commits; other partitions go on.
-   */
-  private holdForDecode(lane: string, offset: string, error: SyncError): void {
-    const delay = this.holds.failed(lane);
-    const attempts = this.holds.attempts(lane);
-    const { topic, partition } = this.laneCoords.get(lane)!;
-    this.d.metrics.decodeRetries.inc({ topic });
-    const log = { err: error.toJSON(), topic, partition, offset, attempts, retryInMs: Math.round(delay) };
-    // Said loudly once and then every 20th time: a long registry outage must not flood the log.
-    if (attempts === 1 || attempts % 20 === 0)
-      this.d.logger.warn(log, 'record not decodable now (schema registry); partition held, retrying');
-    else this.d.logger.debug(log, 'decode retry');
-    clearTimeout(this.decodeHeld.get(lane));
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (this.decodeHeld.get(lane) !== timer) return;
-      this.decodeHeld.delete(lane);
-      this.applyPause(lane);
-    }, delay);
-    this.timers.add(timer);
-    this.decodeHeld.set(lane, timer);
-    this.applyPause(lane);
-  }
-
-  private releaseDecodeHolds(): void {
-    const lanes = [...this.decodeHeld.keys()];
-    for (const [lane, timer] of this.decodeHeld) {
-      clearTimeout(timer);
-      this.timers.delete(timer);
-      this.decodeHeld.delete(lane);
-    }
-    for (const lane of lanes) this.applyPause(lane);
   }
 
   /** One chunk of a lane: handle its events (entities concurrently, each in order), then commit. */
@@ -446,9 +396,8 @@ export class Processor {
 
   async stop(): Promise<void> {
     clearInterval(this.ticker);
-    for (const t of this.timers) clearTimeout(t);
     this.retries.stop();
-    this.decodeHeld.clear();
+    this.pauses.stop();
     // Take nothing new, finish and commit the chunks under way (an event waiting to retry parks at once
     // and is retried after the restart), then leave the group.
     this.stopping = true;
