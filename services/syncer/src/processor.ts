@@ -18,7 +18,7 @@ import { PartitionLanes } from './lanes';
 import { isBulk, observedAt } from './reads/freshness';
 import { backlogOf, type Backlog } from './backlog';
 import { RetryMarkers } from './retries';
-import { PartitionPauses } from './partitionPauses';
+import { PartitionPauses, type LaneCoords } from './partitionPauses';
 import { asLiveWork } from '@siaghsync/shared/http/callLimiter';
 import { guardCalls } from '@siaghsync/shared/http/callGuard';
 import { NotOwner, Ownership } from './kafka/ownership';
@@ -83,7 +83,7 @@ export class Processor {
   private readonly topics: string[];
   /** Per lane, the first offset not yet committed in this epoch (where a re-read starts). */
   private readonly nextToCommit = new Map<string, string>();
-  private readonly laneCoords = new Map<string, { topic: string; partition: number }>();
+  private readonly laneCoords = new Map<string, LaneCoords>();
   private readonly lanes: PartitionLanes<WorkItem>;
   /** Partitions left out of the fetches: a full lane, or a record the registry cannot decode now. */
   private readonly pauses: PartitionPauses;
